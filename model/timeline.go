@@ -1,0 +1,197 @@
+package model
+
+// FrameKind says what a capture frame turned out to be.
+type FrameKind uint8
+
+const (
+	// FrameTCP carries a TCP segment of a conversation (Frame.Seg is set).
+	FrameTCP FrameKind = iota
+	// FrameFragment is an IPv4 fragment that does not (yet) complete a
+	// datagram; the segment it helps carry belongs to the completing frame.
+	FrameFragment
+	// FrameICMP is an ICMP or ICMPv6 error quoting a TCP header of a
+	// conversation in the capture.
+	FrameICMP
+	// FrameOther is a well-formed frame that carries no TCP (ARP, UDP, ...).
+	FrameOther
+	// FrameUndecodable is a frame that could not be decoded: cut short by the
+	// snap length, a bad header, an unsupported link type.
+	FrameUndecodable
+)
+
+func (k FrameKind) String() string {
+	switch k {
+	case FrameTCP:
+		return "tcp"
+	case FrameFragment:
+		return "fragment"
+	case FrameICMP:
+		return "icmp"
+	case FrameOther:
+		return "other"
+	default:
+		return "undecodable"
+	}
+}
+
+// Frame is the compact record the timeline keeps for every frame of the
+// capture. The frame's bytes are not kept: a view re-reads them from the
+// capture file at Offset.
+type Frame struct {
+	Offset   int64 // byte offset of the frame's data in the capture file
+	TimeNS   int64 // capture timestamp, nanoseconds since the Unix epoch
+	CapLen   uint32
+	OrigLen  uint32
+	LinkType uint16
+	Kind     FrameKind
+	// Seg is the index in Timeline.Segments of the segment this frame
+	// carries (FrameTCP), or -1.
+	Seg int32
+	// Stream is the conversation this frame belongs to (TCP, fragments that
+	// were reassembled into a segment, ICMP errors), or -1.
+	Stream int32
+	// Note indexes Timeline.Notes: why a frame is other or undecodable, or a
+	// fragment's or ICMP error's summary. 0 means no note.
+	Note uint32
+}
+
+// Segment is the compact record of one TCP segment in the timeline.
+type Segment struct {
+	Frame  uint32 // 1-based frame number
+	Stream uint32 // conversation index
+	TimeNS int64  // nanoseconds since the first frame of the capture
+	Seq    uint32 // absolute (raw) sequence number
+	Ack    uint32 // absolute (raw) acknowledgement number
+	RelSeq uint32 // relative sequence number, as tshark 4.x computes it
+	RelAck uint32 // relative acknowledgement number (meaningful when ACK is set)
+	Len    uint32 // payload length
+	Win    uint16 // window as sent
+	Flags  Flags
+	Dir    Dir
+	Client State // the client's state after this segment
+	Server State // the server's state after this segment
+	Events Events
+}
+
+// Side returns the state after this segment of the side that sent it (from
+// true) or received it (from false).
+func (s *Segment) Side(sender bool) State {
+	if (s.Dir == C2S) == sender {
+		return s.Client
+	}
+	return s.Server
+}
+
+// SeqLen is how much sequence space the segment consumes: its payload plus
+// one for a SYN and one for a FIN.
+func (s *Segment) SeqLen() uint32 {
+	n := s.Len
+	if s.Flags&SYN != 0 {
+		n++
+	}
+	if s.Flags&FIN != 0 {
+		n++
+	}
+	return n
+}
+
+// Conversation is one TCP connection, numbered like tshark's tcp.stream.
+type Conversation struct {
+	Index  int
+	Client Endpoint
+	Server Endpoint
+	// Segs lists the indices in Timeline.Segments of this conversation's
+	// segments, in capture order.
+	Segs []uint32
+	// Extra lists the frame numbers of the conversation's frames that are
+	// not segments: fragments reassembled into one of its segments, and ICMP
+	// errors quoting it, in capture order.
+	Extra []uint32
+	// Base is each direction's relative-numbering base (index by Dir).
+	Base [2]uint32
+	// BaseFromSYN says whether Base[d] is a SYN's sequence number (true) or
+	// inferred from the first segment seen (false).
+	BaseFromSYN [2]bool
+	// Assumed says the capture begins mid-connection: the states before the
+	// first segment were assumed, not seen.
+	Assumed bool
+	// InitClient and InitServer are the sides' states before the first
+	// segment (LISTEN or CLOSED for a server, decided by how it answers).
+	InitClient State
+	InitServer State
+	// Packets and Bytes count segments and payload bytes, by Dir.
+	Packets [2]int
+	Bytes   [2]uint64
+	// EventCounts counts analysis events over the conversation, by name.
+	EventCounts map[string]int
+}
+
+// ICMPError is an ICMP or ICMPv6 error that quotes a TCP header of one of the
+// capture's conversations.
+type ICMPError struct {
+	Frame  uint32
+	TimeNS int64 // nanoseconds since the first frame of the capture
+	Stream int
+	Src    Endpoint // the ICMP sender (Port 0)
+	Dst    Endpoint
+	// Kind is one of dest_unreachable port_unreachable frag_needed
+	// time_exceeded packet_too_big other.
+	Kind string
+	Type uint8
+	Code uint8
+	MTU  uint32 // next-hop MTU for frag_needed / packet_too_big, else 0
+	// Quoted is the quoted TCP header's endpoints and sequence number.
+	QuotedSrc Endpoint
+	QuotedDst Endpoint
+	QuotedSeq uint32
+}
+
+// Fragment describes one IPv4 fragment frame.
+type Fragment struct {
+	Frame  uint32
+	ID     uint16
+	DF, MF bool
+	Offset uint16 // fragment offset in bytes
+	Len    uint16 // fragment payload length in bytes
+	// Completes is the frame number that completed the datagram this
+	// fragment belongs to, 0 while it is incomplete.
+	Completes uint32
+}
+
+// Timeline is a decoded capture: every frame, every TCP segment in capture
+// order, the conversations, and the ICMP errors and fragments tied to them.
+type Timeline struct {
+	Frames        []Frame
+	Segments      []Segment
+	Conversations []*Conversation
+	ICMP          []ICMPError
+	Fragments     []Fragment
+	// Notes holds frame notes; Notes[0] is the empty note.
+	Notes []string
+	// StartNS is the capture timestamp of the first frame.
+	StartNS int64
+	// Warnings are problems with the file as a whole (cut short at byte N).
+	Warnings []string
+}
+
+// Note returns the note of frame record f ("" when none).
+func (t *Timeline) Note(f *Frame) string {
+	if int(f.Note) < len(t.Notes) {
+		return t.Notes[f.Note]
+	}
+	return ""
+}
+
+// Conv returns the conversation a segment belongs to.
+func (t *Timeline) Conv(s *Segment) *Conversation {
+	return t.Conversations[s.Stream]
+}
+
+// SrcDst returns a segment's source and destination endpoints.
+func (t *Timeline) SrcDst(s *Segment) (src, dst Endpoint) {
+	c := t.Conversations[s.Stream]
+	if s.Dir == C2S {
+		return c.Client, c.Server
+	}
+	return c.Server, c.Client
+}
