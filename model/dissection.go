@@ -5,12 +5,12 @@ package model
 type LayerKind uint8
 
 const (
-	LayerLink LayerKind = iota // Ethernet, VLAN tags, SLL, PPP, loopback, ...
-	LayerTunnel                // MPLS, PPPoE, GRE, UDP+VXLAN/Geneve, outer IP of a tunnel
-	LayerIP                    // the IP header (with IPv6 extension headers) that carries TCP
-	LayerTransport             // TCP (or the ICMP header of an ICMP error)
-	LayerPayload               // TCP payload, or the quoted datagram of an ICMP error
-	LayerTrailer               // bytes after the IP datagram (Ethernet padding, FCS)
+	LayerLink      LayerKind = iota // Ethernet, VLAN tags, SLL, PPP, loopback, ...
+	LayerTunnel                     // MPLS, PPPoE, GRE, UDP+VXLAN/Geneve, outer IP of a tunnel
+	LayerIP                         // the IP header (with IPv6 extension headers) that carries TCP
+	LayerTransport                  // TCP (or the ICMP header of an ICMP error)
+	LayerPayload                    // TCP payload, or the quoted datagram of an ICMP error
+	LayerTrailer                    // bytes after the IP datagram (Ethernet padding, FCS)
 )
 
 func (k LayerKind) String() string {
