@@ -127,15 +127,23 @@ type Reader struct {
 // Offsets count from r's position at this call. When r can seek (a regular
 // file), its length is used to tell a cut file from a lying length field.
 func NewReader(r io.Reader) (*Reader, error) {
+	return newReader(r, 0)
+}
+
+// newReader is NewReader with a chosen buffer size (0: automatic), so that
+// tests can push ordinary records through the large-record path.
+func newReader(r io.Reader, size int) (*Reader, error) {
 	rd := &Reader{remain: -1}
 	if s, ok := r.(io.Seeker); ok {
 		rd.remain = remaining(s)
 	}
-	size := bufSize
-	if rd.remain >= 0 && rd.remain < bufSize {
-		// A small file needs no megabyte of buffer (this keeps fuzzing fast);
-		// records larger than the buffer still work, through the slow path.
-		size = int(max(rd.remain, 64))
+	if size <= 0 {
+		size = bufSize
+		if rd.remain >= 0 && rd.remain < bufSize {
+			// A small file needs no megabyte of buffer (this keeps fuzzing
+			// fast); larger records would still work, through take's slow path.
+			size = int(max(rd.remain, 64))
+		}
 	}
 	rd.br = bufio.NewReaderSize(r, size)
 
