@@ -1,0 +1,96 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap lists every key binding of the stepper. It is built by
+// DefaultKeyMap rather than kept in a global so tests and callers get a
+// fresh copy they may change.
+type KeyMap struct {
+	Next     key.Binding
+	Prev     key.Binding
+	First    key.Binding
+	Last     key.Binding
+	Toggle   key.Binding
+	NextPane key.Binding
+	PrevPane key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Picker   key.Binding
+	Help     key.Binding
+	Quit     key.Binding
+
+	// The picker's own keys: letters are typed into its filter, so it moves
+	// with arrows and control keys only.
+	Open        key.Binding
+	PickUp      key.Binding
+	PickDown    key.Binding
+	PickFirst   key.Binding
+	PickLast    key.Binding
+	SortNext    key.Binding
+	SortReverse key.Binding
+	ClearFilter key.Binding
+	Backspace   key.Binding
+}
+
+// DefaultKeyMap returns the keys the issue names: arrows and vi letters to
+// step, r to switch numbering, tab to move between panes, s for the picker,
+// ? for help and q or ctrl+c to quit.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
+		Prev:     key.NewBinding(key.WithKeys("left", "h", "p"), key.WithHelp("←/h/p", "previous")),
+		First:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
+		Last:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
+		Toggle:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "absolute/relative")),
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up (pane)")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down (pane)")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Picker:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "conversations")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		PickUp:      key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		PickDown:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		PickFirst:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
+		PickLast:    key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last")),
+		SortNext:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sort column")),
+		SortReverse: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "reverse sort")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter/back")),
+		Backspace:   key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete filter char")),
+	}
+}
+
+// ShortHelp is the help bar of the stepper.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Next, k.Prev, k.Toggle, k.NextPane, k.Picker, k.Help, k.Quit}
+}
+
+// FullHelp is the ? screen of the stepper, grouped by purpose.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Prev, k.First, k.Last},
+		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down},
+		{k.Picker, k.Help, k.Quit},
+	}
+}
+
+// pickerKeys presents the picker's bindings to bubbles/help.
+type pickerKeys struct{ k KeyMap }
+
+func (p pickerKeys) ShortHelp() []key.Binding {
+	return []key.Binding{p.k.Open, p.k.PickUp, p.k.PickDown, p.k.SortNext, p.k.SortReverse, p.k.ClearFilter, p.k.Help, p.k.Quit}
+}
+
+func (p pickerKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{p.k.Open, p.k.PickUp, p.k.PickDown, p.k.PageUp, p.k.PageDown, p.k.PickFirst, p.k.PickLast},
+		{p.k.SortNext, p.k.SortReverse, p.k.ClearFilter, p.k.Backspace},
+		{p.k.Help, p.k.Quit},
+	}
+}

@@ -1,0 +1,127 @@
+package ui
+
+// rect is a named rectangle of the screen, in cells; X and Y are 0-based.
+type rect struct{ X, Y, W, H int }
+
+// contains reports whether the cell (x, y) lies inside r.
+func (r rect) contains(x, y int) bool {
+	return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H
+}
+
+// inset returns r shrunk by n cells on every side (never negative).
+func (r rect) inset(n int) rect {
+	r.X += n
+	r.Y += n
+	r.W = max(0, r.W-2*n)
+	r.H = max(0, r.H-2*n)
+	return r
+}
+
+// paneID names the four panes of the stepper.
+type paneID int
+
+const (
+	paneLadder paneID = iota
+	paneStates
+	paneLayers
+	paneExplain
+	numPanes
+)
+
+var paneTitles = [numPanes]string{"Ladder", "States", "Layers", "Explanation"}
+
+func (p paneID) String() string {
+	if p >= 0 && p < numPanes {
+		return paneTitles[p]
+	}
+	return "?"
+}
+
+// Sizes at and above which the four panes are shown at once; below them the
+// panes become tabs, one at a time under a tab bar. The state diagram needs
+// about 80 columns and the hex dump about 75, so two of each side by side
+// want a wide terminal.
+const (
+	splitMinW = 150
+	splitMinH = 40
+)
+
+// layout is the screen cut into named rectangles, computed once per
+// tea.WindowSizeMsg and handed to the panes, so no view measures the
+// terminal itself.
+type layout struct {
+	W, H int
+	// Tabs says the panes share the body one at a time (small terminals).
+	Tabs   bool
+	Header rect
+	TabBar rect // H is 0 unless Tabs
+	Body   rect // everything between the header (and tab bar) and the footer
+	Footer rect
+	// Outer is each pane's rectangle including its border in split mode;
+	// Inner is the part its content may use. In tab mode both are Body.
+	Outer [numPanes]rect
+	Inner [numPanes]rect
+}
+
+// computeLayout cuts a w×h screen. It never returns negative sizes, so a
+// one-line terminal still renders (badly) rather than panicking.
+func computeLayout(w, h int) layout {
+	w, h = max(w, 0), max(h, 0)
+	l := layout{W: w, H: h}
+	l.Header = rect{0, 0, w, min(1, h)}
+	footerH := 0
+	if h >= 3 {
+		footerH = 1
+	}
+	l.Footer = rect{0, h - footerH, w, footerH}
+	top := l.Header.H
+	l.Tabs = w < splitMinW || h < splitMinH
+	if l.Tabs {
+		if h-top-footerH >= 2 {
+			l.TabBar = rect{0, top, w, 1}
+			top++
+		}
+	}
+	l.Body = rect{0, top, w, max(0, h-top-footerH)}
+
+	if l.Tabs {
+		for p := range numPanes {
+			l.Outer[p] = l.Body
+			l.Inner[p] = l.Body
+		}
+		return l
+	}
+
+	// Split: ladder | states above, layers | explanation below.
+	b := l.Body
+	topH := b.H * 55 / 100
+	statesW := min(max(w*45/100, 64), 100)
+	ladderW := w - statesW
+	layersW := min(max(w*55/100, 84), w-40)
+	explainW := w - layersW
+	l.Outer[paneLadder] = rect{b.X, b.Y, ladderW, topH}
+	l.Outer[paneStates] = rect{b.X + ladderW, b.Y, statesW, topH}
+	l.Outer[paneLayers] = rect{b.X, b.Y + topH, layersW, b.H - topH}
+	l.Outer[paneExplain] = rect{b.X + layersW, b.Y + topH, explainW, b.H - topH}
+	for p := range numPanes {
+		l.Inner[p] = l.Outer[p].inset(1)
+	}
+	return l
+}
+
+// paneAt returns the pane whose outer rectangle holds (x, y), given which
+// pane is the visible tab in tab mode.
+func (l layout) paneAt(x, y int, tab paneID) (paneID, bool) {
+	if l.Tabs {
+		if l.Body.contains(x, y) {
+			return tab, true
+		}
+		return 0, false
+	}
+	for p := range numPanes {
+		if l.Outer[p].contains(x, y) {
+			return p, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,687 @@
+// Package ui is tcpstep's interactive stepper: one Bubble Tea model at the
+// root, drawing a header, a ladder of the conversation's segments, the RFC
+// 793 state diagram, the selected frame's encapsulation layers and a plain
+// explanation of the step, with a conversation picker in front when a
+// capture holds several.
+//
+// The panes are plain structs and pure render functions that take a width
+// and a height; the root computes the layout once per window size and hands
+// each pane its rectangle. Stepping is a field change, so holding → plays a
+// conversation through at the terminal's key-repeat rate. Capture bytes are
+// read through the small Source interface (never gopacket), only for the
+// rows on screen, and are made printable before they are styled.
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// Source is where the stepper gets its data: the decoded timeline, once,
+// and then one frame's bytes at a time for the rows and the layers shown.
+type Source interface {
+	// Name is the file name or "sample:NAME", for the header.
+	Name() string
+	// Load decodes the whole capture. It is slow, so the stepper calls it
+	// inside a tea.Cmd, reporting progress, never in Update or View.
+	Load(progress func(done, total int64)) (*model.Timeline, error)
+	// Frame re-reads one frame's bytes and dissects them.
+	Frame(f *model.Frame) ([]byte, model.Dissection, error)
+}
+
+// Options are the command line's choices for the stepper.
+type Options struct {
+	// Absolute starts in absolute sequence numbers (tcpdump's -S).
+	Absolute bool
+	// Stream opens that conversation directly; -1 shows the picker when the
+	// capture holds several conversations.
+	Stream int
+}
+
+// screen is what the body shows.
+type screen int
+
+const (
+	screenLoading screen = iota
+	screenFailed         // the capture could not be loaded
+	screenPicker
+	screenStepper
+)
+
+// Messages of the loading command.
+type (
+	loadProgressMsg struct{ done, total int64 }
+	loadedMsg       struct {
+		tl  *model.Timeline
+		err error
+	}
+)
+
+// maxPreviews bounds the payload preview cache; it is cleared when full, as
+// only the rows on screen need previews.
+const maxPreviews = 4096
+
+// Model is the root tea.Model of the stepper.
+type Model struct {
+	src  Source
+	opts Options
+	keys KeyMap
+	help help.Model
+	st   Styles
+	lay  layout
+
+	loadCh              chan tea.Msg
+	loadDone, loadTotal int64
+
+	screen   screen
+	showHelp bool
+	// err is shown in the footer until the next key.
+	err string
+	// fatal ends the program: a panic turned into an error.
+	fatal error
+
+	tl     *model.Timeline
+	picker picker
+	// pickerBack says the picker was opened from a conversation, so esc
+	// returns to it.
+	pickerBack bool
+
+	conv       *model.Conversation
+	rows       []rowRef
+	cur, top   int
+	absolute   bool
+	focus      paneID
+	layers     layersPane
+	layersRow  int // the row whose frame the layers pane holds, -1 none
+	explainTop int
+	previews   map[uint32]string
+}
+
+// New returns the stepper for src. Nothing is read until the program starts
+// and runs Init's command.
+func New(src Source, opts Options) Model {
+	m := Model{
+		src:       src,
+		opts:      opts,
+		keys:      DefaultKeyMap(),
+		help:      help.New(),
+		loadCh:    make(chan tea.Msg, 1),
+		absolute:  opts.Absolute,
+		layersRow: -1,
+		previews:  map[uint32]string{},
+	}
+	// Dark until the terminal answers; most terminals are.
+	m.setStyles(true)
+	return m
+}
+
+func (m *Model) setStyles(isDark bool) {
+	m.st = NewStyles(isDark)
+	m.help.Styles = m.st.Help
+}
+
+// Run runs the stepper until the user quits. Bubble Tea restores the
+// terminal however the program ends; a panic comes back as an error after
+// that, never as a stack trace over the user's screen.
+func Run(src Source, opts Options) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	final, err := tea.NewProgram(New(src, opts)).Run()
+	if errors.Is(err, tea.ErrProgramPanic) {
+		return fmt.Errorf("internal error: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("run interface: %w", err)
+	}
+	if fm, ok := final.(Model); ok && fm.fatal != nil {
+		return fm.fatal
+	}
+	return nil
+}
+
+// Init asks the terminal for its background colour and starts loading.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.startLoad())
+}
+
+// startLoad runs Source.Load on its own goroutine; progress and the result
+// come back through loadCh, read by one waiting command at a time.
+func (m Model) startLoad() tea.Cmd {
+	ch, src := m.loadCh, m.src
+	return func() tea.Msg {
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					ch <- loadedMsg{err: fmt.Errorf("load %s: internal error: %v", src.Name(), r)}
+				}
+			}()
+			tl, err := src.Load(func(done, total int64) {
+				select { // drop progress the interface has not caught up with
+				case ch <- loadProgressMsg{done, total}:
+				default:
+				}
+			})
+			ch <- loadedMsg{tl, err}
+		}()
+		return <-ch
+	}
+}
+
+func waitLoad(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg { return <-ch }
+}
+
+// Update handles one message. A panic in it becomes the program's error and
+// ends it, with the terminal restored.
+func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			m.fatal = fmt.Errorf("internal error: %v", r)
+			res, cmd = m, tea.Quit
+		}
+	}()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.lay = computeLayout(msg.Width, msg.Height)
+		m.help.SetWidth(msg.Width)
+		m.afterMove()
+		m.picker.scroll(pickerRows(m.pickerRect().H))
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+	case loadProgressMsg:
+		m.loadDone, m.loadTotal = msg.done, msg.total
+		return m, waitLoad(m.loadCh)
+	case loadedMsg:
+		m.loaded(msg.tl, msg.err)
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.MouseClickMsg:
+		m.click(msg.Mouse())
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
+	}
+	return m, nil
+}
+
+// loaded takes the decoded timeline: straight into the conversation when
+// there is one (or one was asked for), else the picker.
+func (m *Model) loaded(tl *model.Timeline, err error) {
+	if err == nil && tl == nil {
+		err = fmt.Errorf("load %s: no timeline", m.src.Name())
+	}
+	if err != nil {
+		m.screen = screenFailed
+		m.err = err.Error()
+		return
+	}
+	m.tl = tl
+	m.picker = newPicker(tl)
+	if len(tl.Warnings) > 0 {
+		m.err = "warning: " + model.Visible(tl.Warnings[0])
+	}
+	switch {
+	case m.opts.Stream >= 0 && m.opts.Stream < len(tl.Conversations) && tl.Conversations[m.opts.Stream] != nil:
+		m.open(tl.Conversations[m.opts.Stream])
+	case m.opts.Stream >= 0:
+		m.screen = screenPicker
+		m.err = fmt.Sprintf("no conversation %d in %s (it has %d)", m.opts.Stream, model.Visible(m.src.Name()), len(tl.Conversations))
+	case len(m.picker.all) == 1:
+		m.open(m.picker.all[0].conv)
+	default:
+		m.screen = screenPicker
+	}
+}
+
+// open shows a conversation in the stepper, at its first row.
+func (m *Model) open(c *model.Conversation) {
+	m.conv = c
+	m.rows = buildRows(m.tl, c)
+	m.cur, m.top, m.explainTop = 0, 0, 0
+	m.layersRow = -1
+	m.screen = screenStepper
+	m.showHelp = false
+	clear(m.previews)
+	m.afterMove()
+}
+
+// ladderRows is how many segment rows the ladder shows (its first line is
+// the column header).
+func (m *Model) ladderRows() int {
+	return max(m.lay.Inner[paneLadder].H-1, 1)
+}
+
+// pickerRect is where the picker draws: the body, and the tab bar's line,
+// which the picker has no use for.
+func (m *Model) pickerRect() rect {
+	r := m.lay.Body
+	if m.lay.TabBar.H > 0 {
+		r.Y = m.lay.TabBar.Y
+		r.H += m.lay.TabBar.H
+	}
+	return r
+}
+
+// setCur selects row i (clamped) and brings it into view.
+func (m *Model) setCur(i int) {
+	if len(m.rows) == 0 {
+		return
+	}
+	i = min(max(i, 0), len(m.rows)-1)
+	if i != m.cur {
+		m.explainTop = 0
+	}
+	m.cur = i
+	m.afterMove()
+}
+
+// afterMove keeps the selected row in view with a little context around it,
+// then reads what the visible rows and the layers pane need.
+func (m *Model) afterMove() {
+	if m.screen != screenStepper || len(m.rows) == 0 {
+		return
+	}
+	n := m.ladderRows()
+	margin := min(2, (n-1)/2)
+	if m.cur < m.top+margin {
+		m.top = m.cur - margin
+	}
+	if m.cur > m.top+n-1-margin {
+		m.top = m.cur - n + 1 + margin
+	}
+	m.clampTop()
+	m.fetchVisible()
+	m.fetchLayers()
+}
+
+func (m *Model) clampTop() {
+	n := m.ladderRows()
+	m.top = max(min(m.top, len(m.rows)-n), 0)
+}
+
+// frameRecord returns the timeline's record of a 1-based frame number.
+func (m *Model) frameRecord(frame uint32) *model.Frame {
+	if i := int(frame) - 1; m.tl != nil && i >= 0 && i < len(m.tl.Frames) {
+		return &m.tl.Frames[i]
+	}
+	return nil
+}
+
+// fetchVisible reads the payload previews of the rows on screen that are
+// not cached yet: a few frames when a conversation opens, at most one per
+// step after that.
+func (m *Model) fetchVisible() {
+	if len(m.previews) > maxPreviews {
+		clear(m.previews)
+	}
+	end := min(m.top+m.ladderRows(), len(m.rows))
+	for i := m.top; i < end; i++ {
+		r := m.rows[i]
+		if r.seg < 0 || m.tl.Segments[r.seg].Len == 0 {
+			continue
+		}
+		if _, ok := m.previews[r.frame]; ok {
+			continue
+		}
+		m.previews[r.frame] = ""
+		f := m.frameRecord(r.frame)
+		if f == nil {
+			continue
+		}
+		data, d, err := m.src.Frame(f)
+		if err != nil {
+			m.err = fmt.Sprintf("frame %d: %v", r.frame, err)
+			continue
+		}
+		m.previews[r.frame] = payloadPreview(data, d, 48)
+	}
+}
+
+// payloadPreview is the start of a frame's TCP payload, made printable.
+func payloadPreview(data []byte, d model.Dissection, n int) string {
+	for _, l := range d.Layers {
+		if l.Kind != model.LayerPayload {
+			continue
+		}
+		s, e := max(l.Start, 0), min(l.End, len(data))
+		if s >= e {
+			return ""
+		}
+		p := data[s:e]
+		if len(p) > n {
+			return printable(p[:n]) + glyphEllipsis
+		}
+		return printable(p)
+	}
+	return ""
+}
+
+// fetchLayers gives the layers pane the selected row's frame.
+func (m *Model) fetchLayers() {
+	if m.layersRow == m.cur || m.cur >= len(m.rows) {
+		return
+	}
+	m.layersRow = m.cur
+	f := m.frameRecord(m.rows[m.cur].frame)
+	if f == nil {
+		m.layers.setFrame(nil, model.Dissection{Problem: "frame not in the timeline"})
+		return
+	}
+	data, d, err := m.src.Frame(f)
+	if err != nil {
+		m.err = fmt.Sprintf("frame %d: %v", m.rows[m.cur].frame, err)
+		d.Problem = err.Error()
+	}
+	m.layers.setFrame(data, d)
+}
+
+// key handles a key press: quit and help first, then the screen's keys,
+// then the focused pane's.
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	if key.Matches(msg, k.Quit) {
+		return m, tea.Quit
+	}
+	if m.screen == screenFailed {
+		return m, nil // the error stays: there is nothing else to show
+	}
+	m.err = ""
+	if m.showHelp {
+		m.showHelp = false
+		if key.Matches(msg, k.Help) || msg.String() == "esc" {
+			return m, nil
+		}
+	} else if key.Matches(msg, k.Help) {
+		m.showHelp = true
+		return m, nil
+	}
+	switch m.screen {
+	case screenPicker:
+		m.pickerKey(msg)
+	case screenStepper:
+		m.stepperKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) pickerKey(msg tea.KeyPressMsg) {
+	p := &m.picker
+	rows := pickerRows(m.pickerRect().H)
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Open):
+		if c := p.selected(); c != nil {
+			m.open(c)
+		}
+	case key.Matches(msg, k.PickUp):
+		p.move(-1, rows)
+	case key.Matches(msg, k.PickDown):
+		p.move(1, rows)
+	case key.Matches(msg, k.PageUp):
+		p.move(-rows, rows)
+	case key.Matches(msg, k.PageDown):
+		p.move(rows, rows)
+	case key.Matches(msg, k.PickFirst):
+		p.move(-len(p.view), rows)
+	case key.Matches(msg, k.PickLast):
+		p.move(len(p.view), rows)
+	case key.Matches(msg, k.SortNext):
+		p.sortCol = (p.sortCol + 1) % len(sortable)
+		p.refresh()
+		p.scroll(rows)
+	case key.Matches(msg, k.SortReverse):
+		p.desc = !p.desc
+		p.refresh()
+		p.scroll(rows)
+	case key.Matches(msg, k.ClearFilter):
+		if p.filter != "" {
+			p.filter = ""
+			p.refresh()
+			p.scroll(rows)
+		} else if m.pickerBack && m.conv != nil {
+			m.screen = screenStepper
+			m.afterMove()
+		}
+	case key.Matches(msg, k.Backspace):
+		if r := []rune(p.filter); len(r) > 0 {
+			p.filter = string(r[:len(r)-1])
+			p.refresh()
+			p.scroll(rows)
+		}
+	default:
+		// Typing filters: any printable text the key carries.
+		if t := msg.Text; t != "" && msg.Mod&^tea.ModShift == 0 && ansi.StringWidth(t) > 0 && model.Visible(t) == t {
+			p.filter += t
+			p.refresh()
+			p.top = 0
+			p.scroll(rows)
+		}
+	}
+}
+
+func (m *Model) stepperKey(msg tea.KeyPressMsg) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Next):
+		m.setCur(m.cur + 1)
+	case key.Matches(msg, k.Prev):
+		m.setCur(m.cur - 1)
+	case key.Matches(msg, k.First):
+		m.setCur(0)
+	case key.Matches(msg, k.Last):
+		m.setCur(len(m.rows) - 1)
+	case key.Matches(msg, k.Toggle):
+		m.absolute = !m.absolute
+	case key.Matches(msg, k.NextPane):
+		m.focus = (m.focus + 1) % numPanes
+	case key.Matches(msg, k.PrevPane):
+		m.focus = (m.focus + numPanes - 1) % numPanes
+	case key.Matches(msg, k.Picker):
+		m.screen = screenPicker
+		m.pickerBack = true
+		// Select the conversation being stepped through.
+		for i, v := range m.picker.view {
+			if m.picker.all[v].conv == m.conv {
+				m.picker.cur = i
+			}
+		}
+		m.picker.scroll(pickerRows(m.pickerRect().H))
+	default:
+		m.paneKey(msg)
+	}
+}
+
+// paneKey gives the focused pane the keys that mean something only to it.
+func (m *Model) paneKey(msg tea.KeyPressMsg) {
+	k := m.keys
+	switch m.focus {
+	case paneLadder:
+		switch {
+		case key.Matches(msg, k.Down):
+			m.setCur(m.cur + 1)
+		case key.Matches(msg, k.Up):
+			m.setCur(m.cur - 1)
+		case key.Matches(msg, k.PageDown):
+			m.setCur(m.cur + m.ladderRows())
+		case key.Matches(msg, k.PageUp):
+			m.setCur(m.cur - m.ladderRows())
+		}
+	case paneLayers:
+		m.layers.Update(msg)
+	case paneExplain:
+		switch {
+		case key.Matches(msg, k.Down):
+			m.explainTop++
+		case key.Matches(msg, k.Up):
+			m.explainTop = max(m.explainTop-1, 0)
+		case key.Matches(msg, k.PageDown):
+			m.explainTop += max(m.lay.Inner[paneExplain].H-1, 1)
+		case key.Matches(msg, k.PageUp):
+			m.explainTop = max(m.explainTop-max(m.lay.Inner[paneExplain].H-1, 1), 0)
+		}
+	}
+}
+
+// click selects what was clicked: a ladder row, a picker row (a second click
+// opens it), a tab, or focuses a pane.
+func (m *Model) click(ms tea.Mouse) {
+	if ms.Button != tea.MouseLeft {
+		return
+	}
+	m.err = ""
+	switch m.screen {
+	case screenPicker:
+		r := m.pickerRect()
+		i := m.picker.top + ms.Y - r.Y - 2
+		if ms.Y-r.Y >= 2 && i >= 0 && i < len(m.picker.view) {
+			if i == m.picker.cur {
+				if c := m.picker.selected(); c != nil {
+					m.open(c)
+				}
+				return
+			}
+			m.picker.cur = i
+		}
+	case screenStepper:
+		if m.showHelp {
+			m.showHelp = false
+			return
+		}
+		if m.lay.Tabs && m.lay.TabBar.contains(ms.X, ms.Y) {
+			if p, ok := tabAt(m.lay.TabBar.W, ms.X); ok {
+				m.focus = p
+			}
+			return
+		}
+		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus)
+		if !ok {
+			return
+		}
+		m.focus = p
+		if p == paneLadder {
+			in := m.lay.Inner[paneLadder]
+			if line := ms.Y - in.Y; line >= 1 && in.contains(ms.X, ms.Y) {
+				if i := m.top + line - 1; i < len(m.rows) {
+					m.setCur(i)
+				}
+			}
+		}
+	}
+}
+
+// wheel scrolls the pane under the pointer; the ladder's selection stays.
+func (m *Model) wheel(ms tea.Mouse) {
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		d = -3
+	case tea.MouseWheelDown:
+		d = 3
+	default:
+		return
+	}
+	switch m.screen {
+	case screenPicker:
+		m.picker.move(d, pickerRows(m.pickerRect().H))
+	case screenStepper:
+		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus)
+		if !ok {
+			return
+		}
+		switch p {
+		case paneLadder:
+			m.top += d
+			m.clampTop()
+			m.fetchVisible()
+		case paneExplain:
+			m.explainTop = max(m.explainTop+d, 0)
+		case paneLayers:
+			code := tea.KeyDown
+			if d < 0 {
+				code = tea.KeyUp
+			}
+			for range 3 {
+				m.layers.Update(tea.KeyPressMsg{Code: code})
+			}
+		}
+	}
+}
+
+// segAt returns the segment of row i, or nil for an extra frame.
+func (m *Model) segAt(i int) *model.Segment {
+	if i < 0 || i >= len(m.rows) || m.rows[i].seg < 0 {
+		return nil
+	}
+	return &m.tl.Segments[m.rows[i].seg]
+}
+
+// statesAt returns both sides' states at row i: after its segment, or for
+// an extra frame after the last segment before it.
+func (m *Model) statesAt(i int) (client, server model.State, seg int) {
+	client, server, seg = m.conv.InitClient, m.conv.InitServer, -1
+	for j := min(i, len(m.rows)-1); j >= 0; j-- {
+		if s := m.segAt(j); s != nil {
+			return s.Client, s.Server, int(m.rows[j].seg)
+		}
+	}
+	return client, server, seg
+}
+
+// View draws the whole screen.
+func (m Model) View() (v tea.View) {
+	defer func() {
+		if r := recover(); r != nil {
+			v = tea.NewView(fmt.Sprintf("internal error: %v (press q)", r))
+		}
+	}()
+	v = tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "tcpstep " + model.Visible(m.src.Name())
+	return v
+}
+
+// render builds the screen as exactly lay.H lines of exactly lay.W cells.
+func (m Model) render() string {
+	l := m.lay
+	if l.W <= 0 || l.H <= 0 {
+		return ""
+	}
+	out := make([]string, 0, l.H)
+	if l.Header.H > 0 {
+		out = append(out, m.renderHeader(l.W))
+	}
+	switch {
+	case m.showHelp:
+		r := m.pickerRect()
+		out = append(out, fitBlock(m.renderFullHelp(r.W), r.W, r.H)...)
+	case m.screen == screenStepper:
+		if l.TabBar.H > 0 {
+			out = append(out, renderTabs(m.st, m.focus, l.W))
+		}
+		out = append(out, m.renderBody()...)
+	case m.screen == screenPicker:
+		r := m.pickerRect()
+		out = append(out, fitBlock(renderPicker(m.st, m.picker, r.W, r.H), r.W, r.H)...)
+	default:
+		r := m.pickerRect()
+		out = append(out, fitBlock(m.renderStatus(r.W), r.W, r.H)...)
+	}
+	if l.Footer.H > 0 {
+		out = append(out, m.renderFooter(l.W))
+	}
+	for len(out) < l.H {
+		out = append(out, strings.Repeat(" ", l.W))
+	}
+	return strings.Join(out[:l.H], "\n")
+}

@@ -1,0 +1,456 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+func TestOneConversationOpensStraightIntoTheLadder(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+	if m.screen != screenStepper {
+		t.Fatalf("screen = %d, want the stepper", m.screen)
+	}
+	s := screenOf(m)
+	for _, want := range []string{"sample:smtp-figure10", figClient, figServer, "step 1/13", "relative", "client " + figClient, "server " + figServer} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestStepping(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+	n := len(m.rows)
+	if n != 13 {
+		t.Fatalf("rows = %d, want 13", n)
+	}
+	steps := []struct {
+		key  string
+		want int
+	}{
+		{"left", 0}, {"h", 0}, // bounds at the start
+		{"right", 1}, {"l", 2}, {"n", 3}, {"space", 4},
+		{"left", 3}, {"h", 2}, {"p", 1},
+		{"G", n - 1}, {"right", n - 1}, {"space", n - 1}, // bounds at the end
+		{"g", 0}, {"end", n - 1}, {"home", 0},
+		{"down", 1}, {"up", 0}, {"pgdown", min(m.ladderRows(), n-1)}, {"pgup", 0},
+	}
+	for i, s := range steps {
+		m = press(t, m, s.key)
+		if m.cur != s.want {
+			t.Fatalf("step %d: after %q cur = %d, want %d", i, s.key, m.cur, s.want)
+		}
+		if want := fmt.Sprintf("step %d/%d", s.want+1, n); !strings.Contains(screenOf(m), want) {
+			t.Fatalf("after %q the header lacks %q", s.key, want)
+		}
+	}
+}
+
+// The relative numbers are the absolute ones minus each side's ISN, the
+// arithmetic of RFC 793 section 3.3 that tshark's relative numbering
+// follows; r switches between the two on the ladder and in the header.
+func TestToggleAbsoluteRelative(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+	s := screenOf(m)
+	if strings.Contains(s, "1023645922") || !strings.Contains(s, "SYN seq 0 len 0") {
+		t.Fatalf("relative ladder should show the SYN at 0:\n%s", s)
+	}
+	m = press(t, m, "r")
+	s = screenOf(m)
+	if !m.absolute || !strings.Contains(s, "absolute") || !strings.Contains(s, "SYN seq 1023645922 len 0") {
+		t.Fatalf("after r the ladder should be absolute:\n%s", s)
+	}
+	if !strings.Contains(s, fmt.Sprintf("SYN,ACK seq %d ack %d", figISNS, figISNC+1)) {
+		t.Fatalf("absolute SYN/ACK numbers missing:\n%s", s)
+	}
+	m = press(t, m, "r")
+	s = screenOf(m)
+	if m.absolute || strings.Contains(s, "1023645922") || !strings.Contains(s, "relative") {
+		t.Fatalf("second r should return to relative:\n%s", s)
+	}
+	if m2 := loadedModel(t, figure10(), Options{Absolute: true, Stream: -1}, 80, 24); !strings.Contains(screenOf(m2), "1023645922") {
+		t.Fatal("Options.Absolute should start in absolute numbers")
+	}
+}
+
+func TestFocusCyclesThroughPanes(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {200, 50}} {
+		m := loadedModel(t, figure10(), Options{Stream: -1}, size[0], size[1])
+		order := []paneID{paneStates, paneLayers, paneExplain, paneLadder}
+		for _, want := range order {
+			m = press(t, m, "tab")
+			if m.focus != want {
+				t.Fatalf("%v: tab focus = %v, want %v", size, m.focus, want)
+			}
+		}
+		m = press(t, m, "shift+tab")
+		if m.focus != paneExplain {
+			t.Fatalf("%v: shift+tab focus = %v, want explanation", size, m.focus)
+		}
+		// Stepping works whatever pane has the focus.
+		m = press(t, m, "right")
+		if m.cur != 1 {
+			t.Fatalf("%v: right with focus on %v did not step", size, m.focus)
+		}
+		if size[0] == 80 && !strings.Contains(screenOf(m), "[Explanation]") {
+			t.Fatalf("tab bar should mark the explanation tab:\n%s", screenOf(m))
+		}
+	}
+}
+
+func TestPickerFilterSortEnter(t *testing.T) {
+	m := loadedModel(t, threeConversations(), Options{Stream: -1}, 120, 30)
+	if m.screen != screenPicker {
+		t.Fatalf("three conversations should open on the picker, screen = %d", m.screen)
+	}
+	s := screenOf(m)
+	for _, want := range []string{"3 of 3 conversations", "SYN→SYN/ACK", "FIN both", "refused", "RST", "mid-stream", "retrans 1"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("picker lacks %q:\n%s", want, s)
+		}
+	}
+	// Filtering by typing.
+	m = typeText(t, m, "refused")
+	if len(m.picker.view) != 1 || m.picker.selected().Index != 1 {
+		t.Fatalf("filter refused: view %v", m.picker.view)
+	}
+	if s := screenOf(m); !strings.Contains(s, "1 of 3") || strings.Contains(s, "10.0.0.3") {
+		t.Fatalf("filtered picker:\n%s", s)
+	}
+	m = press(t, m, "backspace")
+	if m.picker.filter != "refuse" {
+		t.Fatalf("backspace: filter %q", m.picker.filter)
+	}
+	m = press(t, m, "esc")
+	if m.picker.filter != "" || len(m.picker.view) != 3 {
+		t.Fatalf("esc should clear the filter")
+	}
+	// Words are ANDed: the port of the first conversation and its close.
+	m = typeText(t, m, ":80 fin")
+	if len(m.picker.view) != 1 || m.picker.selected().Index != 0 {
+		t.Fatalf("filter ':80 fin': view %v", m.picker.view)
+	}
+	m = press(t, m, "esc")
+
+	// tab cycles the sort column; packets comes after the index.
+	m = press(t, m, "tab")
+	if sortable[m.picker.sortCol] != colPackets {
+		t.Fatalf("sort column = %d, want packets", sortable[m.picker.sortCol])
+	}
+	idx := func() []int {
+		var out []int
+		for _, v := range m.picker.view {
+			out = append(out, m.picker.all[v].conv.Index)
+		}
+		return out
+	}
+	// Packets: refused 2, mid-stream 5, normal 8.
+	if got := fmt.Sprint(idx()); got != "[1 2 0]" {
+		t.Fatalf("ascending by packets: %s", got)
+	}
+	m = press(t, m, "shift+tab")
+	if got := fmt.Sprint(idx()); got != "[0 2 1]" {
+		t.Fatalf("descending by packets: %s", got)
+	}
+	if !strings.Contains(screenOf(m), "pkts c→s/s→c ↓") {
+		t.Fatalf("the sort column should be named with its direction:\n%s", screenOf(m))
+	}
+
+	// enter opens the selected one (the first row: conversation 0).
+	m = press(t, m, "down", "enter")
+	if m.screen != screenStepper || m.conv.Index != 2 {
+		t.Fatalf("enter should open conversation 2, got screen %d", m.screen)
+	}
+	if s := screenOf(m); !strings.Contains(s, "10.0.0.3:40002") || !strings.Contains(s, "[retrans]") {
+		t.Fatalf("stepper of conversation 2:\n%s", s)
+	}
+	// s returns to the picker on that conversation; esc goes back.
+	m = press(t, m, "right", "s")
+	if m.screen != screenPicker || m.picker.selected().Index != 2 {
+		t.Fatalf("s should show the picker on the current conversation")
+	}
+	m = press(t, m, "esc")
+	if m.screen != screenStepper || m.cur != 1 {
+		t.Fatalf("esc should return to the stepper where it was, cur %d", m.cur)
+	}
+}
+
+func TestStreamOption(t *testing.T) {
+	m := loadedModel(t, threeConversations(), Options{Stream: 1}, 100, 30)
+	if m.screen != screenStepper || m.conv.Index != 1 {
+		t.Fatal("Stream 1 should open conversation 1")
+	}
+	m = loadedModel(t, threeConversations(), Options{Stream: 7}, 100, 30)
+	if m.screen != screenPicker || !strings.Contains(screenOf(m), "no conversation 7") {
+		t.Fatalf("a missing stream should show the picker and say so:\n%s", screenOf(m))
+	}
+}
+
+func TestQuit(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+		_, cmd := m.Update(keyMsg(k))
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("%s should quit", k)
+		}
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+	m = press(t, m, "?")
+	s := screenOf(m)
+	if !m.showHelp || !strings.Contains(s, "absolute/relative") || !strings.Contains(s, "Mouse") {
+		t.Fatalf("? should show the full help:\n%s", s)
+	}
+	m = press(t, m, "?")
+	if m.showHelp {
+		t.Fatal("? again should close the help")
+	}
+}
+
+func TestResizeRelaysOut(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 200, 50)
+	m = press(t, m, "G")
+	if m.lay.Tabs {
+		t.Fatal("200x50 should show the panes side by side")
+	}
+	for _, sz := range [][2]int{{80, 24}, {40, 10}, {200, 50}, {151, 41}, {10, 3}, {1, 1}, {0, 0}, {120, 60}} {
+		m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		checkScreen(t, m, sz[0], sz[1])
+		if sz[1] > 4 && !(m.cur >= m.top && m.cur < m.top+m.ladderRows()) {
+			t.Fatalf("%v: selected row %d out of view (top %d, rows %d)", sz, m.cur, m.top, m.ladderRows())
+		}
+	}
+	if m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}); !m.lay.Tabs {
+		t.Fatal("80x24 should use tabs")
+	}
+}
+
+// checkScreen asserts the view is exactly h lines, none wider than w.
+func checkScreen(t *testing.T, m Model, w, h int) {
+	t.Helper()
+	v := m.View().Content
+	if w == 0 || h == 0 {
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Fatalf("%dx%d: line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
+		}
+	}
+}
+
+func TestMouseClickSelectsRowAndWheelScrolls(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		m := loadedModel(t, figure10(), Options{Stream: -1}, sz[0], sz[1])
+		in := m.lay.Inner[paneLadder]
+		// The ladder's first line is its column header; row i is at in.Y+1+i-top.
+		m = update(t, m, tea.MouseClickMsg{X: in.X + 10, Y: in.Y + 1 + 5, Button: tea.MouseLeft})
+		if m.cur != 5 {
+			t.Fatalf("%v: click on row 6 selected %d", sz, m.cur)
+		}
+		if !strings.Contains(screenOf(m), "step 6/13") {
+			t.Fatalf("%v: header after click", sz)
+		}
+		// Clicking the column header selects nothing.
+		m = update(t, m, tea.MouseClickMsg{X: in.X + 10, Y: in.Y, Button: tea.MouseLeft})
+		if m.cur != 5 {
+			t.Fatalf("%v: header click moved the cursor to %d", sz, m.cur)
+		}
+	}
+	// Wheel scrolls the ladder but leaves the selection alone.
+	m := loadedModel(t, bigConversation(200), Options{Stream: -1}, 80, 24)
+	in := m.lay.Inner[paneLadder]
+	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelDown})
+	if m.top != 3 || m.cur != 0 {
+		t.Fatalf("wheel down: top %d cur %d", m.top, m.cur)
+	}
+	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelUp})
+	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelUp})
+	if m.top != 0 {
+		t.Fatalf("wheel up past the start: top %d", m.top)
+	}
+	// Clicking a tab switches to it.
+	m = update(t, m, tea.MouseClickMsg{X: 10, Y: m.lay.TabBar.Y, Button: tea.MouseLeft})
+	if m.focus != paneStates {
+		t.Fatalf("click on the States tab: focus %v", m.focus)
+	}
+}
+
+func TestPickerMouse(t *testing.T) {
+	m := loadedModel(t, threeConversations(), Options{Stream: -1}, 120, 30)
+	r := m.pickerRect()
+	m = update(t, m, tea.MouseClickMsg{X: 5, Y: r.Y + 2 + 2, Button: tea.MouseLeft})
+	if m.picker.cur != 2 || m.screen != screenPicker {
+		t.Fatalf("first click selects: cur %d", m.picker.cur)
+	}
+	m = update(t, m, tea.MouseClickMsg{X: 5, Y: r.Y + 2 + 2, Button: tea.MouseLeft})
+	if m.screen != screenStepper || m.conv.Index != 2 {
+		t.Fatal("second click opens")
+	}
+}
+
+// Payload bytes never reach the terminal raw: the fixture's EXPN carries
+// ESC [31m and BEL, which must show as control pictures.
+func TestPayloadPreviewIsPrintable(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 200, 50)
+	raw := m.View().Content
+	s := ansi.Strip(raw)
+	if !strings.Contains(s, `"EXPN ␛[31mroot␇␍␊"`) {
+		t.Fatalf("EXPN preview not pictured:\n%s", s)
+	}
+	if strings.Contains(s, "\x1b") || strings.Contains(raw, "\a") {
+		t.Fatal("a raw control byte reached the view")
+	}
+	if !strings.Contains(s, `"help␊"`) {
+		t.Fatalf("help preview missing:\n%s", s)
+	}
+}
+
+func TestOnlyVisibleRowsAreRead(t *testing.T) {
+	src := bigConversation(100_000)
+	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
+	rows := m.ladderRows()
+	if src.frames > rows+1 {
+		t.Fatalf("opening read %d frames for %d visible rows", src.frames, rows)
+	}
+	before := src.frames
+	for range 1000 {
+		m = press(t, m, "right")
+	}
+	// One new row comes into view per step, and the layers pane reads the
+	// selected frame: at most two reads a step.
+	if got := src.frames - before; got > 2000 {
+		t.Fatalf("1000 steps read %d frames", got)
+	}
+	m = press(t, m, "G")
+	if m.cur != len(m.rows)-1 || !strings.Contains(screenOf(m), fmt.Sprintf("step %d/%d", len(m.rows), len(m.rows))) {
+		t.Fatal("G should reach the last of the rows")
+	}
+}
+
+func TestLoadThroughCommandWithProgress(t *testing.T) {
+	src := figure10()
+	m := New(src, Options{Stream: -1})
+	m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !strings.Contains(screenOf(m), "loading") {
+		t.Fatalf("before the load the screen should say loading:\n%s", screenOf(m))
+	}
+	msg := m.startLoad()()
+	sawProgress := false
+	for {
+		if p, ok := msg.(loadProgressMsg); ok {
+			sawProgress = true
+			var cmd tea.Cmd
+			nm, cmd := m.Update(p)
+			m = nm.(Model)
+			if !strings.Contains(screenOf(m), "%") {
+				t.Fatalf("progress not shown:\n%s", screenOf(m))
+			}
+			msg = cmd()
+			continue
+		}
+		break
+	}
+	if !sawProgress {
+		t.Fatal("no progress message")
+	}
+	m = update(t, m, msg)
+	if m.screen != screenStepper {
+		t.Fatalf("after the load: screen %d", m.screen)
+	}
+}
+
+func TestLoadErrorShowsAndQuits(t *testing.T) {
+	src := figure10()
+	src.loadErr = errors.New("read x.pcap: not a pcap or pcapng file")
+	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
+	s := screenOf(m)
+	if m.screen != screenFailed || !strings.Contains(s, "not a pcap or pcapng file") {
+		t.Fatalf("load error not shown:\n%s", s)
+	}
+	m = press(t, m, "right")
+	if !strings.Contains(screenOf(m), "not a pcap") {
+		t.Fatal("the load error must stay")
+	}
+	if _, cmd := m.Update(keyMsg("q")); cmd == nil {
+		t.Fatal("q must still quit")
+	}
+}
+
+func TestFrameErrorInFooterUntilNextKey(t *testing.T) {
+	src := figure10()
+	src.frameErr = errors.New("read frame: unexpected EOF")
+	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
+	if !strings.Contains(screenOf(m), "unexpected EOF") {
+		t.Fatalf("frame error not in the footer:\n%s", screenOf(m))
+	}
+	src.frameErr = nil
+	m = press(t, m, "right")
+	if strings.Contains(screenOf(m), "unexpected EOF") {
+		t.Fatal("the error should go at the next key")
+	}
+}
+
+func TestBackgroundColorSwitchesStyles(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 80, 24)
+	m = update(t, m, tea.BackgroundColorMsg{Color: lightBG{}})
+	if m.st.IsDark {
+		t.Fatal("a white background should select light styles")
+	}
+	m = update(t, m, tea.BackgroundColorMsg{Color: darkBG{}})
+	if !m.st.IsDark {
+		t.Fatal("a black background should select dark styles")
+	}
+}
+
+type lightBG struct{}
+
+func (lightBG) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+type darkBG struct{}
+
+func (darkBG) RGBA() (r, g, b, a uint32) { return 0, 0, 0, 0xffff }
+
+func TestExtraFramesAreRows(t *testing.T) {
+	f := newFixture()
+	const A, S = model.ACK, model.SYN
+	c, s := "10.0.0.1:1000", "10.0.0.2:2000"
+	f.pkt(c, s, S, 1, 0, "")
+	f.pkt(s, c, S|A, 9, 2, "")
+	f.n++
+	f.t += 1000
+	f.b.AddICMP(model.Frame{Offset: int64(f.n), TimeNS: f.t}, model.ICMPError{
+		Src: ep("10.0.0.254:0"), Dst: ep("10.0.0.1:0"), Kind: "frag_needed", Type: 3, Code: 4, MTU: 1400,
+		QuotedSrc: ep(c), QuotedDst: ep(s), QuotedSeq: 2,
+	}, "fragmentation needed")
+	f.pkt(c, s, A, 2, 10, "")
+	m := loadedModel(t, f.source("icmp.pcap"), Options{Stream: -1}, 100, 24)
+	if len(m.rows) != 4 || m.rows[2].seg != -1 || m.rows[2].frame != 3 {
+		t.Fatalf("rows: %+v", m.rows)
+	}
+	if s := screenOf(m); !strings.Contains(s, "ICMP frag needed from 10.0.0.254 (type 3 code 4) MTU 1400") {
+		t.Fatalf("the ICMP error should be its own row:\n%s", s)
+	}
+	m = press(t, m, "right", "right")
+	c0, s0, _ := m.statesAt(1)
+	c1, s1, _ := m.statesAt(2)
+	if c0 != c1 || s0 != s1 {
+		t.Fatal("an extra frame keeps the states of the segment before it")
+	}
+}

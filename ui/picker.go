@@ -1,0 +1,454 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// convSummary is one conversation as the picker shows it, computed once
+// when the capture is loaded.
+type convSummary struct {
+	conv   *model.Conversation
+	cells  [numPickCols]string
+	durNS  int64
+	events int
+	search string // lower-cased cells, for the filter
+}
+
+// The picker's columns.
+const (
+	colIndex = iota
+	colClient
+	colServer
+	colPackets
+	colBytesC2S
+	colBytesS2C
+	colDuration
+	colOpened
+	colEnded
+	colEvents
+	numPickCols
+)
+
+type pickCol struct {
+	title string
+	right bool // numbers align right
+	minW  int  // a flexible column may shrink to this; 0: fixed
+	keep  int  // columns with the lowest keep are dropped first when narrow
+}
+
+var pickCols = [numPickCols]pickCol{
+	colIndex:    {"#", true, 0, 10},
+	colClient:   {"client", false, 12, 9},
+	colServer:   {"server", false, 12, 9},
+	colPackets:  {"pkts c→s/s→c", true, 0, 8},
+	colBytesC2S: {"bytes c→s", true, 0, 5},
+	colBytesS2C: {"bytes s→c", true, 0, 5},
+	colDuration: {"duration", true, 0, 6},
+	colOpened:   {"opened", false, 0, 7},
+	colEnded:    {"ended", false, 0, 7},
+	colEvents:   {"events", false, 8, 4},
+}
+
+// summarize reads a conversation's segments once to say how it opened and
+// ended; everything else comes from the conversation's counters.
+func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
+	s := convSummary{conv: c}
+	var first, last *model.Segment
+	var finC, finS, rstC, rstS bool
+	opened := "mid-stream"
+	decided := false
+	for _, si := range c.Segs {
+		if int(si) >= len(tl.Segments) {
+			continue
+		}
+		seg := &tl.Segments[si]
+		if first == nil {
+			first = seg
+			switch {
+			case c.Assumed:
+				decided = true
+			case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK):
+				opened = "SYN, no answer"
+			case seg.Flags.Has(model.SYN | model.ACK):
+				opened, decided = "SYN/ACK (SYN unseen)", true
+			default:
+				decided = true
+			}
+		} else if !decided && seg.Dir == model.S2C {
+			switch {
+			case seg.Flags.Has(model.SYN | model.ACK):
+				opened = "SYN→SYN/ACK"
+			case seg.Flags.Has(model.RST):
+				opened = "refused"
+			}
+			decided = true
+		}
+		last = seg
+		if seg.Flags.Has(model.FIN) {
+			if seg.Dir == model.C2S {
+				finC = true
+			} else {
+				finS = true
+			}
+		}
+		if seg.Flags.Has(model.RST) {
+			if seg.Dir == model.C2S {
+				rstC = true
+			} else {
+				rstS = true
+			}
+		}
+	}
+	var ended string
+	switch {
+	case finC && finS:
+		ended = "FIN both"
+	case finC:
+		ended = "FIN client"
+	case finS:
+		ended = "FIN server"
+	}
+	if rstC || rstS {
+		if ended != "" {
+			ended += "+RST"
+		} else {
+			ended = "RST"
+		}
+	}
+	if ended == "" {
+		ended = "open"
+	}
+	if first != nil && last != nil {
+		s.durNS = last.TimeNS - first.TimeNS
+	}
+	var ev []string
+	for _, e := range shortEvents {
+		if n := c.EventCounts[e.e.String()]; n > 0 {
+			s.events += n
+			ev = append(ev, fmt.Sprintf("%s %d", e.name, n))
+		}
+	}
+	s.cells = [numPickCols]string{
+		colIndex:    strconv.Itoa(c.Index),
+		colClient:   c.Client.String(),
+		colServer:   c.Server.String(),
+		colPackets:  fmt.Sprintf("%d/%d", c.Packets[model.C2S], c.Packets[model.S2C]),
+		colBytesC2S: humanBytes(c.Bytes[model.C2S]),
+		colBytesS2C: humanBytes(c.Bytes[model.S2C]),
+		colDuration: humanDuration(s.durNS),
+		colOpened:   opened,
+		colEnded:    ended,
+		colEvents:   strings.Join(ev, " "),
+	}
+	s.search = strings.ToLower(strings.Join(s.cells[:], " "))
+	return s
+}
+
+func humanBytes(n uint64) string {
+	switch {
+	case n < 10_000:
+		return strconv.FormatUint(n, 10)
+	case n < 10_000_000:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + "k"
+	case n < 10_000_000_000:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+	default:
+		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "G"
+	}
+}
+
+func humanDuration(ns int64) string {
+	d := time.Duration(ns)
+	switch {
+	case d < 0:
+		return "-"
+	case d < time.Second:
+		return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) + "ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+	default:
+		return d.Round(time.Second).String()
+	}
+}
+
+// picker is the conversation table: filtered by what was typed, sorted by
+// one column.
+type picker struct {
+	all     []convSummary
+	view    []int // indices into all, filtered and sorted
+	cur     int   // index into view
+	top     int
+	filter  string
+	sortCol int
+	desc    bool
+}
+
+func newPicker(tl *model.Timeline) picker {
+	p := picker{all: make([]convSummary, 0, len(tl.Conversations))}
+	for _, c := range tl.Conversations {
+		if c != nil {
+			p.all = append(p.all, summarize(tl, c))
+		}
+	}
+	p.refresh()
+	return p
+}
+
+// sortable lists the columns tab cycles through.
+var sortable = []int{colIndex, colPackets, colBytesC2S, colBytesS2C, colDuration, colEvents, colClient, colServer, colOpened, colEnded}
+
+func (p *picker) compare(a, b *convSummary) int {
+	var r int
+	switch sortable[p.sortCol] {
+	case colIndex:
+		r = cmp.Compare(a.conv.Index, b.conv.Index)
+	case colPackets:
+		r = cmp.Compare(a.conv.Packets[0]+a.conv.Packets[1], b.conv.Packets[0]+b.conv.Packets[1])
+	case colBytesC2S:
+		r = cmp.Compare(a.conv.Bytes[model.C2S], b.conv.Bytes[model.C2S])
+	case colBytesS2C:
+		r = cmp.Compare(a.conv.Bytes[model.S2C], b.conv.Bytes[model.S2C])
+	case colDuration:
+		r = cmp.Compare(a.durNS, b.durNS)
+	case colEvents:
+		r = cmp.Compare(a.events, b.events)
+	case colClient:
+		r = compareEndpoints(a.conv.Client, b.conv.Client)
+	case colServer:
+		r = compareEndpoints(a.conv.Server, b.conv.Server)
+	default:
+		c := sortable[p.sortCol]
+		r = strings.Compare(a.cells[c], b.cells[c])
+	}
+	if p.desc {
+		r = -r
+	}
+	if r == 0 {
+		r = cmp.Compare(a.conv.Index, b.conv.Index)
+	}
+	return r
+}
+
+func compareEndpoints(a, b model.Endpoint) int {
+	if r := a.Addr.Compare(b.Addr); r != 0 {
+		return r
+	}
+	return cmp.Compare(a.Port, b.Port)
+}
+
+// refresh re-applies the filter and the sort, keeping the selected
+// conversation selected when it is still shown.
+func (p *picker) refresh() {
+	sel := -1
+	if p.cur >= 0 && p.cur < len(p.view) {
+		sel = p.view[p.cur]
+	}
+	words := strings.Fields(strings.ToLower(p.filter))
+	p.view = p.view[:0]
+	for i := range p.all {
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(p.all[i].search, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			p.view = append(p.view, i)
+		}
+	}
+	slices.SortStableFunc(p.view, func(a, b int) int { return p.compare(&p.all[a], &p.all[b]) })
+	p.cur = 0
+	for i, v := range p.view {
+		if v == sel {
+			p.cur = i
+			break
+		}
+	}
+}
+
+// selected returns the conversation under the cursor, or nil.
+func (p *picker) selected() *model.Conversation {
+	if p.cur >= 0 && p.cur < len(p.view) {
+		return p.all[p.view[p.cur]].conv
+	}
+	return nil
+}
+
+func (p *picker) move(d, rows int) {
+	if len(p.view) == 0 {
+		p.cur = 0
+		return
+	}
+	p.cur = min(max(p.cur+d, 0), len(p.view)-1)
+	p.scroll(rows)
+}
+
+func (p *picker) scroll(rows int) {
+	rows = max(rows, 1)
+	if p.cur < p.top {
+		p.top = p.cur
+	}
+	if p.cur >= p.top+rows {
+		p.top = p.cur - rows + 1
+	}
+	p.top = max(min(p.top, len(p.view)-rows), 0)
+}
+
+// pickerRows is how many table rows fit in h lines (title and header take
+// two).
+func pickerRows(h int) int { return max(h-2, 1) }
+
+// columnWidths fits the columns into w: natural widths first, then the
+// flexible columns shrunk, then the least important columns dropped. A
+// width of 0 means the column is not shown.
+func (p *picker) columnWidths(w int) [numPickCols]int {
+	var nat [numPickCols]int
+	for c := range numPickCols {
+		nat[c] = ansi.StringWidth(pickCols[c].title)
+		for i := range p.all {
+			nat[c] = max(nat[c], ansi.StringWidth(p.all[i].cells[c]))
+		}
+	}
+	nat[colEvents] = min(nat[colEvents], 40)
+	widths := nat
+	total := func() int {
+		t, n := 0, 0
+		for _, x := range widths {
+			if x > 0 {
+				t += x
+				n++
+			}
+		}
+		return t + max(n-1, 0)*2 + 2 // two spaces between columns, margin for the cursor
+	}
+	shrink := func(c int) {
+		if over := total() - w; over > 0 && pickCols[c].minW > 0 && widths[c] > pickCols[c].minW {
+			widths[c] -= min(over, widths[c]-pickCols[c].minW)
+		}
+	}
+	// dropUpTo drops the least important shown column whose keep is at
+	// most limit, reporting whether it dropped one.
+	dropUpTo := func(limit int) bool {
+		drop, lowest := -1, limit+1
+		for c := range numPickCols {
+			if widths[c] > 0 && pickCols[c].keep < lowest {
+				drop, lowest = c, pickCols[c].keep
+			}
+		}
+		if drop < 0 {
+			return false
+		}
+		widths[drop] = 0
+		return true
+	}
+	// Narrow screens lose the event list's tail first, then the minor
+	// columns, then the endpoints' tails, then what opened and ended it;
+	// the index and endpoints always stay (the line is cut instead).
+	shrink(colEvents)
+	for total() > w && dropUpTo(6) {
+	}
+	shrink(colClient)
+	shrink(colServer)
+	for total() > w && dropUpTo(8) {
+	}
+	return widths
+}
+
+// renderPicker draws the picker in exactly w×h.
+func renderPicker(st Styles, p picker, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := make([]string, 0, h)
+	sortName := pickCols[sortable[p.sortCol]].title
+	dir := "↑"
+	if p.desc {
+		dir = "↓"
+	}
+	title := []span{
+		{fmt.Sprintf(" %d of %d conversations", len(p.view), len(p.all)), st.Picker.Filter},
+		{"   filter ", st.Picker.Prompt},
+		{p.filter + "▏", st.Picker.Filter},
+		{"   sort ", st.Picker.Prompt},
+		{sortName + " " + dir, st.Picker.Sorted},
+	}
+	lines = append(lines, renderSpans(title, w, nil))
+	if h == 1 {
+		return lines[0]
+	}
+	widths := p.columnWidths(w)
+	cell := func(c int, text string) string {
+		cw := widths[c]
+		text = ansi.Truncate(text, cw, glyphEllipsis)
+		pad := strings.Repeat(" ", cw-ansi.StringWidth(text))
+		if pickCols[c].right {
+			return pad + text
+		}
+		return text + pad
+	}
+	var hdr []span
+	hdr = append(hdr, span{"  ", lipgloss.Style{}})
+	sep := ""
+	for c := range numPickCols {
+		if widths[c] == 0 {
+			continue
+		}
+		hs := st.Picker.Header
+		if c == sortable[p.sortCol] {
+			hs = st.Picker.Sorted
+		}
+		hdr = append(hdr, span{sep, lipgloss.Style{}}, span{cell(c, pickCols[c].title), hs})
+		sep = "  "
+	}
+	lines = append(lines, renderSpans(hdr, w, nil))
+	rows := pickerRows(h)
+	if len(p.view) == 0 {
+		msg := "no conversation matches the filter (esc clears it)"
+		if len(p.all) == 0 {
+			msg = "no TCP conversations in this capture"
+		}
+		lines = append(lines, renderSpans([]span{{"  " + msg, st.Picker.Empty}}, w, nil))
+	}
+	for i := p.top; i < len(p.view) && i < p.top+rows; i++ {
+		s := &p.all[p.view[i]]
+		var bg *lipgloss.Style
+		marker := "  "
+		if i == p.cur {
+			bg = &st.Picker.Cursor
+			marker = glyphCursor + " "
+		}
+		row := []span{{marker, st.Ladder.Marker}}
+		sep := ""
+		for c := range numPickCols {
+			if widths[c] == 0 {
+				continue
+			}
+			cs := st.Picker.Row
+			switch s.cells[c] {
+			case "refused", "RST":
+				cs = st.Picker.Refused
+			}
+			if c == colEvents && s.events > 0 {
+				cs = st.Ladder.Event
+			}
+			row = append(row, span{sep, lipgloss.Style{}}, span{cell(c, s.cells[c]), cs})
+			sep = "  "
+		}
+		lines = append(lines, renderSpans(row, w, bg))
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}

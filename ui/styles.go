@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+)
+
+// Glyphs are constants so that every pane draws the same picture. They are
+// box-drawing and geometric characters, one cell wide in every terminal we
+// know of; emoji are avoided because terminals disagree on their width.
+const (
+	glyphArrowRight = "▶"
+	glyphArrowLeft  = "◀"
+	glyphLine       = "─"
+	glyphDotted     = "┄"
+	glyphLane       = "│"
+	glyphCursor     = "▸"
+	glyphBoth       = "⇄"
+	glyphEllipsis   = "…"
+)
+
+// Styles holds every style the interface uses, by meaning rather than by
+// colour, so a pane asks for Ladder.SYN and not for "green". The panes
+// written as pure render functions (state diagram, layers) carry their own
+// style structs, embedded here so that one NewStyles call builds all of them
+// for the terminal's background.
+type Styles struct {
+	IsDark bool
+
+	Header struct {
+		Base     lipgloss.Style
+		Title    lipgloss.Style
+		Name     lipgloss.Style
+		Endpoint lipgloss.Style
+		Step     lipgloss.Style
+		Mode     lipgloss.Style
+	}
+	Tabs struct {
+		Active   lipgloss.Style
+		Inactive lipgloss.Style
+		Gap      lipgloss.Style
+	}
+	Pane struct {
+		Border        lipgloss.Style
+		BorderFocused lipgloss.Style
+		Title         lipgloss.Style
+		TitleFocused  lipgloss.Style
+	}
+	Ladder struct {
+		Column   lipgloss.Style // the CLIENT / SERVER header line
+		Lane     lipgloss.Style
+		Number   lipgloss.Style
+		Time     lipgloss.Style
+		State    lipgloss.Style
+		SYN      lipgloss.Style
+		FIN      lipgloss.Style
+		RST      lipgloss.Style
+		Data     lipgloss.Style
+		ACK      lipgloss.Style
+		Event    lipgloss.Style
+		Payload  lipgloss.Style
+		Extra    lipgloss.Style // fragment and ICMP rows
+		Cursor   lipgloss.Style // the selected row
+		Marker   lipgloss.Style // the ▸ in front of the selected row
+		Scrollbar lipgloss.Style
+	}
+	Picker struct {
+		Header   lipgloss.Style
+		Sorted   lipgloss.Style
+		Row      lipgloss.Style
+		Cursor   lipgloss.Style
+		Filter   lipgloss.Style
+		Prompt   lipgloss.Style
+		Empty    lipgloss.Style
+		Refused  lipgloss.Style
+		Reset    lipgloss.Style
+	}
+	Explain struct {
+		Text lipgloss.Style
+		Dim  lipgloss.Style
+	}
+	Footer struct {
+		Base     lipgloss.Style
+		Error    lipgloss.Style
+		Progress lipgloss.Style
+		Bar      lipgloss.Style
+	}
+	Help help.Styles
+
+	Diagram DiagramStyles
+	Layers  LayerStyles
+}
+
+// NewStyles builds the styles for a dark or a light terminal background.
+// Colours that the terminal cannot show are downsampled by Bubble Tea's
+// colour profile, which also honours NO_COLOR; nothing here reads the
+// environment. Every distinction that matters (selected row, focused pane,
+// direction) is also made by a glyph or an attribute, so it survives when
+// colour is gone.
+func NewStyles(isDark bool) Styles {
+	ld := lipgloss.LightDark(isDark)
+	c := func(light, dark string) lipgloss.Style {
+		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
+	}
+	var s Styles
+	s.IsDark = isDark
+
+	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A7FF"))
+	muted := ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#6C6C6C"))
+	selBG := ld(lipgloss.Color("#E4DEFF"), lipgloss.Color("#2E2A4A"))
+
+	s.Header.Base = lipgloss.NewStyle()
+	s.Header.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
+	s.Header.Name = c("#303030", "#E0E0E0")
+	s.Header.Endpoint = c("#00695C", "#7FDBCA").Bold(true)
+	s.Header.Step = c("#303030", "#F0F0F0").Bold(true)
+	s.Header.Mode = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#B3541E"), lipgloss.Color("#FFB86C")))
+
+	s.Tabs.Active = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(accent)
+	s.Tabs.Inactive = lipgloss.NewStyle().Foreground(muted)
+	s.Tabs.Gap = lipgloss.NewStyle().Foreground(muted)
+
+	s.Pane.Border = lipgloss.NewStyle().Foreground(muted)
+	s.Pane.BorderFocused = lipgloss.NewStyle().Foreground(accent)
+	s.Pane.Title = lipgloss.NewStyle().Foreground(muted)
+	s.Pane.TitleFocused = lipgloss.NewStyle().Bold(true).Foreground(accent)
+
+	s.Ladder.Column = lipgloss.NewStyle().Bold(true)
+	s.Ladder.Lane = lipgloss.NewStyle().Foreground(muted)
+	s.Ladder.Number = lipgloss.NewStyle().Foreground(muted)
+	s.Ladder.Time = lipgloss.NewStyle().Foreground(muted)
+	s.Ladder.State = c("#00695C", "#7FDBCA")
+	s.Ladder.SYN = c("#1B7F1B", "#7EE787")
+	s.Ladder.FIN = c("#9A6700", "#E3B341")
+	s.Ladder.RST = c("#C62828", "#FF7B72").Bold(true)
+	s.Ladder.Data = c("#0550AE", "#79C0FF")
+	s.Ladder.ACK = c("#404040", "#C9D1D9")
+	s.Ladder.Event = c("#B3261E", "#FFA198").Bold(true)
+	s.Ladder.Payload = c("#6E5494", "#D2A8FF")
+	s.Ladder.Extra = c("#8A5A00", "#D29922").Italic(true)
+	s.Ladder.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
+	s.Ladder.Marker = lipgloss.NewStyle().Foreground(accent).Bold(true)
+	s.Ladder.Scrollbar = lipgloss.NewStyle().Foreground(muted)
+
+	s.Picker.Header = lipgloss.NewStyle().Bold(true).Underline(true)
+	s.Picker.Sorted = lipgloss.NewStyle().Bold(true).Underline(true).Foreground(accent)
+	s.Picker.Row = lipgloss.NewStyle()
+	s.Picker.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
+	s.Picker.Filter = lipgloss.NewStyle().Bold(true)
+	s.Picker.Prompt = lipgloss.NewStyle().Foreground(accent)
+	s.Picker.Empty = lipgloss.NewStyle().Foreground(muted).Italic(true)
+	s.Picker.Refused = s.Ladder.RST
+	s.Picker.Reset = s.Ladder.RST
+
+	s.Explain.Text = lipgloss.NewStyle()
+	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
+
+	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
+	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#C62828"), lipgloss.Color("#FF7B72")))
+	s.Footer.Progress = lipgloss.NewStyle().Foreground(accent)
+	s.Footer.Bar = lipgloss.NewStyle().Foreground(accent)
+
+	s.Help = help.DefaultStyles(isDark)
+	s.Help.ShortKey = s.Help.ShortKey.Bold(true).Foreground(accent)
+	s.Help.FullKey = s.Help.FullKey.Bold(true).Foreground(accent)
+
+	s.Diagram = NewDiagramStyles(isDark)
+	s.Layers = NewLayerStyles(isDark)
+	return s
+}

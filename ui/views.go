@@ -1,0 +1,289 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// renderHeader is the top line: the program, the input, the conversation
+// and, kept whole at the right however narrow the screen, the step and the
+// numbering in use.
+func (m Model) renderHeader(w int) string {
+	st := m.st.Header
+	left := []span{{" tcpstep ", st.Title}, {model.Visible(m.src.Name()), st.Name}}
+	var right []span
+	switch m.screen {
+	case screenStepper:
+		if m.conv != nil {
+			left = append(left,
+				span{"  ", lipgloss.Style{}},
+				span{m.conv.Client.String(), st.Endpoint},
+				span{" " + glyphBoth + " ", st.Name},
+				span{m.conv.Server.String(), st.Endpoint})
+		}
+		mode := "relative"
+		if m.absolute {
+			mode = "absolute"
+		}
+		right = []span{
+			{fmt.Sprintf("step %d/%d", m.cur+1, len(m.rows)), st.Step},
+			{"  ", lipgloss.Style{}},
+			{mode, st.Mode},
+			{" ", lipgloss.Style{}},
+		}
+	case screenPicker:
+		right = []span{{"choose a conversation ", st.Name}}
+	case screenLoading:
+		right = []span{{"loading ", st.Name}}
+	}
+	rw := spansWidth(right)
+	if rw > w {
+		return renderSpans(right, w, nil)
+	}
+	lw := w - rw
+	// Too narrow for everything: the program's name gives way first, then
+	// the input's name, cut with an ellipsis, and at last the name goes.
+	if spansWidth(left) > lw {
+		left[0].text = " "
+	}
+	if over := spansWidth(left) - lw; over > 0 {
+		name := left[1].text
+		keep := max(ansi.StringWidth(name)-over-1, 8)
+		left[1].text = ansi.Truncate(name, keep, glyphEllipsis)
+		if spansWidth(left) > lw && len(left) > 2 {
+			left = append(left[:1], left[3:]...) // the endpoints alone
+		}
+	}
+	return renderSpans(left, lw, nil) + renderSpans(right, rw, nil)
+}
+
+func spansWidth(spans []span) int {
+	n := 0
+	for _, s := range spans {
+		n += ansi.StringWidth(s.text)
+	}
+	return n
+}
+
+// tabLabel is how a pane is named on the tab bar.
+func tabLabel(p paneID) string { return " " + p.String() + " " }
+
+// renderTabs is the tab bar of small screens; the active tab is reversed
+// and bracketed, so it reads without colour.
+func renderTabs(st Styles, active paneID, w int) string {
+	var spans []span
+	for p := range numPanes {
+		label := tabLabel(p)
+		s := st.Tabs.Inactive
+		if p == active {
+			label = "[" + p.String() + "]"
+			s = st.Tabs.Active
+		}
+		spans = append(spans, span{label, s}, span{glyphLane, st.Tabs.Gap})
+	}
+	spans = append(spans, span{" tab/shift+tab switches", st.Tabs.Gap})
+	return renderSpans(spans, w, nil)
+}
+
+// tabAt returns the tab under column x of the tab bar.
+func tabAt(w, x int) (paneID, bool) {
+	pos := 0
+	for p := range numPanes {
+		lw := ansi.StringWidth(tabLabel(p))
+		if x >= pos && x < pos+lw {
+			return p, true
+		}
+		pos += lw + 1
+	}
+	return 0, false
+}
+
+// renderBody draws the panes: the focused one alone in tab mode, all four in
+// their boxes in split mode.
+func (m Model) renderBody() []string {
+	l := m.lay
+	if l.Tabs {
+		r := l.Body
+		return fitBlock(m.renderPane(m.focus, r.W, r.H), r.W, r.H)
+	}
+	boxes := [numPanes][]string{}
+	for p := range numPanes {
+		o := l.Outer[p]
+		in := l.Inner[p]
+		boxes[p] = boxed(m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
+	}
+	out := make([]string, 0, l.Body.H)
+	for _, pair := range [][2]paneID{{paneLadder, paneStates}, {paneLayers, paneExplain}} {
+		a, b := boxes[pair[0]], boxes[pair[1]]
+		for i := range a {
+			line := a[i]
+			if i < len(b) {
+				line += b[i]
+			}
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// paneTitle names a pane in its border, with what it is showing.
+func (m Model) paneTitle(p paneID) string {
+	switch p {
+	case paneStates:
+		c, s, _ := m.statesAt(m.cur)
+		return fmt.Sprintf("States  C %s  S %s", c, s)
+	case paneLayers:
+		if m.cur < len(m.rows) {
+			return fmt.Sprintf("Layers  frame %d", m.rows[m.cur].frame)
+		}
+	}
+	return p.String()
+}
+
+// renderPane draws one pane's content in w×h.
+func (m Model) renderPane(p paneID, w, h int) string {
+	if w <= 0 || h <= 0 || m.conv == nil {
+		return ""
+	}
+	switch p {
+	case paneLadder:
+		return renderLadder(m.st, ladderView{
+			tl: m.tl, conv: m.conv, rows: m.rows, cur: m.cur, top: m.top,
+			absolute: m.absolute, previews: m.previews,
+		}, w, h)
+	case paneStates:
+		c, s, seg := m.statesAt(m.cur)
+		var moves []transitionPH
+		if m.segAt(m.cur) != nil {
+			moves = movesAt(m.tl, m.conv, seg)
+		}
+		return renderStates(m.st.Diagram, c, s, moves, w, h)
+	case paneLayers:
+		return m.layers.View(m.st.Layers, w, h)
+	case paneExplain:
+		return m.renderExplain(w, h)
+	}
+	return ""
+}
+
+// explainParagraphs is the explanation of the selected row.
+func (m Model) explainParagraphs() []string {
+	if m.cur >= len(m.rows) {
+		return nil
+	}
+	r := m.rows[m.cur]
+	if r.seg >= 0 {
+		return explainStep(m.tl, int(r.seg), m.absolute)
+	}
+	paras := []string{fmt.Sprintf("Frame %d is not a segment of this conversation but belongs to it: %s.", r.frame, extraText(m.tl, r.frame))}
+	if f := m.frameRecord(r.frame); f != nil {
+		switch f.Kind {
+		case model.FrameFragment:
+			paras = append(paras, "IPv4 split the datagram that carries the next segment into fragments; the segment is shown on the frame whose fragment completed it, and its states and numbers belong there.")
+		case model.FrameICMP:
+			paras = append(paras, "A router or the peer sent this ICMP error about a segment of the conversation; it quotes that segment's IP and TCP headers. TCP's state does not change by itself, but the sender learns the path or the port is unusable.")
+		}
+		if n := model.Visible(m.tl.Note(f)); n != "" {
+			paras = append(paras, "Decoder note: "+n)
+		}
+	}
+	return paras
+}
+
+// renderExplain wraps the explanation's paragraphs to w, scrolled by
+// explainTop lines.
+func (m Model) renderExplain(w, h int) string {
+	var lines []string
+	for i, p := range m.explainParagraphs() {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, strings.Split(ansi.Wrap(model.Visible(p), w, ""), "\n")...)
+	}
+	top := min(m.explainTop, max(len(lines)-h, 0))
+	lines = lines[top:]
+	st := m.st.Explain.Text
+	for i := range lines {
+		lines[i] = st.Render(lines[i])
+	}
+	return strings.Join(lines, "\n")
+}
+
+// renderFooter is the bottom line: an error until the next key, the
+// loading progress, or the help bar.
+func (m Model) renderFooter(w int) string {
+	switch {
+	case m.err != "":
+		return renderSpans([]span{{" " + model.Visible(m.err), m.st.Footer.Error}}, w, nil)
+	case m.screen == screenLoading:
+		return renderSpans(m.progressSpans(w), w, nil)
+	case m.screen == screenPicker:
+		return fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
+	case m.screen == screenStepper:
+		return fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), w)
+	}
+	return fit(" "+m.help.ShortHelpView([]key.Binding{m.keys.Quit}), w)
+}
+
+// progressSpans is a progress bar of the load.
+func (m Model) progressSpans(w int) []span {
+	label := " loading " + model.Visible(m.src.Name())
+	if m.loadTotal <= 0 {
+		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.loadDone, 0)))), m.st.Footer.Progress}}
+	}
+	frac := min(max(float64(m.loadDone)/float64(m.loadTotal), 0), 1)
+	pct := fmt.Sprintf(" %3.0f%%", frac*100)
+	barW := max(min(w-ansi.StringWidth(label)-len(pct)-2, 40), 0)
+	done := int(frac * float64(barW))
+	return []span{
+		{label + " ", m.st.Footer.Progress},
+		{strings.Repeat("█", done), m.st.Footer.Bar},
+		{strings.Repeat("░", barW-done), m.st.Footer.Base},
+		{pct, m.st.Footer.Progress},
+	}
+}
+
+// renderStatus fills the body while loading or after a failed load.
+func (m Model) renderStatus(w int) string {
+	if m.screen == screenFailed {
+		return "\n  " + m.st.Footer.Error.Render("could not load "+model.Visible(m.src.Name())) +
+			"\n\n  " + ansi.Wrap(model.Visible(m.err), max(w-4, 1), "") + "\n\n  press q to quit"
+	}
+	return "\n  " + renderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
+}
+
+// renderFullHelp is the ? screen.
+func (m Model) renderFullHelp(w int) string {
+	hm := m.help
+	hm.SetWidth(w)
+	var groups = m.keys.FullHelp()
+	title := "Keys"
+	if m.screen == screenPicker {
+		groups = pickerKeys{m.keys}.FullHelp()
+		title = "Keys of the conversation picker (type to filter)"
+	}
+	var b strings.Builder
+	b.WriteString("\n  " + m.st.Pane.TitleFocused.Render(title) + "\n\n")
+	for _, l := range strings.Split(hm.FullHelpView(groups), "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	notes := []string{
+		"Mouse: click a ladder row to select it; the wheel scrolls the pane under the pointer.",
+		"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
+		"Keys act at once: hold → to play the conversation through.",
+		"Press any key to close this help.",
+	}
+	b.WriteString("\n")
+	for _, n := range notes {
+		for _, l := range strings.Split(ansi.Wrap(n, max(w-4, 1), ""), "\n") {
+			b.WriteString("  " + m.st.Explain.Dim.Render(l) + "\n")
+		}
+	}
+	return b.String()
+}
