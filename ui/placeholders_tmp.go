@@ -49,7 +49,9 @@ func movesAt(tl *model.Timeline, c *model.Conversation, seg int) []transitionPH 
 
 type LayerStyles struct{ Name lipgloss.Style }
 
-func NewLayerStyles(isDark bool) LayerStyles { return LayerStyles{Name: lipgloss.NewStyle().Bold(true)} }
+func NewLayerStyles(isDark bool) LayerStyles {
+	return LayerStyles{Name: lipgloss.NewStyle().Bold(true)}
+}
 
 type layersPane struct {
 	data []byte

@@ -47,33 +47,33 @@ type Styles struct {
 		TitleFocused  lipgloss.Style
 	}
 	Ladder struct {
-		Column   lipgloss.Style // the CLIENT / SERVER header line
-		Lane     lipgloss.Style
-		Number   lipgloss.Style
-		Time     lipgloss.Style
-		State    lipgloss.Style
-		SYN      lipgloss.Style
-		FIN      lipgloss.Style
-		RST      lipgloss.Style
-		Data     lipgloss.Style
-		ACK      lipgloss.Style
-		Event    lipgloss.Style
-		Payload  lipgloss.Style
-		Extra    lipgloss.Style // fragment and ICMP rows
-		Cursor   lipgloss.Style // the selected row
-		Marker   lipgloss.Style // the ▸ in front of the selected row
+		Column    lipgloss.Style // the CLIENT / SERVER header line
+		Lane      lipgloss.Style
+		Number    lipgloss.Style
+		Time      lipgloss.Style
+		State     lipgloss.Style
+		SYN       lipgloss.Style
+		FIN       lipgloss.Style
+		RST       lipgloss.Style
+		Data      lipgloss.Style
+		ACK       lipgloss.Style
+		Event     lipgloss.Style
+		Payload   lipgloss.Style
+		Extra     lipgloss.Style // fragment and ICMP rows
+		Cursor    lipgloss.Style // the selected row
+		Marker    lipgloss.Style // the ▸ in front of the selected row
 		Scrollbar lipgloss.Style
 	}
 	Picker struct {
-		Header   lipgloss.Style
-		Sorted   lipgloss.Style
-		Row      lipgloss.Style
-		Cursor   lipgloss.Style
-		Filter   lipgloss.Style
-		Prompt   lipgloss.Style
-		Empty    lipgloss.Style
-		Refused  lipgloss.Style
-		Reset    lipgloss.Style
+		Header  lipgloss.Style
+		Sorted  lipgloss.Style
+		Row     lipgloss.Style
+		Cursor  lipgloss.Style
+		Filter  lipgloss.Style
+		Prompt  lipgloss.Style
+		Empty   lipgloss.Style
+		Refused lipgloss.Style
+		Reset   lipgloss.Style
 	}
 	Explain struct {
 		Text lipgloss.Style
