@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 )
 
@@ -125,7 +126,8 @@ type Reader struct {
 // NewReader detects the format by its magic number (pcap in microseconds or
 // nanoseconds, either byte order; or pcapng) and reads the file header.
 // Offsets count from r's position at this call. When r can seek (a regular
-// file), its length is used to tell a cut file from a lying length field.
+// file), its length at this call is used to tell a cut file from a lying
+// length field; a file still growing is read as the snapshot it was then.
 func NewReader(r io.Reader) (*Reader, error) {
 	return newReader(r, 0)
 }
@@ -134,7 +136,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 // tests can push ordinary records through the large-record path.
 func newReader(r io.Reader, size int) (*Reader, error) {
 	rd := &Reader{remain: -1}
-	if s, ok := r.(io.Seeker); ok {
+	if s, ok := r.(io.Seeker); ok && regular(r) {
 		rd.remain = remaining(s)
 	}
 	if size <= 0 {
@@ -171,6 +173,17 @@ func newReader(r io.Reader, size int) (*Reader, error) {
 		return nil, err
 	}
 	return rd, nil
+}
+
+// regular reports whether r, when it can say, is a regular file: the length
+// of a device or a FIFO that happens to seek means nothing.
+func regular(r io.Reader) bool {
+	st, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return true // bytes.Reader and the like
+	}
+	fi, err := st.Stat()
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // remaining returns how many bytes a seekable input has left, or -1.
