@@ -239,4 +239,9 @@ type Packet struct {
 	// WinScale is the window-scale shift of a window scale option on this
 	// segment, or -1 when the segment carries none.
 	WinScale int8
+	// Short says the IP datagram ends inside the TCP header (its length is
+	// below the data offset), so the payload length is unknown: tshark then
+	// runs no sequence analysis on the segment and shows its SEQ and ACK
+	// numbers raw, not relative. Len is 0.
+	Short bool
 }

@@ -1,0 +1,369 @@
+package model
+
+import (
+	"slices"
+	"sort"
+)
+
+// Builder assembles a Timeline from the decoder's frames, one Add call per
+// capture frame in capture order: the n-th Add* call is frame n (1-based).
+// It numbers conversations as tshark's tcp.stream, computes relative
+// sequence numbers and analysis events as tshark 4.0 does, and steps each
+// conversation's RFC 793 state machine.
+//
+// A Builder is not safe for concurrent use; after Finish it must not be used.
+type Builder struct {
+	tl       Timeline
+	byKey    map[convKey]int32 // latest conversation for an address/port pair
+	conns    []*connState      // builder-side state, by stream
+	notes    map[string]uint32
+	started  bool
+	lastKey  convKey // one-entry cache in front of byKey
+	lastConv int32
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	return &Builder{
+		tl:       Timeline{Notes: []string{""}},
+		byKey:    make(map[convKey]int32),
+		notes:    make(map[string]uint32),
+		lastConv: -1,
+	}
+}
+
+// Warn records a problem with the file as a whole.
+func (b *Builder) Warn(msg string) { b.tl.Warnings = append(b.tl.Warnings, msg) }
+
+// note interns a frame note.
+func (b *Builder) note(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if i, ok := b.notes[s]; ok {
+		return i
+	}
+	i := uint32(len(b.tl.Notes))
+	b.tl.Notes = append(b.tl.Notes, s)
+	b.notes[s] = i
+	return i
+}
+
+// frame appends the record of the next frame and returns its number.
+func (b *Builder) frame(fr Frame, kind FrameKind, note string) uint32 {
+	if !b.started {
+		b.started = true
+		b.tl.StartNS = fr.TimeNS
+	}
+	fr.Kind = kind
+	fr.Seg = -1
+	fr.Stream = -1
+	fr.Note = b.note(note)
+	b.tl.Frames = append(b.tl.Frames, fr)
+	return uint32(len(b.tl.Frames))
+}
+
+// AddFrame records a frame that carries no TCP segment: fr.Kind should be
+// FrameOther or FrameUndecodable (anything else is recorded as FrameOther),
+// note says why.
+func (b *Builder) AddFrame(fr Frame, note string) {
+	kind := fr.Kind
+	if kind != FrameUndecodable {
+		kind = FrameOther
+	}
+	b.frame(fr, kind, note)
+}
+
+// AddFragment records an IPv4 fragment that does not complete a datagram
+// (yet); LinkFragments ties it to the segment it helped carry.
+func (b *Builder) AddFragment(fr Frame, f Fragment, note string) {
+	n := b.frame(fr, FrameFragment, note)
+	f.Frame = n
+	f.Completes = 0
+	b.tl.Fragments = append(b.tl.Fragments, f)
+}
+
+// LinkFragments marks the fragment frames fragFrames as reassembled in frame
+// completing, which must already have been added: each fragment record gets
+// Completes, and when completing carries a segment, the fragments join its
+// conversation (Frame.Stream and Conversation.Extra).
+func (b *Builder) LinkFragments(fragFrames []uint32, completing uint32) {
+	stream := int32(-1)
+	if completing >= 1 && int(completing) <= len(b.tl.Frames) {
+		stream = b.tl.Frames[completing-1].Stream
+	}
+	var c *Conversation
+	if stream >= 0 {
+		c = b.tl.Conversations[stream]
+	}
+	for _, fn := range fragFrames {
+		if fn < 1 || int(fn) > len(b.tl.Frames) || fn == completing {
+			continue
+		}
+		fr := &b.tl.Frames[fn-1]
+		if fr.Kind != FrameFragment {
+			continue
+		}
+		i := sort.Search(len(b.tl.Fragments), func(i int) bool { return b.tl.Fragments[i].Frame >= fn })
+		if i < len(b.tl.Fragments) && b.tl.Fragments[i].Frame == fn {
+			b.tl.Fragments[i].Completes = completing
+		}
+		if c != nil && fr.Stream != stream {
+			fr.Stream = stream
+			c.Extra = insertSorted(c.Extra, fn)
+		}
+	}
+}
+
+// insertSorted inserts v into the ascending slice s (no duplicates).
+func insertSorted(s []uint32, v uint32) []uint32 {
+	i, found := slices.BinarySearch(s, v)
+	if found {
+		return s
+	}
+	return slices.Insert(s, i, v)
+}
+
+// AddICMP records an ICMP or ICMPv6 error. When the TCP header it quotes
+// belongs to a conversation already seen (either direction; the latest one
+// on that address/port pair) it is tied to it and AddICMP returns true;
+// otherwise the frame is recorded as FrameOther with note and no
+// conversation is created.
+func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
+	idx, ok := b.byKey[keyOf(e.QuotedSrc, e.QuotedDst)]
+	if !ok {
+		b.frame(fr, FrameOther, note)
+		return false
+	}
+	n := b.frame(fr, FrameICMP, note)
+	f := &b.tl.Frames[n-1]
+	f.Stream = idx
+	e.Frame = n
+	e.TimeNS = f.TimeNS - b.tl.StartNS
+	e.Stream = int(idx)
+	b.tl.ICMP = append(b.tl.ICMP, e)
+	c := b.tl.Conversations[idx]
+	c.Extra = append(c.Extra, n)
+	return true
+}
+
+// AddPacket records a frame carrying the TCP segment p and returns the
+// finished Segment. The pointer points into the builder's storage and is
+// valid only until the next Add call.
+//
+// The frame's time is fr.TimeNS (p.TimeNS when fr.TimeNS is zero); p.Frame
+// is ignored, the frame number being the call's position.
+func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
+	if fr.TimeNS == 0 {
+		fr.TimeNS = p.TimeNS
+	}
+	n := b.frame(fr, FrameTCP, "")
+	now := fr.TimeNS
+
+	idx, ev := b.lookup(p, n)
+	c, cs := b.tl.Conversations[idx], b.conns[idx]
+	d := dirOf(c, p.Src)
+	if p.Flags&(SYN|ACK) == SYN && !cs.sawSYN {
+		cs.sawSYN = true
+		if d == S2C {
+			// The first SYN comes from the side we took for the server
+			// (its SYN/ACK or data came first): it is the client.
+			b.swapSides(idx)
+			d = C2S
+		}
+	}
+
+	fwd, rev := &cs.flows[d], &cs.flows[d^1]
+	relSeq, relAck := p.Seq, p.Ack
+	if !p.Short {
+		ev = cs.analyze(d, p.Seq, p.Ack, p.Len, p.Flags, uint32(p.Win), now, ev)
+		relSeq = p.Seq - fwd.base
+		if p.Flags&ACK != 0 {
+			relAck = p.Ack - rev.base
+		}
+	}
+	cs.afterAnalysis(d, p.Flags, p.WinScale, now)
+
+	client, server := cs.machine.Step(d, p.Flags, p.Seq, p.Ack, p.Len)
+	segIdx := uint32(len(b.tl.Segments))
+	b.tl.Segments = append(b.tl.Segments, Segment{
+		Frame:  n,
+		Stream: uint32(idx),
+		TimeNS: now - b.tl.StartNS,
+		Seq:    p.Seq,
+		Ack:    p.Ack,
+		RelSeq: relSeq,
+		RelAck: relAck,
+		Len:    p.Len,
+		Win:    p.Win,
+		Flags:  p.Flags,
+		Dir:    d,
+		Client: client,
+		Server: server,
+		Events: ev,
+	})
+	c.Segs = append(c.Segs, segIdx)
+	b.applyRevisions(idx)
+	f := &b.tl.Frames[n-1]
+	f.Seg = int32(segIdx)
+	f.Stream = idx
+	return &b.tl.Segments[segIdx]
+}
+
+// AddBogusTCP records a frame whose TCP header tshark cannot dissect past
+// the ports, sequence and acknowledgement numbers, flags and window because
+// its data offset is below 5 (tshark's "bogus TCP header length"). tshark
+// still gives such a frame a tcp.stream (opening a conversation if needed)
+// and runs the sequence analysis on it, with p.Len the IP payload length
+// minus the bogus header length; later segments' events depend on that, so
+// the builder does the same. The frame is recorded as FrameUndecodable with
+// note, tied to the conversation (Extra) but not a segment of it.
+func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
+	if fr.TimeNS == 0 {
+		fr.TimeNS = p.TimeNS
+	}
+	n := b.frame(fr, FrameUndecodable, note)
+	idx, ev := b.lookup(p, n)
+	c, cs := b.tl.Conversations[idx], b.conns[idx]
+	cs.analyze(dirOf(c, p.Src), p.Seq, p.Ack, p.Len, p.Flags, uint32(p.Win), fr.TimeNS, ev)
+	b.tl.Frames[n-1].Stream = idx
+	c.Extra = append(c.Extra, n)
+}
+
+// lookup finds or opens the conversation of p as tshark does, and returns
+// its index and the reused_ports event when the segment shows a port reuse.
+func (b *Builder) lookup(p *Packet, n uint32) (int32, Events) {
+	key := keyOf(p.Src, p.Dst)
+	var idx int32
+	var ok bool
+	if b.lastConv >= 0 && key == b.lastKey {
+		idx, ok = b.lastConv, true
+	} else if idx, ok = b.byKey[key]; ok {
+		b.lastKey, b.lastConv = key, idx
+	}
+	if !ok {
+		idx = b.newConversation(key, p)
+		return idx, 0
+	}
+	var ev Events
+	c, cs := b.tl.Conversations[idx], b.conns[idx]
+	fwd := &cs.flows[dirOf(c, p.Src)]
+	switch {
+	case p.Flags&(SYN|ACK) == SYN && fwd.baseSet:
+		if p.Seq != fwd.base {
+			// A new initial sequence number on a SYN: the ports are reused
+			// by a new connection, which gets the next stream number.
+			idx = b.newConversation(key, p)
+			ev = ev.Add(ReusedPorts)
+		} else {
+			// The same SYN again. A RST may have been sent with the
+			// acknowledged sequence number (RFC 793 3.4), so tshark resets
+			// nextseq to the highest contiguous sequence number.
+			fwd.nextseq = fwd.maxseqtobeacked
+		}
+	case p.Flags&(SYN|ACK) == SYN|ACK && fwd.baseSet && p.Seq != fwd.base:
+		// A SYN/ACK with a new sequence number stays in the conversation
+		// but restarts this direction's relative numbering.
+		fwd.base = p.Seq
+		fwd.baseFromSYN = true
+		ev = ev.Add(ReusedPorts)
+	}
+	return idx, ev
+}
+
+// newConversation opens the next stream for key with p's sender as client.
+func (b *Builder) newConversation(key convKey, p *Packet) int32 {
+	idx := int32(len(b.tl.Conversations))
+	b.tl.Conversations = append(b.tl.Conversations, &Conversation{
+		Index:  int(idx),
+		Client: p.Src,
+		Server: p.Dst,
+	})
+	b.conns = append(b.conns, newConnState())
+	b.byKey[key] = idx
+	b.lastKey, b.lastConv = key, idx
+	return idx
+}
+
+// swapSides exchanges client and server of conversation idx after a SYN
+// showed who the client is: directions, per-direction analysis state, and
+// the states, replayed on a fresh machine.
+func (b *Builder) swapSides(idx int32) {
+	c, cs := b.tl.Conversations[idx], b.conns[idx]
+	c.Client, c.Server = c.Server, c.Client
+	cs.flows[0], cs.flows[1] = cs.flows[1], cs.flows[0]
+	cs.machine, cs.revs = NewMachine(), 0
+	for _, si := range c.Segs {
+		s := &b.tl.Segments[si]
+		s.Dir ^= 1
+		s.Client, s.Server = cs.machine.Step(s.Dir, s.Flags, s.Seq, s.Ack, s.Len)
+	}
+	b.applyRevisions(idx)
+}
+
+// applyRevisions copies onto the conversation's rows the corrections the
+// state machine made to states it had already returned (a server that was
+// shown LISTEN but refused was CLOSED; a restart's guess overturned).
+func (b *Builder) applyRevisions(idx int32) {
+	c, cs := b.tl.Conversations[idx], b.conns[idx]
+	if len(cs.machine.revs) == cs.revs {
+		return // nothing new: checked without copying the list
+	}
+	revs := cs.machine.Revisions()
+	for _, r := range revs[cs.revs:] {
+		to := min(r.To, len(c.Segs))
+		for i := max(r.From, 0); i < to; i++ {
+			s := &b.tl.Segments[c.Segs[i]]
+			if r.Client {
+				s.Client = r.State
+			} else {
+				s.Server = r.State
+			}
+		}
+	}
+	cs.revs = len(revs)
+}
+
+// Finish completes the timeline: each conversation's initial states, bases,
+// counters and event counts. The Builder must not be used afterwards.
+func (b *Builder) Finish() *Timeline {
+	for i, c := range b.tl.Conversations {
+		cs := b.conns[i]
+		c.InitClient, c.InitServer, c.Assumed = cs.machine.Initial()
+		for d := range 2 {
+			c.Base[d] = cs.flows[d].base
+			c.BaseFromSYN[d] = cs.flows[d].baseFromSYN
+		}
+		var counts [16]int
+		for _, si := range c.Segs {
+			s := &b.tl.Segments[si]
+			c.Packets[s.Dir]++
+			c.Bytes[s.Dir] += uint64(s.Len)
+			for e := s.Events; e != 0; e &= e - 1 {
+				counts[bitIndex(uint16(e&-e))]++
+			}
+		}
+		for bit, n := range counts {
+			if n == 0 {
+				continue
+			}
+			if c.EventCounts == nil {
+				c.EventCounts = make(map[string]int)
+			}
+			c.EventCounts[Event(1<<bit).String()] = n
+		}
+	}
+	tl := b.tl
+	*b = Builder{}
+	return &tl
+}
+
+// bitIndex returns the position of the single set bit of v.
+func bitIndex(v uint16) int {
+	i := 0
+	for v > 1 {
+		v >>= 1
+		i++
+	}
+	return i
+}
