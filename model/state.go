@@ -33,7 +33,7 @@ package model
 //     A's own FIN, FIN_WAIT_2 → TIME_WAIT. The ACK that such a segment of B
 //     carried is processed with it, before its FIN, as RFC 793 orders it.
 //  2. What A sends. A SYN takes a CLOSED side to SYN_SENT; a SYN,ACK takes
-//     LISTEN or SYN_SENT to SYN_RECEIVED; the first FIN takes ESTABLISHED or
+//     LISTEN or SYN_SENT to SYN_RECEIVED; the first FIN (with ACK) takes ESTABLISHED or
 //     SYN_RECEIVED to FIN_WAIT_1 and CLOSE_WAIT to LAST_ACK; a RST takes A to
 //     CLOSED (ABORT), and B with it unless B is LISTEN (which ignores resets)
 //     or SYN_SENT and the RST does not acknowledge B's SYN (RFC 793 3.4).
@@ -56,6 +56,14 @@ package model
 // shown it received the SYN or FIN, and are applied after B's own send at
 // that row (step 3). That keeps a side that acknowledges its peer's FIN
 // from being shown in FIN_WAIT_2 before it is shown in CLOSING.
+//
+// Segments no TCP sends in that state change nothing. A FIN without ACK
+// is not a close: every state that could take a FIN drops a segment without
+// ACK (RFC 793 3.9), and every state that can send a FIN sends it with an
+// ACK, so such a FIN comes from a scanner or a broken capture. A RST that
+// answers a SYN but does not acknowledge it is not a refusal (a real one
+// acknowledges the SYN, RFC 793 3.4): the SYN's sender ignores it, and so
+// does the observer's guess of the answering side's state.
 //
 // Resets. A reset closes the connection rather than returning a passive
 // SYN_RECEIVED side to LISTEN as RFC 793's text has it: the capture of one
@@ -322,6 +330,13 @@ func (m *Machine) reset(d, row int, hasAck bool, ack uint32) {
 	a, b := &m.sides[d], &m.sides[1-d]
 	switch {
 	case a.prov:
+		// A refusal acknowledges the SYN it refuses (RFC 793 3.4: the
+		// RST's ACK is the SYN's SEQ plus its length). Any other RST
+		// (forged, or answering something else) is not the side's answer,
+		// and the SYN's sender ignores it too.
+		if !hasAck || !b.synSent || !b.acksSyn(ack) {
+			return
+		}
 		a.refused = true
 		m.revise(d, row, Closed)
 	case a.st != Closed && a.st != Listen:
@@ -474,7 +489,7 @@ func (m *Machine) send(d int, flags Flags, seq, length uint32) {
 			s.synSent, s.synSeq, s.synNxt = true, seq, seq+1+length
 		}
 	}
-	if flags&FIN != 0 {
+	if flags&(FIN|ACK) == FIN|ACK {
 		end := seq + length + 1
 		if flags&SYN != 0 {
 			end++
@@ -505,7 +520,7 @@ func (m *Machine) deliver(d int, flags Flags, seq, ack, length uint32) {
 		qFin = qFin || p.fin
 	}
 	newSyn := flags&SYN != 0 && !s.peerSyn && !qSyn
-	newFin := flags&FIN != 0 && !s.peerFin && !qFin
+	newFin := flags&(FIN|ACK) == FIN|ACK && !s.peerFin && !qFin
 	if (newSyn || newFin) && int(s.nq) < len(s.q) {
 		end := seq + length + 1
 		if flags&SYN != 0 {

@@ -162,13 +162,44 @@ var machineCases = []machineCase{
 	{
 		// RFC 793 3.9: in SYN_SENT a RST without an acceptable ACK is
 		// ignored; the SYN retransmission is then answered.
-		name: "RST without ACK ignored in SYN_SENT", initC: Closed, initS: Closed,
-		revs: []Revision{{Client: false, From: 0, To: 1, State: Closed}},
+		// Nor is it a refusal; neither is a RST,ACK that acknowledges
+		// something the client never sent (a forged reset), nor one that
+		// does not acknowledge the SYN (zeek_rst-inject-rae.pcap). Only the
+		// last RST refuses, and the server's rows are corrected up to it.
+		name: "RST without acceptable ACK ignored in SYN_SENT", initC: Closed, initS: Closed,
+		revs: []Revision{{Client: false, From: 0, To: 4, State: Closed}},
 		rows: []row{
 			{cs, SYN, 10, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, RST, 0, 0, 0, SynSent, Closed, nil, nil, false},
-			{sc, ra, 0, 999, 0, SynSent, Closed, nil, nil, false},
+			{sc, RST, 0, 0, 0, SynSent, Listen, nil, nil, false},
+			{sc, ra, 0, 999, 0, SynSent, Listen, nil, nil, false},
+			{sc, ra, 0, 10, 0, SynSent, Listen, nil, nil, false},
 			{sc, ra, 0, 11, 0, Closed, Closed, l(rRst), nil, false},
+		},
+	},
+	{
+		// A forged RST before the real answer leaves the server listening
+		// (zeek_rst-inject-rae.pcap: its RST acknowledges the SYN's own
+		// sequence number).
+		name: "forged RST before the SYN,ACK", initC: Closed, initS: Listen,
+		rows: []row{
+			{cs, SYN, 1569339004, 0, 0, SynSent, Listen, l(aOpen), nil, false},
+			{sc, ra | NS | Reserved, 0, 1569339004, 0, SynSent, Listen, nil, nil, false},
+			{sc, sa, 1616457233, 1569339005, 0, SynSent, SynReceived, nil, l(rSyn), false},
+			{cs, ACK, 1569339005, 1616457234, 0, Established, Established, l(rSynAck), l(ackSyn), false},
+		},
+	},
+	{
+		// A FIN without ACK, on the SYN's sequence number, while the
+		// client waits for the SYN,ACK (zeek_fin_retransmission.pcap):
+		// no TCP sends it and none would accept it.
+		name: "FIN without ACK ignored", initC: Closed, initS: Listen,
+		rows: []row{
+			{cs, SYN, 100, 0, 0, SynSent, Listen, l(aOpen), nil, false},
+			{cs, FIN, 100, 0, 0, SynSent, Listen, nil, nil, false},
+			{sc, sa, 500, 101, 0, SynSent, SynReceived, nil, l(rSyn), false},
+			{cs, fa, 101, 501, 0, FinWait1, SynReceived, l(rSynAck, closeF), nil, false},
+			{sc, ACK, 501, 102, 0, FinWait2, CloseWait, l(ackFin), l(ackSyn, rFin), false},
+			{sc, FIN, 501, 102, 0, FinWait2, CloseWait, nil, nil, false},
 		},
 	},
 	{
