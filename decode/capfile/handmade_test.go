@@ -520,3 +520,22 @@ func TestZeroAllocsPerRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryResolutionLikeTshark: power-of-two if_tsresol values, with and
+// without if_tsoffset, give the times tshark 4.0.17 printed for the same
+// file (frame.time_epoch): 1700000100.500976562 and 1700000000.999999046.
+func TestBinaryResolutionLikeTshark(t *testing.T) {
+	d := frame(40, 8)
+	file := cat(ngSHB(le, 1, 0),
+		ngIDB(le, 101, 0, ngOpt(le, optTSResol, []byte{0x80 | 10}), ngOpt(le, optTSOffset, u64opt(le, 100)), ngEndOpt),
+		ngIDB(le, 101, 0, ngOpt(le, optTSResol, []byte{0x80 | 20}), ngEndOpt),
+		ngEPB(le, 0, 1700000000<<10|513, 40, d),
+		ngEPB(le, 1, 1700000000<<20|(1<<20-1), 40, d))
+	got, _, err := readAll(t, bytes.NewReader(file))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d records, %v", len(got), err)
+	}
+	if got[0].ns != 1700000100_500976562 || got[1].ns != 1700000000_999999046 {
+		t.Errorf("times %d, %d; tshark says 1700000100500976562, 1700000000999999046", got[0].ns, got[1].ns)
+	}
+}
