@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds ../shared beside the checkout. Tests that need it skip when
+// it is absent (a user's clone), except under CI=true where that is a failure.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "shared"))
+	if err == nil {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return dir
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("../shared is missing (CI=true requires it)")
+	}
+	t.Skip("../shared is absent: corpus checks skipped")
+	return ""
+}
+
+// buildBinary builds tcpstep once per test binary run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tcpstep")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is required under CI=true", tool)
+			}
+			t.Skipf("%s not installed", tool)
+		}
+	}
+}
+
+var scoreRow = regexp.MustCompile(`^(\S+)\s+(\d+|-)\s+(\S+)\s+(\S+)\s+(PASS|FAIL|SKIP)(.*)$`)
+
+// TestCorpusAgainstTshark runs the shared oracle over every capture of
+// ../shared/captures: every basic field must agree with tshark 4.0 on every
+// row, and every malformed file must end with exit 0 or 2 without a panic.
+func TestCorpusAgainstTshark(t *testing.T) {
+	shared := sharedDir(t)
+	needTools(t, "bash", "python3", "timeout")
+	bin := buildBinary(t)
+	cmd := exec.Command("bash", filepath.Join(shared, "oracle", "check-corpus.sh"), bin)
+	out, err := cmd.CombinedOutput()
+	t.Logf("check-corpus.sh:\n%s", out)
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	rows := 0
+	for sc.Scan() {
+		m := scoreRow.FindStringSubmatch(sc.Text())
+		if m == nil || m[1] == "capture" {
+			continue
+		}
+		rows++
+		if m[5] == "FAIL" {
+			t.Errorf("%s: %s%s (basic %s, events F1 %s)", m[1], m[5], m[6], m[3], m[4])
+		}
+	}
+	if rows < 50 {
+		t.Errorf("check-corpus.sh scored only %d captures; want the whole corpus", rows)
+	}
+	if err != nil {
+		t.Errorf("check-corpus.sh: %v", err)
+	}
+}
+
+// TestLoopbackCaptures holds the decoder to tshark's fields on the captures
+// we recorded ourselves with tcpdump on loopback (testdata/loopback).
+func TestLoopbackCaptures(t *testing.T) {
+	shared := sharedDir(t)
+	needTools(t, "python3")
+	caps, _ := filepath.Glob(filepath.Join("testdata", "loopback", "*.pcap"))
+	if len(caps) == 0 {
+		t.Fatal("no captures in testdata/loopback")
+	}
+	bin := buildBinary(t)
+	for _, c := range caps {
+		name := strings.TrimSuffix(filepath.Base(c), ".pcap")
+		t.Run(name, func(t *testing.T) {
+			exp := filepath.Join("testdata", "loopback", "expected", name+".tsv")
+			jsonl, err := exec.Command(bin, "dump", "--format", "jsonl", c).Output()
+			if err != nil {
+				t.Fatalf("dump: %v", err)
+			}
+			cmp := exec.Command("python3", filepath.Join(shared, "oracle", "compare.py"), exp, "-")
+			cmp.Stdin = bytes.NewReader(jsonl)
+			out, err := cmp.CombinedOutput()
+			if err != nil {
+				t.Errorf("compare.py %s: %v\n%s", name, err, out)
+			}
+		})
+	}
+}

@@ -1,0 +1,165 @@
+package decode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tcpstep/tcpstep/decode/capfile"
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// Input is an opened capture: a file, standard input spooled to a temporary
+// file, or an embedded sample. It is random-access so that views can re-read
+// one frame's bytes by offset instead of the timeline keeping them all.
+type Input struct {
+	name string
+	ra   io.ReaderAt
+	size int64
+	file *os.File // the open file, nil for bytes
+	tmp  string   // a spool file to remove on Close
+}
+
+// Open opens a capture file and checks that it starts like one.
+func Open(path string) (*Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a capture file", path)
+	}
+	in := &Input{name: path, ra: f, size: st.Size(), file: f}
+	if err := in.check(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return in, nil
+}
+
+// OpenBytes opens a capture held in memory (an embedded sample).
+func OpenBytes(name string, b []byte) (*Input, error) {
+	in := &Input{name: name, ra: bytes.NewReader(b), size: int64(len(b))}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// OpenReader spools a stream (standard input) to a temporary file so that its
+// frames can be revisited, then opens that.
+func OpenReader(name string, r io.Reader) (*Input, error) {
+	f, err := os.CreateTemp("", "tcpstep-stdin-*.pcap")
+	if err != nil {
+		return nil, fmt.Errorf("%s: spool to a temporary file: %w", name, err)
+	}
+	cleanup := func() { f.Close(); os.Remove(f.Name()) }
+	n, err := io.Copy(f, r)
+	if err != nil {
+		cleanup()
+		return nil, fmt.Errorf("%s: read: %w", name, err)
+	}
+	in := &Input{name: name, ra: f, size: n, file: f, tmp: f.Name()}
+	if err := in.check(); err != nil {
+		cleanup()
+		return nil, err
+	}
+	return in, nil
+}
+
+// unwrapPathError drops the *PathError's repetition of the path, which the
+// caller's message already names.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// check reads the file header so that "not a capture" is reported before
+// anything else happens (in particular before the terminal is taken over).
+func (in *Input) check() error {
+	if in.size == 0 {
+		return fmt.Errorf("%s: empty file, not a capture", in.name)
+	}
+	if _, err := capfile.NewReader(io.NewSectionReader(in.ra, 0, in.size)); err != nil {
+		return fmt.Errorf("%s: %w", in.name, err)
+	}
+	return nil
+}
+
+// Name is the input as the user named it.
+func (in *Input) Name() string { return in.name }
+
+// Size is the capture's length in bytes.
+func (in *Input) Size() int64 { return in.size }
+
+// Close releases the file and removes a spool file.
+func (in *Input) Close() error {
+	var err error
+	if in.file != nil {
+		err = in.file.Close()
+	}
+	if in.tmp != "" {
+		os.Remove(in.tmp)
+	}
+	return err
+}
+
+// progressEvery is how many frames pass between progress reports.
+const progressEvery = 1 << 14
+
+// Load reads the whole capture into a timeline. progress, when not nil, is
+// called now and then with the bytes read so far and the total. A capture cut
+// short, or damaged, after some frames keeps those frames and says so in
+// Timeline.Warnings; only a file that yields nothing usable is an error.
+func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error) {
+	r, err := capfile.NewReader(io.NewSectionReader(in.ra, 0, in.size))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	b := model.NewBuilder()
+	ix := newIndexer(b)
+	for n := 1; ; n++ {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var te *capfile.TruncatedError
+			if errors.As(err, &te) {
+				b.Warn(fmt.Sprintf("%s: %v; the %d frames before it are shown", in.name, err, n-1))
+			} else {
+				b.Warn(fmt.Sprintf("%s: reading stopped at frame %d: %v; the %d frames before it are shown", in.name, n, err, n-1))
+			}
+			break
+		}
+		ix.add(uint32(n), rec)
+		if progress != nil && n%progressEvery == 0 {
+			progress(r.Offset(), in.size)
+		}
+	}
+	ix.finish()
+	if progress != nil {
+		progress(in.size, in.size)
+	}
+	return b.Finish(), nil
+}
+
+// Frame re-reads one frame's bytes from the capture and dissects them.
+func (in *Input) Frame(f *model.Frame) ([]byte, model.Dissection, error) {
+	data, err := capfile.ReadFrame(in.ra, f.Offset, f.CapLen)
+	if err != nil {
+		return nil, model.Dissection{}, fmt.Errorf("%s: re-read frame at byte %d: %w", in.name, f.Offset, err)
+	}
+	return data, Dissect(f.LinkType, data), nil
+}

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+func newDumpCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var format string
+	var absolute bool
+	var stream int
+	cmd := &cobra.Command{
+		Use:   "dump CAPTURE",
+		Short: "Print the decoded timeline of a capture (JSON lines or a text ladder)",
+		Long: `dump decodes CAPTURE and prints its TCP timeline without the interactive
+interface.
+
+  --format jsonl   one JSON object per line, in capture order: every TCP segment
+                   ("kind":"tcp"), every ICMP error tied to a conversation
+                   ("kind":"icmp") and every other frame ("kind":"frame", with
+                   the reason it carries no segment). The keys are documented in
+                   the README and stay stable for scripts.
+  --format text    a readable ladder, one line per segment: direction arrow,
+                   flags, SEQ, ACK, length, both sides' states and events, fit
+                   for a handout.
+
+CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
+		Example: `  tcpstep dump --format jsonl capture.pcap | jq 'select(.events | length > 0)'
+  tcpstep dump --format text --absolute sample:smtp-figure10
+  tcpstep dump --format text --stream 2 capture.pcapng`,
+		Args:          cobra.ExactArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "jsonl" && format != "text" {
+				return fmt.Errorf("unknown --format %q: want jsonl or text", format)
+			}
+			in, err := openInput(args[0], stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			tl, err := in.Load(nil)
+			if err != nil {
+				return badInput(err)
+			}
+			if stream >= len(tl.Conversations) {
+				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			}
+			w := bufio.NewWriterSize(stdout, 1<<16)
+			if format == "jsonl" {
+				err = writeJSONL(w, tl, stream)
+			} else {
+				err = writeText(w, tl, stream, absolute)
+			}
+			if ferr := w.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+				return fmt.Errorf("write output: %w", err)
+			}
+			// Problems with the file as a whole (cut short) come after the
+			// output, so everything before them is kept.
+			for _, warn := range tl.Warnings {
+				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: jsonl or text")
+	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "text format: absolute sequence numbers instead of relative")
+	cmd.Flags().IntVar(&stream, "stream", -1, "keep only conversation N (tcp.stream numbering)")
+	return cmd
+}
+
+// appendTime appends nanoseconds as seconds with nine decimals, exactly.
+func appendTime(b []byte, ns int64) []byte {
+	if ns < 0 {
+		b = append(b, '-')
+		ns = -ns
+	}
+	b = strconv.AppendInt(b, ns/1e9, 10)
+	frac := ns % 1e9
+	b = append(b, '.')
+	s := strconv.AppendInt(nil, frac, 10)
+	for i := len(s); i < 9; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // strings always marshal
+	return append(b, q...)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// writeJSONL prints the timeline as the dump contract (shared spec
+// dump-jsonl.md) describes: one object per line, in capture order.
+func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
+	var b []byte
+	icmp := 0
+	for i := range tl.Frames {
+		f := &tl.Frames[i]
+		frameNo := uint32(i + 1)
+		if stream >= 0 && int(f.Stream) != stream {
+			continue
+		}
+		b = b[:0]
+		rel := f.TimeNS - tl.StartNS
+		switch f.Kind {
+		case model.FrameTCP:
+			s := &tl.Segments[f.Seg]
+			src, dst := tl.SrcDst(s)
+			b = append(b, `{"kind":"tcp","frame":`...)
+			b = strconv.AppendUint(b, uint64(s.Frame), 10)
+			b = append(b, `,"time":`...)
+			b = appendTime(b, s.TimeNS)
+			b = append(b, `,"stream":`...)
+			b = strconv.AppendUint(b, uint64(s.Stream), 10)
+			b = append(b, `,"dir":"`...)
+			b = append(b, s.Dir.String()...)
+			b = append(b, `","src":"`...)
+			b = append(b, src.Addr.String()...)
+			b = append(b, `","dst":"`...)
+			b = append(b, dst.Addr.String()...)
+			b = append(b, `","sport":`...)
+			b = strconv.AppendUint(b, uint64(src.Port), 10)
+			b = append(b, `,"dport":`...)
+			b = strconv.AppendUint(b, uint64(dst.Port), 10)
+			b = append(b, `,"flags":`...)
+			b = appendStrings(b, s.Flags.Names())
+			b = append(b, `,"seq":`...)
+			b = strconv.AppendUint(b, uint64(s.Seq), 10)
+			b = append(b, `,"ack":`...)
+			b = strconv.AppendUint(b, uint64(s.Ack), 10)
+			b = append(b, `,"rseq":`...)
+			b = strconv.AppendUint(b, uint64(s.RelSeq), 10)
+			b = append(b, `,"rack":`...)
+			b = strconv.AppendUint(b, uint64(s.RelAck), 10)
+			b = append(b, `,"len":`...)
+			b = strconv.AppendUint(b, uint64(s.Len), 10)
+			b = append(b, `,"win":`...)
+			b = strconv.AppendUint(b, uint64(s.Win), 10)
+			b = append(b, `,"client":"`...)
+			b = append(b, s.Client.String()...)
+			b = append(b, `","server":"`...)
+			b = append(b, s.Server.String()...)
+			b = append(b, `","events":`...)
+			b = appendStrings(b, s.Events.Names())
+			b = append(b, "}\n"...)
+		case model.FrameICMP:
+			// Timeline.ICMP is in frame order, so walk it alongside.
+			for icmp < len(tl.ICMP) && tl.ICMP[icmp].Frame < frameNo {
+				icmp++
+			}
+			if icmp >= len(tl.ICMP) || tl.ICMP[icmp].Frame != frameNo {
+				continue
+			}
+			e := &tl.ICMP[icmp]
+			b = append(b, `{"kind":"icmp","frame":`...)
+			b = strconv.AppendUint(b, uint64(frameNo), 10)
+			b = append(b, `,"time":`...)
+			b = appendTime(b, rel)
+			b = append(b, `,"stream":`...)
+			b = strconv.AppendInt(b, int64(e.Stream), 10)
+			b = append(b, `,"src":"`...)
+			b = append(b, e.Src.Addr.String()...)
+			b = append(b, `","dst":"`...)
+			b = append(b, e.Dst.Addr.String()...)
+			b = append(b, `","icmp":"`...)
+			b = append(b, e.Kind...)
+			b = append(b, '"')
+			if e.MTU != 0 {
+				b = append(b, `,"mtu":`...)
+				b = strconv.AppendUint(b, uint64(e.MTU), 10)
+			}
+			b = append(b, "}\n"...)
+		default:
+			b = append(b, `{"kind":"frame","frame":`...)
+			b = strconv.AppendUint(b, uint64(frameNo), 10)
+			b = append(b, `,"time":`...)
+			b = appendTime(b, rel)
+			b = append(b, `,"type":"`...)
+			b = append(b, f.Kind.String()...)
+			b = append(b, '"')
+			if f.Stream >= 0 {
+				b = append(b, `,"stream":`...)
+				b = strconv.AppendInt(b, int64(f.Stream), 10)
+			}
+			b = append(b, `,"note":`...)
+			b = appendJSONString(b, tl.Note(f))
+			b = append(b, "}\n"...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeText prints a ladder per conversation, one line per segment: the
+// printable counterpart of the paper's Figure 10.
+func writeText(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
+	numbering := "relative"
+	if absolute {
+		numbering = "absolute"
+	}
+	bw := &errWriter{w: w}
+	if len(tl.Conversations) == 0 {
+		bw.printf("no TCP conversations in this capture (%d frames)\n", len(tl.Frames))
+	}
+	for _, c := range tl.Conversations {
+		if stream >= 0 && c.Index != stream {
+			continue
+		}
+		bw.printf("stream %d: client %s ⇄ server %s  (%s sequence numbers)\n", c.Index, c.Client, c.Server, numbering)
+		if c.Assumed {
+			bw.printf("  the capture begins mid-connection: the states before its first segment are assumed\n")
+		}
+		// Label every arrow first, so the ladder's middle column is as wide
+		// as its longest label and the server column stays aligned.
+		labels := make([]string, len(c.Segs))
+		width := 40
+		for i, si := range c.Segs {
+			s := &tl.Segments[si]
+			seq, ack := s.Seq, s.Ack
+			if !absolute {
+				seq, ack = s.RelSeq, s.RelAck
+			}
+			label := fmt.Sprintf("%s seq=%d", s.Flags, seq)
+			if s.Flags&model.ACK != 0 {
+				label += fmt.Sprintf(" ack=%d", ack)
+			}
+			labels[i] = label + fmt.Sprintf(" len=%d win=%d", s.Len, s.Win)
+			width = max(width, len(labels[i])+8)
+		}
+		bw.printf("%6s %11s  %-12s  %-*s  %-12s  %s\n", "frame", "time", "client", width, "", "server", "events")
+		bw.printf("%6s %11s  %-12s  %-*s  %s\n", "", "", c.InitClient, width, "", c.InitServer)
+		extra := 0
+		for i, si := range c.Segs {
+			s := &tl.Segments[si]
+			// Frames that are not segments (fragments, ICMP errors) go in
+			// capture order between the segments.
+			for extra < len(c.Extra) && c.Extra[extra] < s.Frame {
+				writeExtraRow(bw, tl, c.Extra[extra])
+				extra++
+			}
+			arrow := ladderArrow(labels[i], width, s.Dir)
+			events := strings.Join(s.Events.Names(), ",")
+			bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, fmtSeconds(s.TimeNS), s.Client, arrow, s.Server, events)
+		}
+		for ; extra < len(c.Extra); extra++ {
+			writeExtraRow(bw, tl, c.Extra[extra])
+		}
+		bw.printf("\n")
+	}
+	return bw.err
+}
+
+func writeExtraRow(bw *errWriter, tl *model.Timeline, frame uint32) {
+	f := &tl.Frames[frame-1]
+	bw.printf("%6d %11s  %-12s  · %s\n", frame, fmtSeconds(f.TimeNS-tl.StartNS), "", model.Visible(tl.Note(f)))
+}
+
+// fmtSeconds prints a relative time with microsecond precision.
+func fmtSeconds(ns int64) string {
+	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
+}
+
+// ladderArrow draws a label on an arrow of width w pointing in the
+// segment's direction: client on the left, server on the right.
+func ladderArrow(label string, w int, d model.Dir) string {
+	label = " " + label + " "
+	n := w - 3 - len([]rune(label))
+	if n < 0 {
+		n = 0
+	}
+	left := n / 2
+	right := n - left
+	if d == model.C2S {
+		return "─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─▶"
+	}
+	return "◀─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─"
+}
+
+// errWriter keeps the first write error so the ladder code stays linear.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}

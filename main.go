@@ -1,0 +1,131 @@
+// Command tcpstep steps through the TCP conversations of a packet capture:
+// a ladder of segments, each side's RFC 793 state, the encapsulation layers
+// of every frame and a plain-words explanation of each step.
+//
+//	tcpstep                       open the embedded sample (the paper's SMTP session)
+//	tcpstep capture.pcap          open a pcap or pcapng file ("-" reads standard input)
+//	tcpstep dump --format jsonl capture.pcap
+//	tcpstep samples               list the embedded samples
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitError carries the exit status a failure should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// badInput marks an error about the user's input (not a capture, unreadable,
+// unknown sample): exit status 2.
+func badInput(err error) error { return &exitError{code: 2, err: err} }
+
+func main() {
+	root := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
+	err := fang.Execute(context.Background(), root,
+		fang.WithVersion(version),
+		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
+			// One line, as scripts and people reading a terminal expect.
+			fmt.Fprintf(w, "tcpstep: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		}),
+	)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
+		os.Exit(2) // usage errors: unknown flag, bad argument
+	}
+}
+
+// openInput opens a capture named on the command line: a file path, "-" for
+// standard input, or "sample:NAME" for an embedded sample. Errors name the
+// input and say what is wrong.
+func openInput(name string, stdin io.Reader) (*decode.Input, error) {
+	if s, ok := strings.CutPrefix(name, "sample:"); ok {
+		b, err := samples.Bytes(s)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		in, err := decode.OpenBytes(name, b)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return in, nil
+	}
+	if name == "-" {
+		in, err := decode.OpenReader("-", stdin)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return in, nil
+	}
+	in, err := decode.Open(name)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return in, nil
+}
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var absolute bool
+	var stream int
+	root := &cobra.Command{
+		Use:   "tcpstep [CAPTURE]",
+		Short: "Step through TCP conversations packet by packet",
+		Long: `tcpstep opens a packet capture (pcap or pcapng) and steps through a TCP
+conversation segment by segment: a ladder of the segments between client and
+server, each side's RFC 793 state, the encapsulation layers and bytes of each
+frame, and a plain-words explanation of every step.
+
+With no CAPTURE it opens the embedded sample "` + samples.Default + `", the SMTP
+session of the paper "TCP/IP for security professionals". CAPTURE may be a
+file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
+		Example: `  tcpstep                          # the embedded SMTP sample
+  tcpstep capture.pcap             # a capture file
+  tcpstep -S capture.pcapng        # start with absolute sequence numbers
+  tcpdump -w - port 25 | tcpstep - # standard input
+  tcpstep sample:simultaneous-close`,
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := "sample:" + samples.Default
+			if len(args) == 1 {
+				name = args[0]
+			}
+			// Open (and so validate) before the terminal is taken over, so a
+			// bad file gets the same one-line error as dump.
+			in, err := openInput(name, stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			return ui.Run(in, ui.Options{Absolute: absolute, Stream: stream})
+		},
+	}
+	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")
+	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
+	root.AddCommand(newDumpCmd(stdin, stdout, stderr), newSamplesCmd(stdout))
+	return root
+}
