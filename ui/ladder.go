@@ -53,6 +53,17 @@ type ladderView struct {
 	// previews holds the printable payload preview of frames already read,
 	// by frame number; a missing entry draws no preview.
 	previews map[uint32]string
+	// cache holds rows already drawn; nil draws every row afresh. Its owner
+	// clears it when anything but the key can change a row: another
+	// conversation, new styles, a preview arriving.
+	cache map[ladderKey]string
+}
+
+// ladderKey is what a drawn ladder row depends on besides its conversation,
+// the styles and the previews.
+type ladderKey struct {
+	row, w             int
+	absolute, selected bool
 }
 
 // shortEvents names events briefly enough for a ladder row.
@@ -138,7 +149,7 @@ func rowTime(tl *model.Timeline, r rowRef) int64 {
 // renderLadder draws the ladder's column header and rows [top, top+h-1) in
 // exactly w×h cells. Only the rows on screen are built, so its cost does not
 // depend on the conversation's length.
-func renderLadder(st Styles, v ladderView, w, h int) string {
+func renderLadder(st *Styles, v ladderView, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -162,15 +173,25 @@ func renderLadder(st Styles, v ladderView, w, h int) string {
 		if i == v.cur {
 			bg = &st.Ladder.Cursor
 		}
+		k := ladderKey{row: i, w: w, absolute: v.absolute, selected: i == v.cur}
+		line, cached := v.cache[k]
 		var spans []span
 		if r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
 			s := &v.tl.Segments[r.seg]
-			spans = segmentSpans(st, v, g, i, s, prevC, prevS, first)
+			if !cached {
+				spans = segmentSpans(st, v, g, i, s, prevC, prevS, first)
+			}
 			prevC, prevS, first = s.Client, s.Server, false
-		} else {
+		} else if !cached {
 			spans = extraSpans(st, v, g, i, r)
 		}
-		lines = append(lines, renderSpans(spans, w, bg))
+		if !cached {
+			line = renderSpans(spans, w, bg)
+			if v.cache != nil {
+				v.cache[k] = line
+			}
+		}
+		lines = append(lines, line)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -178,7 +199,7 @@ func renderLadder(st Styles, v ladderView, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func ladderHeader(st Styles, v ladderView, g ladderGeom, w int) string {
+func ladderHeader(st *Styles, v ladderView, g ladderGeom, w int) string {
 	left := 1 + g.numW + 1
 	if g.timeW > 0 {
 		left += g.timeW + 1
@@ -201,25 +222,25 @@ func ladderHeader(st Styles, v ladderView, g ladderGeom, w int) string {
 	}
 	lead := fmt.Sprintf(" %*s ", g.numW, "#") + timeHdr
 	return renderSpans([]span{
-		{lead, st.Ladder.Number},
-		{c, st.Ladder.Column},
-		{strings.Repeat(" ", gap), lipgloss.Style{}},
-		{s, st.Ladder.Column},
+		{lead, &st.Ladder.Number},
+		{c, &st.Ladder.Column},
+		{strings.Repeat(" ", gap), nil},
+		{s, &st.Ladder.Column},
 	}, w, nil)
 }
 
 // leadSpans are the marker, row number and time that start every row.
-func leadSpans(st Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
+func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
 	marker := " "
 	if i == v.cur {
 		marker = glyphCursor
 	}
 	out := []span{
-		{marker, st.Ladder.Marker},
-		{fmt.Sprintf("%*d ", g.numW, i+1), st.Ladder.Number},
+		{marker, &st.Ladder.Marker},
+		{fmt.Sprintf("%*d ", g.numW, i+1), &st.Ladder.Number},
 	}
 	if g.timeW > 0 {
-		out = append(out, span{fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, r))), st.Ladder.Time})
+		out = append(out, span{fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, r))), &st.Ladder.Time})
 	}
 	return out
 }
@@ -243,34 +264,34 @@ func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
 	return pad + t + " "
 }
 
-func segmentSpans(st Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
+func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
 	spans := leadSpans(st, v, g, i, v.rows[i])
 	spans = append(spans,
-		span{stateCell(s.Client, g, first || s.Client != prevC, false), st.Ladder.State},
-		span{glyphLane, st.Ladder.Lane})
+		span{stateCell(s.Client, g, first || s.Client != prevC, false), &st.Ladder.State},
+		span{glyphLane, &st.Ladder.Lane})
 
 	label := segmentLabel(st, v, s)
 	aw := g.arrowW
 	var body []span
 	if s.Dir == model.C2S {
-		body = append(body, span{glyphLine + " ", st.Ladder.Lane})
+		body = append(body, span{glyphLine + " ", &st.Ladder.Lane})
 		body = append(body, label...)
-		body = fillArrow(body, aw, glyphArrowRight, st.Ladder.Lane)
+		body = fillArrow(body, aw, glyphArrowRight, &st.Ladder.Lane)
 	} else {
-		body = append(body, span{glyphArrowLeft + glyphLine + " ", st.Ladder.Lane})
+		body = append(body, span{glyphArrowLeft + glyphLine + " ", &st.Ladder.Lane})
 		body = append(body, label...)
-		body = fillArrow(body, aw, glyphLine, st.Ladder.Lane)
+		body = fillArrow(body, aw, glyphLine, &st.Ladder.Lane)
 	}
 	spans = append(spans, body...)
 	spans = append(spans,
-		span{glyphLane, st.Ladder.Lane},
-		span{stateCell(s.Server, g, first || s.Server != prevS, true), st.Ladder.State})
+		span{glyphLane, &st.Ladder.Lane},
+		span{stateCell(s.Server, g, first || s.Server != prevS, true), &st.Ladder.State})
 	return spans
 }
 
 // fillArrow cuts the arrow's spans (its head and label) so that they, the
 // line drawn after them and the tail take exactly aw cells.
-func fillArrow(body []span, aw int, tail string, lane lipgloss.Style) []span {
+func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	if aw <= 0 {
 		return nil
 	}
@@ -305,17 +326,17 @@ func fillArrow(body []span, aw int, tail string, lane lipgloss.Style) []span {
 
 // segmentLabel is the text on a segment's arrow: flags, SEQ, ACK, length,
 // events and the start of the payload, in the active numbering.
-func segmentLabel(st Styles, v ladderView, s *model.Segment) []span {
-	flagSt := st.Ladder.ACK
+func segmentLabel(st *Styles, v ladderView, s *model.Segment) []span {
+	flagSt := &st.Ladder.ACK
 	switch {
 	case s.Flags.Has(model.RST):
-		flagSt = st.Ladder.RST
+		flagSt = &st.Ladder.RST
 	case s.Flags.Has(model.SYN):
-		flagSt = st.Ladder.SYN
+		flagSt = &st.Ladder.SYN
 	case s.Flags.Has(model.FIN):
-		flagSt = st.Ladder.FIN
+		flagSt = &st.Ladder.FIN
 	case s.Len > 0:
-		flagSt = st.Ladder.Data
+		flagSt = &st.Ladder.Data
 	}
 	seq, ack := s.RelSeq, s.RelAck
 	if v.absolute {
@@ -326,15 +347,15 @@ func segmentLabel(st Styles, v ladderView, s *model.Segment) []span {
 		nums += " ack " + strconv.FormatUint(uint64(ack), 10)
 	}
 	nums += " len " + strconv.FormatUint(uint64(s.Len), 10)
-	out := []span{{s.Flags.String(), flagSt}, {nums, st.Ladder.ACK}}
+	out := []span{{s.Flags.String(), flagSt}, {nums, &st.Ladder.ACK}}
 	for _, e := range shortEvents {
 		if s.Events.Has(e.e) {
-			out = append(out, span{" [" + e.name + "]", st.Ladder.Event})
+			out = append(out, span{" [" + e.name + "]", &st.Ladder.Event})
 		}
 	}
 	if s.Len > 0 {
 		if p, ok := v.previews[s.Frame]; ok && p != "" {
-			out = append(out, span{" \"" + p + "\"", st.Ladder.Payload})
+			out = append(out, span{" \"" + p + "\"", &st.Ladder.Payload})
 		}
 	}
 	return out
@@ -342,9 +363,9 @@ func segmentLabel(st Styles, v ladderView, s *model.Segment) []span {
 
 // extraSpans draws a frame that is not a segment as a dotted line across
 // both lanes with what it is.
-func extraSpans(st Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
+func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
 	spans := leadSpans(st, v, g, i, r)
-	spans = append(spans, span{stateCell(0, g, false, false), st.Ladder.State}, span{glyphLane, st.Ladder.Lane})
+	spans = append(spans, span{stateCell(0, g, false, false), &st.Ladder.State}, span{glyphLane, &st.Ladder.Lane})
 	text := extraText(v.tl, r.frame)
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "
@@ -352,7 +373,7 @@ func extraSpans(st Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
 	if fill := aw - ansi.StringWidth(t); fill > 0 {
 		t += strings.Repeat(glyphDotted, fill)
 	}
-	spans = append(spans, span{t, st.Ladder.Extra}, span{glyphLane, st.Ladder.Lane})
+	spans = append(spans, span{t, &st.Ladder.Extra}, span{glyphLane, &st.Ladder.Lane})
 	return spans
 }
 

@@ -75,7 +75,7 @@ type Model struct {
 	opts Options
 	keys KeyMap
 	help help.Model
-	st   Styles
+	st   *Styles // a pointer: Styles is large and Model is copied on every Update
 	lay  layout
 
 	loadCh              chan tea.Msg
@@ -103,6 +103,10 @@ type Model struct {
 	layersRow  int // the row whose frame the layers pane holds, -1 none
 	explainTop int
 	previews   map[uint32]string
+	// rowCache holds drawn ladder rows: a step redraws two rows, not the
+	// screen. It is a map, so the copies of the Model that Bubble Tea's
+	// value receivers make share it.
+	rowCache map[ladderKey]string
 }
 
 // New returns the stepper for src. Nothing is read until the program starts
@@ -117,6 +121,7 @@ func New(src Source, opts Options) Model {
 		absolute:  opts.Absolute,
 		layersRow: -1,
 		previews:  map[uint32]string{},
+		rowCache:  map[ladderKey]string{},
 	}
 	// Dark until the terminal answers; most terminals are.
 	m.setStyles(true)
@@ -124,8 +129,10 @@ func New(src Source, opts Options) Model {
 }
 
 func (m *Model) setStyles(isDark bool) {
-	m.st = NewStyles(isDark)
+	st := NewStyles(isDark)
+	m.st = &st
 	m.help.Styles = m.st.Help
+	clear(m.rowCache)
 }
 
 // Run runs the stepper until the user quits. Bubble Tea restores the
@@ -252,6 +259,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.screen = screenStepper
 	m.showHelp = false
 	clear(m.previews)
+	clear(m.rowCache)
 	m.afterMove()
 }
 
@@ -324,6 +332,9 @@ func (m *Model) fetchVisible() {
 	if len(m.previews) > maxPreviews {
 		clear(m.previews)
 	}
+	if len(m.rowCache) > maxPreviews {
+		clear(m.rowCache)
+	}
 	end := min(m.top+m.ladderRows(), len(m.rows))
 	for i := m.top; i < end; i++ {
 		r := m.rows[i]
@@ -344,6 +355,12 @@ func (m *Model) fetchVisible() {
 			continue
 		}
 		m.previews[r.frame] = payloadPreview(data, d, 48)
+		// A row drawn before its preview arrived is stale now.
+		for _, sel := range []bool{false, true} {
+			for _, abs := range []bool{false, true} {
+				delete(m.rowCache, ladderKey{row: i, w: m.lay.Inner[paneLadder].W, absolute: abs, selected: sel})
+			}
+		}
 	}
 }
 

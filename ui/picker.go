@@ -366,7 +366,7 @@ func (p *picker) columnWidths(w int) [numPickCols]int {
 }
 
 // renderPicker draws the picker in exactly w×h.
-func renderPicker(st Styles, p picker, w, h int) string {
+func renderPicker(st *Styles, p picker, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -377,11 +377,11 @@ func renderPicker(st Styles, p picker, w, h int) string {
 		dir = "↓"
 	}
 	title := []span{
-		{fmt.Sprintf(" %d of %d conversations", len(p.view), len(p.all)), st.Picker.Filter},
-		{"   filter ", st.Picker.Prompt},
-		{p.filter + "▏", st.Picker.Filter},
-		{"   sort ", st.Picker.Prompt},
-		{sortName + " " + dir, st.Picker.Sorted},
+		{fmt.Sprintf(" %d of %d conversations", len(p.view), len(p.all)), &st.Picker.Filter},
+		{"   filter ", &st.Picker.Prompt},
+		{p.filter + "▏", &st.Picker.Filter},
+		{"   sort ", &st.Picker.Prompt},
+		{sortName + " " + dir, &st.Picker.Sorted},
 	}
 	lines = append(lines, renderSpans(title, w, nil))
 	if h == 1 {
@@ -398,17 +398,17 @@ func renderPicker(st Styles, p picker, w, h int) string {
 		return text + pad
 	}
 	var hdr []span
-	hdr = append(hdr, span{"  ", lipgloss.Style{}})
+	hdr = append(hdr, span{"  ", nil})
 	sep := ""
 	for c := range numPickCols {
 		if widths[c] == 0 {
 			continue
 		}
-		hs := st.Picker.Header
+		hs := &st.Picker.Header
 		if c == sortable[p.sortCol] {
-			hs = st.Picker.Sorted
+			hs = &st.Picker.Sorted
 		}
-		hdr = append(hdr, span{sep, lipgloss.Style{}}, span{cell(c, pickCols[c].title), hs})
+		hdr = append(hdr, span{sep, nil}, span{cell(c, pickCols[c].title), hs})
 		sep = "  "
 	}
 	lines = append(lines, renderSpans(hdr, w, nil))
@@ -418,7 +418,7 @@ func renderPicker(st Styles, p picker, w, h int) string {
 		if len(p.all) == 0 {
 			msg = "no TCP conversations in this capture"
 		}
-		lines = append(lines, renderSpans([]span{{"  " + msg, st.Picker.Empty}}, w, nil))
+		lines = append(lines, renderSpans([]span{{"  " + msg, &st.Picker.Empty}}, w, nil))
 	}
 	for i := p.top; i < len(p.view) && i < p.top+rows; i++ {
 		s := &p.all[p.view[i]]
@@ -428,21 +428,21 @@ func renderPicker(st Styles, p picker, w, h int) string {
 			bg = &st.Picker.Cursor
 			marker = glyphCursor + " "
 		}
-		row := []span{{marker, st.Ladder.Marker}}
+		row := []span{{marker, &st.Ladder.Marker}}
 		sep := ""
 		for c := range numPickCols {
 			if widths[c] == 0 {
 				continue
 			}
-			cs := st.Picker.Row
+			cs := &st.Picker.Row
 			switch s.cells[c] {
 			case "refused", "RST":
-				cs = st.Picker.Refused
+				cs = &st.Picker.Refused
 			}
 			if c == colEvents && s.events > 0 {
-				cs = st.Ladder.Event
+				cs = &st.Ladder.Event
 			}
-			row = append(row, span{sep, lipgloss.Style{}}, span{cell(c, s.cells[c]), cs})
+			row = append(row, span{sep, nil}, span{cell(c, s.cells[c]), cs})
 			sep = "  "
 		}
 		lines = append(lines, renderSpans(row, w, bg))

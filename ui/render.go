@@ -13,7 +13,7 @@ import (
 // background.
 type span struct {
 	text string
-	st   lipgloss.Style
+	st   *lipgloss.Style // nil: plain
 }
 
 // renderSpans draws spans on one line of exactly w cells: cut where the
@@ -39,11 +39,16 @@ func renderSpans(spans []span, w int, bg *lipgloss.Style) string {
 		if t == "" {
 			continue
 		}
-		st := s.st
-		if bg != nil {
-			st = st.Inherit(*bg)
+		switch {
+		case bg != nil && s.st != nil:
+			b.WriteString(s.st.Inherit(*bg).Render(t))
+		case bg != nil:
+			b.WriteString(bg.Render(t))
+		case s.st != nil:
+			b.WriteString(s.st.Render(t))
+		default:
+			b.WriteString(t)
 		}
-		b.WriteString(st.Render(t))
 		used += tw
 	}
 	if used < w {
@@ -98,7 +103,7 @@ func fitBlock(s string, w, h int) []string {
 // boxed draws content inside a one-cell border of w×h with the title set in
 // the top edge; a focused pane's border and title take the focused style and
 // its title is bracketed, so focus reads without colour too.
-func boxed(st Styles, title, content string, w, h int, focused bool) []string {
+func boxed(st *Styles, title, content string, w, h int, focused bool) []string {
 	if w < 2 || h < 2 {
 		return fitBlock(content, w, h)
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
@@ -16,31 +15,31 @@ import (
 // numbering in use.
 func (m Model) renderHeader(w int) string {
 	st := m.st.Header
-	left := []span{{" tcpstep ", st.Title}, {model.Visible(m.src.Name()), st.Name}}
+	left := []span{{" tcpstep ", &st.Title}, {model.Visible(m.src.Name()), &st.Name}}
 	var right []span
 	switch m.screen {
 	case screenStepper:
 		if m.conv != nil {
 			left = append(left,
-				span{"  ", lipgloss.Style{}},
-				span{m.conv.Client.String(), st.Endpoint},
-				span{" " + glyphBoth + " ", st.Name},
-				span{m.conv.Server.String(), st.Endpoint})
+				span{"  ", nil},
+				span{m.conv.Client.String(), &st.Endpoint},
+				span{" " + glyphBoth + " ", &st.Name},
+				span{m.conv.Server.String(), &st.Endpoint})
 		}
 		mode := "relative"
 		if m.absolute {
 			mode = "absolute"
 		}
 		right = []span{
-			{fmt.Sprintf("step %d/%d", m.cur+1, len(m.rows)), st.Step},
-			{"  ", lipgloss.Style{}},
-			{mode, st.Mode},
-			{" ", lipgloss.Style{}},
+			{fmt.Sprintf("step %d/%d", m.cur+1, len(m.rows)), &st.Step},
+			{"  ", nil},
+			{mode, &st.Mode},
+			{" ", nil},
 		}
 	case screenPicker:
-		right = []span{{"choose a conversation ", st.Name}}
+		right = []span{{"choose a conversation ", &st.Name}}
 	case screenLoading:
-		right = []span{{"loading ", st.Name}}
+		right = []span{{"loading ", &st.Name}}
 	}
 	rw := spansWidth(right)
 	if rw > w {
@@ -76,18 +75,18 @@ func tabLabel(p paneID) string { return " " + p.String() + " " }
 
 // renderTabs is the tab bar of small screens; the active tab is reversed
 // and bracketed, so it reads without colour.
-func renderTabs(st Styles, active paneID, w int) string {
+func renderTabs(st *Styles, active paneID, w int) string {
 	var spans []span
 	for p := range numPanes {
 		label := tabLabel(p)
-		s := st.Tabs.Inactive
+		s := &st.Tabs.Inactive
 		if p == active {
 			label = "[" + p.String() + "]"
-			s = st.Tabs.Active
+			s = &st.Tabs.Active
 		}
-		spans = append(spans, span{label, s}, span{glyphLane, st.Tabs.Gap})
+		spans = append(spans, span{label, s}, span{glyphLane, &st.Tabs.Gap})
 	}
-	spans = append(spans, span{" tab/shift+tab switches", st.Tabs.Gap})
+	spans = append(spans, span{" tab/shift+tab switches", &st.Tabs.Gap})
 	return renderSpans(spans, w, nil)
 }
 
@@ -155,7 +154,7 @@ func (m Model) renderPane(p paneID, w, h int) string {
 	case paneLadder:
 		return renderLadder(m.st, ladderView{
 			tl: m.tl, conv: m.conv, rows: m.rows, cur: m.cur, top: m.top,
-			absolute: m.absolute, previews: m.previews,
+			absolute: m.absolute, previews: m.previews, cache: m.rowCache,
 		}, w, h)
 	case paneStates:
 		c, s, seg := m.statesAt(m.cur)
@@ -220,7 +219,7 @@ func (m Model) renderExplain(w, h int) string {
 func (m Model) renderFooter(w int) string {
 	switch {
 	case m.err != "":
-		return renderSpans([]span{{" " + model.Visible(m.err), m.st.Footer.Error}}, w, nil)
+		return renderSpans([]span{{" " + model.Visible(m.err), &m.st.Footer.Error}}, w, nil)
 	case m.screen == screenLoading:
 		return renderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
@@ -235,17 +234,17 @@ func (m Model) renderFooter(w int) string {
 func (m Model) progressSpans(w int) []span {
 	label := " loading " + model.Visible(m.src.Name())
 	if m.loadTotal <= 0 {
-		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.loadDone, 0)))), m.st.Footer.Progress}}
+		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.loadDone, 0)))), &m.st.Footer.Progress}}
 	}
 	frac := min(max(float64(m.loadDone)/float64(m.loadTotal), 0), 1)
 	pct := fmt.Sprintf(" %3.0f%%", frac*100)
 	barW := max(min(w-ansi.StringWidth(label)-len(pct)-2, 40), 0)
 	done := int(frac * float64(barW))
 	return []span{
-		{label + " ", m.st.Footer.Progress},
-		{strings.Repeat("█", done), m.st.Footer.Bar},
-		{strings.Repeat("░", barW-done), m.st.Footer.Base},
-		{pct, m.st.Footer.Progress},
+		{label + " ", &m.st.Footer.Progress},
+		{strings.Repeat("█", done), &m.st.Footer.Bar},
+		{strings.Repeat("░", barW-done), &m.st.Footer.Base},
+		{pct, &m.st.Footer.Progress},
 	}
 }
 
