@@ -101,6 +101,7 @@ func Explain(tl *Timeline, segIndex int, absolute bool) []string {
 	out = append(out, explainWindow(s, n, snd, rcv))
 	out = append(out, explainEvents(tl, c, k, s, n, snd, rcv)...)
 	out = append(out, explainAssumed(tl, c, s, absolute)...)
+	out = append(out, explainReassembled(tl, s))
 
 	kept := out[:0]
 	for _, p := range out {
@@ -456,6 +457,25 @@ func explainAssumed(tl *Timeline, c *Conversation, s *Segment, absolute bool) []
 		out = append(out, fmt.Sprintf("No SYN from the %s was captured, so the relative ACK counts from the first sequence number seen from it, %d.", rcv, c.Base[exOther(s.Dir)]))
 	}
 	return out
+}
+
+// explainReassembled says which fragments carried the segment when its IP
+// datagram came in pieces ("" when it did not).
+func explainReassembled(tl *Timeline, s *Segment) string {
+	var frames []string
+	var id uint16
+	for i := range tl.Fragments {
+		g := &tl.Fragments[i]
+		if g.Completes == s.Frame {
+			frames = append(frames, fmt.Sprint(g.Frame))
+			id = g.ID
+		}
+	}
+	if len(frames) < 2 {
+		return ""
+	}
+	return fmt.Sprintf("The IPv4 datagram carrying this segment arrived in %d fragments with ID %d, frames %s; frame %d completed it, so the reassembled segment is shown here.",
+		len(frames), id, strings.Join(frames, ", "), s.Frame)
 }
 
 // ExplainFrame explains a frame of a conversation that is not a segment: an
