@@ -175,7 +175,11 @@ func synthCases() []synthCase {
 		{name: "tcp-data-offset-16", link: 228, kind: model.FrameUndecodable, reason: "data offset 16",
 			frames: [][]byte{ipv4("192.0.2.1", "198.51.100.2", 6, 1, 0, func() []byte { b := seg.bytes(); b[12] = 0x40; return b }())}},
 		{name: "ipv4-bad-total-length", link: 228, kind: model.FrameUndecodable, reason: "total length",
-			frames: [][]byte{func() []byte { b := ipv4("192.0.2.1", "198.51.100.2", 6, 1, 0, seg.bytes()); b[2], b[3] = 0, 12; return b }()}},
+			frames: [][]byte{func() []byte {
+				b := ipv4("192.0.2.1", "198.51.100.2", 6, 1, 0, seg.bytes())
+				b[2], b[3] = 0, 12
+				return b
+			}()}},
 	}
 }
 
