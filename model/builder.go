@@ -32,6 +32,17 @@ func NewBuilder() *Builder {
 	}
 }
 
+// Grow reserves room for about n more frames (and as many segments), so a
+// caller that can estimate the capture's size (file length / typical frame)
+// spares the timeline's slices their repeated growth. It is only a hint.
+func (b *Builder) Grow(n int) {
+	if n <= 0 || n > 1<<28 {
+		return
+	}
+	b.tl.Frames = slices.Grow(b.tl.Frames, n)
+	b.tl.Segments = slices.Grow(b.tl.Segments, n)
+}
+
 // Warn records a problem with the file as a whole.
 func (b *Builder) Warn(msg string) { b.tl.Warnings = append(b.tl.Warnings, msg) }
 
@@ -106,9 +117,12 @@ func (b *Builder) LinkFragments(fragFrames []uint32, completing uint32) {
 		}
 		i := sort.Search(len(b.tl.Fragments), func(i int) bool { return b.tl.Fragments[i].Frame >= fn })
 		if i < len(b.tl.Fragments) && b.tl.Fragments[i].Frame == fn {
+			if b.tl.Fragments[i].Completes != 0 {
+				continue // a fragment completes one datagram only
+			}
 			b.tl.Fragments[i].Completes = completing
 		}
-		if c != nil && fr.Stream != stream {
+		if c != nil && fr.Stream < 0 {
 			fr.Stream = stream
 			c.Extra = insertSorted(c.Extra, fn)
 		}
