@@ -425,7 +425,15 @@ func explainEvents(tl *Timeline, c *Conversation, k int, s *Segment, n exNumberi
 		out = append(out, t)
 	}
 	ev(AckLostSegment, fmt.Sprintf("ACKed segment not captured: ACK %d acknowledges data of the %s that the capture never saw.", ack, rcv))
-	ev(DuplicateAck, fmt.Sprintf("Duplicate ACK: the %s repeats ACK %d with no data and no window change. It has received a segment beyond a gap and asks again for byte %d; three duplicates make the %s retransmit it at once (fast retransmit).", snd, ack, ack, rcv))
+	if s.Events.Has(DuplicateAck) {
+		nth, orig := exDupCount(tl, c, k, s)
+		t := fmt.Sprintf("Duplicate ACK: the %s repeats ACK %d with no data and no window change", snd, ack)
+		if orig != 0 {
+			t += fmt.Sprintf(" (duplicate %d of the ACK in frame %d)", nth, orig)
+		}
+		t += fmt.Sprintf(". It has received a segment beyond a gap and asks again for byte %d; three duplicates make the %s retransmit it at once (fast retransmit).", ack, rcv)
+		out = append(out, t)
+	}
 	ev(ZeroWindow, fmt.Sprintf("Zero window: the %s's receive buffer is full. The %s must stop sending and probe now and then until a window update reopens it.", snd, rcv))
 	ev(ZeroWindowProbe, fmt.Sprintf("Zero window probe: the %s sends a byte into the %s's closed window to find out whether it has opened.", snd, rcv))
 	ev(ZeroWindowProbeAck, fmt.Sprintf("Zero window probe ACK: the %s answers a zero window probe; the window is still what it says.", snd))
@@ -435,6 +443,27 @@ func explainEvents(tl *Timeline, c *Conversation, k int, s *Segment, n exNumberi
 	ev(WindowFull, fmt.Sprintf("Window full: this segment fills the %s's advertised window; the %s can send nothing more until an ACK opens it.", rcv, snd))
 	ev(ReusedPorts, "Reused ports: a new SYN on the same addresses and ports as an earlier connection in the capture, with a different sequence number: a new connection reusing the port pair.")
 	return out
+}
+
+// exDupCount counts which duplicate of its ACK segment s is, and finds the
+// frame of the original ACK: the sender's latest earlier segment with the
+// same ACK that was not itself a duplicate.
+func exDupCount(tl *Timeline, c *Conversation, k int, s *Segment) (nth int, orig uint32) {
+	nth = 1
+	for j := k - 1; j >= 0 && j >= k-explainScan; j-- {
+		p := &tl.Segments[c.Segs[j]]
+		if p.Dir != s.Dir {
+			continue
+		}
+		if p.Ack != s.Ack || !p.Flags.Has(ACK) {
+			return 0, 0
+		}
+		if !p.Events.Has(DuplicateAck) {
+			return nth, p.Frame
+		}
+		nth++
+	}
+	return 0, 0
 }
 
 func explainAssumed(tl *Timeline, c *Conversation, s *Segment, absolute bool) []string {

@@ -223,7 +223,8 @@ func TestExplainNothingNew(t *testing.T) {
 		t.Errorf("frame 6 repeats frame 5's ACK:\n%s", text)
 	}
 	dup := strings.Join(Explain(tl, 7, false), "\n")
-	if !strings.Contains(dup, "Duplicate ACK") || exNum(t, dup, `repeats ACK (\d+)`) != tl.Segments[7].RelAck {
+	if !strings.Contains(dup, "Duplicate ACK") || exNum(t, dup, `repeats ACK (\d+)`) != tl.Segments[7].RelAck ||
+		!strings.Contains(dup, "(duplicate 1 of the ACK in frame 6)") {
 		t.Errorf("duplicate ACK not explained with its number:\n%s", dup)
 	}
 }
