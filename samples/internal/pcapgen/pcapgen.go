@@ -134,7 +134,7 @@ func (c *capture) mark() time.Time { return c.now }
 
 // after sets the clock to ms milliseconds after mark; it never goes back.
 func (c *capture) after(mark time.Time, ms float64) {
-	t := mark.Add(time.Duration(ms * float64(time.Microsecond) * 1000))
+	t := mark.Add(time.Duration(ms * float64(time.Millisecond)))
 	if t.Before(c.now) {
 		fail("event at +%.3f ms is before the previous one", ms)
 	}
