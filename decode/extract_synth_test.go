@@ -80,6 +80,8 @@ type synthCase struct {
 	seq    uint32
 	len    uint32
 	reason string // substring of Extracted.Reason, when set
+	// tsharkDiffers says why TestSynthTshark skips this case.
+	tsharkDiffers string
 }
 
 var seg = tcpSpec{sport: 40000, dport: 80, seq: 1000, ack: 2000, flags: 0x18, win: 512, payload: []byte("hello")}
@@ -144,8 +146,13 @@ func synthCases() []synthCase {
 		tcp4(synthCase{name: "ppp-compressed-protocol", link: 9, frames: [][]byte{cat([]byte{0x21}, inner4)}}),
 		tcp6(synthCase{name: "ppp-hdlc", link: 50, frames: [][]byte{cat([]byte{0xff, 3}, put16(0x0057), inner6)}}),
 		tcp4(synthCase{name: "cisco-hdlc", link: 104, frames: [][]byte{cat([]byte{0x0f, 0}, put16(0x0800), inner4)}}),
+		tcp4(synthCase{name: "nflog", link: 239, frames: [][]byte{cat([]byte{2, 0, 0, 1},
+			nflogTLV(binary.LittleEndian, 10, []byte("drop\x1b[31m\x00")), nflogTLV(binary.LittleEndian, 9, inner4))}}),
+		// NFLOG TLVs are in the capturing host's byte order: a capture made
+		// on a big-endian host.
 		tcp4(synthCase{name: "nflog-big-endian", link: 239, frames: [][]byte{cat([]byte{2, 0, 0, 1},
-			nflogTLV(binary.BigEndian, 10, []byte("drop\x1b[31m\x00")), nflogTLV(binary.BigEndian, 9, inner4))}}),
+			nflogTLV(binary.BigEndian, 10, []byte("drop\x00")), nflogTLV(binary.BigEndian, 9, inner4))},
+			tsharkDiffers: "tshark 4.0 reads NFLOG TLVs in the reading host's byte order only"}),
 		tcp4(synthCase{name: "sll2", link: 276, frames: [][]byte{cat(put16(0x0800), put16(0), put32(3), put16(1), []byte{0, 6}, macA, []byte{0, 0}, inner4)}}),
 		tcp4(synthCase{name: "raw-12", link: 12, frames: [][]byte{inner4}}),
 		tcp4(synthCase{name: "ipv4-linktype", link: 228, frames: [][]byte{inner4}}),
@@ -262,7 +269,7 @@ func TestExtractSyntheticDetails(t *testing.T) {
 	if l := d.Layers[len(d.Layers)-1]; l.Kind != model.LayerTrailer || l.End-l.Start != 6 {
 		t.Errorf("padding: last layer %+v", l)
 	}
-	c = byName["nflog-big-endian"]
+	c = byName["nflog"]
 	d = Dissect(c.link, c.frames[0])
 	nf, _ := layerByName(d, "Linux netfilter log (NFLOG)")
 	if f, _ := field(nf.Fields, "TLV: prefix"); f.Value != `"drop\x1b[31m"` {
@@ -318,6 +325,9 @@ func TestSynthTshark(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range synthCases() {
 		t.Run(c.name, func(t *testing.T) {
+			if c.tsharkDiffers != "" {
+				t.Skip(c.tsharkDiffers)
+			}
 			var buf bytes.Buffer
 			hdr := []any{uint32(0xa1b2c3d4), uint16(2), uint16(4), int32(0), uint32(0), uint32(262144), uint32(c.link)}
 			for _, v := range hdr {
@@ -369,8 +379,15 @@ func TestSynthTshark(t *testing.T) {
 				}
 			case model.FrameICMP:
 				// frame time src dst type code mtu q_src q_sport q_dst q_dport q_seq_raw stream
-				if row == nil || row[7]+":"+row[8] != strings.Trim(strings.Split(c.src, "]:")[0], "[")+":"+row[8] || row[11] != fmt.Sprint(c.seq) {
-					t.Errorf("tshark icmp row %v, want quoted %s seq %d", row, c.src, c.seq)
+				// tshark 4.0 leaves the quoted sequence number out of an
+				// ICMPv6 error that quotes only 8 bytes of TCP.
+				if row == nil {
+					t.Fatalf("tshark lists no ICMP error:\n%s", out)
+				}
+				src := netip.AddrPortFrom(netip.MustParseAddr(row[7]), uint16(parseNum(t, row[8], 10))).String()
+				dst := netip.AddrPortFrom(netip.MustParseAddr(row[9]), uint16(parseNum(t, row[10], 10))).String()
+				if src != c.src || dst != c.dst || (row[11] != "" && row[11] != fmt.Sprint(c.seq)) {
+					t.Errorf("tshark icmp row %v, want quoted %s → %s seq %d", row, c.src, c.dst, c.seq)
 				}
 			case model.FrameUndecodable:
 				if row != nil {
