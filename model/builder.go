@@ -138,16 +138,28 @@ func insertSorted(s []uint32, v uint32) []uint32 {
 	return slices.Insert(s, i, v)
 }
 
-// AddICMP records an ICMP or ICMPv6 error. When the TCP header it quotes
-// belongs to a conversation already seen (either direction; the latest one
-// on that address/port pair) it is tied to it and AddICMP returns true;
-// otherwise the frame is recorded as FrameOther with note and no
-// conversation is created.
+// AddICMP records an ICMP or ICMPv6 error and ties it to the conversation
+// of the TCP header it quotes (either direction; the latest on that
+// address/port pair), returning true when it is tied.
+//
+// When the quote reaches the TCP window field (e.QuotedTCPLen >= 16) the
+// builder finds the conversation as tshark does for a segment, and so may
+// open one: for a pair not seen yet, or for a quoted SYN with a new ISN
+// (see ICMPError.QuotedFlags); the error is then always tied. With a shorter
+// or unknown quote no conversation is opened (tshark gives such a quote no
+// tcp.stream at all), and an error quoting a pair not seen yet is recorded
+// as FrameOther with note.
 func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
-	idx, ok := b.byKey[keyOf(e.QuotedSrc, e.QuotedDst)]
-	if !ok {
-		b.frame(fr, FrameOther, note)
-		return false
+	var idx int32
+	if e.QuotedTCPLen >= 16 {
+		q := Packet{Src: e.QuotedSrc, Dst: e.QuotedDst, Seq: e.QuotedSeq, Flags: e.QuotedFlags}
+		idx, _ = b.lookup(&q)
+	} else {
+		var ok bool
+		if idx, ok = b.byKey[keyOf(e.QuotedSrc, e.QuotedDst)]; !ok {
+			b.frame(fr, FrameOther, note)
+			return false
+		}
 	}
 	n := b.frame(fr, FrameICMP, note)
 	f := &b.tl.Frames[n-1]
@@ -174,9 +186,15 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	n := b.frame(fr, FrameTCP, "")
 	now := fr.TimeNS
 
-	idx, ev := b.lookup(p, n)
+	idx, ev := b.lookup(p)
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	d := dirOf(c, p.Src)
+	if len(c.Segs) == 0 && d == S2C {
+		// The conversation was opened by an ICMP quote or a bogus header;
+		// its first segment decides who is the client.
+		b.swapSides(idx)
+		d = C2S
+	}
 	if p.Flags&(SYN|ACK) == SYN && !cs.sawSYN {
 		cs.sawSYN = true
 		if d == S2C {
@@ -237,7 +255,7 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 		fr.TimeNS = p.TimeNS
 	}
 	n := b.frame(fr, FrameUndecodable, note)
-	idx, ev := b.lookup(p, n)
+	idx, ev := b.lookup(p)
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	cs.analyze(dirOf(c, p.Src), p.Seq, p.Ack, p.Len, p.Flags, uint32(p.Win), fr.TimeNS, ev)
 	b.tl.Frames[n-1].Stream = idx
@@ -246,7 +264,7 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 
 // lookup finds or opens the conversation of p as tshark does, and returns
 // its index and the reused_ports event when the segment shows a port reuse.
-func (b *Builder) lookup(p *Packet, n uint32) (int32, Events) {
+func (b *Builder) lookup(p *Packet) (int32, Events) {
 	key := keyOf(p.Src, p.Dst)
 	var idx int32
 	var ok bool

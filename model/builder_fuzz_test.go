@@ -92,7 +92,11 @@ func runOps(t *testing.T, ops []fuzzOp) {
 			b.AddFragment(fr, Fragment{ID: uint16(op.p.Seq), MF: true}, "frag")
 			lastFrag = append(lastFrag, n)
 		case 6:
-			b.AddICMP(fr, ICMPError{QuotedSrc: op.src, QuotedDst: op.dst, QuotedSeq: op.p.Seq}, "icmp")
+			e := ICMPError{QuotedSrc: op.src, QuotedDst: op.dst, QuotedSeq: op.p.Seq,
+				QuotedFlags: op.p.Flags, QuotedTCPLen: uint8(op.p.Len % 24)}
+			if b.AddICMP(fr, e, "icmp") && e.QuotedTCPLen >= 16 {
+				framePkts[i] = &op.p // it may open a stream, like a segment
+			}
 		case 7:
 			if op.p.Flags&FIN != 0 {
 				b.AddBogusTCP(fr, &op.p, "bogus header")
@@ -182,6 +186,9 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 			continue
 		}
 		if f.Stream < 0 || f.Stream > next {
+			if f.Kind == FrameICMP && f.Stream >= 0 && f.Stream < next {
+				continue
+			}
 			t.Fatalf("frame %d: stream %d, next new one is %d", i+1, f.Stream, next)
 		}
 		k := keyOf(p.Src, p.Dst)

@@ -487,3 +487,60 @@ func TestEventCounts(t *testing.T) {
 		t.Errorf("event counts %v", got)
 	}
 }
+
+func TestICMPQuoteOpensStreamsAsTshark(t *testing.T) {
+	// Replays a capture built to ask tshark 4.0.17: an ICMP error whose
+	// quote reaches the TCP window opens a conversation, and one quoting a
+	// SYN with a new ISN opens a new stream that later segments join.
+	// tshark -T fields -e tcp.stream gave: 0, 1, 1, 2, 2, 3.
+	ep := func(a string, port uint16) Endpoint { return Endpoint{netip.MustParseAddr(a), port} }
+	b := NewBuilder()
+	at := func(i int) Frame { return Frame{TimeNS: t0 + int64(i)*1e9} }
+	pkt := func(src, dst Endpoint, flags Flags, seq uint32) *Packet {
+		return &Packet{Src: src, Dst: dst, Flags: flags, Seq: seq, Win: 1000, WinScale: -1}
+	}
+	a1, a2 := ep("1.1.1.1", 1234), ep("2.2.2.2", 80)
+	c, s := ep("3.3.3.3", 5555), ep("4.4.4.4", 80)
+	var got []int32
+	b.AddICMP(at(0), ICMPError{QuotedSrc: a1, QuotedDst: a2, QuotedSeq: 100, QuotedFlags: SYN, QuotedTCPLen: 20}, "")
+	b.AddPacket(at(1), pkt(c, s, SYN, 1))
+	b.AddPacket(at(2), pkt(c, s, ACK, 1))
+	b.AddICMP(at(3), ICMPError{QuotedSrc: c, QuotedDst: s, QuotedSeq: 999, QuotedFlags: SYN, QuotedTCPLen: 20}, "")
+	b.AddPacket(at(4), pkt(c, s, ACK, 2))
+	b.AddPacket(at(5), pkt(ep("5.5.5.5", 5555), ep("6.6.6.6", 80), SYN, 1))
+	// A quote of 8 bytes (RFC 792's minimum) opens nothing, and ties to
+	// nothing unknown.
+	tied := b.AddICMP(at(6), ICMPError{QuotedSrc: ep("7.7.7.7", 1), QuotedDst: a2, QuotedTCPLen: 8}, "short quote")
+	tl := b.Finish()
+	for _, f := range tl.Frames {
+		got = append(got, f.Stream)
+	}
+	if want := []int32{0, 1, 1, 2, 2, 3, -1}; !slices.Equal(got, want) || tied {
+		t.Errorf("streams %v (short quote tied %v), want %v", got, tied, want)
+	}
+	if c0 := tl.Conversations[0]; c0.Client != a1 || len(c0.Segs) != 0 || !slices.Equal(c0.Extra, []uint32{1}) {
+		t.Errorf("conversation opened by the ICMP quote: %+v", c0)
+	}
+	if c2 := tl.Conversations[2]; c2.Client != c || !slices.Equal(c2.Segs, []uint32{2}) {
+		t.Errorf("conversation opened by the quoted SYN: client %v segs %v", c2.Client, c2.Segs)
+	}
+}
+
+func TestBogusHeaderJoinsAnalysis(t *testing.T) {
+	// tshark analyses a header with a data offset below 5 (its length taken
+	// as the IP payload minus that offset) before giving up on it: here the
+	// bogus frame's 100 bytes make the next segment a retransmission.
+	b := newTB()
+	b.handshake()
+	b.AddBogusTCP(Frame{TimeNS: t0 + 10e6}, &Packet{Src: cli, Dst: srv, Seq: 1001, Ack: 5001, Flags: ACK, Len: 100, Win: 1000, WinScale: -1}, "bogus TCP header length (0)")
+	next := b.add(C(ACK, 1001, 5001, 50, 500))
+	wantEvents(t, next, Retransmission)
+	tl := b.Finish()
+	f := tl.Frames[3]
+	if f.Kind != FrameUndecodable || f.Stream != 0 || f.Seg != -1 || tl.Note(&f) == "" {
+		t.Errorf("bogus frame record %+v", f)
+	}
+	if !slices.Equal(tl.Conversations[0].Extra, []uint32{4}) {
+		t.Errorf("extra %v", tl.Conversations[0].Extra)
+	}
+}

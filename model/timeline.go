@@ -144,6 +144,15 @@ type ICMPError struct {
 	QuotedSrc Endpoint
 	QuotedDst Endpoint
 	QuotedSeq uint32
+	// QuotedFlags are the quoted TCP header's flags, and QuotedTCPLen how
+	// many bytes of that header the error quotes (0: not known). tshark
+	// looks the conversation up from a quote that reaches the window field
+	// (16 bytes or more) exactly as from a segment: it opens one for a pair
+	// not seen yet, and a new one for a SYN with a new ISN, which later
+	// segments then join. The builder does the same, so stream numbers stay
+	// tshark's.
+	QuotedFlags  Flags
+	QuotedTCPLen uint8
 }
 
 // Fragment describes one IPv4 fragment frame.
