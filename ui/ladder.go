@@ -399,7 +399,7 @@ func extraText(tl *model.Timeline, frame uint32) string {
 				t += " DF"
 			}
 			if fr.Completes != 0 {
-				t += fmt.Sprintf(" (datagram completed by frame %d)", fr.Completes)
+				t += fmt.Sprintf(" → frame %d", fr.Completes)
 			}
 			return t
 		}

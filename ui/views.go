@@ -158,11 +158,13 @@ func (m Model) renderPane(p paneID, w, h int) string {
 		}, w, h)
 	case paneStates:
 		c, s, seg := m.statesAt(m.cur)
-		var moves []transitionPH
+		// An extra frame (fragment, ICMP error) moves no state: the sides
+		// are shown where the segment before it left them, without moves.
+		var cm, sm []model.Transition
 		if m.segAt(m.cur) != nil {
-			moves = movesAt(m.tl, m.conv, seg)
+			cm, sm = model.StepTransitions(m.tl, seg)
 		}
-		return renderStates(m.st.Diagram, c, s, moves, w, h)
+		return renderStateSides(m.st.Diagram, c, s, cm, sm, w, h)
 	case paneLayers:
 		return m.layers.View(m.st.Layers, w, h)
 	case paneExplain:
@@ -178,21 +180,9 @@ func (m Model) explainParagraphs() []string {
 	}
 	r := m.rows[m.cur]
 	if r.seg >= 0 {
-		return explainStep(m.tl, int(r.seg), m.absolute)
+		return model.Explain(m.tl, int(r.seg), m.absolute)
 	}
-	paras := []string{fmt.Sprintf("Frame %d is not a segment of this conversation but belongs to it: %s.", r.frame, extraText(m.tl, r.frame))}
-	if f := m.frameRecord(r.frame); f != nil {
-		switch f.Kind {
-		case model.FrameFragment:
-			paras = append(paras, "IPv4 split the datagram that carries the next segment into fragments; the segment is shown on the frame whose fragment completed it, and its states and numbers belong there.")
-		case model.FrameICMP:
-			paras = append(paras, "A router or the peer sent this ICMP error about a segment of the conversation; it quotes that segment's IP and TCP headers. TCP's state does not change by itself, but the sender learns the path or the port is unusable.")
-		}
-		if n := model.Visible(m.tl.Note(f)); n != "" {
-			paras = append(paras, "Decoder note: "+n)
-		}
-	}
-	return paras
+	return model.ExplainFrame(m.tl, r.frame)
 }
 
 // renderExplain wraps the explanation's paragraphs to w, scrolled by

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSmokeTmux runs the real binary on its default sample in a detached
+// tmux of 80×24 and of 200×50, steps, toggles the numbering and quits,
+// reading the screen with capture-pane as a person would see it. It skips
+// where tmux is missing, except under CI=true where that is a failure.
+func TestSmokeTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("smoke test builds the binary")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is required under CI")
+		}
+		t.Skip("tmux not installed")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "main.go")); err != nil {
+		t.Skip("no main.go at the repository root yet")
+	}
+	bin := filepath.Join(t.TempDir(), "tcpstep")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			smoke(t, bin, sz[0], sz[1])
+		})
+	}
+}
+
+func smoke(t *testing.T, bin string, w, h int) {
+	name := fmt.Sprintf("tcpstep-smoke-%d-%d", os.Getpid(), w)
+	tmux := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	// A private socket keeps the test off the user's tmux server.
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	tm := func(args ...string) string { return tmux(append([]string{"-S", sock}, args...)...) }
+	// TERM and NO_COLOR are set for the program so its colours do not
+	// depend on the environment running the test; remain-on-exit keeps the
+	// pane after the program quits so its exit can be checked.
+	tm("new-session", "-d", "-s", name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"env", "TERM=xterm-256color", bin)
+	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	tm("set-option", "-t", name, "remain-on-exit", "on")
+
+	capture := func() string { return tm("capture-pane", "-p", "-t", name) }
+	// waitFor polls the screen: the program starts and redraws
+	// asynchronously, and a loaded machine may take a while.
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		var s string
+		for range 100 {
+			s = capture()
+			if ok(s) {
+				return s
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("%dx%d: waiting for %s, screen:\n%s", w, h, what, s)
+		return s
+	}
+	has := func(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+
+	// The ladder's first row is the client's SYN: SEQ 0 in relative
+	// numbers, its ISN 1023645922 in absolute ones. (The explanation may
+	// name the ISN in either numbering, so the checks look at the row.)
+	const relSYN, absSYN = "SYN seq 0 ", "SYN seq 1023645922 "
+	s := waitFor("the ladder", has("step 1/"))
+	for _, want := range []string{"sample:smtp-figure10", "relative", ":1042", ":25", relSYN} {
+		if !strings.Contains(s, want) {
+			t.Errorf("%dx%d: first screen lacks %q:\n%s", w, h, want, s)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if n := len([]rune(line)); n > w {
+			t.Errorf("%dx%d: line of %d runes: %q", w, h, n, line)
+		}
+	}
+
+	tm("send-keys", "-t", name, "Right")
+	waitFor("step 2 after Right", has("step 2/"))
+
+	tm("send-keys", "-t", name, "r")
+	s = waitFor("absolute numbers after r", has(absSYN))
+	if !strings.Contains(s, "absolute") || strings.Contains(s, relSYN) {
+		t.Errorf("%dx%d: after r the header should say absolute and the SYN show its ISN:\n%s", w, h, s)
+	}
+	tm("send-keys", "-t", name, "r")
+	s = waitFor("relative numbers after a second r", has(relSYN))
+	if strings.Contains(s, absSYN) || !strings.Contains(s, "step 2/") {
+		t.Errorf("%dx%d: back in relative numbers at step 2:\n%s", w, h, s)
+	}
+
+	tm("send-keys", "-t", name, "q")
+	waitFor("the program to exit", func(string) bool {
+		return strings.TrimSpace(tm("display-message", "-p", "-t", name, "#{pane_dead}")) == "1"
+	})
+	if st := strings.TrimSpace(tm("display-message", "-p", "-t", name, "#{pane_dead_status}")); st != "0" {
+		t.Errorf("%dx%d: exit status %s", w, h, st)
+	}
+	// The alternate screen is left: the ladder is gone from the pane.
+	if s := capture(); strings.Contains(s, "step 2/") {
+		t.Errorf("%dx%d: screen not restored after q:\n%s", w, h, s)
+	}
+}
