@@ -124,6 +124,69 @@ var dgRoutes = []dgRoute{
 	{model.FinWait1, model.TimeWait, 10, []dgPt{{16, 19}, {16, 20}, {21, 20}, {21, 24}, {26, 24}, {26, 25}}},
 }
 
+// dgGeom is one drawing of the figure: where the boxes and arrows go, and
+// how tall a box is (3 with top and bottom edges, 1 without).
+type dgGeom struct {
+	w, h, boxH int
+	boxes      []dgBox
+	routes     []dgRoute
+}
+
+var (
+	// dgFullGeom is the figure with framed boxes, 67×28.
+	dgFullGeom = dgGeom{w: dgFigW, h: dgFigH, boxH: dgBoxH, boxes: dgBoxes, routes: dgRoutes}
+	// dgCondensedGeom is the same figure in 19 lines: one-line boxes with
+	// two routing rows between levels, for panes that are wide but not
+	// tall (the states pane of a 200×50 terminal).
+	dgCondensedGeom = dgCondense()
+)
+
+// dgCondense derives the condensed figure from the full one. A level's top
+// edge becomes the row of arrowheads above its one-line box, and its bottom
+// edge merges with the routing row below: level k's name is on row 3k,
+// arrowheads from above on 3k-1, routing on 3k+1. CLOSED has no row above
+// it, so the two arrows that use it are routed anew.
+func dgCondense() dgGeom {
+	ry := func(y int) int {
+		if y == 0 {
+			return 0
+		}
+		k, r := (y-1)/dgLevelH, (y-1)%dgLevelH
+		switch r {
+		case 0: // top edge
+			return 3*k - 1
+		case 1: // name
+			return 3 * k
+		}
+		return 3*k + 1 // bottom edge and routing row
+	}
+	g := dgGeom{w: dgFigW, h: 3*6 + 1, boxH: 1}
+	for _, b := range dgBoxes {
+		g.boxes = append(g.boxes, dgBox{b.state, b.x, ry(b.y + 1)})
+	}
+	for _, rt := range dgRoutes {
+		nr := dgRoute{from: rt.from, to: rt.to, toBox: rt.toBox}
+		switch {
+		case rt.from == model.Closed && rt.to == model.SynSent:
+			// Leaves CLOSED downwards and runs along its routing row.
+			nr.pts = []dgPt{{40, 1}, {54, 1}, {54, 5}}
+		case rt.from == model.SynSent && rt.to == model.Closed:
+			// Comes up the right and into CLOSED's right side.
+			nr.pts = []dgPt{{62, 5}, {62, 0}, {42, 0}}
+		default:
+			for _, p := range rt.pts {
+				q := dgPt{p.x, ry(p.y)}
+				if n := len(nr.pts); n > 0 && nr.pts[n-1] == q {
+					continue
+				}
+				nr.pts = append(nr.pts, q)
+			}
+		}
+		g.routes = append(g.routes, nr)
+	}
+	return g
+}
+
 // dgRole says how a cell of the figure is styled.
 type dgRole uint8
 
@@ -282,7 +345,7 @@ func dgSign(n int) int {
 // drawRoute draws one arrow: a tee where it leaves the source box, a line
 // along its cells, an arrowhead on the target's border. Taken arrows are
 // heavy with filled heads; the others light with hollow heads.
-func (c *dgCanvas) drawRoute(rt dgRoute, active bool) {
+func (c *dgCanvas) drawRoute(g *dgGeom, rt dgRoute, active bool) {
 	cells := dgCells(rt.pts)
 	if len(cells) < 2 {
 		return
@@ -296,12 +359,37 @@ func (c *dgCanvas) drawRoute(rt dgRoute, active bool) {
 		tees = map[int]rune{dgN: '┸', dgS: '┰', dgE: '┝', dgW: '┥'}
 	}
 	last := len(cells) - 1
-	c.set(cells[0].x, cells[0].y, tees[dgDir(cells[0], cells[1])], role)
+	first := tees[dgDir(cells[0], cells[1])]
+	if toBox := g.startDir(cells[0]); toBox != 0 {
+		// Below or above a one-line box: the line starts at the box.
+		first = glyphs[toBox|dgDir(cells[0], cells[1])]
+	}
+	c.set(cells[0].x, cells[0].y, first, role)
 	for i := 1; i < last; i++ {
 		bits := dgDir(cells[i], cells[i-1]) | dgDir(cells[i], cells[i+1])
 		c.set(cells[i].x, cells[i].y, glyphs[bits], role)
 	}
 	c.set(cells[last].x, cells[last].y, heads[dgDir(cells[last-1], cells[last])], role)
+}
+
+// startDir says where the box is from a route's first cell when that cell
+// is not on the box's edge: dgN when the box is the line above, dgS when
+// below, 0 when the cell is on an edge (framed boxes, or a side).
+func (g *dgGeom) startDir(p dgPt) int {
+	if g.boxH != 1 {
+		return 0
+	}
+	for _, b := range g.boxes {
+		if p.x > b.x && p.x < b.x+dgBoxW-1 {
+			switch p.y {
+			case b.y + 1:
+				return dgN
+			case b.y - 1:
+				return dgS
+			}
+		}
+	}
+	return 0
 }
 
 // dgMarks returns the "C S" text of a box and the role its border takes.
@@ -317,16 +405,23 @@ func dgMarks(client, server bool) (string, dgRole) {
 	return "   ", dgRoleBox
 }
 
-func (c *dgCanvas) drawBox(b dgBox, client, server bool) {
+// drawBox draws a state's box: framed (boxH 3) or a one-line box whose
+// sides are its only edges (boxH 1), with the state's name and marks.
+func (c *dgCanvas) drawBox(b dgBox, boxH int, client, server bool) {
 	marks, role := dgMarks(client, server)
 	nameRole := dgRoleName
 	if role != dgRoleBox {
 		nameRole = role
 	}
 	inner := dgBoxW - 2
-	c.text(b.x, b.y, "┌"+strings.Repeat("─", inner)+"┐", role)
-	c.set(b.x, b.y+1, '│', role)
-	c.text(b.x+1, b.y+1, " "+dgPad(b.state.String(), dgNameW)+" ", nameRole)
+	y := b.y
+	if boxH == 3 {
+		c.text(b.x, y, "┌"+strings.Repeat("─", inner)+"┐", role)
+		c.text(b.x, y+2, "└"+strings.Repeat("─", inner)+"┘", role)
+		y++
+	}
+	c.set(b.x, y, '│', role)
+	c.text(b.x+1, y, " "+dgPad(b.state.String(), dgNameW)+" ", nameRole)
 	x := b.x + 3 + dgNameW
 	for i, r := range marks {
 		mr := dgBlank
@@ -336,10 +431,9 @@ func (c *dgCanvas) drawBox(b dgBox, client, server bool) {
 		case r == 'S':
 			mr = dgRoleServer
 		}
-		c.set(x+i, b.y+1, r, mr)
+		c.set(x+i, y, r, mr)
 	}
-	c.set(b.x+dgBoxW-1, b.y+1, '│', role)
-	c.text(b.x, b.y+2, "└"+strings.Repeat("─", inner)+"┘", role)
+	c.set(b.x+dgBoxW-1, y, '│', role)
 }
 
 func dgPad(s string, w int) string {
@@ -421,9 +515,12 @@ func renderStateMoves(st DiagramStyles, client, server model.State, mv stateMove
 		return ""
 	}
 	var lines []string
-	if w >= dgFigW && h >= dgFigH+1 {
-		lines = dgFull(st, client, server, mv, w, h)
-	} else {
+	switch {
+	case w >= dgFullGeom.w && h >= dgFullGeom.h+1:
+		lines = dgFull(st, &dgFullGeom, client, server, mv, w, h)
+	case w >= dgCondensedGeom.w && h >= dgCondensedGeom.h+1:
+		lines = dgFull(st, &dgCondensedGeom, client, server, mv, w, h)
+	default:
 		lines = dgCompact(st, client, server, mv, w, h)
 	}
 	if len(lines) > h {
@@ -451,10 +548,11 @@ func dgClosedBox(ms []model.Transition) int {
 	return dgClosed2
 }
 
-func dgFull(st DiagramStyles, client, server model.State, mv stateMoves, w, h int) []string {
-	c := newDgCanvas(dgFigW, dgFigH)
+// dgFull draws the figure in geometry g, with the named transitions below.
+func dgFull(st DiagramStyles, g *dgGeom, client, server model.State, mv stateMoves, w, h int) []string {
+	c := newDgCanvas(g.w, g.h)
 	cBox, sBox := -1, -1
-	for i, b := range dgBoxes {
+	for i, b := range g.boxes {
 		if b.state == client && cBox < 0 && (b.state != model.Closed || i == dgClosedBox(mv.client)) {
 			cBox = i
 		}
@@ -462,8 +560,8 @@ func dgFull(st DiagramStyles, client, server model.State, mv stateMoves, w, h in
 			sBox = i
 		}
 	}
-	for i, b := range dgBoxes {
-		c.drawBox(b, i == cBox, i == sBox)
+	for i, b := range g.boxes {
+		c.drawBox(b, g.boxH, i == cBox, i == sBox)
 	}
 	active := map[[2]model.State]bool{}
 	for _, ms := range [][]model.Transition{mv.client, mv.server, mv.either} {
@@ -472,19 +570,19 @@ func dgFull(st DiagramStyles, client, server model.State, mv stateMoves, w, h in
 		}
 	}
 	// Inactive arrows first, so a taken arrow is never overdrawn.
-	for _, rt := range dgRoutes {
+	for _, rt := range g.routes {
 		if !active[[2]model.State{rt.from, rt.to}] {
-			c.drawRoute(rt, false)
+			c.drawRoute(g, rt, false)
 		}
 	}
-	for _, rt := range dgRoutes {
+	for _, rt := range g.routes {
 		if active[[2]model.State{rt.from, rt.to}] {
-			c.drawRoute(rt, true)
+			c.drawRoute(g, rt, true)
 		}
 	}
 	indent := 0
-	if w > dgFigW {
-		indent = min((w-dgFigW)/2, 4)
+	if w > g.w {
+		indent = min((w-g.w)/2, 4)
 	}
 	lines := c.lines(st, indent)
 	foot := dgFooter(st, mv, w-indent, h-len(lines))

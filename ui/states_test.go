@@ -26,7 +26,7 @@ var (
 
 func TestStatesGolden(t *testing.T) {
 	st := NewDiagramStyles(true)
-	for _, sz := range []struct{ w, h int }{{70, 32}, {38, 14}} {
+	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}, {38, 14}} {
 		t.Run(fmt.Sprintf("synack_%dx%d", sz.w, sz.h), func(t *testing.T) {
 			out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
 			golden.RequireEqual(t, ansi.Strip(out))
@@ -78,9 +78,17 @@ func TestStatesFit(t *testing.T) {
 }
 
 func TestStatesAllNamesInFullFigure(t *testing.T) {
-	out := ansi.Strip(renderStates(NewDiagramStyles(true), model.Established, model.Established, nil, 70, 30))
-	if !strings.Contains(out, "┌") || strings.Count(out, "\n") < dgFigH-1 {
-		t.Fatalf("70x30 should show the full figure:\n%s", out)
+	for _, sz := range []struct{ w, h, figH int }{{70, 30, dgFullGeom.h}, {70, 22, dgCondensedGeom.h}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			allNames(t, renderStates(NewDiagramStyles(true), model.Established, model.Established, nil, sz.w, sz.h), sz.figH)
+		})
+	}
+}
+
+func allNames(t *testing.T, out string, figH int) {
+	out = ansi.Strip(out)
+	if !strings.Contains(out, "┐") || strings.Count(out, "\n") < figH-1 {
+		t.Fatalf("should show the figure (%d lines):\n%s", figH, out)
 	}
 	for _, s := range model.AllStates() {
 		if !strings.Contains(out, s.String()) {
@@ -97,43 +105,65 @@ func TestStatesAllNamesInFullFigure(t *testing.T) {
 	}
 }
 
-// TestStatesRoutesMatchFigure checks the drawn arrows against RFC 793's
-// figure as the state machine lists it: every arrow of the figure has a
-// route, from the right box to the right box.
+// TestStatesRoutesMatchFigure checks the drawn arrows, in both drawings of
+// the figure, against RFC 793's figure as the state machine lists it: every
+// arrow of the figure has a route, from the right box to the right box, and
+// no two routes share a cell.
 func TestStatesRoutesMatchFigure(t *testing.T) {
-	have := map[[2]model.State]bool{}
-	for _, rt := range dgRoutes {
-		have[[2]model.State{rt.from, rt.to}] = true
-		first, last := rt.pts[0], rt.pts[len(rt.pts)-1]
-		if !dgOnBorder(first, rt.from) {
-			t.Errorf("%v→%v starts at %v, not on a %v box", rt.from, rt.to, first, rt.from)
+	for _, g := range []*dgGeom{&dgFullGeom, &dgCondensedGeom} {
+		have := map[[2]model.State]bool{}
+		used := map[dgPt]string{}
+		for _, rt := range g.routes {
+			name := fmt.Sprintf("%v→%v", rt.from, rt.to)
+			have[[2]model.State{rt.from, rt.to}] = true
+			first, last := rt.pts[0], rt.pts[len(rt.pts)-1]
+			if !dgStartsAt(g, first, rt.from) {
+				t.Errorf("h=%d %s starts at %v, not at a %v box", g.h, name, first, rt.from)
+			}
+			if b := g.boxes[rt.toBox]; b.state != rt.to || !dgEndsAt(g, last, b) {
+				t.Errorf("h=%d %s ends at %v, not at box %d", g.h, name, last, rt.toBox)
+			}
+			for _, p := range dgCells(rt.pts) {
+				if p.x < 0 || p.y < 0 || p.x >= g.w || p.y >= g.h {
+					t.Errorf("h=%d %s leaves the figure at %v", g.h, name, p)
+				}
+				if o, ok := used[p]; ok {
+					t.Errorf("h=%d %s and %s cross at %v", g.h, name, o, p)
+				}
+				used[p] = name
+			}
 		}
-		if b := dgBoxes[rt.toBox]; b.state != rt.to || !dgOnBox(last, b) {
-			t.Errorf("%v→%v ends at %v, not on box %d", rt.from, rt.to, last, rt.toBox)
-		}
-	}
-	for _, e := range model.DiagramEdges() {
-		// Resets leave every state for CLOSED and are named, not drawn; the
-		// RST that returns SYN_RECEIVED to LISTEN likewise.
-		if e.Abort() || (e.From == model.SynReceived && e.To == model.Listen) {
-			continue
-		}
-		if !have[[2]model.State{e.From, e.To}] {
-			t.Errorf("figure arrow %v→%v (%s) is not drawn", e.From, e.To, e.Label())
+		for _, e := range model.DiagramEdges() {
+			// Resets leave every state for CLOSED and are named, not drawn;
+			// the RST that returns SYN_RECEIVED to LISTEN likewise.
+			if e.Abort() || (e.From == model.SynReceived && e.To == model.Listen) {
+				continue
+			}
+			if !have[[2]model.State{e.From, e.To}] {
+				t.Errorf("h=%d figure arrow %v→%v (%s) is not drawn", g.h, e.From, e.To, e.Label())
+			}
 		}
 	}
 }
 
-func dgOnBox(p dgPt, b dgBox) bool {
-	inX := p.x >= b.x && p.x < b.x+dgBoxW
-	inY := p.y >= b.y && p.y < b.y+dgBoxH
-	edge := p.x == b.x || p.x == b.x+dgBoxW-1 || p.y == b.y || p.y == b.y+dgBoxH-1
-	return inX && inY && edge
+// dgEndsAt reports whether p is where an arrow may end at box b: on its
+// edge for a framed box, on its sides or just above or below it for a
+// one-line box.
+func dgEndsAt(g *dgGeom, p dgPt, b dgBox) bool {
+	if g.boxH == 3 {
+		inX := p.x >= b.x && p.x < b.x+dgBoxW
+		inY := p.y >= b.y && p.y < b.y+dgBoxH
+		edge := p.x == b.x || p.x == b.x+dgBoxW-1 || p.y == b.y || p.y == b.y+dgBoxH-1
+		return inX && inY && edge
+	}
+	side := p.y == b.y && (p.x == b.x || p.x == b.x+dgBoxW-1)
+	near := (p.y == b.y-1 || p.y == b.y+1) && p.x > b.x && p.x < b.x+dgBoxW-1
+	return side || near
 }
 
-func dgOnBorder(p dgPt, s model.State) bool {
-	for _, b := range dgBoxes {
-		if b.state == s && dgOnBox(p, b) {
+func dgStartsAt(g *dgGeom, p dgPt, s model.State) bool {
+	for _, b := range g.boxes {
+		if b.state == s && dgEndsAt(g, p, b) {
 			return true
 		}
 	}
@@ -166,17 +196,20 @@ func markOf(l string, s model.State) string {
 
 func TestStatesMarks(t *testing.T) {
 	st := NewDiagramStyles(true)
+	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}} {
+		out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
+		if m := markOf(boxLine(t, out, model.Established, 0), model.Established); m != "C  " {
+			t.Errorf("%dx%d: client mark %q", sz.w, sz.h, m)
+		}
+		if m := markOf(boxLine(t, out, model.SynReceived, 0), model.SynReceived); m != "  S" {
+			t.Errorf("%dx%d: server mark %q", sz.w, sz.h, m)
+		}
+		both := renderStates(st, model.Established, model.Established, nil, sz.w, sz.h)
+		if m := markOf(boxLine(t, both, model.Established, 0), model.Established); m != "C S" {
+			t.Errorf("%dx%d: shared state mark %q", sz.w, sz.h, m)
+		}
+	}
 	out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 70, 32)
-	if m := markOf(boxLine(t, out, model.Established, 0), model.Established); m != "C  " {
-		t.Errorf("client mark %q", m)
-	}
-	if m := markOf(boxLine(t, out, model.SynReceived, 0), model.SynReceived); m != "  S" {
-		t.Errorf("server mark %q", m)
-	}
-	both := renderStates(st, model.Established, model.Established, nil, 70, 32)
-	if m := markOf(boxLine(t, both, model.Established, 0), model.Established); m != "C S" {
-		t.Errorf("shared state mark %q", m)
-	}
 	// Colour tells them apart too: C and S are drawn in different styles.
 	if st.Client.Render("C") == st.Server.Render("C") {
 		t.Error("client and server marks have the same style")
@@ -193,7 +226,7 @@ func TestStatesMarks(t *testing.T) {
 
 func TestStatesActiveTransitionNamed(t *testing.T) {
 	st := NewDiagramStyles(true)
-	for _, sz := range []struct{ w, h int }{{70, 32}, {40, 14}, {80, 10}} {
+	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}, {40, 14}, {80, 10}} {
 		out := ansi.Strip(renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h))
 		if !strings.Contains(out, "client: SYN_SENT → ESTABLISHED") || !strings.Contains(out, "rcv SYN,ACK / snd ACK") {
 			t.Errorf("%dx%d: transition not named:\n%s", sz.w, sz.h, out)
