@@ -282,12 +282,13 @@ func TestMalformedTshark(t *testing.T) {
 		kind  model.FrameKind
 		len   uint32
 		flags model.Flags
+		short bool // tshark's tcp.len is empty
 	}{
-		{"ppp_tcp-malformed.pcap", 1, model.FrameTCP, 0, model.ACK},
-		{"ppp_tcp-malformed.pcap", 2, model.FrameTCP, 0, model.ACK},
-		{"tcpdump_heapoverflow-tcp_print.pcap", 1, model.FrameTCP, 12256, 0x0d30},
-		{"tcpdump_tcp-auth-heapoverflow.pcap", 1, model.FrameTCP, 12264, 0x0c30},
-		{"tcpdump_tcp_header_heapoverflow.pcap", 1, model.FrameUndecodable, 0, 0},
+		{"ppp_tcp-malformed.pcap", 1, model.FrameTCP, 0, model.ACK, true},
+		{"ppp_tcp-malformed.pcap", 2, model.FrameTCP, 0, model.ACK, true},
+		{"tcpdump_heapoverflow-tcp_print.pcap", 1, model.FrameTCP, 12256, 0x0d30, false},
+		{"tcpdump_tcp-auth-heapoverflow.pcap", 1, model.FrameTCP, 12264, 0x0c30, false},
+		{"tcpdump_tcp_header_heapoverflow.pcap", 1, model.FrameUndecodable, 0, 0, false},
 	}
 	for _, c := range cases {
 		frames, err := readFrames(filepath.Join(dir, c.file))
@@ -299,8 +300,8 @@ func TestMalformedTshark(t *testing.T) {
 			t.Errorf("%s frame %d: kind %v (%s), want %v", c.file, c.frame, ex.Kind, ex.Reason, c.kind)
 			continue
 		}
-		if c.kind == model.FrameTCP && (ex.Packet.Len != c.len || ex.Packet.Flags != c.flags) {
-			t.Errorf("%s frame %d: len %d flags %#x, tshark %d %#x", c.file, c.frame, ex.Packet.Len, ex.Packet.Flags, c.len, c.flags)
+		if p := ex.Packet; c.kind == model.FrameTCP && (p.Len != c.len || p.Flags != c.flags || p.Short != c.short) {
+			t.Errorf("%s frame %d: len %d flags %#x short %v, tshark %d %#x %v", c.file, c.frame, p.Len, p.Flags, p.Short, c.len, c.flags, c.short)
 		}
 	}
 }

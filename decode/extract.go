@@ -11,7 +11,6 @@ package decode
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/tcpstep/tcpstep/model"
 )
@@ -180,6 +179,11 @@ func (w *walker) packet() model.Packet {
 		Len:      uint32(max(w.l4RepEnd-w.l4Off-doff, 0)),
 		WinScale: -1,
 	}
+	if w.l4RepEnd-w.l4Off < doff {
+		// The datagram ends inside the TCP header: tshark leaves tcp.len
+		// empty and runs no sequence analysis.
+		p.Short = true
+	}
 	if len(b) > 20 {
 		p.WinScale = windowScale(b[20:min(doff, len(b))])
 	}
@@ -227,6 +231,10 @@ func (w *walker) icmpError() model.ICMPError {
 		QuotedSrc: model.Endpoint{Addr: q.src, Port: q.sport},
 		QuotedDst: model.Endpoint{Addr: q.dst, Port: q.dport},
 		QuotedSeq: q.seq,
+		// QuotedFlags and QuotedTCPLen let the builder look the
+		// conversation up as tshark does from a quote reaching the window.
+		QuotedFlags:  model.Flags(q.flags),
+		QuotedTCPLen: uint8(q.tcpLen),
 	}
 	switch {
 	case !v6 && b[0] == 3 && b[1] == 4:
@@ -235,12 +243,4 @@ func (w *walker) icmpError() model.ICMPError {
 		e.MTU = be32(b, 4)
 	}
 	return e
-}
-
-// addrOrUnknown prints an address, or "?" when the walk never saw one.
-func addrOrUnknown(a netip.Addr) string {
-	if !a.IsValid() {
-		return "?"
-	}
-	return a.String()
 }

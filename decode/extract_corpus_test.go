@@ -237,6 +237,9 @@ func TestExtractCorpus(t *testing.T) {
 				if r["len"] != "" {
 					check("len", uint64(p.Len), parseNum(t, r["len"], 10))
 				}
+				// tshark leaves tcp.len empty exactly when the datagram
+				// ends inside the TCP header.
+				check("short", p.Short, r["len"] == "")
 				check("win", uint64(p.Win), parseNum(t, r["win"], 10))
 			}
 			for n := range rows {
@@ -257,7 +260,11 @@ func TestExtractCorpus(t *testing.T) {
 //	/work/shared/oracle/tshark-expect.sh --icmp /work/shared/captures/zeek_smtp.pcap
 //
 // (frame, ICMP source and destination, type 3 code 4, MTU 1492, and the
-// quoted TCP header's endpoints and sequence number).
+// quoted TCP header's endpoints and sequence number), and
+//
+//	tshark -r zeek_smtp.pcap -n -T fields -e frame.number -e tcp.flags -e tcp.hdr_len -Y icmp
+//
+// (the quoted header: flags 0x0010, 20 bytes, all quoted).
 func TestExtractICMPSMTP(t *testing.T) {
 	capPath := filepath.Join(sharedDir(t), "captures", "zeek_smtp.pcap")
 	frames, err := readFrames(capPath)
@@ -281,16 +288,18 @@ func TestExtractICMPSMTP(t *testing.T) {
 		}
 		e := ex.ICMP
 		wantE := model.ICMPError{
-			Frame:     n,
-			Src:       model.Endpoint{Addr: netip.MustParseAddr("192.168.1.1")},
-			Dst:       model.Endpoint{Addr: netip.MustParseAddr("10.10.1.4")},
-			Kind:      "frag_needed",
-			Type:      3,
-			Code:      4,
-			MTU:       1492,
-			QuotedSrc: model.Endpoint{Addr: netip.MustParseAddr("10.10.1.4"), Port: 1470},
-			QuotedDst: model.Endpoint{Addr: netip.MustParseAddr("74.53.140.153"), Port: 25},
-			QuotedSeq: seq,
+			Frame:        n,
+			Src:          model.Endpoint{Addr: netip.MustParseAddr("192.168.1.1")},
+			Dst:          model.Endpoint{Addr: netip.MustParseAddr("10.10.1.4")},
+			Kind:         "frag_needed",
+			Type:         3,
+			Code:         4,
+			MTU:          1492,
+			QuotedSrc:    model.Endpoint{Addr: netip.MustParseAddr("10.10.1.4"), Port: 1470},
+			QuotedDst:    model.Endpoint{Addr: netip.MustParseAddr("74.53.140.153"), Port: 25},
+			QuotedSeq:    seq,
+			QuotedFlags:  model.ACK,
+			QuotedTCPLen: 20,
 		}
 		if e != wantE {
 			t.Errorf("frame %d:\n got %+v\nwant %+v", n, e, wantE)

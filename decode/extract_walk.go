@@ -893,6 +893,11 @@ type quote struct {
 	sport, dport uint16
 	seq          uint32
 	ipLen        int // quoted IP header length including IPv6 extension headers
+	// tcpLen is how many bytes of the TCP header the quote holds (at least
+	// 8; at most the header's data offset once that is quoted), flags the
+	// header's flags when the quote reaches them (tcpLen >= 14).
+	tcpLen int
+	flags  uint16
 }
 
 // parseQuote reads the datagram an ICMP error quotes: an IP header and at
@@ -942,6 +947,13 @@ func parseQuote(q []byte, v6 bool) (quote, bool) {
 	}
 	t := q[r.ipLen:]
 	r.sport, r.dport, r.seq = be16(t, 0), be16(t, 2), be32(t, 4)
+	r.tcpLen = min(len(t), 60)
+	if len(t) >= 14 {
+		r.flags = be16(t, 12) & 0x0fff
+		if doff := int(t[12]>>4) * 4; doff >= 20 {
+			r.tcpLen = min(r.tcpLen, doff)
+		}
+	}
 	return r, true
 }
 
