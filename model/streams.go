@@ -1,6 +1,5 @@
 package model
 
-
 // convKey identifies a TCP conversation's address/port pair regardless of
 // direction: the lower endpoint first. Several conversations may share one
 // key over a capture (port reuse); the builder maps a key to the latest.
