@@ -88,15 +88,21 @@ var shortEvents = []struct {
 	{model.ReusedPorts, "reused-ports"},
 }
 
-// shortStates are state names for narrow ladders.
-var shortStates = [model.NumStates]string{
-	"CLOSED", "LISTEN", "SYNSNT", "SYNRCV", "ESTAB", "FINW1", "FINW2", "CLWAIT", "CLOSNG", "LASTAK", "TMWAIT",
-}
+// mediumStates and shortStates are state names for narrower ladders, so
+// the arrows keep room for their labels.
+var (
+	mediumStates = [model.NumStates]string{
+		"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTAB", "FIN_WT1", "FIN_WT2", "CLOSE_WT", "CLOSING", "LAST_ACK", "TIME_WT",
+	}
+	shortStates = [model.NumStates]string{
+		"CLOSED", "LISTEN", "SYNSNT", "SYNRCV", "ESTAB", "FINW1", "FINW2", "CLWAIT", "CLOSNG", "LASTAK", "TMWAIT",
+	}
+)
 
 // ladderGeom is the column arithmetic of one ladder width.
 type ladderGeom struct {
 	numW, timeW, stateW, arrowW int
-	shortStates                 bool
+	names                       *[model.NumStates]string // nil: the full names
 }
 
 func ladderGeometry(v ladderView, w int) ladderGeom {
@@ -120,8 +126,12 @@ func ladderGeometry(v ladderView, w int) ladderGeom {
 		g.timeW = 0
 		g.arrowW = w - fixed()
 	}
+	if g.arrowW < 56 {
+		g.stateW, g.names = 8, &mediumStates
+		g.arrowW = w - fixed()
+	}
 	if g.arrowW < 20 {
-		g.stateW, g.shortStates = 6, true
+		g.stateW, g.names = 6, &shortStates
 		g.arrowW = w - fixed()
 	}
 	if g.arrowW < 10 {
@@ -252,8 +262,8 @@ func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
 	t := ""
 	if show {
 		t = s.String()
-		if g.shortStates && int(s) < len(shortStates) {
-			t = shortStates[s]
+		if g.names != nil && int(s) < len(g.names) {
+			t = g.names[s]
 		}
 	}
 	t = ansi.Truncate(t, g.stateW, "")
