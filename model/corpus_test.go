@@ -86,42 +86,48 @@ func parseTSV(t *testing.T, path string) []tsvRow {
 		if len(c) != 15 {
 			t.Fatalf("%s: %d columns in %q", path, len(c), line)
 		}
-		var r tsvRow
-		r.frame = uint32(mustU(t, c[0], 10, 32))
-		r.stream = int(mustU(t, c[1], 10, 32))
-		r.src = Endpoint{netip.MustParseAddr(c[2]), uint16(mustU(t, c[3], 10, 16))}
-		r.dst = Endpoint{netip.MustParseAddr(c[4]), uint16(mustU(t, c[5], 10, 16))}
-		r.flags = Flags(mustU(t, strings.TrimPrefix(c[6], "0x"), 16, 16)) &^ Reserved
-		r.seq = uint32(mustU(t, c[7], 10, 32))
-		r.ack = uint32(mustU(t, c[8], 10, 32))
-		r.rseq = uint32(mustU(t, c[9], 10, 32))
-		r.rack = uint32(mustU(t, c[10], 10, 32))
-		if c[11] == "" {
-			r.short = true
-		} else {
-			r.length = uint32(mustU(t, c[11], 10, 32))
-		}
-		r.win = uint16(mustU(t, c[12], 10, 16))
-		sec, frac, _ := strings.Cut(c[13], ".")
-		frac = (frac + "000000000")[:9]
-		r.timeNS = int64(mustU(t, sec, 10, 63))*1e9 + int64(mustU(t, frac, 10, 63))
-		r.eventsNames = c[14]
-		for _, name := range strings.Split(c[14], ",") {
-			if name == "" {
-				continue
-			}
-			e, ok := eventByName(name)
-			if !ok {
-				t.Fatalf("%s: unknown event %q", path, name)
-			}
-			r.events = r.events.Add(e)
-		}
-		rows = append(rows, r)
+		rows = append(rows, parseRow(t, path, c))
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// parseRow parses the 15 columns of one expected row.
+func parseRow(t *testing.T, path string, c []string) tsvRow {
+	t.Helper()
+	var r tsvRow
+	r.frame = uint32(mustU(t, c[0], 10, 32))
+	r.stream = int(mustU(t, c[1], 10, 32))
+	r.src = Endpoint{netip.MustParseAddr(c[2]), uint16(mustU(t, c[3], 10, 16))}
+	r.dst = Endpoint{netip.MustParseAddr(c[4]), uint16(mustU(t, c[5], 10, 16))}
+	r.flags = Flags(mustU(t, strings.TrimPrefix(c[6], "0x"), 16, 16)) &^ Reserved
+	r.seq = uint32(mustU(t, c[7], 10, 32))
+	r.ack = uint32(mustU(t, c[8], 10, 32))
+	r.rseq = uint32(mustU(t, c[9], 10, 32))
+	r.rack = uint32(mustU(t, c[10], 10, 32))
+	if c[11] == "" {
+		r.short = true
+	} else {
+		r.length = uint32(mustU(t, c[11], 10, 32))
+	}
+	r.win = uint16(mustU(t, c[12], 10, 16))
+	sec, frac, _ := strings.Cut(c[13], ".")
+	frac = (frac + "000000000")[:9]
+	r.timeNS = int64(mustU(t, sec, 10, 63))*1e9 + int64(mustU(t, frac, 10, 63))
+	r.eventsNames = c[14]
+	for _, name := range strings.Split(c[14], ",") {
+		if name == "" {
+			continue
+		}
+		e, ok := eventByName(name)
+		if !ok {
+			t.Fatalf("%s: unknown event %q", path, name)
+		}
+		r.events = r.events.Add(e)
+	}
+	return r
 }
 
 func mustU(t *testing.T, s string, base, bits int) uint64 {
@@ -170,14 +176,48 @@ func loadWScale(t *testing.T) map[string]map[uint32]int8 {
 // timestamp as "unset", so the relative times of the TSV are shifted by it.
 const epochNS = 1_400_000_000_000_000_000
 
+// loadBogus reads testdata/bogus.tsv: capture -> frame -> the bogus header.
+func loadBogus(t *testing.T) map[string]map[uint32]tsvRow {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "bogus.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[uint32]tsvRow{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		c := strings.Split(line, "\t")
+		if len(c) != 12 {
+			t.Fatalf("bogus.tsv: bad line %q", line)
+		}
+		// Reuse the expected-row parser: same columns, tshark's order.
+		row := []string{c[1], "0", c[2], c[3], c[4], c[5], c[6], c[7], c[8], "0", "0", c[9], c[10], c[11], ""}
+		r := parseRow(t, "bogus.tsv", row)
+		if out[c[0]] == nil {
+			out[c[0]] = map[uint32]tsvRow{}
+		}
+		out[c[0]][r.frame] = r
+	}
+	return out
+}
+
 // buildFromRows feeds the builder one capture's rows, with an AddFrame for
-// every frame that is not a row so that frame numbers line up.
-func buildFromRows(rows []tsvRow, ws map[uint32]int8) *Timeline {
+// every frame that is not a row (AddBogusTCP for a bogus header) so that
+// frame numbers line up.
+func buildFromRows(rows []tsvRow, ws map[uint32]int8, bogus map[uint32]tsvRow) *Timeline {
 	b := NewBuilder()
 	next := uint32(1)
 	lastTime := int64(epochNS)
 	for _, r := range rows {
 		for ; next < r.frame; next++ {
+			if bg, ok := bogus[next]; ok {
+				p := Packet{TimeNS: epochNS + bg.timeNS, Src: bg.src, Dst: bg.dst, Seq: bg.seq, Ack: bg.ack,
+					Flags: bg.flags, Win: bg.win, Len: bg.length, WinScale: -1}
+				b.AddBogusTCP(Frame{TimeNS: p.TimeNS}, &p, "bogus TCP header length")
+				continue
+			}
 			b.AddFrame(Frame{TimeNS: lastTime, Kind: FrameOther}, "not a TCP row")
 		}
 		p := Packet{
@@ -206,6 +246,7 @@ func TestCorpusAgainstTshark(t *testing.T) {
 		t.Fatalf("no expected TSVs under %s: %v", shared, err)
 	}
 	wscale := loadWScale(t)
+	bogus := loadBogus(t)
 	scores := map[Event]*eventScore{}
 	for _, n := range eventNames {
 		scores[n.e] = &eventScore{}
@@ -215,7 +256,7 @@ func TestCorpusAgainstTshark(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(file), ".tsv")
 		rows := parseTSV(t, file)
 		totalRows += len(rows)
-		tl := buildFromRows(rows, wscale[name])
+		tl := buildFromRows(rows, wscale[name], bogus[name])
 		bad := 0
 		for _, r := range rows {
 			f := tl.Frames[r.frame-1]
