@@ -358,8 +358,17 @@ func (p *picker) columnWidths(w int) [numPickCols]int {
 	shrink(colEvents)
 	for total() > w && dropUpTo(6) {
 	}
-	shrink(colClient)
-	shrink(colServer)
+	// The endpoints share the cut, the longer one giving more.
+	for total() > w && (widths[colClient] > pickCols[colClient].minW || widths[colServer] > pickCols[colServer].minW) {
+		c := colClient
+		if widths[colServer] > widths[colClient] {
+			c = colServer
+		}
+		if widths[c] <= pickCols[c].minW {
+			c = colClient + colServer - c
+		}
+		widths[c]--
+	}
 	for total() > w && dropUpTo(8) {
 	}
 	return widths

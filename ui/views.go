@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,7 +16,7 @@ import (
 // numbering in use.
 func (m Model) renderHeader(w int) string {
 	st := m.st.Header
-	left := []span{{" tcpstep ", &st.Title}, {model.Visible(m.src.Name()), &st.Name}}
+	left := []span{{" tcpstep ", &st.Title}, {model.Visible(displayName(m.src.Name())), &st.Name}}
 	var right []span
 	switch m.screen {
 	case screenStepper:
@@ -60,6 +61,15 @@ func (m Model) renderHeader(w int) string {
 		}
 	}
 	return renderSpans(left, lw, nil) + renderSpans(right, rw, nil)
+}
+
+// displayName is the input as the header names it: a file's base name (its
+// directories rarely fit and rarely matter), "-" or "sample:NAME" as given.
+func displayName(name string) string {
+	if strings.HasPrefix(name, "sample:") || name == "-" {
+		return name
+	}
+	return filepath.Base(name)
 }
 
 func spansWidth(spans []span) int {
