@@ -2,8 +2,8 @@ package model
 
 // This file reproduces the sequence analysis of Wireshark's TCP dissector
 // (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number and the parts of
-// dissect_tcp around it) as tshark 4.0 runs it with default preferences in a
-// single pass. The goal is to flag the same tcp.analysis.* events on the same
+// dissect_tcp around it) as tshark 4.0.17 runs it with default preferences
+// in a single pass. The goal is to flag the same tcp.analysis.* events on the same
 // frames and to compute the same relative numbers, so the rules below keep
 // tshark's order and its quirks (a keep-alive is never a retransmission, a
 // zero window probe does not move nextseq, unsigned time differences, ...).
@@ -88,11 +88,9 @@ func newConnState() *connState {
 	return &connState{flows: [2]flowState{newFlowState(), newFlowState()}, machine: NewMachine()}
 }
 
-// Events that only matter inside the analysis: tshark remembers them in
-// lastsegmentflags to recognise the answer to a keep-alive or a probe.
-const (
-	synFinRst = SYN | FIN | RST
-)
+// synFinRst are the flags that exclude a segment from most of tshark's
+// window and keep-alive rules.
+const synFinRst = SYN | FIN | RST
 
 // analyze runs tshark's tcp_analyze_sequence_number for one segment sent in
 // direction d at capture time now (ns since the epoch) and returns the events
