@@ -454,3 +454,60 @@ func TestExtraFramesAreRows(t *testing.T) {
 		t.Fatal("an extra frame keeps the states of the segment before it")
 	}
 }
+
+// The paper's numbers (issue 3, Figure 10), read off the ladder of the real
+// embedded sample in absolute numbering: the SYN at the client's ISN, the
+// SYN/ACK at the server's ISN acknowledging ISN+1, and the server's reply to
+// the 5-byte help acknowledging 1023645928.
+func TestFigure10NumbersOnTheLadder(t *testing.T) {
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Absolute: true, Stream: -1}, 200, 50)
+	s := screenOf(m)
+	for _, want := range []string{
+		"SYN seq 1023645922 len 0",
+		"SYN,ACK seq 2234678799 ack 1023645923 len 0",
+		"ACK seq 1023645923 ack 2234678800 len 0",
+		"PSH,ACK seq 2234678800 ack 1023645923 len 93",
+		"PSH,ACK seq 1023645923 ack 2234678893 len 5 \"help␊\"",
+		"ack 1023645928",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("absolute ladder lacks %q", want)
+		}
+	}
+	m = press(t, m, "r")
+	s = screenOf(m)
+	for _, want := range []string{"SYN seq 0 len 0", "SYN,ACK seq 0 ack 1 len 0", "PSH,ACK seq 1 ack 94 len 5"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("relative ladder lacks %q", want)
+		}
+	}
+}
+
+func TestEmptyTimelines(t *testing.T) {
+	// No conversation at all: the picker says so, keys do nothing harmful.
+	src := &fakeSource{name: "empty.pcap", tl: model.NewBuilder().Finish()}
+	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
+	if m.screen != screenPicker || !strings.Contains(screenOf(m), "no TCP conversations") {
+		t.Fatalf("empty capture:\n%s", screenOf(m))
+	}
+	m = press(t, m, "enter", "down", "tab", "x", "backspace", "esc", "?", "?")
+	checkScreen(t, m, 80, 24)
+
+	// A conversation whose only frames are not segments.
+	tl := &model.Timeline{
+		Frames: []model.Frame{{Kind: model.FrameICMP, Seg: -1, Stream: 0}},
+		Conversations: []*model.Conversation{{
+			Client: ep("10.0.0.1:1"), Server: ep("10.0.0.2:2"), Extra: []uint32{1}, Segs: []uint32{7},
+		}},
+		Notes: []string{""},
+	}
+	m = loadedModel(t, &fakeSource{name: "odd.pcap", tl: tl}, Options{Stream: -1}, 80, 24)
+	m = press(t, m, "right", "left", "G", "g", "tab", "tab", "tab", "r")
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		checkScreen(t, m, sz[0], sz[1])
+	}
+	if !strings.Contains(screenOf(m), "step 1/1") {
+		t.Fatalf("one extra row:\n%s", screenOf(m))
+	}
+}

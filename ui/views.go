@@ -32,7 +32,7 @@ func (m Model) renderHeader(w int) string {
 			mode = "absolute"
 		}
 		right = []span{
-			{fmt.Sprintf("step %d/%d", m.cur+1, len(m.rows)), &st.Step},
+			{fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), &st.Step},
 			{"  ", nil},
 			{mode, &st.Mode},
 			{" ", nil},
