@@ -118,6 +118,9 @@ func (in *Input) Close() error {
 // progressEvery is how many frames pass between progress reports.
 const progressEvery = 1 << 14
 
+// sizeProbe is how many frames Load reads before it estimates the total.
+const sizeProbe = 4096
+
 // Load reads the whole capture into a timeline. progress, when not nil, is
 // called now and then with the bytes read so far and the total. A capture cut
 // short, or damaged, after some frames keeps those frames and says so in
@@ -144,6 +147,13 @@ func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error)
 			break
 		}
 		ix.add(uint32(n), rec)
+		if n == sizeProbe && in.size > 0 {
+			// Size the timeline once from the first frames' average length,
+			// rather than letting a million appends grow it step by step.
+			if off := r.Offset(); off > 0 {
+				b.Grow(int(float64(in.size)/float64(off)*sizeProbe*1.05) - n)
+			}
+		}
 		if progress != nil && n%progressEvery == 0 {
 			progress(r.Offset(), in.size)
 		}
