@@ -536,17 +536,27 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 	case paneLayers:
 		m.layers.Update(msg)
 	case paneExplain:
+		in := m.lay.Inner[paneExplain]
+		page := max(in.H-1, 1)
 		switch {
 		case key.Matches(msg, k.Down):
-			m.explainTop++
+			m.scrollExplain(1)
 		case key.Matches(msg, k.Up):
-			m.explainTop = max(m.explainTop-1, 0)
+			m.scrollExplain(-1)
 		case key.Matches(msg, k.PageDown):
-			m.explainTop += max(m.lay.Inner[paneExplain].H-1, 1)
+			m.scrollExplain(page)
 		case key.Matches(msg, k.PageUp):
-			m.explainTop = max(m.explainTop-max(m.lay.Inner[paneExplain].H-1, 1), 0)
+			m.scrollExplain(-page)
 		}
 	}
+}
+
+// scrollExplain scrolls the explanation by d lines, no further than its
+// last line at the bottom of the pane.
+func (m *Model) scrollExplain(d int) {
+	in := m.lay.Inner[paneExplain]
+	last := max(len(m.explainLines(in.W))-in.H, 0)
+	m.explainTop = min(max(m.explainTop+d, 0), last)
 }
 
 // click selects what was clicked: a ladder row, a picker row (a second click
@@ -621,7 +631,7 @@ func (m *Model) wheel(ms tea.Mouse) {
 			m.clampTop()
 			m.fetchVisible()
 		case paneExplain:
-			m.explainTop = max(m.explainTop+d, 0)
+			m.scrollExplain(d)
 		case paneLayers:
 			code := tea.KeyDown
 			if d < 0 {

@@ -511,3 +511,35 @@ func TestEmptyTimelines(t *testing.T) {
 		t.Fatalf("one extra row:\n%s", screenOf(m))
 	}
 }
+
+func TestExplanationScrollsWithinItsText(t *testing.T) {
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, 80, 12)
+	m = press(t, m, "right", "right", "right", "tab", "tab", "tab")
+	if m.focus != paneExplain {
+		t.Fatalf("focus %v", m.focus)
+	}
+	in := m.lay.Inner[paneExplain]
+	lines := m.explainLines(in.W)
+	if len(lines) <= in.H {
+		t.Skipf("explanation of %d lines fits %d", len(lines), in.H)
+	}
+	first := screenOf(m)
+	m = press(t, m, "down")
+	if m.explainTop != 1 || screenOf(m) == first {
+		t.Fatal("down should scroll the explanation by a line")
+	}
+	for range 200 {
+		m = press(t, m, "down")
+	}
+	if want := len(lines) - in.H; m.explainTop != want {
+		t.Fatalf("scrolled to %d, want the last page at %d", m.explainTop, want)
+	}
+	m = press(t, m, "up")
+	if m.explainTop != len(lines)-in.H-1 {
+		t.Fatal("one up from the bottom should scroll back at once")
+	}
+	m = press(t, m, "right")
+	if m.explainTop != 0 {
+		t.Fatal("a new step starts its explanation at the top")
+	}
+}

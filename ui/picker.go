@@ -88,8 +88,12 @@ func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
 			switch {
 			case seg.Flags.Has(model.SYN | model.ACK):
 				opened = "SYN→SYN/ACK"
+			case seg.Flags.Has(model.SYN):
+				opened = "simultaneous" // crossing SYNs
 			case seg.Flags.Has(model.RST):
 				opened = "refused"
+			default:
+				opened = "SYN→" + seg.Flags.String()
 			}
 			decided = true
 		}

@@ -195,16 +195,22 @@ func (m Model) explainParagraphs() []string {
 	return model.ExplainFrame(m.tl, r.frame)
 }
 
-// renderExplain wraps the explanation's paragraphs to w, scrolled by
-// explainTop lines.
-func (m Model) renderExplain(w, h int) string {
+// explainLines is the explanation wrapped to w, paragraphs apart.
+func (m Model) explainLines(w int) []string {
 	var lines []string
 	for i, p := range m.explainParagraphs() {
 		if i > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, strings.Split(ansi.Wrap(model.Visible(p), w, ""), "\n")...)
+		lines = append(lines, strings.Split(ansi.Wrap(model.Visible(p), max(w, 1), ""), "\n")...)
 	}
+	return lines
+}
+
+// renderExplain wraps the explanation's paragraphs to w, scrolled by
+// explainTop lines.
+func (m Model) renderExplain(w, h int) string {
+	lines := m.explainLines(w)
 	top := min(m.explainTop, max(len(lines)-h, 0))
 	lines = lines[top:]
 	st := m.st.Explain.Text
