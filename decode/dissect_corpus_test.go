@@ -3,6 +3,7 @@ package decode
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -423,5 +424,77 @@ func tsharkFieldsSSH1() map[string]string {
 		"TCP/Options/Timestamps":                         "TSval 1948436430, TSecr 0",
 		"TCP/Options/Timestamps/Timestamp value (TSval)": "1948436430",
 		"TCP/Options/Timestamps/Timestamp echo reply (TSecr)": "0",
+	}
+}
+
+// tsharkProto maps Dissect's layer names to tshark's frame.protocols names.
+var tsharkProto = map[string]string{
+	"Ethernet II": "eth", "IEEE 802.3 Ethernet": "eth", "802.1Q VLAN": "vlan", "802.1ad QinQ": "vlan",
+	"QinQ VLAN (0x9100)": "vlan", "IEEE 802.2 LLC": "llc", "Linux cooked capture": "sll",
+	"Linux cooked capture v2": "sll", "BSD loopback": "null", "PPP": "ppp", "Cisco HDLC": "chdlc",
+	"Linux netfilter log (NFLOG)": "nflog", "PPPoE session": "pppoes", "MPLS": "mpls", "GRE": "gre",
+	"UDP": "udp", "VXLAN": "vxlan", "Geneve": "geneve", "IPv4": "ip", "IPv6": "ipv6",
+	"IPv6 hop-by-hop options": "ipv6.hopopts", "IPv6 routing": "ipv6.routing",
+	"IPv6 destination options": "ipv6.dstopts", "IPv6 fragment": "ipv6.fraghdr",
+	"IPv6 fragment (atomic)": "ipv6.fraghdr", "TCP": "tcp", "ICMP": "icmp", "ICMPv6": "icmpv6", "ARP": "arp",
+}
+
+// TestDissectProtocolsTshark compares the layers Dissect finds in every
+// corpus frame with tshark's frame.protocols, up to the transport layer
+// (only with TCPSTEP_TSHARK=1: it runs tshark once per capture).
+func TestDissectProtocolsTshark(t *testing.T) {
+	if os.Getenv("TCPSTEP_TSHARK") != "1" {
+		t.Skip("set TCPSTEP_TSHARK=1 to compare layers with tshark's frame.protocols")
+	}
+	stop := map[string]bool{"tcp": true, "udp": true, "icmp": true, "icmpv6": true, "arp": true, "data": true}
+	known := map[string]bool{}
+	for _, p := range tsharkProto {
+		known[p] = true
+	}
+	for _, capPath := range corpusCaptures(t) {
+		t.Run(filepath.Base(capPath), func(t *testing.T) {
+			out, err := exec.Command("tshark", "-n", "-r", capPath, "-T", "fields", "-e", "frame.protocols").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+			frames, _ := readFrames(capPath)
+			if len(lines) != len(frames) {
+				t.Fatalf("tshark lists %d frames, pcapgo read %d", len(lines), len(frames))
+			}
+			exs := extractAll(frames)
+			for i, f := range frames {
+				if exs[i].IsFrag {
+					continue // tshark shows the reassembled datagram
+				}
+				var want []string
+				for _, p := range strings.Split(lines[i], ":") {
+					if p == "data" {
+						break
+					}
+					if !known[p] {
+						continue // ethertype, and protocols Dissect does not name (slarp)
+					}
+					want = append(want, p)
+					if stop[p] {
+						break
+					}
+				}
+				var got []string
+				for _, l := range Dissect(f.link, f.data).Layers {
+					p, ok := tsharkProto[l.Name]
+					if !ok {
+						continue
+					}
+					got = append(got, p)
+					if stop[p] {
+						break
+					}
+				}
+				if strings.Join(got, ":") != strings.Join(want, ":") {
+					t.Errorf("frame %d: layers %s, tshark %s", i+1, strings.Join(got, ":"), lines[i])
+				}
+			}
+		})
 	}
 }

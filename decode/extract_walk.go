@@ -775,8 +775,14 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 			}
 			doff := int(data[off+12]>>4) * 4
 			if doff < 20 {
+				// Undecodable for tshark too; Dissect still shows the
+				// fixed header, as tshark -V does.
 				w.bad(fmt.Sprintf("TCP data offset %d bytes (less than 20)", doff))
-				w.push(lUndecoded, off, capEnd)
+				hend := min(off+20, capEnd)
+				w.push(lTCP, off, hend)
+				if hend < capEnd {
+					w.push(lUndecoded, hend, capEnd)
+				}
 				return
 			}
 			hend := min(off+doff, capEnd)
