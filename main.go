@@ -127,5 +127,12 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")
 	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
 	root.AddCommand(newDumpCmd(stdin, stdout, stderr), newSamplesCmd(stdout))
+	for _, mk := range subcommands {
+		root.AddCommand(mk(stdin, stdout, stderr))
+	}
 	return root
 }
+
+// subcommands lets each command file register itself (in an init function)
+// without every new command editing this file.
+var subcommands []func(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command
