@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
 )
 
@@ -60,7 +60,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if format == "jsonl" {
 				err = writeJSONL(w, tl, stream)
 			} else {
-				err = writeText(w, tl, stream, absolute)
+				err = export.Text(w, tl, stream, absolute)
 			}
 			if ferr := w.Flush(); err == nil {
 				err = ferr
@@ -216,102 +216,4 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 		}
 	}
 	return nil
-}
-
-// writeText prints a ladder per conversation, one line per segment: the
-// printable counterpart of the paper's Figure 10.
-func writeText(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
-	numbering := "relative"
-	if absolute {
-		numbering = "absolute"
-	}
-	bw := &errWriter{w: w}
-	if len(tl.Conversations) == 0 {
-		bw.printf("no TCP conversations in this capture (%d frames)\n", len(tl.Frames))
-	}
-	for _, c := range tl.Conversations {
-		if stream >= 0 && c.Index != stream {
-			continue
-		}
-		bw.printf("stream %d: client %s ⇄ server %s  (%s sequence numbers)\n", c.Index, c.Client, c.Server, numbering)
-		if c.Assumed {
-			bw.printf("  the capture begins mid-connection: the states before its first segment are assumed\n")
-		}
-		// Label every arrow first, so the ladder's middle column is as wide
-		// as its longest label and the server column stays aligned.
-		labels := make([]string, len(c.Segs))
-		width := 40
-		for i, si := range c.Segs {
-			s := &tl.Segments[si]
-			seq, ack := s.Seq, s.Ack
-			if !absolute {
-				seq, ack = s.RelSeq, s.RelAck
-			}
-			label := fmt.Sprintf("%s seq=%d", s.Flags, seq)
-			if s.Flags&model.ACK != 0 {
-				label += fmt.Sprintf(" ack=%d", ack)
-			}
-			labels[i] = label + fmt.Sprintf(" len=%d win=%d", s.Len, s.Win)
-			width = max(width, len(labels[i])+8)
-		}
-		bw.printf("%6s %11s  %-12s  %-*s  %-12s  %s\n", "frame", "time", "client", width, "", "server", "events")
-		bw.printf("%6s %11s  %-12s  %-*s  %s\n", "", "", c.InitClient, width, "", c.InitServer)
-		extra := 0
-		for i, si := range c.Segs {
-			s := &tl.Segments[si]
-			// Frames that are not segments (fragments, ICMP errors) go in
-			// capture order between the segments.
-			for extra < len(c.Extra) && c.Extra[extra] < s.Frame {
-				writeExtraRow(bw, tl, c.Extra[extra])
-				extra++
-			}
-			arrow := ladderArrow(labels[i], width, s.Dir)
-			events := strings.Join(s.Events.Names(), ",")
-			bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, fmtSeconds(s.TimeNS), s.Client, arrow, s.Server, events)
-		}
-		for ; extra < len(c.Extra); extra++ {
-			writeExtraRow(bw, tl, c.Extra[extra])
-		}
-		bw.printf("\n")
-	}
-	return bw.err
-}
-
-func writeExtraRow(bw *errWriter, tl *model.Timeline, frame uint32) {
-	f := &tl.Frames[frame-1]
-	bw.printf("%6d %11s  %-12s  · %s\n", frame, fmtSeconds(f.TimeNS-tl.StartNS), "", model.Visible(tl.Note(f)))
-}
-
-// fmtSeconds prints a relative time with microsecond precision.
-func fmtSeconds(ns int64) string {
-	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
-}
-
-// ladderArrow draws a label on an arrow of width w pointing in the
-// segment's direction: client on the left, server on the right.
-func ladderArrow(label string, w int, d model.Dir) string {
-	label = " " + label + " "
-	n := w - 3 - len([]rune(label))
-	if n < 0 {
-		n = 0
-	}
-	left := n / 2
-	right := n - left
-	if d == model.C2S {
-		return "─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─▶"
-	}
-	return "◀─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─"
-}
-
-// errWriter keeps the first write error so the ladder code stays linear.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err != nil {
-		return
-	}
-	_, e.err = fmt.Fprintf(e.w, format, args...)
 }

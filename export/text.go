@@ -1,0 +1,84 @@
+package export
+
+import (
+	"io"
+	"strings"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// Text writes the text ladder of conversation stream, or of every
+// conversation when stream is negative: one line per segment with its frame
+// number, time, direction arrow labelled as Label says, both sides' states
+// after it and its analysis events; frames of the conversation that are not
+// segments (fragments, ICMP errors) sit between them in capture order. It is
+// the printable counterpart of the paper's Figure 10 and what `tcpstep dump
+// --format text` prints.
+func Text(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
+	bw := &errWriter{w: w}
+	if tl == nil || len(tl.Conversations) == 0 {
+		n := 0
+		if tl != nil {
+			n = len(tl.Frames)
+		}
+		bw.printf("no TCP conversations in this capture (%d frames)\n", n)
+		return bw.err
+	}
+	if stream >= 0 {
+		if _, err := conversation(tl, stream); err != nil {
+			return err
+		}
+	}
+	for _, c := range tl.Conversations {
+		if stream >= 0 && c.Index != stream {
+			continue
+		}
+		textConversation(bw, tl, c, absolute)
+		if bw.err != nil {
+			break
+		}
+	}
+	return bw.err
+}
+
+func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, absolute bool) {
+	bw.printf("stream %d: client %s ⇄ server %s  (%s sequence numbers)\n", c.Index, c.Client, c.Server, numbering(absolute))
+	if c.Assumed {
+		bw.printf("  the capture begins mid-connection: the states before its first segment are assumed\n")
+	}
+	// Label every arrow first, so the ladder's middle column is as wide as
+	// its longest label and the server column stays aligned.
+	width := 40
+	for _, si := range c.Segs {
+		if int(si) < len(tl.Segments) {
+			width = max(width, len(Label(&tl.Segments[si], absolute))+8)
+		}
+	}
+	bw.printf("%6s %11s  %-12s  %-*s  %-12s  %s\n", "frame", "time", "client", width, "", "server", "events")
+	bw.printf("%6s %11s  %-12s  %-*s  %s\n", "", "", c.InitClient, width, "", c.InitServer)
+	_ = eachRow(tl, c, func(r row) error {
+		if r.seg == nil {
+			bw.printf("%6d %11s  %-12s  · %s\n", r.frame, seconds(r.time), "", model.Visible(r.note))
+			return bw.err
+		}
+		s := r.seg
+		arrow := ladderArrow(Label(s, absolute), width, s.Dir)
+		events := strings.Join(s.Events.Names(), ",")
+		bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, seconds(s.TimeNS), s.Client, arrow, s.Server, events)
+		return bw.err
+	})
+	bw.printf("\n")
+}
+
+// ladderArrow draws a label on an arrow of width w pointing in the
+// segment's direction: client on the left, server on the right.
+func ladderArrow(label string, w int, d model.Dir) string {
+	label = " " + label + " "
+	n := max(w-3-len([]rune(label)), 0)
+	left := n / 2
+	right := n - left
+	if d == model.C2S {
+		return "─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─▶"
+	}
+	return "◀─" + strings.Repeat("─", left) + label + strings.Repeat("─", right) + "─"
+}
