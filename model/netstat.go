@@ -1,0 +1,470 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// The netstat view answers "what would `netstat -tan` (or `ss -tan`) print on
+// each host at this step?" for one conversation. It reads the states the
+// machine inferred and the sequence numbers of the segments seen so far, and
+// reports them the way Linux does (net-tools netstat reads /proc/net/tcp, ss
+// asks inet_diag; both take their queues from the same socket fields).
+//
+// What Linux reports, and what this view can know:
+//
+//   - Send-Q is write_seq − snd_una: every byte the application has written
+//     and the peer has not acknowledged, counting the SYN and the FIN, each
+//     one sequence number (a SYN_SENT socket shows Send-Q 1, a FIN_WAIT1 one
+//     its unacknowledged data plus 1). A capture shows only what was sent, so
+//     this view reports snd_nxt − snd_una: the highest sequence number the
+//     host has sent (SEQ + LEN, + 1 for SYN and FIN) minus the highest ACK
+//     it has received from its peer, in sequence arithmetic modulo 2^32.
+//     Bytes written but held back by the window are invisible and missing.
+//   - Recv-Q is rcv_nxt − copied_seq: bytes received in order and not yet
+//     read by the application. A capture never shows a read, so this view
+//     always reports 0 (RecvQKnown is false) rather than guess.
+//   - A passive opener in SYN_RECV is a request socket on Linux (since 4.4)
+//     and both tools print 0 and 0 for it; TIME_WAIT sockets too. A LISTEN
+//     socket's Recv-Q is its accept queue, its Send-Q (in ss only) the
+//     backlog; neither is visible in a capture, so both are 0 here.
+//   - A CLOSED side has no socket: no line. After the last ACK of a LAST_ACK
+//     side its line is gone; a TIME_WAIT side keeps its line (for 60 s on
+//     Linux), which the capture never shows ending.
+//   - The listening socket is assumed bound to the wildcard address
+//     (0.0.0.0:PORT, or [::]:PORT over IPv6), as most servers bind; it is
+//     shown on a side whose first SYN was a SYN,ACK (it answered from a
+//     listening socket), from step 0 on, and stays after the connection
+//     closes.
+
+// SocketLine is one socket as netstat or ss would list it on one host.
+type SocketLine struct {
+	// State is the socket's state; Listen for the listening socket.
+	State State
+	// Local and Foreign are the socket's addresses as the host sees them.
+	// A listener's Local has the wildcard address (Wildcard is set) and its
+	// Foreign is unset (printed 0.0.0.0:* or [::]:*).
+	Local, Foreign Endpoint
+	Wildcard       bool
+	IPv6           bool
+	// RecvQ and SendQ are the queues in bytes (see the package notes above):
+	// RecvQ is always 0 (unknown), SendQ is snd_nxt − snd_una.
+	RecvQ, SendQ uint32
+}
+
+// NetstatHost is what netstat prints on one host for the conversation.
+type NetstatHost struct {
+	Addr netip.Addr
+	// Client says this is the conversation's client host.
+	Client bool
+	// State is the host's connection state at the step (CLOSED: no line).
+	State State
+	// Lines lists the listener (first, when there is one) and the
+	// connection's socket (when it is not CLOSED).
+	Lines []SocketLine
+}
+
+// NetstatView is both hosts' netstat lines for one conversation after its
+// first N segments.
+type NetstatView struct {
+	Stream int
+	// N is how many of the conversation's segments have been applied (0:
+	// before the first); Total is how many it has.
+	N, Total int
+	// Frame is the frame number of the N-th segment (0 when N is 0).
+	Frame uint32
+	// TimeNS is the N-th segment's time since the capture's first frame.
+	TimeNS         int64
+	Client, Server NetstatHost
+	// SameHost says client and server have the same address (loopback):
+	// one netstat on that host prints both hosts' lines.
+	SameHost bool
+	// Assumed says the capture began mid-connection: states and queues
+	// before it are guesses, and the listener is not known.
+	Assumed bool
+	// RecvQKnown is always false: see the notes on Recv-Q above.
+	RecvQKnown bool
+}
+
+// NetstatState returns net-tools netstat's spelling of a state (tcp_state[]
+// in netstat.c): SYN_RECV, FIN_WAIT1, CLOSE for CLOSED.
+func NetstatState(s State) string {
+	switch s {
+	case Closed:
+		return "CLOSE"
+	case Listen:
+		return "LISTEN"
+	case SynSent:
+		return "SYN_SENT"
+	case SynReceived:
+		return "SYN_RECV"
+	case Established:
+		return "ESTABLISHED"
+	case FinWait1:
+		return "FIN_WAIT1"
+	case FinWait2:
+		return "FIN_WAIT2"
+	case CloseWait:
+		return "CLOSE_WAIT"
+	case Closing:
+		return "CLOSING"
+	case LastAck:
+		return "LAST_ACK"
+	case TimeWait:
+		return "TIME_WAIT"
+	}
+	return "UNKNOWN"
+}
+
+// SSState returns ss's spelling of a state (sstate_name[] in iproute2's
+// ss.c): ESTAB, SYN-RECV, FIN-WAIT-1, UNCONN for CLOSED.
+func SSState(s State) string {
+	switch s {
+	case Closed:
+		return "UNCONN"
+	case Listen:
+		return "LISTEN"
+	case SynSent:
+		return "SYN-SENT"
+	case SynReceived:
+		return "SYN-RECV"
+	case Established:
+		return "ESTAB"
+	case FinWait1:
+		return "FIN-WAIT-1"
+	case FinWait2:
+		return "FIN-WAIT-2"
+	case CloseWait:
+		return "CLOSE-WAIT"
+	case Closing:
+		return "CLOSING"
+	case LastAck:
+		return "LAST-ACK"
+	case TimeWait:
+		return "TIME-WAIT"
+	}
+	return "UNKNOWN"
+}
+
+// sendQueue tracks snd_nxt and snd_una of one side from the segments seen.
+type sendQueue struct {
+	started bool
+	nxt     uint32 // highest sequence number sent, plus one
+	una     uint32 // oldest unacknowledged sequence number
+	iss     uint32
+	haveISS bool
+}
+
+// sent applies a segment the side sent.
+func (q *sendQueue) sent(s *Segment) {
+	if s.Flags&RST != 0 {
+		return
+	}
+	if s.Flags&SYN != 0 && q.haveISS && s.Seq != q.iss {
+		// A new SYN with a new ISN: a new incarnation of the connection.
+		*q = sendQueue{}
+	}
+	if s.Flags&SYN != 0 && !q.haveISS {
+		q.iss, q.haveISS = s.Seq, true
+	}
+	end := s.Seq + s.SeqLen()
+	if !q.started {
+		q.started, q.nxt, q.una = true, end, s.Seq
+		return
+	}
+	q.nxt = seqLater(q.nxt, end)
+}
+
+// acked applies an acknowledgement number the side received. ACKs of
+// sequence numbers it has not been seen to send (a capture that missed
+// them) are taken as acknowledging everything seen.
+func (q *sendQueue) acked(ack uint32) {
+	if !q.started {
+		return
+	}
+	if int32(ack-q.nxt) > 0 {
+		ack = q.nxt
+	}
+	q.una = seqLater(q.una, ack)
+}
+
+func (q *sendQueue) queued() uint32 {
+	if !q.started {
+		return 0
+	}
+	if d := int32(q.nxt - q.una); d > 0 {
+		return uint32(d)
+	}
+	return 0
+}
+
+// inbound holds the acknowledgements travelling to one side behind a SYN or
+// FIN it has not yet been seen to receive. The state machine applies a SYN
+// or FIN to its receiver only when the receiver's own ACK covers it (see
+// Machine); the ACK such a segment carries, and every ACK sent after it,
+// arrive behind it, so the receiver's snd_una moves only then too. That
+// keeps Send-Q consistent with the state shown: a side still shown in
+// SYN_SENT has its SYN unacknowledged (Send-Q 1).
+type inbound struct {
+	hold    bool
+	end     uint32 // sequence number just past the held SYN or FIN
+	hasAck  bool
+	ack     uint32 // the furthest ACK number held
+	sentAck bool
+	lastAck uint32 // the furthest ACK number this side has sent
+}
+
+// shown applies an ACK number the side sends: if it covers the held SYN or
+// FIN, the side had received it, and the ACKs behind it reach q.
+func (in *inbound) shown(ack uint32, q *sendQueue) {
+	if !in.sentAck || int32(ack-in.lastAck) > 0 {
+		in.lastAck, in.sentAck = ack, true
+	}
+	if in.hold && ackCovers(ack, in.end) {
+		in.hold = false
+		if in.hasAck {
+			q.acked(in.ack)
+		}
+		in.hasAck = false
+	}
+}
+
+// deliver hands the side a segment its peer sent.
+func (in *inbound) deliver(s *Segment, q *sendQueue) {
+	hasAck := s.Flags&ACK != 0
+	if s.Flags&(SYN|FIN) != 0 {
+		end := s.Seq + s.SeqLen()
+		if !in.sentAck || !ackCovers(in.lastAck, end) {
+			// A SYN or FIN the side has not acknowledged yet.
+			if !in.hold || int32(end-in.end) > 0 {
+				in.end = end
+			}
+			in.hold = true
+		}
+	}
+	if !hasAck {
+		return
+	}
+	if in.hold {
+		if !in.hasAck || int32(s.Ack-in.ack) > 0 {
+			in.ack = s.Ack
+		}
+		in.hasAck = true
+		return
+	}
+	q.acked(s.Ack)
+}
+
+// Netstat computes both hosts' netstat lines for conversation stream after
+// its first n segments (0 ≤ n ≤ len(Segs); 0 is before the first). The UI's
+// selected row cur is n = cur+1.
+func Netstat(tl *Timeline, stream, n int) (NetstatView, error) {
+	if tl == nil || stream < 0 || stream >= len(tl.Conversations) {
+		total := 0
+		if tl != nil {
+			total = len(tl.Conversations)
+		}
+		return NetstatView{}, fmt.Errorf("no stream %d (the capture has %d conversations)", stream, total)
+	}
+	c := tl.Conversations[stream]
+	if n < 0 || n > len(c.Segs) {
+		return NetstatView{}, fmt.Errorf("no step %d in stream %d (steps 0 to %d)", n, stream, len(c.Segs))
+	}
+	v := NetstatView{
+		Stream:   stream,
+		N:        n,
+		Total:    len(c.Segs),
+		SameHost: c.Client.Addr == c.Server.Addr,
+		Assumed:  c.Assumed,
+	}
+	cst, sst := c.InitClient, c.InitServer
+	var q [2]sendQueue
+	var in [2]inbound
+	for _, si := range c.Segs[:n] {
+		if int(si) >= len(tl.Segments) {
+			break
+		}
+		s := &tl.Segments[si]
+		a, b := s.Dir, 1-s.Dir
+		if s.Flags&RST == 0 {
+			if s.Flags&ACK != 0 {
+				in[a].shown(s.Ack, &q[a])
+			}
+			q[a].sent(s)
+			in[b].deliver(s, &q[b])
+		}
+		cst, sst = s.Client, s.Server
+		v.Frame, v.TimeNS = s.Frame, s.TimeNS
+	}
+	v.Client = hostLines(c.Client, c.Server, cst, &q[C2S], passiveOpener(tl, c, C2S))
+	v.Client.Client = true
+	v.Server = hostLines(c.Server, c.Client, sst, &q[S2C], passiveOpener(tl, c, S2C))
+	return v, nil
+}
+
+// passiveOpener reports whether side d's first SYN was a SYN,ACK: it
+// answered its peer's SYN from a listening socket (a simultaneous open, a
+// refusal or a side that never sends a SYN has no listener we know of).
+func passiveOpener(tl *Timeline, c *Conversation, d Dir) bool {
+	for _, si := range c.Segs {
+		if int(si) >= len(tl.Segments) {
+			break
+		}
+		s := &tl.Segments[si]
+		if s.Dir != d || s.Flags&SYN == 0 {
+			continue
+		}
+		return s.Flags&(ACK|RST) == ACK
+	}
+	return false
+}
+
+// hostLines builds one host's lines: the listener when it has one, and the
+// connection unless it is CLOSED.
+func hostLines(local, foreign Endpoint, st State, q *sendQueue, passive bool) NetstatHost {
+	h := NetstatHost{Addr: local.Addr, State: st}
+	v6 := local.Addr.Is6() && !local.Addr.Is4In6()
+	if passive {
+		wild := netip.IPv4Unspecified()
+		if v6 {
+			wild = netip.IPv6Unspecified()
+		}
+		h.Lines = append(h.Lines, SocketLine{
+			State: Listen, Local: Endpoint{Addr: wild, Port: local.Port}, Wildcard: true, IPv6: v6,
+		})
+	}
+	if st == Closed || st == Listen {
+		return h
+	}
+	line := SocketLine{State: st, Local: local, Foreign: foreign, IPv6: v6}
+	switch {
+	case st == TimeWait:
+		// A timewait socket keeps no queues.
+	case st == SynReceived && passive:
+		// A request socket: Linux prints 0 and 0.
+	default:
+		line.SendQ = q.queued()
+	}
+	h.Lines = append(h.Lines, line)
+	return h
+}
+
+// netstatAddr formats an address as netstat -n does: 0.0.0.0:25, :::25,
+// 2001:db8::1:80, and * for a listener's foreign port.
+func netstatAddr(l SocketLine, foreign bool) string {
+	if foreign && l.Wildcard {
+		if l.IPv6 {
+			return ":::*"
+		}
+		return "0.0.0.0:*"
+	}
+	e := l.Local
+	if foreign {
+		e = l.Foreign
+	}
+	return e.Addr.WithZone("").String() + ":" + strconv.Itoa(int(e.Port))
+}
+
+// ssAddr formats an address as ss -n does: 0.0.0.0:25, [::]:25,
+// [2001:db8::1]:80, and * for a listener's foreign port.
+func ssAddr(l SocketLine, foreign bool) string {
+	if foreign && l.Wildcard {
+		if l.IPv6 {
+			return "[::]:*"
+		}
+		return "0.0.0.0:*"
+	}
+	e := l.Local
+	if foreign {
+		e = l.Foreign
+	}
+	a := e.Addr.WithZone("").String()
+	if l.IPv6 {
+		a = "[" + a + "]"
+	}
+	return a + ":" + strconv.Itoa(int(e.Port))
+}
+
+// NetstatHeader is the column header netstat -tan prints.
+const NetstatHeader = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
+
+// FormatNetstat formats a line as net-tools netstat -tan prints it
+// ("%-4s  %6ld %6ld %-23s %-23s %-11s"), with addresses never cut (as -W).
+func FormatNetstat(l SocketLine) string {
+	proto := "tcp"
+	if l.IPv6 {
+		proto = "tcp6"
+	}
+	return fmt.Sprintf("%-4s  %6d %6d %-23s %-23s %-11s", proto, l.RecvQ, l.SendQ,
+		netstatAddr(l, false), netstatAddr(l, true), NetstatState(l.State))
+}
+
+// SSHeader is the column header of FormatSS's lines.
+const SSHeader = "State      Recv-Q Send-Q Local Address:Port           Peer Address:Port"
+
+// FormatSS formats a line in ss -tan's columns (ss sizes its columns to the
+// terminal; these are fixed, wide enough for IPv4).
+func FormatSS(l SocketLine) string {
+	return fmt.Sprintf("%-10s %-6d %-6d %-28s %s", SSState(l.State), l.RecvQ, l.SendQ,
+		ssAddr(l, false), ssAddr(l, true))
+}
+
+// Text returns the view as plain text lines: for each host a title line and
+// its netstat (or ss) lines, and the notes a reader needs.
+func (v NetstatView) Text(ss bool) []string {
+	header, format := NetstatHeader, FormatNetstat
+	if ss {
+		header, format = SSHeader, FormatSS
+	}
+	var out []string
+	step := fmt.Sprintf("stream %d, step %d/%d", v.Stream, v.N, v.Total)
+	if v.N > 0 {
+		step += fmt.Sprintf(" (frame %d)", v.Frame)
+	} else {
+		step += " (before the first segment)"
+	}
+	out = append(out, step)
+	for _, h := range []NetstatHost{v.Client, v.Server} {
+		out = append(out, "", h.Title(v.SameHost), strings.TrimRight(header, " "))
+		for _, l := range h.Lines {
+			out = append(out, strings.TrimRight(format(l), " "))
+		}
+		if len(h.Lines) == 0 {
+			out = append(out, "(no line: "+h.Empty()+")")
+		}
+	}
+	out = append(out, "", v.Note())
+	return out
+}
+
+// Title names the host: "client 192.0.2.10 (SYN_SENT)".
+func (h NetstatHost) Title(sameHost bool) string {
+	role := "server"
+	if h.Client {
+		role = "client"
+	}
+	t := fmt.Sprintf("%s host %s", role, h.Addr.WithZone(""))
+	if sameHost {
+		t += " (the same host as its peer: one netstat there prints both)"
+	}
+	return t
+}
+
+// Empty says why a host has no line.
+func (h NetstatHost) Empty() string {
+	if h.State == Closed {
+		return "the connection is CLOSED there, so it has no socket"
+	}
+	return "no socket for this conversation"
+}
+
+// Note is the footnote every rendering of the view carries.
+func (v NetstatView) Note() string {
+	n := "Send-Q: bytes sent and not yet acknowledged (SYN and FIN count one, as Linux counts them); Recv-Q: 0, as a capture cannot show the application's reads; listener assumed on the wildcard address."
+	if v.Assumed {
+		n += " The capture began mid-connection: earlier unacknowledged bytes are not known."
+	}
+	return n
+}
