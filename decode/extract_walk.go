@@ -197,7 +197,9 @@ func (w *walker) walk(link uint16, data []byte, reported int) {
 		cur = lSLL2
 	case linkNull, linkLoop:
 		cur = lLoopback
-	case linkPPP, linkPPPHDLC:
+	case linkPPP:
+		cur = lPPP
+	case linkPPPHDLC:
 		cur = lPPP
 		if len(data) > 0 && (data[0] == 0x0f || data[0] == 0x8f) {
 			cur = lCHDLC // PPP in HDLC framing may carry Cisco HDLC frames
