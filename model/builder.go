@@ -366,6 +366,10 @@ func (b *Builder) Finish() *Timeline {
 			c.Base[d] = cs.flows[d].base
 			c.BaseFromSYN[d] = cs.flows[d].baseFromSYN
 		}
+		c.WinScale = [2]int8{-1, -1}
+		if a, b := cs.flows[0].winScale, cs.flows[1].winScale; a >= 0 && b >= 0 {
+			c.WinScale = [2]int8{a, b}
+		}
 		var counts [16]int
 		for _, si := range c.Segs {
 			s := &b.tl.Segments[si]

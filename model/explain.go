@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -10,6 +9,10 @@ import (
 // ACK acknowledges or the previous ACK of a side, so one step stays instant
 // in a conversation of millions of segments.
 const explainScan = 4096
+
+// explainListMax is how many frames an explanation names in a list before
+// it names only the first and the last.
+const explainListMax = 4
 
 // StepTransitions returns the RFC 793 transitions each side made at segment
 // segIndex: from its state after the conversation's previous segment (or
@@ -38,7 +41,7 @@ func exConv(tl *Timeline, s *Segment) *Conversation {
 	return tl.Conversations[s.Stream]
 }
 
-// segPos is the position of segment index i in c.Segs, or -1.
+// exSegPos is the position of segment index i in c.Segs, or -1.
 func exSegPos(c *Conversation, i int) int {
 	k := sort.Search(len(c.Segs), func(j int) bool { return int(c.Segs[j]) >= i })
 	if k < len(c.Segs) && int(c.Segs[k]) == i {
@@ -52,7 +55,7 @@ func exSegPos(c *Conversation, i int) int {
 	return -1
 }
 
-// side names a direction's sender and receiver.
+// exSide names a direction's sender and receiver.
 func exSide(d Dir) (sender, receiver string) {
 	if d == C2S {
 		return "client", "server"
@@ -60,27 +63,26 @@ func exSide(d Dir) (sender, receiver string) {
 	return "server", "client"
 }
 
-// numbering turns raw sequence numbers into the numbering on screen.
-type exNumbering struct {
-	abs  bool
-	base [2]uint32
-}
-
-// seq is the displayed value of raw sequence number v sent in direction d.
-func (n exNumbering) seq(v uint32, d Dir) uint32 {
-	if n.abs {
-		return v
-	}
-	return v - n.base[d]
-}
-
-func exOther(d Dir) Dir { return d ^ 1 }
-
 // Explain returns paragraphs of plain sentences about segment segIndex: what
 // its flags ask for, what its SEQ and ACK mean with the arithmetic behind
-// them, how each side's state changes and why, the window, its analysis
-// events, and what was assumed. Numbers are absolute or relative as asked.
+// them, which earlier segments it acknowledges, how each side's state
+// changes and why, the window and what it allows, its analysis events, and
+// what was assumed. Numbers are absolute or relative as asked.
 func Explain(tl *Timeline, segIndex int, absolute bool) []string {
+	return render(explainParts(tl, segIndex, absolute))
+}
+
+// exCtx is what the paragraphs of one segment's explanation share.
+type exCtx struct {
+	tl       *Timeline
+	c        *Conversation
+	s        *Segment
+	k        int // position of s in c.Segs (-1: not found)
+	abs      bool
+	snd, rcv string
+}
+
+func explainParts(tl *Timeline, segIndex int, absolute bool) []para {
 	if tl == nil || segIndex < 0 || segIndex >= len(tl.Segments) {
 		return nil
 	}
@@ -89,217 +91,374 @@ func Explain(tl *Timeline, segIndex int, absolute bool) []string {
 	if c == nil {
 		return nil
 	}
-	n := exNumbering{abs: absolute, base: c.Base}
-	snd, rcv := exSide(s.Dir)
-	k := exSegPos(c, segIndex)
-	var out []string
-
-	out = append(out, explainWhat(tl, s, snd, rcv))
-	out = append(out, explainSeq(s, n, snd))
-	out = append(out, explainAck(tl, c, k, s, n, snd, rcv))
-	out = append(out, explainStates(tl, segIndex))
-	out = append(out, explainWindow(s, n, snd, rcv))
-	out = append(out, explainEvents(tl, c, k, s, n, snd, rcv)...)
-	out = append(out, explainAssumed(tl, c, s, absolute)...)
-	out = append(out, explainReassembled(tl, s))
-
-	kept := out[:0]
-	for _, p := range out {
-		if p != "" {
+	x := &exCtx{tl: tl, c: c, s: s, k: exSegPos(c, segIndex), abs: absolute}
+	x.snd, x.rcv = exSide(s.Dir)
+	ps := []para{x.what(), x.seqPara(), x.ackPara(), x.statesPara(segIndex), x.windowPara()}
+	ps = append(ps, x.events()...)
+	ps = append(ps, x.assumed()...)
+	ps = append(ps, x.reassembled())
+	kept := ps[:0]
+	for _, p := range ps {
+		if len(p) > 0 {
 			kept = append(kept, p)
 		}
 	}
 	return kept
 }
 
-func exPlural(n uint32, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
+// Numbers of a segment t, in the explanation's numbering, as parts.
+
+func (x *exCtx) seq(t *Segment) uint32 {
+	if x.abs {
+		return t.Seq
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return t.RelSeq
 }
 
-func explainWhat(tl *Timeline, s *Segment, snd, rcv string) string {
-	src, dst := tl.SrcDst(s)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Frame %d, %.6f s: the %s (%s) sends the %s (%s) a segment with flags %s",
-		s.Frame, float64(s.TimeNS)/1e9, snd, src, rcv, dst, s.Flags)
+func (x *exCtx) ack(t *Segment) uint32 {
+	if x.abs {
+		return t.Ack
+	}
+	return t.RelAck
+}
+
+func (x *exCtx) pSeq(t *Segment) part {
+	return part{kind: kSeq, f: t.Frame, v: uint64(x.seq(t))}
+}
+func (x *exCtx) pAck(t *Segment) part {
+	return part{kind: kAck, f: t.Frame, v: uint64(x.ack(t))}
+}
+func (x *exCtx) pNext(t *Segment) part {
+	return part{kind: kNext, f: t.Frame, v: uint64(x.seq(t) + t.SeqLen())}
+}
+func (x *exCtx) pLast(t *Segment) part {
+	return part{kind: kLast, f: t.Frame, v: uint64(x.seq(t) + t.Len - 1)}
+}
+func pLen(t *Segment) part     { return part{kind: kLen, f: t.Frame, v: uint64(t.Len)} }
+func pSeqLen(t *Segment) part  { return part{kind: kSeqLen, f: t.Frame, v: uint64(t.SeqLen())} }
+func pWin(t *Segment) part     { return part{kind: kWin, f: t.Frame, v: uint64(t.Win)} }
+func pWireSeq(t *Segment) part { return part{kind: kWireSeq, f: t.Frame, v: uint64(t.Seq)} }
+func pGap(from, to uint32, ns int64) part {
+	return part{kind: kGap, f: to, g: from, v: uint64(ns)}
+}
+
+// bytes writes "N byte(s)" with N a part.
+func bytesOf(p part) string {
+	if p.v == 1 {
+		return "%v byte"
+	}
+	return "%v bytes"
+}
+
+// shift is the window scale shift of t's sender, or -1.
+func (x *exCtx) shift(t *Segment) int8 {
+	return x.c.WinScale[t.Dir&1]
+}
+
+// winBytes is the window t advertises in bytes: scaled unless t is a SYN.
+func (x *exCtx) winBytes(t *Segment) uint64 {
+	if sh := x.shift(t); sh >= 0 && !t.Flags.Has(SYN) {
+		return uint64(t.Win) << uint(sh)
+	}
+	return uint64(t.Win)
+}
+
+// back calls fn for the conversation's segments before s, newest first,
+// within explainScan, until fn returns false.
+func (x *exCtx) back(fn func(p *Segment) bool) {
+	if x.k < 0 {
+		return
+	}
+	for j := x.k - 1; j >= 0 && j >= x.k-explainScan; j-- {
+		if !fn(&x.tl.Segments[x.c.Segs[j]]) {
+			return
+		}
+	}
+}
+
+// frameList writes "frame 5", "frames 5 and 6", "frames 5, 6 and 7" or,
+// for a long list, "frames 5 to 14": frames must be ascending.
+func frameList(p *para, frames []uint32) {
+	switch n := len(frames); {
+	case n == 1:
+		p.add("frame %v", frameNo(frames[0]))
+	case n <= explainListMax:
+		p.add("frames ")
+		for i, f := range frames {
+			switch {
+			case i == n-1:
+				p.add(" and ")
+			case i > 0:
+				p.add(", ")
+			}
+			p.add("%v", frameNo(f))
+		}
+	default:
+		p.add("frames %v to %v", frameNo(frames[0]), frameNo(frames[n-1]))
+	}
+}
+
+func (x *exCtx) what() para {
+	s := x.s
+	src, dst := x.tl.SrcDst(s)
+	var p para
+	p.add("Frame %v, %v s: the %v (%v) sends the %v (%v) a segment with flags %v",
+		frameNo(s.Frame), part{kind: kTime, f: s.Frame, v: uint64(s.TimeNS)}, x.snd,
+		part{kind: kAddr, f: s.Frame, v: addrSrc, s: src.String()}, x.rcv,
+		part{kind: kAddr, f: s.Frame, v: addrDst, s: dst.String()}, s.Flags.String())
 	if s.Len > 0 {
-		fmt.Fprintf(&b, " carrying %s of data.", exPlural(s.Len, "byte", "bytes"))
+		p.add(" carrying "+bytesOf(pLen(s))+" of data.", pLen(s))
 	} else {
-		b.WriteString(" and no data.")
+		p.add(" and no data.")
 	}
 	f := s.Flags
-	add := func(x string) { b.WriteString(" " + x) }
 	switch {
 	case f.Has(SYN | ACK):
-		add(fmt.Sprintf("SYN,ACK accepts the connection: the %s announces its own initial sequence number and acknowledges the %s's SYN.", snd, rcv))
+		p.add(" SYN,ACK accepts the connection: the %v announces its own initial sequence number and acknowledges the %v's SYN.", x.snd, x.rcv)
 	case f.Has(SYN):
-		add(fmt.Sprintf("SYN asks to open a connection: the %s announces the initial sequence number its bytes will be counted from.", snd))
+		p.add(" SYN asks to open a connection: the %v announces the initial sequence number its bytes will be counted from.", x.snd)
 	case f.Has(ACK):
-		add("ACK says the acknowledgement field is valid.")
+		p.add(" ACK says the acknowledgement field is valid.")
 	}
 	if f.Has(RST) {
-		add(fmt.Sprintf("RST aborts the connection at once: the %s will neither send nor accept anything more on it.", snd))
+		p.add(" RST aborts the connection at once: the %v will neither send nor accept anything more on it, and no answer is expected.", x.snd)
+		if r := x.refusedSYN(); r != nil {
+			p.add(" It answers the %v's SYN of frame %v: nothing listens on port %v of the %v, so the connection is refused.",
+				x.rcv, frameNo(r.Frame), part{kind: kPort, f: s.Frame, v: uint64(src.Port)}, x.snd)
+		}
 	}
 	if f.Has(FIN) {
-		add(fmt.Sprintf("FIN says the %s has no more data to send: it closes its direction of the connection (the other may go on).", snd))
+		p.add(" FIN says the %v has no more data to send: it closes its direction of the connection (the other may go on sending).", x.snd)
 	}
 	if f.Has(PSH) {
-		add(fmt.Sprintf("PSH asks the %s to hand the data to its application now instead of waiting for more.", rcv))
+		p.add(" PSH asks the %v to hand the data to its application now instead of waiting for more.", x.rcv)
 	}
 	if f.Has(URG) {
-		add("URG says the urgent pointer marks urgent data.")
+		p.add(" URG says the urgent pointer marks urgent data.")
 	}
 	switch {
 	case f.Has(SYN|ECE|CWR) && !f.Has(ACK):
-		add("ECE and CWR on a SYN ask to use Explicit Congestion Notification (RFC 3168).")
+		p.add(" ECE and CWR on a SYN ask to use Explicit Congestion Notification (RFC 3168).")
 	case f.Has(SYN|ECE) && f.Has(ACK):
-		add("ECE on a SYN,ACK agrees to use Explicit Congestion Notification (RFC 3168).")
+		p.add(" ECE on a SYN,ACK agrees to use Explicit Congestion Notification (RFC 3168).")
 	default:
 		if f.Has(ECE) {
-			add(fmt.Sprintf("ECE echoes a congestion mark: a router on the path signalled congestion, so the %s should slow down.", rcv))
+			p.add(" ECE echoes a congestion mark: a router on the path signalled congestion, so the %v should slow down.", x.rcv)
 		}
 		if f.Has(CWR) {
-			add(fmt.Sprintf("CWR says the %s has reduced its congestion window in answer to ECE.", snd))
+			p.add(" CWR says the %v has reduced its congestion window in answer to ECE.", x.snd)
 		}
 	}
 	if f.Has(NS) {
-		add("NS (AE in Accurate ECN) is set: an ECN nonce or AccECN counter bit.")
+		p.add(" NS (AE in Accurate ECN) is set: an ECN nonce or AccECN counter bit.")
 	}
 	if f&(SYN|ACK|RST|FIN) == 0 {
-		add("Without SYN, ACK, RST or FIN this segment is unusual: a synchronized connection sets ACK on every segment.")
+		p.add(" Without SYN, ACK, RST or FIN this segment is unusual: a synchronized connection sets ACK on every segment.")
 	}
-	return b.String()
+	return p
 }
 
-func explainSeq(s *Segment, n exNumbering, snd string) string {
-	seq := s.Seq
-	if !n.abs {
-		seq = s.RelSeq
+// refusedSYN returns the peer's SYN that this RST refuses: a RST from a side
+// that never sent a SYN, right after the peer's pure SYN.
+func (x *exCtx) refusedSYN() *Segment {
+	var syn *Segment
+	sent := false
+	x.back(func(p *Segment) bool {
+		if p.Dir == x.s.Dir {
+			sent = true
+			return false
+		}
+		if syn == nil && p.Flags&(SYN|ACK) == SYN {
+			syn = p
+		}
+		return syn == nil
+	})
+	if sent {
+		return nil
 	}
-	var b strings.Builder
-	next := seq + s.SeqLen()
+	return syn
+}
+
+func (x *exCtx) seqPara() para {
+	s := x.s
+	var p para
+	seq := x.pSeq(s)
 	wrap := ""
-	if next < seq {
+	if x.seq(s)+s.SeqLen() < x.seq(s) {
 		wrap = " (sequence numbers wrap around at 2^32)"
 	}
 	switch {
 	case s.Flags.Has(SYN):
-		if n.abs {
-			fmt.Fprintf(&b, "SEQ %d is the %s's initial sequence number (ISN).", seq, snd)
+		if x.abs {
+			p.add("SEQ %v is the %v's initial sequence number (ISN).", seq, x.snd)
 		} else {
-			fmt.Fprintf(&b, "SEQ %d is the %s's initial sequence number (ISN); relative numbers count from it (%d on the wire).", seq, snd, s.Seq)
+			p.add("SEQ %v is the %v's initial sequence number (ISN), %v on the wire; relative numbers count from it.", seq, x.snd, pWireSeq(s))
 		}
-		fmt.Fprintf(&b, " A SYN consumes one sequence number, so the %s's next byte will be %d = %d + 1", snd, seq+1, seq)
+		p.add(" An ISN is picked unpredictably (RFC 6528), so that no one off the path can guess the numbers and forge segments of the connection.")
+		p.add(" A SYN consumes one sequence number, so the %v's first data byte will be ", x.snd)
+		p.eq(calc(x.seq(s)+1), plus(seq), plus(one()))
 		if s.Len > 0 {
-			fmt.Fprintf(&b, "; the %s it carries already are numbers %d to %d", exPlural(s.Len, "byte", "bytes"), seq+1, seq+s.Len)
+			p.add("; the "+bytesOf(pLen(s))+" it carries follow, up to number ", pLen(s))
+			p.eq(x.pLast(s), plus(seq), plus(pLen(s)))
 		}
 		if s.Flags.Has(FIN) {
-			fmt.Fprintf(&b, "; its FIN takes one more, so the next number will be %d", next)
+			p.add("; its FIN takes one more, so the next number will be ")
+			p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
 		}
-		b.WriteString(wrap + ".")
+		p.add(wrap + ".")
 	case s.Len > 0:
-		fmt.Fprintf(&b, "SEQ %d is the number of the first byte this segment carries: its %s are numbers %d to %d", seq, exPlural(s.Len, "byte", "bytes"), seq, seq+s.Len-1)
+		p.add("SEQ %v is the number of the first byte this segment carries: its "+bytesOf(pLen(s))+" are numbers %v to %v", seq, pLen(s), seq, x.pLast(s))
 		if s.Flags.Has(FIN) {
-			fmt.Fprintf(&b, ", and its FIN consumes one more sequence number (%d), so the %s's next number will be %d = %d + %d + 1", seq+s.Len, snd, next, seq, s.Len)
+			p.add(", and its FIN consumes one more sequence number, so the %v's next number will be ", x.snd)
 		} else {
-			fmt.Fprintf(&b, ", so the %s's next byte will be %d = %d + %d", snd, next, seq, s.Len)
+			p.add(", so the %v's next byte will be ", x.snd)
 		}
-		b.WriteString(wrap + ".")
+		p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
+		p.add(wrap + ".")
 	case s.Flags.Has(FIN):
-		fmt.Fprintf(&b, "SEQ %d is the sequence number of the FIN itself: a FIN consumes one sequence number, so the %s's next number will be %d = %d + 1%s.", seq, snd, next, seq, wrap)
+		p.add("SEQ %v is the sequence number of the FIN itself: a FIN consumes one sequence number, so the %v's next number will be ", seq, x.snd)
+		p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
+		p.add(wrap + ".")
 	case s.Flags.Has(RST):
-		fmt.Fprintf(&b, "SEQ %d: a reset is accepted only when its SEQ falls inside the receiver's window, which keeps a blind attacker from guessing it.", seq)
+		p.add("SEQ %v: a reset is accepted only when its SEQ falls inside the receiver's window, which keeps a blind attacker from guessing it.", seq)
+		if a := x.resetAnswers(); a != nil {
+			p.add(" It is the ACK field of the %v's frame %v: a reset that answers a segment carrying ACK takes its SEQ from that ACK (RFC 793, section 3.4).", x.rcv, frameNo(a.Frame))
+		}
 	default:
-		fmt.Fprintf(&b, "It carries no data and consumes no sequence number: SEQ %d is simply the next byte the %s will send.", seq, snd)
+		p.add("It carries no data and consumes no sequence number: SEQ %v is simply the next byte the %v will send.", seq, x.snd)
 	}
-	return b.String()
+	return p
 }
 
-// ackCtx is what the ACK explanation needs to know from earlier segments.
-type exAckCtx struct {
-	acked   *Segment // the latest earlier segment of the other side ending exactly at this ACK
-	prevAck *Segment // this side's previous segment with ACK set
-}
+// one is the constant 1 of sequence arithmetic: the number a SYN or FIN
+// consumes, the step from a byte to the next.
+func one() part { return part{kind: kOne, v: 1} }
 
-func exFindAckCtx(tl *Timeline, c *Conversation, k int, s *Segment) exAckCtx {
-	var ctx exAckCtx
-	if k < 0 {
-		return ctx
+// resetAnswers returns the receiver's latest segment whose ACK field is
+// this RST's SEQ, when the RST carries no ACK.
+func (x *exCtx) resetAnswers() *Segment {
+	if x.s.Flags.Has(ACK) {
+		return nil
 	}
-	for j := k - 1; j >= 0 && j >= k-explainScan; j-- {
-		p := &tl.Segments[c.Segs[j]]
-		if p.Dir == s.Dir {
-			if ctx.prevAck == nil && p.Flags.Has(ACK) {
-				ctx.prevAck = p
+	var found *Segment
+	x.back(func(p *Segment) bool {
+		if p.Dir != x.s.Dir && p.Flags.Has(ACK) {
+			if p.Ack == x.s.Seq && x.ack(p) == x.seq(x.s) {
+				found = p
 			}
-		} else if ctx.acked == nil && p.SeqLen() > 0 && p.Seq+p.SeqLen() == s.Ack {
-			ctx.acked = p
+			return false
 		}
-		if ctx.acked != nil && ctx.prevAck != nil {
-			break
-		}
-	}
-	return ctx
+		return true
+	})
+	return found
 }
 
-func explainAck(tl *Timeline, c *Conversation, k int, s *Segment, n exNumbering, snd, rcv string) string {
+// ackSeen finds, before s, the latest segment of the peer that ends exactly
+// at s's ACK, and this side's previous segment with ACK set.
+func (x *exCtx) ackSeen() (acked, prev *Segment) {
+	s := x.s
+	x.back(func(q *Segment) bool {
+		if q.Dir == s.Dir {
+			if prev == nil && q.Flags.Has(ACK) {
+				prev = q
+			}
+		} else if acked == nil && q.SeqLen() > 0 && q.Seq+q.SeqLen() == s.Ack {
+			acked = q
+		}
+		return acked == nil || prev == nil
+	})
+	return acked, prev
+}
+
+func (x *exCtx) ackPara() para {
+	s := x.s
+	var p para
 	if !s.Flags.Has(ACK) {
 		if s.Flags.Has(SYN) {
-			return "The ACK flag is not set, as on every opening SYN: there is nothing to acknowledge yet, so the acknowledgement field means nothing."
+			p.add("The ACK flag is not set, as on every opening SYN: there is nothing to acknowledge yet, so the acknowledgement field means nothing.")
+		} else {
+			p.add("The ACK flag is not set, so the acknowledgement field means nothing here.")
 		}
-		return "The ACK flag is not set, so the acknowledgement field means nothing here."
+		return p
 	}
-	ack := s.Ack
-	if !n.abs {
-		ack = s.RelAck
-	}
-	ctx := exFindAckCtx(tl, c, k, s)
-	var b strings.Builder
-	fmt.Fprintf(&b, "ACK %d is the next byte the %s expects from the %s: every byte before it has arrived.", ack, snd, rcv)
-	if p := ctx.prevAck; p != nil && p.Ack == s.Ack {
-		fmt.Fprintf(&b, " It acknowledges nothing new: frame %d already acknowledged up to %d.", p.Frame, ack)
-		return b.String()
-	}
-	if a := ctx.acked; a != nil {
-		aseq := n.seq(a.Seq, a.Dir)
-		if !n.abs {
-			aseq = a.RelSeq
-		}
-		if aseq+a.SeqLen() == ack {
-			var what string
-			switch {
-			case a.Len == 0 && a.Flags.Has(SYN):
-				what = fmt.Sprintf("the %s's SYN in frame %d (SEQ %d) consumes one sequence number", rcv, a.Frame, aseq)
-			case a.Len == 0 && a.Flags.Has(FIN):
-				what = fmt.Sprintf("the %s's FIN in frame %d (SEQ %d) consumes one sequence number", rcv, a.Frame, aseq)
-			default:
-				parts := []string{}
-				if a.Flags.Has(SYN) {
-					parts = append(parts, "the SYN")
-				}
-				parts = append(parts, "the "+exPlural(a.Len, "byte", "bytes"))
-				if a.Flags.Has(FIN) {
-					parts = append(parts, "the FIN")
-				}
-				what = fmt.Sprintf("%s of the %s's segment in frame %d, which starts at SEQ %d", strings.Join(parts, " and "), rcv, a.Frame, aseq)
+	ack := x.pAck(s)
+	p.add("ACK %v is the next byte the %v expects from the %v: every byte before it has arrived.", ack, x.snd, x.rcv)
+	acked, prev := x.ackSeen()
+	if a := acked; a != nil && x.seq(a)+a.SeqLen() == x.ack(s) {
+		p.add(" ")
+		p.eq(ack, plus(x.pSeq(a)), plus(pSeqLen(a)))
+		p.add(": ")
+		switch {
+		case a.Len == 0 && a.Flags.Has(SYN):
+			p.add("the %v's SYN in frame %v (SEQ %v) consumes one sequence number", x.rcv, frameNo(a.Frame), x.pSeq(a))
+		case a.Len == 0 && a.Flags.Has(FIN):
+			p.add("the %v's FIN in frame %v (SEQ %v) consumes one sequence number", x.rcv, frameNo(a.Frame), x.pSeq(a))
+		default:
+			p.add("the ")
+			if a.Flags.Has(SYN) {
+				p.add("SYN and the ")
 			}
-			fmt.Fprintf(&b, " ACK %d = %d + %d: %s.", ack, aseq, a.SeqLen(), what)
+			p.add(bytesOf(pLen(a)), pLen(a))
+			if a.Flags.Has(FIN) {
+				p.add(" and the FIN")
+			}
+			p.add(" of the %v's segment in frame %v, which starts at SEQ %v", x.rcv, frameNo(a.Frame), x.pSeq(a))
 		}
-	} else if s.Ack != 0 {
-		fmt.Fprintf(&b, " No earlier segment of the %s in this capture ends exactly at %d: the ACK covers segments together, or ones the capture did not see.", rcv, ack)
+		p.add(".")
+	} else {
+		p.add(" No earlier segment of the %v in this capture ends exactly at %v: the ACK covers data the capture did not see, or ends inside a segment.", x.rcv, ack)
 	}
-	if p := ctx.prevAck; p != nil {
-		pa := p.Ack
-		if !n.abs {
-			pa = p.RelAck
+	switch {
+	case prev != nil && prev.Ack == s.Ack:
+		p.add(" It acknowledges nothing new: frame %v already acknowledged up to %v.", frameNo(prev.Frame), x.pAck(prev))
+	case prev != nil && seqLT(s.Ack, prev.Ack):
+		p.add(" It is below the %v's previous ACK %v (frame %v): an older acknowledgement overtaken by a newer one, so it acknowledges nothing new.", x.snd, x.pAck(prev), frameNo(prev.Frame))
+	default:
+		frames, phantom := x.newlyAcked(prev)
+		unit := " bytes"
+		if phantom {
+			unit = " sequence numbers (a SYN or FIN counts as one)"
 		}
-		if d := ack - pa; d > 0 && d < 1<<31 {
-			fmt.Fprintf(&b, " Since the %s's previous ACK %d (frame %d) it newly acknowledges %d = %d - %d bytes.", snd, pa, p.Frame, d, ack, pa)
+		if prev != nil {
+			p.add(" Since its previous ACK %v (frame %v) it newly acknowledges ", x.pAck(prev), frameNo(prev.Frame))
+			p.eq(calc(x.ack(s)-x.ack(prev)), plus(ack), minus(x.pAck(prev)))
+			p.add(unit)
+			if len(frames) > 0 {
+				p.add(": the %v's ", x.rcv)
+				frameList(&p, frames)
+			} else {
+				p.add(", of segments the capture did not see")
+			}
+			p.add(".")
+		} else if len(frames) > 0 {
+			p.add(" It is the %v's first acknowledgement: it covers the %v's ", x.snd, x.rcv)
+			frameList(&p, frames)
+			p.add(".")
 		}
 	}
-	return b.String()
+	return p
+}
+
+// newlyAcked lists (ascending) the frames of the peer's segments that end
+// after prev's ACK (anywhere, when prev is nil) and no later than s's ACK,
+// and whether one of them is a SYN or FIN.
+func (x *exCtx) newlyAcked(prev *Segment) (frames []uint32, phantom bool) {
+	s := x.s
+	x.back(func(q *Segment) bool {
+		if q.Dir == s.Dir || q.SeqLen() == 0 {
+			return true
+		}
+		end := q.Seq + q.SeqLen()
+		if seqLE(end, s.Ack) && (prev == nil || seqGT(end, prev.Ack)) {
+			frames = append(frames, q.Frame)
+			phantom = phantom || q.Flags&(SYN|FIN) != 0
+		}
+		return true
+	})
+	for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
+		frames[i], frames[j] = frames[j], frames[i]
+	}
+	return frames, phantom
 }
 
 // stateMeaning says what being in a state means, in a few words.
@@ -317,6 +476,23 @@ var exStateMeaning = [NumStates]string{
 	TimeWait:    "it waits twice the maximum segment lifetime (2MSL) so a lost last ACK can be sent again and stray old segments die out",
 }
 
+// exEventWords says what causes a move of the state diagram, in words.
+var exEventWords = map[string]string{
+	"passive OPEN":   "its application waits for connections",
+	"active OPEN":    "its application asked to connect",
+	"SEND":           "its application sent data before a connection existed",
+	"CLOSE":          "its application closed the connection",
+	"rcv SYN":        "it received a SYN",
+	"rcv SYN,ACK":    "it received the SYN,ACK answering its SYN",
+	"rcv ACK of SYN": "its SYN was acknowledged",
+	"rcv FIN":        "it received the peer's FIN",
+	"rcv FIN,ACK":    "it received a FIN that also acknowledges its own",
+	"rcv ACK of FIN": "its FIN was acknowledged",
+	"timeout=2MSL":   "its TIME_WAIT timer ran out",
+	"rcv RST":        "it received a reset",
+	"ABORT":          "it aborted the connection",
+}
+
 func exMeaning(s State) string {
 	if int(s) < len(exStateMeaning) {
 		return exStateMeaning[s]
@@ -324,285 +500,493 @@ func exMeaning(s State) string {
 	return ""
 }
 
-func explainStates(tl *Timeline, segIndex int) string {
-	s := &tl.Segments[segIndex]
-	cm, sm := StepTransitions(tl, segIndex)
-	var parts []string
-	one := func(who string, now State, ms []Transition) {
-		if len(ms) == 0 {
-			parts = append(parts, fmt.Sprintf("The %s stays in %s.", who, now))
-			return
-		}
-		path := []string{ms[0].From.String()}
-		var labels []string
-		for _, m := range ms {
-			path = append(path, m.To.String())
-			labels = append(labels, fmt.Sprintf("%q", Visible(m.Label())))
-		}
-		parts = append(parts, fmt.Sprintf("The %s moves %s, RFC 793's %s: %s.",
-			who, strings.Join(path, " → "), strings.Join(labels, " then "), exMeaning(ms[len(ms)-1].To)))
+func (x *exCtx) statesPara(segIndex int) para {
+	s := x.s
+	cm, sm := StepTransitions(x.tl, segIndex)
+	var p para
+	switch {
+	case len(cm) == 0 && len(sm) == 0 && s.Client == s.Server:
+		p.add("Both sides stay in %v.", s.Client.String())
+	default:
+		x.side(&p, "client", s.Client, cm, s.Dir == C2S)
+		p.add(" ")
+		x.side(&p, "server", s.Server, sm, s.Dir == S2C)
 	}
-	if len(cm) == 0 && len(sm) == 0 && s.Client == s.Server {
-		return fmt.Sprintf("Both sides stay in %s.", s.Client)
+	rcvMoves := sm
+	if s.Dir == S2C {
+		rcvMoves = cm
 	}
-	one("client", s.Client, cm)
-	one("server", s.Server, sm)
-	return strings.Join(parts, " ")
+	if s.Flags&(SYN|FIN) != 0 && !s.Flags.Has(RST) && len(rcvMoves) == 0 {
+		what := "FIN"
+		if s.Flags.Has(SYN) {
+			what = "SYN"
+		}
+		p.add(" An observer cannot see this %v arrive: the %v's state changes when it answers it.", what, x.rcv)
+	}
+	return p
 }
 
-func explainWindow(s *Segment, n exNumbering, snd, rcv string) string {
-	if s.Flags.Has(RST) {
-		return ""
+// side writes one side's moves at this segment: the path, RFC 793's labels,
+// what caused them and what the new state means. A side that moves because
+// it received the peer's SYN or FIN shows it by acknowledging it here.
+func (x *exCtx) side(p *para, who string, now State, ms []Transition, sender bool) {
+	if len(ms) == 0 {
+		p.add("The %v stays in %v.", who, now.String())
+		return
 	}
-	if s.Win == 0 {
-		return fmt.Sprintf("The %s advertises a window of 0: it has no room to receive, so the %s must stop sending data.", snd, rcv)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "The %s advertises a receive window of %d", snd, s.Win)
-	if s.Flags.Has(ACK) {
-		ack := s.Ack
-		if !n.abs {
-			ack = s.RelAck
+	path := ms[0].From.String()
+	var labels, words []string
+	for _, m := range ms {
+		path += " → " + m.To.String()
+		labels = append(labels, `"`+Visible(m.Label())+`"`)
+		if w, ok := exEventWords[m.Event]; ok {
+			words = append(words, w)
 		}
-		fmt.Fprintf(&b, ": the %s may send that many bytes from byte %d on before it must wait for another ACK", rcv, ack)
-	} else {
-		fmt.Fprintf(&b, ": how much the %s may send before it must wait for an ACK", rcv)
 	}
-	if s.Flags.Has(SYN) {
-		b.WriteString(" (the window of a SYN is never scaled).")
-	} else {
-		b.WriteString(" (times 2^scale when the SYNs negotiated window scaling).")
+	p.add("The %v moves %v, RFC 793's %v", who, path, strings.Join(labels, " then "))
+	if len(words) > 0 {
+		p.add(" (%v)", strings.Join(words, ", then "))
 	}
-	return b.String()
-}
-
-// sideHigh returns the highest next sequence number (seq + SeqLen) the
-// sender of s reached before it, and the frame that reached it.
-func exSideHigh(tl *Timeline, c *Conversation, k int, s *Segment) (next uint32, frame uint32, ok bool) {
-	for j := k - 1; j >= 0 && j >= k-explainScan; j-- {
-		p := &tl.Segments[c.Segs[j]]
-		if p.Dir != s.Dir {
+	p.add(": %v.", exMeaning(ms[len(ms)-1].To))
+	if !sender {
+		return
+	}
+	for _, m := range ms {
+		var want Flags
+		switch m.Event {
+		case "rcv SYN", "rcv SYN,ACK":
+			want = SYN
+		case "rcv FIN", "rcv FIN,ACK":
+			want = FIN
+		default:
 			continue
 		}
-		e := p.Seq + p.SeqLen()
-		if !ok || int32(e-next) > 0 {
-			next, frame, ok = e, p.Frame, true
+		var seen *Segment
+		x.back(func(q *Segment) bool {
+			if q.Dir != x.s.Dir && q.Flags.Has(want) {
+				seen = q
+				return false
+			}
+			return true
+		})
+		if seen != nil && x.s.Flags.Has(ACK) && seqGE(x.s.Ack, seen.Seq+seen.SeqLen()) {
+			p.add(" This segment shows it: its ACK covers the %v's %v of frame %v.", x.rcv, want.String(), frameNo(seen.Frame))
 		}
+		return
 	}
-	return next, frame, ok
 }
 
-func explainEvents(tl *Timeline, c *Conversation, k int, s *Segment, n exNumbering, snd, rcv string) []string {
+func seqGE(x, y uint32) bool { return int32(x-y) >= 0 }
+
+func (x *exCtx) windowPara() para {
+	s := x.s
+	var p para
+	if s.Flags.Has(RST) {
+		return nil
+	}
+	sh := x.shift(s)
+	handshake := x.c.BaseFromSYN[0] && x.c.BaseFromSYN[1]
+	pShift := part{kind: kShift, f: s.Frame, v: uint64(max(sh, 0))}
+	if s.Flags.Has(SYN) {
+		p.add("The %v advertises a receive window of %v bytes: how much the %v may send before it must wait for an acknowledgement. The window of a SYN is never scaled.", x.snd, pWin(s), x.rcv)
+		switch {
+		case sh >= 0:
+			p.add(" Both SYNs carry the window scale option (RFC 7323): after the handshake the %v's window field counts in units of 2^%v bytes.", x.snd, pShift)
+		case s.Flags.Has(ACK) && handshake:
+			p.add(" The two SYNs did not both carry the window scale option, so the windows of this connection are not scaled.")
+		}
+		return p
+	}
+	if s.Win == 0 {
+		p.add("The %v advertises a window of %v: it has no room to receive, so the %v must stop sending data.", x.snd, pWin(s), x.rcv)
+		return p
+	}
+	wb := part{kind: kWinBytes, f: s.Frame, v: x.winBytes(s)}
+	if sh >= 0 {
+		p.add("The %v's window field is %v; scaled by 2^%v, as its SYN announced, that is a receive window of %v bytes", x.snd, pWin(s), pShift, wb)
+	} else {
+		p.add("The %v advertises a receive window of %v bytes", x.snd, pWin(s))
+	}
+	if s.Flags.Has(ACK) {
+		edge := part{kind: kWinEdge, f: s.Frame, v: uint64(x.ack(s) + uint32(x.winBytes(s)))}
+		p.add(": the %v may send up to sequence number ", x.rcv)
+		p.eq(edge, plus(x.pAck(s)), plus(wb))
+		p.add(" (not included) before it must wait for another ACK")
+	}
+	p.add(".")
+	if sh < 0 && !handshake {
+		p.add(" The handshake was not captured, so if the two sides scale their windows the true window is larger: the scale is announced only in the SYNs.")
+	}
+	return p
+}
+
+// sideHigh returns the earliest segment of direction d before s that
+// reached the highest next sequence number (SEQ + SeqLen) d had sent, as
+// tshark's nextseq remembers it (zero window probes do not move it).
+func (x *exCtx) sideHigh(d Dir) (hi *Segment) {
+	x.back(func(q *Segment) bool {
+		if q.Dir != d || q.Events.Has(ZeroWindowProbe) {
+			return true
+		}
+		if hi == nil || seqGE(q.Seq+q.SeqLen(), hi.Seq+hi.SeqLen()) {
+			hi = q
+		}
+		return true
+	})
+	return hi
+}
+
+// rtt returns the handshake's round-trip time as tshark measures it for
+// its out-of-order test: from the latest pure SYN to the first pure ACK,
+// when that ACK came before s.
+func (x *exCtx) rtt() (syn, ack *Segment) {
+	for j, si := range x.c.Segs {
+		if j > explainScan || x.k < 0 || j >= x.k {
+			return nil, nil
+		}
+		q := &x.tl.Segments[si]
+		switch q.Flags & (SYN | ACK) {
+		case SYN:
+			syn = q
+		case ACK:
+			if syn == nil {
+				return nil, nil
+			}
+			return syn, q
+		}
+	}
+	return nil, nil
+}
+
+// threshold writes tshark's out-of-order threshold: the handshake RTT, or
+// 3 ms when none was measured.
+func (x *exCtx) threshold(p *para) {
+	if syn, ack := x.rtt(); syn != nil && ack.TimeNS > syn.TimeNS {
+		p.add("the handshake's round-trip time, %v ms from frame %v to frame %v", pGap(syn.Frame, ack.Frame, ack.TimeNS-syn.TimeNS), frameNo(syn.Frame), frameNo(ack.Frame))
+		return
+	}
+	p.add("3 ms, used when no handshake round-trip time is known")
+}
+
+func (x *exCtx) events() []para {
+	s := x.s
 	if s.Events == 0 {
 		return nil
 	}
-	seq := s.Seq
-	ack := s.Ack
-	if !n.abs {
-		seq, ack = s.RelSeq, s.RelAck
-	}
-	hi, hiFrame, hiOK := exSideHigh(tl, c, k, s)
-	hiShown := n.seq(hi, s.Dir)
-	var out []string
-	ev := func(e Event, text string) {
-		if s.Events.Has(e) {
-			out = append(out, text)
+	var out []para
+	seq := x.pSeq(s)
+	hi := x.sideHigh(s.Dir)
+	has := s.Events.Has
+
+	if has(Retransmission) && !has(FastRetransmission) && !has(SpuriousRetransmission) {
+		var p para
+		p.add("Retransmission: the %v sends sequence numbers it has sent before.", x.snd)
+		if hi != nil {
+			p.add(" Its SEQ %v is below %v, the next new number after frame %v.", seq, x.pNext(hi), frameNo(hi.Frame))
 		}
-	}
-	below := ""
-	if hiOK {
-		below = fmt.Sprintf(" Its SEQ %d is below %d, the next new byte after frame %d.", seq, hiShown, hiFrame)
-	}
-	ev(Retransmission, fmt.Sprintf("Retransmission: the %s sends sequence numbers it has sent before, and not so soon after a higher one that it could be a mere reordering: it resends data it believes lost, typically after its retransmission timer ran out.%s", snd, below))
-	ev(FastRetransmission, fmt.Sprintf("Fast retransmission: the %s resends this data because the %s's duplicate ACKs asked for it (RFC 5681), without waiting for its retransmission timer.", snd, rcv))
-	ev(SpuriousRetransmission, fmt.Sprintf("Spurious retransmission: the %s had already acknowledged these bytes, so the resend was unnecessary (the original or its ACK was slow, not lost).", rcv))
-	ev(OutOfOrder, fmt.Sprintf("Out of order: a segment with higher sequence numbers was seen first, and this one came too soon after it to be a retransmission, so the network (or the capture) reordered them.%s", below))
-	if s.Events.Has(LostSegment) {
-		t := fmt.Sprintf("Previous segment not captured: the %s's data before this segment never appeared in the capture.", snd)
-		if hiOK && int32(s.Seq-hi) > 0 {
-			t += fmt.Sprintf(" SEQ %d is beyond %d, where frame %d ended, so %d = %d - %d bytes were lost on the way or missed by the capture.", seq, hiShown, hiFrame, seq-hiShown, seq, hiShown)
+		switch {
+		case s.Flags.Has(SYN):
+			p.add(" A SYN,ACK that repeats its SYN's sequence number is what each side of a simultaneous open sends (RFC 793, figure 8), so the repeat is expected here.")
+		case hi != nil && s.Seq+s.SeqLen() == hi.Seq+hi.SeqLen():
+			p.add(" It ends exactly where frame %v ended, so it repeats data already sent rather than filling a gap: a resend, not a segment the network reordered.", frameNo(hi.Frame))
+		case hi != nil:
+			p.add(" It comes %v ms after frame %v, more than the out-of-order threshold (", pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS), frameNo(hi.Frame))
+			x.threshold(&p)
+			p.add("): too late to be a segment the network merely delayed, so it is a resend of data the %v believed lost, typically after its retransmission timer ran out.", x.snd)
 		}
-		out = append(out, t)
+		out = append(out, p)
 	}
-	ev(AckLostSegment, fmt.Sprintf("ACKed segment not captured: ACK %d acknowledges data of the %s that the capture never saw.", ack, rcv))
-	if s.Events.Has(DuplicateAck) {
-		nth, orig := exDupCount(tl, c, k, s)
-		t := fmt.Sprintf("Duplicate ACK: the %s repeats ACK %d with no data and no window change", snd, ack)
-		if orig != 0 {
-			t += fmt.Sprintf(" (duplicate %d of the ACK in frame %d)", nth, orig)
+	if has(FastRetransmission) {
+		var p para
+		dups, last := x.dupAcksFor()
+		p.add("Fast retransmission: ")
+		if len(dups) > 0 {
+			p.add("the %v's duplicate ACKs in ", x.rcv)
+			frameList(&p, dups)
+			p.add(" asked again for byte %v, and the %v resends exactly that byte's segment %v ms after the last of them,", x.pAck(last), x.snd, pGap(last.Frame, s.Frame, s.TimeNS-last.TimeNS))
+		} else {
+			p.add("the %v's duplicate ACKs asked again for byte %v, and the %v resends that byte's segment", x.rcv, seq, x.snd)
 		}
-		t += fmt.Sprintf(". It has received a segment beyond a gap and asks again for byte %d; three duplicates make the %s retransmit it at once (fast retransmit).", ack, rcv)
-		out = append(out, t)
+		p.add(" without waiting for its retransmission timer (RFC 5681). It is a retransmission, sent on purpose, not a segment the network reordered.")
+		out = append(out, p)
 	}
-	ev(ZeroWindow, fmt.Sprintf("Zero window: the %s's receive buffer is full. The %s must stop sending and probe now and then until a window update reopens it.", snd, rcv))
-	ev(ZeroWindowProbe, fmt.Sprintf("Zero window probe: the %s sends a byte into the %s's closed window to find out whether it has opened.", snd, rcv))
-	ev(ZeroWindowProbeAck, fmt.Sprintf("Zero window probe ACK: the %s answers a zero window probe; the window is still what it says.", snd))
-	ev(KeepAlive, fmt.Sprintf("Keep-alive: SEQ %d is one below the %s's next byte and carries at most one byte, so it asks nothing new; it only checks that the %s is still there and makes it answer with an ACK.", seq, snd, rcv))
-	ev(KeepAliveAck, fmt.Sprintf("Keep-alive ACK: the %s answers a keep-alive, showing the connection is still alive.", snd))
-	ev(WindowUpdate, fmt.Sprintf("Window update: no data and the same ACK, only the window changed to %d: the %s tells the %s it has room again.", s.Win, snd, rcv))
-	ev(WindowFull, fmt.Sprintf("Window full: this segment fills the %s's advertised window; the %s can send nothing more until an ACK opens it.", rcv, snd))
-	ev(ReusedPorts, "Reused ports: a new SYN on the same addresses and ports as an earlier connection in the capture, with a different sequence number: a new connection reusing the port pair.")
+	if has(SpuriousRetransmission) {
+		var p para
+		p.add("Spurious retransmission: everything in it was already acknowledged")
+		if a := x.peerLastAck(); a != nil && seqLE(s.Seq+s.SeqLen(), a.Ack) {
+			p.add(": it ends at ")
+			p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
+			p.add(" and the %v's ACK %v in frame %v already covers it", x.rcv, x.pAck(a), frameNo(a.Frame))
+		}
+		p.add(", so the resend was unnecessary (the original or its ACK was slow, not lost).")
+		out = append(out, p)
+	}
+	if has(OutOfOrder) {
+		var p para
+		p.add("Out of order: ")
+		if hi != nil {
+			p.add("its SEQ %v is below %v, the next new number after frame %v, yet it comes only %v ms after that frame, within the out-of-order threshold (",
+				seq, x.pNext(hi), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS))
+			x.threshold(&p)
+			p.add("), and it does not end where frame %v ended: ", frameNo(hi.Frame))
+		} else {
+			p.add("a segment with higher sequence numbers was seen first and this one came soon after: ")
+		}
+		p.add("the network (or the capture) delivered it late, rather than the %v sending it again.", x.snd)
+		out = append(out, p)
+	}
+	if has(LostSegment) {
+		var p para
+		p.add("Previous segment not captured: the %v's data before this segment never appeared in the capture.", x.snd)
+		if hi != nil && seqGT(s.Seq, hi.Seq+hi.SeqLen()) {
+			p.add(" SEQ %v is beyond %v, where frame %v ended, so ", seq, x.pNext(hi), frameNo(hi.Frame))
+			p.eq(calc(x.seq(s)-x.seq(hi)-hi.SeqLen()), plus(seq), minus(x.pNext(hi)))
+			p.add(" bytes were lost on the way or missed by the capture.")
+		}
+		out = append(out, p)
+	}
+	if has(AckLostSegment) {
+		var p para
+		p.add("ACKed segment not captured: ACK %v acknowledges data of the %v that the capture never saw", x.pAck(s), x.rcv)
+		if h := x.sideHigh(s.Dir ^ 1); h != nil {
+			p.add(": the %v's highest sequence number seen is %v, after frame %v", x.rcv, x.pNext(h), frameNo(h.Frame))
+		}
+		p.add(".")
+		out = append(out, p)
+	}
+	if has(DuplicateAck) {
+		var p para
+		p.add("Duplicate ACK")
+		if nth, orig := x.dupCount(); orig != nil {
+			p.add(" (duplicate %v of the ACK in frame %v)", part{kind: kDupNth, f: s.Frame, g: orig.Frame, v: uint64(nth)}, frameNo(orig.Frame))
+		}
+		p.add(": the %v repeats ACK %v with no data and no change of window. It tells the %v that a segment beyond a gap arrived and that it still waits for byte %v; three duplicates make the %v resend that segment at once (fast retransmit, RFC 5681) instead of waiting for its timer.",
+			x.snd, x.pAck(s), x.rcv, x.pAck(s), x.rcv)
+		out = append(out, p)
+	}
+	if has(ZeroWindow) {
+		var p para
+		p.add("Zero window: the %v's receive buffer is full. The %v must stop sending and probe now and then until a window update reopens it.", x.snd, x.rcv)
+		out = append(out, p)
+	}
+	if has(ZeroWindowProbe) {
+		var p para
+		p.add("Zero window probe: the %v sends one byte, at SEQ %v, into the %v's closed window to find out whether it has opened; the byte is sent again with the data when it does.", x.snd, seq, x.rcv)
+		out = append(out, p)
+	}
+	if has(ZeroWindowProbeAck) {
+		var p para
+		p.add("Zero window probe ACK: the %v answers a zero window probe without taking its byte: the window is still closed.", x.snd)
+		out = append(out, p)
+	}
+	if has(KeepAlive) {
+		var p para
+		p.add("Keep-alive: ")
+		if hi != nil && x.seq(s) == x.seq(hi)+hi.SeqLen()-1 {
+			p.add("SEQ ")
+			p.eq(seq, plus(x.pNext(hi)), minus(one()))
+			p.add(" is one below the %v's next new number (after frame %v)", x.snd, frameNo(hi.Frame))
+		} else {
+			p.add("SEQ %v is one below the %v's next new number", seq, x.snd)
+		}
+		p.add(" and it carries at most one byte, so it asks nothing new: it makes the %v answer with an ACK, which shows the connection is still alive.", x.rcv)
+		out = append(out, p)
+	}
+	if has(KeepAliveAck) {
+		var p para
+		p.add("Keep-alive ACK: the %v answers a keep-alive, showing the connection is still alive.", x.snd)
+		out = append(out, p)
+	}
+	if has(WindowUpdate) {
+		var p para
+		p.add("Window update: no data and the same ACK")
+		if q := x.ownPrev(); q != nil {
+			p.add(" as frame %v; only the window changed, from %v to %v", frameNo(q.Frame), pWin(q), pWin(s))
+		} else {
+			p.add("; only the window changed, to %v", pWin(s))
+		}
+		p.add(": the %v tells the %v it has room again.", x.snd, x.rcv)
+		out = append(out, p)
+	}
+	if has(WindowFull) {
+		var p para
+		p.add("Window full: this segment fills the %v's advertised window", x.rcv)
+		if a := x.peerLastAck(); a != nil {
+			edge := part{kind: kWinEdge, f: a.Frame, v: uint64(x.ack(a) + uint32(x.winBytes(a)))}
+			if uint32(edge.v) == x.seq(s)+s.SeqLen() {
+				p.add(": it ends at ")
+				p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
+				p.add(", the edge of the window frame %v offered: ", frameNo(a.Frame))
+				p.eq(edge, plus(x.pAck(a)), plus(part{kind: kWinBytes, f: a.Frame, v: x.winBytes(a)}))
+			}
+		}
+		p.add(". The %v can send nothing more until an ACK opens the window further.", x.snd)
+		out = append(out, p)
+	}
+	if has(ReusedPorts) {
+		var p para
+		p.add("Reused ports: a SYN on the same addresses and ports as an earlier connection in the capture, with a different initial sequence number: a new connection reusing the port pair.")
+		out = append(out, p)
+	}
 	return out
 }
 
-// exDupCount counts which duplicate of its ACK segment s is, and finds the
-// frame of the original ACK: the sender's latest earlier segment with the
-// same ACK that was not itself a duplicate.
-func exDupCount(tl *Timeline, c *Conversation, k int, s *Segment) (nth int, orig uint32) {
+// dupAcksFor lists the peer's duplicate ACKs asking for s's first byte
+// just before s (ascending frames) and returns the last of them.
+func (x *exCtx) dupAcksFor() (frames []uint32, last *Segment) {
+	s := x.s
+	x.back(func(q *Segment) bool {
+		if q.Dir == s.Dir {
+			return true
+		}
+		if !q.Flags.Has(ACK) || q.Ack != s.Seq {
+			return false
+		}
+		if last == nil {
+			last = q
+		}
+		if q.Events.Has(DuplicateAck) {
+			frames = append(frames, q.Frame)
+		}
+		return true
+	})
+	for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
+		frames[i], frames[j] = frames[j], frames[i]
+	}
+	if len(frames) == 0 {
+		return nil, nil
+	}
+	return frames, last
+}
+
+// peerLastAck is the peer's latest segment with ACK before s.
+func (x *exCtx) peerLastAck() (a *Segment) {
+	x.back(func(q *Segment) bool {
+		if q.Dir != x.s.Dir && q.Flags.Has(ACK) {
+			a = q
+			return false
+		}
+		return true
+	})
+	return a
+}
+
+// ownPrev is the sender's previous segment.
+func (x *exCtx) ownPrev() (o *Segment) {
+	x.back(func(q *Segment) bool {
+		if q.Dir == x.s.Dir {
+			o = q
+			return false
+		}
+		return true
+	})
+	return o
+}
+
+// dupCount counts which duplicate of its ACK s is and finds the original
+// ACK: the sender's latest earlier segment with the same ACK that was not
+// itself a duplicate.
+func (x *exCtx) dupCount() (nth int, orig *Segment) {
 	nth = 1
-	for j := k - 1; j >= 0 && j >= k-explainScan; j-- {
-		p := &tl.Segments[c.Segs[j]]
-		if p.Dir != s.Dir {
-			continue
+	x.back(func(q *Segment) bool {
+		if q.Dir != x.s.Dir {
+			return true
 		}
-		if p.Ack != s.Ack || !p.Flags.Has(ACK) {
-			return 0, 0
+		if q.Ack != x.s.Ack || !q.Flags.Has(ACK) {
+			nth = 0
+			return false
 		}
-		if !p.Events.Has(DuplicateAck) {
-			return nth, p.Frame
+		if !q.Events.Has(DuplicateAck) {
+			orig = q
+			return false
 		}
 		nth++
+		return true
+	})
+	if orig == nil {
+		return 0, nil
 	}
-	return 0, 0
+	return nth, orig
 }
 
-func explainAssumed(tl *Timeline, c *Conversation, s *Segment, absolute bool) []string {
-	var out []string
-	if c.Assumed {
-		first := uint32(0)
-		if len(c.Segs) > 0 && int(c.Segs[0]) < len(tl.Segments) {
-			first = tl.Segments[c.Segs[0]].Frame
-		}
-		out = append(out, fmt.Sprintf("The capture starts in the middle of this connection (its first segment, frame %d, is no SYN), so the states before it were assumed, not seen: client %s, server %s.", first, c.InitClient, c.InitServer))
+func (x *exCtx) assumed() []para {
+	var out []para
+	c, s := x.c, x.s
+	if c.Assumed && len(c.Segs) > 0 && int(c.Segs[0]) < len(x.tl.Segments) {
+		first := &x.tl.Segments[c.Segs[0]]
+		var p para
+		p.add("The capture starts in the middle of this connection (its first segment, frame %v, is not an opening SYN), so the states before it were assumed, not seen: client %v, server %v.",
+			frameNo(first.Frame), c.InitClient.String(), c.InitServer.String())
+		out = append(out, p)
 	}
-	if absolute {
+	if x.abs {
 		return out
 	}
-	snd, rcv := exSide(s.Dir)
-	if !c.BaseFromSYN[s.Dir] {
-		out = append(out, fmt.Sprintf("No SYN from the %s was captured, so its relative numbers count from the first sequence number seen from it, %d: they are a guess at its ISN.", snd, c.Base[s.Dir]))
-	}
-	if s.Flags.Has(ACK) && !c.BaseFromSYN[exOther(s.Dir)] {
-		out = append(out, fmt.Sprintf("No SYN from the %s was captured, so the relative ACK counts from the first sequence number seen from it, %d.", rcv, c.Base[exOther(s.Dir)]))
+	for g, d := range []Dir{s.Dir, s.Dir ^ 1} {
+		if c.BaseFromSYN[d&1] || (g == 1 && !s.Flags.Has(ACK)) {
+			continue
+		}
+		who, _ := exSide(d)
+		base := part{kind: kBase, f: s.Frame, g: uint32(g), v: uint64(c.Base[d&1])}
+		var p para
+		if g == 0 {
+			p.add("No SYN from the %v was captured, so its relative numbers are a guess at its ISN: they count from ", who)
+		} else {
+			p.add("No SYN from the %v was captured, so the relative ACK counts from a guess at its ISN, ", who)
+		}
+		if q, byAck := x.baseFrom(d); q != nil && !byAck && p.eq(base, plus(pWireSeq(q)), minus(one())) {
+			p.add(", one below the first sequence number seen from the %v (frame %v), so that frame's relative SEQ is %v, as tshark numbers it.", who, frameNo(q.Frame), x.pSeq(q))
+		} else if q != nil && byAck && p.eq(base, plus(part{kind: kWireAck, f: q.Frame, v: uint64(q.Ack)}), minus(one())) {
+			p.add(", one below the ACK of frame %v, the first segment that acknowledged the %v's data, as tshark numbers it.", frameNo(q.Frame), who)
+		} else {
+			p.add("%v.", base)
+		}
+		out = append(out, p)
 	}
 	return out
 }
 
-// explainReassembled says which fragments carried the segment when its IP
-// datagram came in pieces ("" when it did not).
-func explainReassembled(tl *Timeline, s *Segment) string {
-	var frames []string
-	var id uint16
-	for i := range tl.Fragments {
-		g := &tl.Fragments[i]
-		if g.Completes == s.Frame {
-			frames = append(frames, fmt.Sprint(g.Frame))
-			id = g.ID
+// baseFrom finds the segment that set direction d's relative base: d's
+// first segment (base = SEQ - 1) or the other side's first ACK (base = ACK
+// - 1), whichever came first.
+func (x *exCtx) baseFrom(d Dir) (q *Segment, byAck bool) {
+	for j, si := range x.c.Segs {
+		if j > explainScan {
+			break
+		}
+		t := &x.tl.Segments[si]
+		if t.Dir == d {
+			return t, false
+		}
+		if t.Flags.Has(ACK) {
+			return t, true
 		}
 	}
-	if len(frames) < 2 {
-		return ""
-	}
-	return fmt.Sprintf("The IPv4 datagram carrying this segment arrived in %d fragments with ID %d, frames %s; frame %d completed it, so the reassembled segment is shown here.",
-		len(frames), id, strings.Join(frames, ", "), s.Frame)
+	return nil, false
 }
 
-// ExplainFrame explains a frame of a conversation that is not a segment: an
-// IPv4 fragment (its ID, flags and offset, and which frame completes the
-// datagram) or an ICMP error (its type, the MTU it reports, the segment it
-// quotes and why a router sends it). Other frames get their note.
-func ExplainFrame(tl *Timeline, frame uint32) []string {
-	if tl == nil || frame == 0 || int(frame) > len(tl.Frames) {
+// reassembled says which fragments carried the segment when its IP
+// datagram came in pieces (nil when it did not).
+func (x *exCtx) reassembled() para {
+	s := x.s
+	var frames []uint32
+	var id part
+	for i := range x.tl.Fragments {
+		g := &x.tl.Fragments[i]
+		if g.Completes == s.Frame {
+			frames = append(frames, g.Frame)
+			id = part{kind: kFragID, f: g.Frame, v: uint64(g.ID)}
+		}
+	}
+	if len(frames) == 0 {
 		return nil
 	}
-	f := &tl.Frames[frame-1]
-	switch f.Kind {
-	case FrameFragment:
-		for i := range tl.Fragments {
-			if tl.Fragments[i].Frame == frame {
-				return explainFragment(tl, &tl.Fragments[i])
-			}
-		}
-	case FrameICMP:
-		for i := range tl.ICMP {
-			if tl.ICMP[i].Frame == frame {
-				return explainICMP(tl, &tl.ICMP[i])
-			}
-		}
-	case FrameTCP:
-		if f.Seg >= 0 && int(f.Seg) < len(tl.Segments) {
-			return Explain(tl, int(f.Seg), true)
-		}
+	if frames[len(frames)-1] != s.Frame {
+		frames = append(frames, s.Frame)
 	}
-	if note := tl.Note(f); note != "" {
-		return []string{fmt.Sprintf("Frame %d (%s): %s", frame, f.Kind, Visible(note))}
-	}
-	return []string{fmt.Sprintf("Frame %d is a %s frame.", frame, f.Kind)}
-}
-
-func exYesNo(b bool, yes, no string) string {
-	if b {
-		return yes
-	}
-	return no
-}
-
-func explainFragment(tl *Timeline, g *Fragment) []string {
-	var out []string
-	out = append(out, fmt.Sprintf("Frame %d is an IPv4 fragment: %d bytes of a larger datagram, at offset %d bytes, with ID %d (0x%04x). The datagram was too big for a link on its way, so the sender or a router cut it into fragments that share its ID; the receiver puts them back together by ID and offset.",
-		g.Frame, g.Len, g.Offset, g.ID, g.ID))
-	flags := fmt.Sprintf("MF (more fragments) is %s: %s. DF (don't fragment) is %s.",
-		exYesNo(g.MF, "set", "clear"),
-		exYesNo(g.MF, fmt.Sprintf("more of the datagram follows byte %d", uint32(g.Offset)+uint32(g.Len)), "this is the datagram's last fragment"),
-		exYesNo(g.DF, "set", "clear"))
-	if g.Offset == 0 && g.MF {
-		flags += " Offset 0 makes it the first fragment: it holds the TCP header."
-	}
-	out = append(out, flags)
-	if g.Completes != 0 {
-		t := fmt.Sprintf("Frame %d completes the datagram", g.Completes)
-		if int(g.Completes) <= len(tl.Frames) {
-			if cf := &tl.Frames[g.Completes-1]; cf.Kind == FrameTCP && cf.Seg >= 0 && int(cf.Seg) < len(tl.Segments) {
-				seg := &tl.Segments[cf.Seg]
-				t += fmt.Sprintf(": the reassembled TCP segment (flags %s, SEQ %d, %s) is shown at that frame", seg.Flags, seg.Seq, exPlural(seg.Len, "byte", "bytes"))
-			}
-		}
-		out = append(out, t+".")
-	} else {
-		out = append(out, "No frame of the capture completes this datagram: some of its fragments are missing, so the receiver would drop it after its reassembly timeout.")
-	}
-	return out
-}
-
-func explainICMP(tl *Timeline, e *ICMPError) []string {
-	var out []string
-	what := ""
-	switch e.Kind {
-	case "frag_needed":
-		what = fmt.Sprintf("a router could not forward a datagram of this connection: it is larger than the next hop's MTU of %d bytes and has DF (don't fragment) set. Path MTU discovery (RFC 1191) makes the sender shrink its segments to fit", e.MTU)
-	case "packet_too_big":
-		what = fmt.Sprintf("a router could not forward a packet of this connection: it is larger than the next link's MTU of %d bytes, and IPv6 routers never fragment. Path MTU discovery (RFC 8201) makes the sender shrink its segments to fit", e.MTU)
-	case "port_unreachable":
-		what = "the destination host has no process listening on the quoted port (for TCP a host normally answers with RST instead)"
-	case "dest_unreachable":
-		what = "the destination could not be reached (no route, host down, or administratively prohibited)"
-	case "time_exceeded":
-		what = "the datagram's TTL (hop limit) ran out on the way: a routing loop, or a traceroute"
-	default:
-		what = "a router or host reports a problem with a datagram of this connection"
-	}
-	out = append(out, fmt.Sprintf("Frame %d is an ICMP error, type %d code %d (%s), from %s to %s: %s.",
-		e.Frame, e.Type, e.Code, strings.ReplaceAll(e.Kind, "_", " "), e.Src.Addr, e.Dst.Addr, what))
-	q := fmt.Sprintf("It quotes the IP header and the first bytes of the TCP header it is about: the segment from %s to %s with SEQ %d", e.QuotedSrc, e.QuotedDst, e.QuotedSeq)
-	if e.Stream >= 0 && e.Stream < len(tl.Conversations) {
-		c := tl.Conversations[e.Stream]
-		d := C2S
-		if e.QuotedSrc == c.Server {
-			d = S2C
-		}
-		snd, _ := exSide(d)
-		q += fmt.Sprintf(" (relative %d), sent by the %s", e.QuotedSeq-c.Base[d], snd)
-	}
-	out = append(out, q+". That is how the sender tells which connection the error is for.")
-	return out
+	var p para
+	p.add("The IPv4 datagram carrying this segment arrived in %v fragments with ID %v, ", part{kind: kFragCount, f: s.Frame, v: uint64(len(frames))}, id)
+	frameList(&p, frames)
+	p.add("; frame %v completed it, so the reassembled segment is shown here.", frameNo(s.Frame))
+	return p
 }

@@ -21,55 +21,32 @@ var (
 	exEpS = Endpoint{netip.MustParseAddr("10.0.0.2"), 25}
 )
 
-type exSegSpec struct {
-	dir            Dir
-	flags          Flags
-	seq, ack       uint32
-	len            uint32
-	win            uint16
-	client, server State
-	events         Events
-}
-
-// buildTL assembles a timeline by hand, so the explanation is checked
-// against numbers the test states, not against another part of the model.
-func exBuildTL(init [2]State, specs []exSegSpec) *Timeline {
-	c := &Conversation{Client: exEpC, Server: exEpS, InitClient: init[0], InitServer: init[1],
-		Base: [2]uint32{exISNC, exISNS}, BaseFromSYN: [2]bool{true, true}}
-	tl := &Timeline{Conversations: []*Conversation{c}, Notes: []string{""}}
-	for i, sp := range specs {
-		s := Segment{Frame: uint32(i + 1), TimeNS: int64(i) * 1e6, Seq: sp.seq, Ack: sp.ack, Len: sp.len,
-			Win: sp.win, Flags: sp.flags, Dir: sp.dir, Client: sp.client, Server: sp.server, Events: sp.events}
-		s.RelSeq = sp.seq - c.Base[sp.dir]
-		if sp.flags.Has(ACK) {
-			s.RelAck = sp.ack - c.Base[exOther(sp.dir)]
-		}
-		c.Segs = append(c.Segs, uint32(len(tl.Segments)))
-		tl.Segments = append(tl.Segments, s)
-		tl.Frames = append(tl.Frames, Frame{Kind: FrameTCP, Seg: int32(i), Stream: 0})
-	}
-	return tl
-}
-
-// smtpTL is a whole connection: handshake, data both ways, a duplicate ACK,
-// a retransmission, and an orderly close.
+// exSMTP is a whole connection, built by the Builder so that states and
+// events are the model's own: handshake, data both ways (the server's
+// numbers wrap past 2^32), a duplicate ACK, a spurious retransmission, an
+// orderly close and a zero window after it.
 func exSMTP() *Timeline {
-	C, S := exISNC, exISNS
-	return exBuildTL([2]State{Closed, Listen}, []exSegSpec{
-		{C2S, SYN, C, 0, 0, 65535, SynSent, SynReceived, 0},                                         // 1
-		{S2C, SYN | ACK, S, C + 1, 0, 8192, Established, SynReceived, 0},                            // 2
-		{C2S, ACK, C + 1, S + 1, 0, 65535, Established, Established, 0},                             // 3
-		{S2C, PSH | ACK, S + 1, C + 1, 20, 8192, Established, Established, 0},                       // 4: 220 greeting, wraps
-		{C2S, ACK, C + 1, S + 21, 0, 65535, Established, Established, 0},                            // 5
-		{C2S, PSH | ACK, C + 1, S + 21, 5, 65535, Established, Established, 0},                      // 6: HELO
-		{S2C, ACK, S + 21, C + 6, 0, 8192, Established, Established, 0},                             // 7
-		{C2S, ACK, C + 6, S + 21, 0, 65535, Established, Established, Events(DuplicateAck)},         // 8
-		{C2S, PSH | ACK, C + 1, S + 21, 5, 65535, Established, Established, Events(Retransmission)}, // 9
-		{C2S, FIN | ACK, C + 6, S + 21, 0, 65535, FinWait1, CloseWait, 0},                           // 10
-		{S2C, FIN | ACK, S + 21, C + 7, 0, 8192, TimeWait, LastAck, 0},                              // 11
-		{C2S, ACK, C + 7, S + 22, 0, 65535, TimeWait, Closed, 0},                                    // 12
-		{S2C, ACK, S + 22, C + 7, 0, 0, TimeWait, Closed, Events(ZeroWindow)},                       // 13
-	})
+	c, s := exISNC, exISNS
+	b := &tb{Builder: NewBuilder(), a: exEpC, b: exEpS}
+	for i, sg := range []seg{
+		C(SYN, c, 0, 0, 0).w(65535),          // 1
+		S(SYN|ACK, s, c+1, 0, 0).w(8192),     // 2
+		C(ACK, c+1, s+1, 0, 0).w(65535),      // 3
+		S(PSH|ACK, s+1, c+1, 20, 0).w(8192),  // 4: greeting, wraps
+		C(ACK, c+1, s+21, 0, 0).w(65535),     // 5
+		C(PSH|ACK, c+1, s+21, 5, 0).w(65535), // 6: HELO
+		S(ACK, s+21, c+6, 0, 0).w(8192),      // 7
+		C(ACK, c+6, s+21, 0, 0).w(65535),     // 8: duplicate ACK
+		C(PSH|ACK, c+1, s+21, 5, 0).w(65535), // 9: spurious retransmission
+		C(FIN|ACK, c+6, s+21, 0, 0).w(65535), // 10
+		S(FIN|ACK, s+21, c+7, 0, 0).w(8192),  // 11
+		C(ACK, c+7, s+22, 0, 0).w(65535),     // 12
+		S(ACK, s+22, c+7, 0, 0).w(0),         // 13: zero window
+	} {
+		sg.atMS = float64(i)
+		b.add(sg)
+	}
+	return b.Finish()
 }
 
 var exEqRe = regexp.MustCompile(`(\d+) = (\d+)((?: [+-] \d+)+)`)
@@ -100,6 +77,30 @@ func exCheckEquations(t *testing.T, where, text string) int {
 	return n
 }
 
+// checkAll runs the part-by-part check on every segment and frame of tl in
+// both numberings.
+func exCheckAll(t *testing.T, tl *Timeline) int {
+	t.Helper()
+	n := 0
+	for _, abs := range []bool{true, false} {
+		for i := range tl.Segments {
+			c, errs := CheckExplain(tl, i, abs)
+			for _, e := range errs {
+				t.Errorf("seg %d abs=%v: %s", i, abs, e)
+			}
+			n += c
+		}
+		for f := uint32(1); int(f) <= len(tl.Frames); f++ {
+			c, errs := CheckExplainFrame(tl, f, abs)
+			for _, e := range errs {
+				t.Errorf("frame %d abs=%v: %s", f, abs, e)
+			}
+			n += c
+		}
+	}
+	return n
+}
+
 func TestExplainArithmetic(t *testing.T) {
 	tl := exSMTP()
 	eqs := 0
@@ -112,23 +113,37 @@ func TestExplainArithmetic(t *testing.T) {
 			eqs += exCheckEquations(t, fmt.Sprintf("seg %d abs=%v", i, abs), text)
 		}
 	}
-	if eqs < 20 {
+	if eqs < 40 {
 		t.Errorf("only %d equations checked; the explanation should show its arithmetic", eqs)
+	}
+	if n := exCheckAll(t, tl); n < 400 {
+		t.Errorf("only %d numbers checked", n)
 	}
 }
 
-// num finds the number after a keyword in the text, e.g. "SEQ 12" -> 12.
-func exNum(t *testing.T, text, re string) uint32 {
-	t.Helper()
-	m := regexp.MustCompile(re).FindStringSubmatch(text)
-	if m == nil {
-		t.Fatalf("%q not found in:\n%s", re, text)
+// The checker must catch a wrong number: corrupt one part and see it fail.
+func TestExplainCheckerCatchesLies(t *testing.T) {
+	tl := exSMTP()
+	ps := explainParts(tl, 6, true)
+	found := false
+	for i := range ps {
+		for j := range ps[i] {
+			if ps[i][j].kind == kAck && ps[i][j].f == 7 && !found {
+				ps[i][j].v++
+				found = true
+			}
+		}
 	}
-	v, err := strconv.ParseUint(m[1], 10, 32)
-	if err != nil {
-		t.Fatal(err)
+	if !found {
+		t.Fatal("frame 7 states no ACK")
 	}
-	return uint32(v)
+	if _, errs := checkParas(tl, ps, true); len(errs) == 0 {
+		t.Error("a wrong ACK passed the check")
+	}
+	bad := []para{{{kind: kText, s: "frame 12 is wrong"}}}
+	if _, errs := checkParas(tl, bad, true); len(errs) == 0 {
+		t.Error("an untyped number in the text passed the check")
+	}
 }
 
 func TestExplainNumbersFollowNumbering(t *testing.T) {
@@ -149,11 +164,6 @@ func TestExplainNumbersFollowNumbering(t *testing.T) {
 					t.Errorf("seg %d abs=%v: ACK %d, want %d", i, abs, got, wantAck)
 				}
 			}
-			if s.Win != 0 {
-				if got := exNum(t, text, `window of (\d+)`); got != uint32(s.Win) {
-					t.Errorf("seg %d: window %d, want %d", i, got, s.Win)
-				}
-			}
 			if got := exNum(t, text, `^Frame (\d+)`); got != s.Frame {
 				t.Errorf("seg %d: frame %d, want %d", i, got, s.Frame)
 			}
@@ -161,84 +171,99 @@ func TestExplainNumbersFollowNumbering(t *testing.T) {
 	}
 }
 
+func exWant(t *testing.T, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("want %q in:\n%s", w, text)
+		}
+	}
+}
+
 func TestExplainHandshake(t *testing.T) {
 	tl := exSMTP()
 	syn := strings.Join(Explain(tl, 0, true), "\n")
-	if got := exNum(t, syn, `next byte will be (\d+)`); got != exISNC+1 {
-		t.Errorf("SYN: next byte %d, want ISN+1 = %d", got, exISNC+1)
-	}
-	if !strings.Contains(syn, "A SYN consumes one sequence number") {
-		t.Errorf("SYN: no word on the phantom byte:\n%s", syn)
-	}
-	if !strings.Contains(syn, "ACK flag is not set") {
-		t.Errorf("SYN: the missing ACK is not explained:\n%s", syn)
-	}
+	exWant(t, syn, fmt.Sprintf("first data byte will be %d = %d + 1", exISNC+1, exISNC),
+		"A SYN consumes one sequence number", "ACK flag is not set", "unpredictably")
 	rel := strings.Join(Explain(tl, 0, false), "\n")
-	if exNum(t, rel, `SEQ (\d+)`) != 0 || exNum(t, rel, `\((\d+) on the wire\)`) != exISNC {
-		t.Errorf("relative SYN should read SEQ 0 and give the wire ISN:\n%s", rel)
-	}
+	exWant(t, rel, fmt.Sprintf("SEQ 0 is the client's initial sequence number (ISN), %d on the wire", exISNC))
 
 	// The SYN,ACK acknowledges the client's SYN: ISN + 1 for the SYN of frame 1.
 	sa := strings.Join(Explain(tl, 1, true), "\n")
-	want := fmt.Sprintf("ACK %d = %d + 1: the client's SYN in frame 1 (SEQ %d) consumes one sequence number", exISNC+1, exISNC, exISNC)
-	if !strings.Contains(sa, want) {
-		t.Errorf("SYN,ACK: want %q in:\n%s", want, sa)
-	}
+	exWant(t, sa, fmt.Sprintf("%d = %d + 1: the client's SYN in frame 1 (SEQ %d) consumes one sequence number", exISNC+1, exISNC, exISNC),
+		"It is the server's first acknowledgement: it covers the client's frame 1.")
 	saRel := strings.Join(Explain(tl, 1, false), "\n")
-	if !strings.Contains(saRel, "ACK 1 = 0 + 1") {
-		t.Errorf("relative SYN,ACK: want ACK 1 = 0 + 1 in:\n%s", saRel)
-	}
+	exWant(t, saRel, "1 = 0 + 1: the client's SYN in frame 1")
+	// The third segment moves the server, which shows nothing: its SYN was
+	// acknowledged.
+	third := strings.Join(Explain(tl, 2, true), "\n")
+	exWant(t, third, "The server moves SYN_RECEIVED → ESTABLISHED", "its SYN was acknowledged")
 }
 
 func TestExplainDataAck(t *testing.T) {
 	tl := exSMTP()
-	// Frame 7 acknowledges the 5 bytes of frame 6.
+	// Frame 7 acknowledges the 5 bytes of frame 6: the paper's arithmetic.
 	text := strings.Join(Explain(tl, 6, true), "\n")
-	want := fmt.Sprintf("ACK %d = %d + 5: the 5 bytes of the client's segment in frame 6, which starts at SEQ %d", exISNC+6, exISNC+1, exISNC+1)
-	if !strings.Contains(text, want) {
-		t.Errorf("want %q in:\n%s", want, text)
-	}
+	exWant(t, text,
+		fmt.Sprintf("%d = %d + 5: the 5 bytes of the client's segment in frame 6, which starts at SEQ %d", exISNC+6, exISNC+1, exISNC+1),
+		fmt.Sprintf("Since its previous ACK %d (frame 4) it newly acknowledges 5 = %d - %d bytes: the client's frame 6.", exISNC+1, exISNC+6, exISNC+1))
 	// Frame 5 acknowledges the server's 20 bytes, across the 2^32 wrap.
 	text = strings.Join(Explain(tl, 4, true), "\n")
 	if got := exNum(t, text, `ACK (\d+) is`); got != exISNS+21 {
 		t.Errorf("wrapped ACK %d, want %d", got, exISNS+21)
 	}
-	if !strings.Contains(text, "the 20 bytes of the server's segment in frame 4") {
-		t.Errorf("frame 5 should name the 20 bytes of frame 4:\n%s", text)
-	}
-	text = strings.Join(Explain(tl, 3, true), "\n")
-	if !strings.Contains(text, "wrap around") {
-		t.Errorf("frame 4's numbers wrap past 2^32 and should say so:\n%s", text)
-	}
-	rel := strings.Join(Explain(tl, 3, false), "\n")
-	if !strings.Contains(rel, "so the server's next byte will be 21 = 1 + 20") {
-		t.Errorf("relative frame 4:\n%s", rel)
-	}
+	exWant(t, text, "the 20 bytes of the server's segment in frame 4")
+	exWant(t, strings.Join(Explain(tl, 3, true), "\n"), "wrap around")
+	exWant(t, strings.Join(Explain(tl, 3, false), "\n"), "so the server's next byte will be 21 = 1 + 20", "its 20 bytes are numbers 1 to 20")
 }
 
 func TestExplainNothingNew(t *testing.T) {
 	tl := exSMTP()
-	text := strings.Join(Explain(tl, 5, true), "\n") // frame 6 repeats frame 5's ACK
-	if !strings.Contains(text, "acknowledges nothing new: frame 5") {
-		t.Errorf("frame 6 repeats frame 5's ACK:\n%s", text)
-	}
+	exWant(t, strings.Join(Explain(tl, 5, true), "\n"), "acknowledges nothing new: frame 5") // frame 6 repeats frame 5's ACK
 	dup := strings.Join(Explain(tl, 7, false), "\n")
-	if !strings.Contains(dup, "Duplicate ACK") || exNum(t, dup, `repeats ACK (\d+)`) != tl.Segments[7].RelAck ||
-		!strings.Contains(dup, "(duplicate 1 of the ACK in frame 6)") {
-		t.Errorf("duplicate ACK not explained with its number:\n%s", dup)
-	}
+	exWant(t, dup, "Duplicate ACK (duplicate 1 of the ACK in frame 6)", fmt.Sprintf("repeats ACK %d", tl.Segments[7].RelAck),
+		fmt.Sprintf("still waits for byte %d", tl.Segments[7].RelAck))
 }
 
 func TestExplainFIN(t *testing.T) {
 	tl := exSMTP()
-	fin := strings.Join(Explain(tl, 9, false), "\n")
-	if !strings.Contains(fin, "a FIN consumes one sequence number, so the client's next number will be 7 = 6 + 1") {
-		t.Errorf("FIN:\n%s", fin)
+	exWant(t, strings.Join(Explain(tl, 9, false), "\n"),
+		"a FIN consumes one sequence number, so the client's next number will be 7 = 6 + 1",
+		"An observer cannot see this FIN arrive")
+	exWant(t, strings.Join(Explain(tl, 10, false), "\n"),
+		"7 = 6 + 1: the client's FIN in frame 10 (SEQ 6) consumes one sequence number",
+		"newly acknowledges 1 = 7 - 6 sequence numbers",
+		"This segment shows it: its ACK covers the client's FIN of frame 10.")
+}
+
+func TestExplainWindowScale(t *testing.T) {
+	b := newTB()
+	b.add(C(SYN, 1000, 0, 0, 0).w(64240).scale(7))
+	b.add(S(SYN|ACK, 5000, 1001, 0, 1).w(65160).scale(7))
+	b.add(C(ACK, 1001, 5001, 0, 2).w(502))
+	b.add(C(PSH|ACK, 1001, 5001, 100, 3).w(502))
+	tl := b.Finish()
+	if got := tl.Conversations[0].WinScale; got != [2]int8{7, 7} {
+		t.Fatalf("WinScale %v, want [7 7]", got)
 	}
-	ack := strings.Join(Explain(tl, 10, false), "\n")
-	if !strings.Contains(ack, "ACK 7 = 6 + 1: the client's FIN in frame 10 (SEQ 6) consumes one sequence number") {
-		t.Errorf("ACK of FIN:\n%s", ack)
+	exWant(t, strings.Join(Explain(tl, 0, false), "\n"), "window of 64240 bytes", "never scaled", "units of 2^7 bytes")
+	exWant(t, strings.Join(Explain(tl, 2, false), "\n"),
+		"window field is 502; scaled by 2^7, as its SYN announced, that is a receive window of 64256 bytes",
+		"up to sequence number 64257 = 1 + 64256")
+	exCheckAll(t, tl)
+
+	// One SYN without the option: no scaling, and the SYN,ACK says so.
+	b = newTB()
+	b.add(C(SYN, 1000, 0, 0, 0).w(65535))
+	b.add(S(SYN|ACK, 5000, 1001, 0, 1).w(5840).scale(0))
+	b.add(C(ACK, 1001, 5001, 0, 2).w(65535))
+	tl = b.Finish()
+	if got := tl.Conversations[0].WinScale; got != [2]int8{-1, -1} {
+		t.Fatalf("WinScale %v, want [-1 -1]", got)
 	}
+	exWant(t, strings.Join(Explain(tl, 1, true), "\n"), "did not both carry the window scale option")
+	exWant(t, strings.Join(Explain(tl, 2, true), "\n"), "receive window of 65535 bytes")
+	exCheckAll(t, tl)
 }
 
 func TestExplainStates(t *testing.T) {
@@ -259,64 +284,73 @@ func TestExplainStates(t *testing.T) {
 			t.Errorf("seg %d: client stays in %v but the text does not say so:\n%s", i, s.Client, text)
 		}
 	}
-	// The first SYN moves the client CLOSED → SYN_SENT and the server LISTEN → SYN_RECEIVED.
+	// The SYN moves only the client; the server shows it received the SYN
+	// when it answers; frame 3 moves both: the client shows it received the
+	// SYN,ACK, and its ACK completes the server's handshake.
 	cm, sm := StepTransitions(tl, 0)
-	if len(cm) == 0 || cm[0].From != Closed || cm[len(cm)-1].To != SynSent {
-		t.Errorf("client moves at the SYN: %+v", cm)
+	if len(cm) != 1 || cm[0].From != Closed || cm[0].To != SynSent || len(sm) != 0 {
+		t.Errorf("at the SYN: client %+v server %+v", cm, sm)
 	}
-	if len(sm) == 0 || sm[0].From != Listen || sm[len(sm)-1].To != SynReceived {
-		t.Errorf("server moves at the SYN: %+v", sm)
+	exWant(t, strings.Join(Explain(tl, 0, true), "\n"), "The server stays in LISTEN.", "An observer cannot see this SYN arrive")
+	_, sm = StepTransitions(tl, 1)
+	if len(sm) != 1 || sm[0].From != Listen || sm[0].To != SynReceived {
+		t.Errorf("at the SYN,ACK: server %+v", sm)
 	}
-	// Frame 3 moves only the server.
+	exWant(t, strings.Join(Explain(tl, 1, true), "\n"), "This segment shows it: its ACK covers the client's SYN of frame 1.")
 	cm, sm = StepTransitions(tl, 2)
-	if len(cm) != 0 || len(sm) == 0 || sm[len(sm)-1].To != Established {
+	if len(cm) != 1 || cm[0].To != Established || len(sm) != 1 || sm[0].To != Established {
 		t.Errorf("frame 3: client %+v server %+v", cm, sm)
 	}
 }
 
 func TestExplainEvents(t *testing.T) {
 	tl := exSMTP()
-	rt := strings.Join(Explain(tl, 8, true), "\n")
-	if !strings.Contains(rt, "Retransmission") || exNum(t, rt, `Its SEQ \d+ is below (\d+)`) != exISNC+6 {
-		t.Errorf("retransmission:\n%s", rt)
-	}
+	dup := strings.Join(Explain(tl, 7, true), "\n")
+	exWant(t, dup, "Duplicate ACK (duplicate 1 of the ACK in frame 6)", "three duplicates")
+	sp := strings.Join(Explain(tl, 8, true), "\n")
+	exWant(t, sp, "Spurious retransmission: everything in it was already acknowledged",
+		fmt.Sprintf("it ends at %d = %d + 5 and the server's ACK %d in frame 7 already covers it", exISNC+6, exISNC+1, exISNC+6))
 	zw := strings.Join(Explain(tl, 12, true), "\n")
-	if !strings.Contains(zw, "Zero window") || !strings.Contains(zw, "window of 0") {
-		t.Errorf("zero window:\n%s", zw)
-	}
+	exWant(t, zw, "Zero window", "window of 0")
+}
+
+// A retransmission after the timer, an out-of-order segment and a lost one,
+// on a connection whose handshake took 10 ms.
+func TestExplainRetransmissionOrReordering(t *testing.T) {
+	b := newTB()
+	b.handshake()                      // SYN at 0 ms, SYN,ACK at 1, ACK at 2
+	b.add(C(ACK, 1001, 5001, 100, 3))  // 4: 1001-1100
+	b.add(C(ACK, 1201, 5001, 100, 4))  // 5: 1201-1300, 1101-1200 missing: lost segment
+	b.add(C(ACK, 1101, 5001, 100, 5))  // 6: fills the gap 1 ms later: out of order
+	b.add(C(ACK, 1001, 5001, 100, 90)) // 7: resent 86 ms later: retransmission
+	tl := b.Finish()
+	lost := strings.Join(Explain(tl, 4, false), "\n")
+	exWant(t, lost, "Previous segment not captured", "SEQ 201 is beyond 101, where frame 4 ended, so 100 = 201 - 101 bytes")
+	ooo := strings.Join(Explain(tl, 5, false), "\n")
+	exWant(t, ooo, "Out of order: its SEQ 101 is below 301, the next new number after frame 5, yet it comes only 1.000 ms after that frame",
+		"the handshake's round-trip time, 2.000 ms from frame 1 to frame 3")
+	rt := strings.Join(Explain(tl, 6, false), "\n")
+	exWant(t, rt, "Retransmission", "It comes 86.000 ms after frame 5, more than the out-of-order threshold")
+	exCheckAll(t, tl)
 }
 
 func TestExplainAssumed(t *testing.T) {
-	C, S := exISNC, exISNS
-	tl := exBuildTL([2]State{Established, Established}, []exSegSpec{
-		{C2S, PSH | ACK, C + 100, S + 50, 10, 500, Established, Established, 0},
-		{S2C, ACK, S + 50, C + 110, 0, 500, Established, Established, 0},
-	})
-	c := tl.Conversations[0]
-	c.Assumed = true
-	c.BaseFromSYN = [2]bool{false, false}
-	c.Base = [2]uint32{C + 100, S + 50}
-	for i := range tl.Segments {
-		s := &tl.Segments[i]
-		s.RelSeq = s.Seq - c.Base[s.Dir]
-		s.RelAck = s.Ack - c.Base[exOther(s.Dir)]
-	}
+	b := newTB()
+	b.add(C(PSH|ACK, 7000, 9000, 10, 0))
+	b.add(S(ACK, 9000, 7010, 0, 1))
+	tl := b.Finish()
 	text := strings.Join(Explain(tl, 0, false), "\n")
-	if !strings.Contains(text, "states before it were assumed") {
-		t.Errorf("no word on assumed states:\n%s", text)
-	}
-	if got := exNum(t, text, `first sequence number seen from it, (\d+): they are a guess`); got != C+100 {
-		t.Errorf("guessed base %d, want %d", got, C+100)
-	}
+	exWant(t, text, "states before it were assumed, not seen: client ESTABLISHED, server ESTABLISHED",
+		"No SYN from the client was captured, so its relative numbers are a guess at its ISN: they count from 6999 = 7000 - 1, one below the first sequence number seen from the client (frame 1), so that frame's relative SEQ is 1",
+		"No SYN from the server was captured, so the relative ACK counts from a guess at its ISN, 8999 = 9000 - 1, one below the ACK of frame 1",
+		"The handshake was not captured")
 	abs := strings.Join(Explain(tl, 0, true), "\n")
 	if strings.Contains(abs, "guess") {
 		t.Errorf("absolute numbers involve no guessed base:\n%s", abs)
 	}
-	// The ACK of frame 2 covers frame 1's 10 bytes: relative 10 = 0 + 10.
-	ack := strings.Join(Explain(tl, 1, false), "\n")
-	if !strings.Contains(ack, "ACK 10 = 0 + 10") {
-		t.Errorf("frame 2:\n%s", ack)
-	}
+	// The ACK of frame 2 covers frame 1's 10 bytes: relative 11 = 1 + 10.
+	exWant(t, strings.Join(Explain(tl, 1, false), "\n"), "ACK 11 is the next byte", "11 = 1 + 10: the 10 bytes of the client's segment in frame 1")
+	exCheckAll(t, tl)
 }
 
 func TestExplainFrame(t *testing.T) {
@@ -337,24 +371,27 @@ func TestExplainFrame(t *testing.T) {
 		Kind: "frag_needed", Type: 3, Code: 4, MTU: 1400, QuotedSrc: exEpC, QuotedDst: exEpS, QuotedSeq: exISNC + 1}}
 
 	f1 := strings.Join(ExplainFrame(tl, 14), "\n")
-	for _, want := range []string{"offset 0 bytes", "ID 7238 (0x1c46)", "MF (more fragments) is set", "follows byte 1480",
+	for _, want := range []string{"offset 0 bytes", "ID 7238 (0x1c46)", "MF (more fragments) is set", "follows, from offset 1480 = 0 + 1480 on",
 		"1480 bytes", "Frame 6 completes the datagram", fmt.Sprintf("SEQ %d", exISNC+1)} {
 		if !strings.Contains(f1, want) {
 			t.Errorf("fragment 14: want %q in:\n%s", want, f1)
 		}
 	}
 	f2 := strings.Join(ExplainFrame(tl, 15), "\n")
-	for _, want := range []string{"offset 1480 bytes", "MF (more fragments) is clear", "last fragment", "No frame of the capture completes"} {
+	for _, want := range []string{"offset 1480 bytes", "MF (more fragments) is clear", "last piece", "No frame of the capture completes"} {
 		if !strings.Contains(f2, want) {
 			t.Errorf("fragment 15: want %q in:\n%s", want, f2)
 		}
 	}
 	ic := strings.Join(ExplainFrame(tl, 16), "\n")
-	for _, want := range []string{"type 3 code 4", "MTU of 1400 bytes", "from 192.0.2.1 to 10.0.0.1", fmt.Sprintf("SEQ %d (relative 1)", exISNC+1), "sent by the client", "DF"} {
+	for _, want := range []string{"type 3 code 4", "MTU of 1400 bytes", "from 192.0.2.1 to 10.0.0.1", fmt.Sprintf("SEQ %d, sent by the client", exISNC+1), "the segment of frame 9 (5 bytes)", "DF"} {
 		if !strings.Contains(ic, want) {
 			t.Errorf("icmp: want %q in:\n%s", want, ic)
 		}
 	}
+	rel := strings.Join(ExplainFrameAs(tl, 16, false), "\n")
+	exWant(t, rel, fmt.Sprintf("SEQ 1 (%d on the wire)", exISNC+1))
+	exCheckAll(t, tl)
 	exOther := strings.Join(ExplainFrame(tl, 17), "\n")
 	if strings.ContainsRune(exOther, 0x1b) || !strings.Contains(exOther, "ARP") {
 		t.Errorf("note must be shown and made safe: %q", exOther)
@@ -382,4 +419,18 @@ func TestExplainOutOfRange(t *testing.T) {
 	// A segment of a conversation that does not exist must not panic.
 	tl.Segments[0].Stream = 7
 	_ = Explain(tl, 0, true)
+}
+
+// exNum finds the number after a keyword in the text, e.g. "SEQ 12" -> 12.
+func exNum(t *testing.T, text, re string) uint32 {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("%q not found in:\n%s", re, text)
+	}
+	v, err := strconv.ParseUint(m[1], 10, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uint32(v)
 }

@@ -115,6 +115,11 @@ type Conversation struct {
 	// Assumed says the capture begins mid-connection: the states before the
 	// first segment were assumed, not seen.
 	Assumed bool
+	// WinScale is the window scale shift each side (by Dir) announced in its
+	// SYN when both SYNs carried the option (RFC 7323), so that its window
+	// fields after the SYN count in units of 2^shift bytes; -1 when scaling
+	// was not negotiated or the handshake was not seen.
+	WinScale [2]int8
 	// InitClient and InitServer are the sides' states before the first
 	// segment (LISTEN or CLOSED for a server, decided by how it answers).
 	InitClient State
