@@ -166,7 +166,13 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 			b = append(b, `","server":"`...)
 			b = append(b, s.Server.String()...)
 			b = append(b, `","events":`...)
-			b = appendStrings(b, s.Events.Names())
+			b = appendStrings(b, (s.Events & model.ContractEvents).Names())
+			if extra := s.Events &^ model.ContractEvents; extra != 0 {
+				// tshark names more than the contract lists (the ACK of a
+				// zero-window probe); keep "events" to the contract's names.
+				b = append(b, `,"events_extra":`...)
+				b = appendStrings(b, extra.Names())
+			}
 			b = append(b, "}\n"...)
 		case model.FrameICMP:
 			// Timeline.ICMP is in frame order, so walk it alongside.

@@ -196,6 +196,10 @@ func (es Events) Names() []string {
 	return out
 }
 
+// ContractEvents is the set of events the dump contract lists (every event
+// but ZeroWindowProbeAck).
+const ContractEvents Events = Events(ReusedPorts<<1 - 1)
+
 // EventNames lists every event name in contract order.
 func EventNames() []string {
 	out := make([]string, len(eventNames))
