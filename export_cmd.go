@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpstep/tcpstep/export"
+	"github.com/tcpstep/tcpstep/model"
+)
+
+func init() {
+	subcommands = append(subcommands, newExportCmd)
+}
+
+// countingWriter counts what goes through it, so the command can warn when a
+// Mermaid diagram is past what renderers accept by default.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func newExportCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var format, output string
+	var absolute bool
+	var stream int
+	cmd := &cobra.Command{
+		Use:   "export CAPTURE",
+		Short: "Write a conversation's ladder as Mermaid, SVG or text for handouts and docs",
+		Long: `export decodes CAPTURE and writes the ladder of one conversation in a form
+to paste into documents:
+
+  --format mermaid  a Mermaid sequenceDiagram: client and server as participants,
+                    one arrow per segment (flags, SEQ, ACK, length, window), a
+                    note where a side's state changes, and notes for analysis
+                    events and for fragments or ICMP errors. GitHub, GitLab and
+                    most wikis render it inside a "mermaid" code block.
+  --format svg      a standalone SVG picture of the same ladder: lifelines,
+                    arrows, states beside each side where they change, events.
+  --format txt      the text ladder (as "tcpstep dump --format text").
+
+--stream picks the conversation (tcp.stream numbering). Without it, mermaid and
+svg write stream 0 and txt writes every conversation. The output goes to
+standard output, or to the file named by -o.
+
+CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
+		Example: `  tcpstep export --format mermaid sample:smtp-figure10 > handshake.mmd
+  tcpstep export --format svg --stream 2 -o stream2.svg capture.pcapng
+  tcpstep export --format txt --absolute capture.pcap`,
+		Args:          cobra.ExactArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var write func(io.Writer, *model.Timeline, int, bool) error
+			switch format {
+			case "mermaid", "mmd":
+				write = export.Mermaid
+			case "svg":
+				write = export.SVG
+			case "txt", "text":
+				write = export.Text
+			default:
+				return fmt.Errorf("unknown --format %q: want mermaid, svg or txt", format)
+			}
+			streamSet := cmd.Flags().Changed("stream")
+			if streamSet && stream < 0 {
+				return fmt.Errorf("--stream %d: want a stream number, 0 or more", stream)
+			}
+			in, err := openInput(args[0], stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			tl, err := in.Load(nil)
+			if err != nil {
+				return badInput(err)
+			}
+			text := format == "txt" || format == "text"
+			if !streamSet && text {
+				stream = -1 // every conversation
+			}
+			if len(tl.Conversations) == 0 && !text {
+				return badInput(fmt.Errorf("%s: no TCP conversations to export (%d frames)", args[0], len(tl.Frames)))
+			}
+			if stream >= len(tl.Conversations) {
+				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			}
+			dst, where := stdout, ""
+			var f *os.File
+			if output != "" && output != "-" {
+				// Write beside the target and rename at the end, so a failed
+				// export never leaves half a file under the name asked for.
+				f, err = os.CreateTemp(filepath.Dir(output), ".tcpstep-export-*")
+				if err != nil {
+					return fmt.Errorf("create %s: %w", output, err)
+				}
+				defer os.Remove(f.Name())
+				dst, where = f, output
+			}
+			cw := &countingWriter{w: dst}
+			w := bufio.NewWriterSize(cw, 1<<16)
+			err = write(w, tl, stream, absolute)
+			if ferr := w.Flush(); err == nil {
+				err = ferr
+			}
+			if f != nil {
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err == nil {
+					if err = os.Rename(f.Name(), output); err != nil {
+						return fmt.Errorf("write %s: %w", output, err)
+					}
+				}
+			}
+			if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+				if where != "" {
+					return fmt.Errorf("write %s: %w", where, err)
+				}
+				return fmt.Errorf("write output: %w", err)
+			}
+			for _, warn := range tl.Warnings {
+				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
+			}
+			if (format == "mermaid" || format == "mmd") && cw.n > export.MermaidMaxText {
+				fmt.Fprintf(stderr, "tcpstep: warning: the diagram is %d characters, past Mermaid's default maxTextSize of %d: raise it in the renderer's configuration, or export a shorter stream\n", cw.n, export.MermaidMaxText)
+			}
+			if where != "" {
+				fmt.Fprintf(stderr, "tcpstep: wrote %s (%d bytes, %s, stream %s)\n", where, cw.n, format, streamName(stream))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "mermaid", "output format: mermaid, svg or txt")
+	cmd.Flags().IntVar(&stream, "stream", 0, "conversation N (tcp.stream numbering); default 0, or every conversation for txt")
+	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "absolute sequence numbers instead of relative")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func streamName(stream int) string {
+	if stream < 0 {
+		return "all"
+	}
+	return fmt.Sprint(stream)
+}
