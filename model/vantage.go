@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"time"
 )
 
@@ -205,35 +206,89 @@ func trimFloat(f float64) string {
 	return fmt.Sprintf("%.2f", f)
 }
 
-// CaptureVantage summarises the capture: the kind most of its conversations
-// with a full handshake agree on (Unknown when none has one, or on a tie),
-// and how many of them agree out of how many were judged.
-func CaptureVantage(tl *Timeline) (kind VantageKind, agree, judged int) {
-	if tl == nil {
-		return VantageUnknown, 0, 0
+// CaptureVantagePoint summarises where a whole capture was taken.
+type CaptureVantagePoint struct {
+	// Kind is what most conversations with a full handshake say (Unknown
+	// when none has one, or on a tie). When it is near the client or near
+	// the server, Host is the address of that end.
+	Kind VantageKind
+	Host netip.Addr
+	// Agree of Judged conversations (those with a full handshake) say so.
+	Agree, Judged int
+}
+
+// String says it in words: "near 192.0.2.25 (3 of 3 conversations with a
+// handshake agree)".
+func (p CaptureVantagePoint) String() string {
+	where := p.Kind.String()
+	if p.Host.IsValid() {
+		where = "near " + p.Host.WithZone("").String()
 	}
-	var counts [5]int
-	for i := range tl.Conversations {
-		k := VantageOf(tl, i).Kind
-		if k != VantageUnknown && int(k) < len(counts) {
-			counts[k]++
-			judged++
+	if p.Judged == 0 {
+		return where + " (no conversation with a complete handshake)"
+	}
+	return fmt.Sprintf("%s (%d of %d conversations with a handshake agree)", where, p.Agree, p.Judged)
+}
+
+// CaptureVantage summarises the capture by the host the observer is near: a
+// capture taken at an FTP client is near its client for the control
+// connection and near its server for an active-mode data connection, and
+// near the same host both times.
+func CaptureVantage(tl *Timeline) CaptureVantagePoint {
+	var p CaptureVantagePoint
+	if tl == nil {
+		return p
+	}
+	// Conversations near a host count for that host whichever end it is;
+	// the others (between, same host) count by kind.
+	type key struct {
+		kind VantageKind
+		host netip.Addr
+	}
+	counts := map[key]int{}
+	kinds := map[key]VantageKind{}
+	var order []key
+	for i, c := range tl.Conversations {
+		kind := VantageOf(tl, i).Kind
+		var k key
+		switch kind {
+		case VantageUnknown:
+			continue
+		case VantageClient:
+			k.host = c.Client.Addr.WithZone("")
+		case VantageServer:
+			k.host = c.Server.Addr.WithZone("")
+		default:
+			k.kind = kind
 		}
+		if counts[k] == 0 {
+			order = append(order, k)
+			kinds[k] = kind
+		}
+		counts[k]++
+		p.Judged++
 	}
 	tie := false
-	for k, n := range counts {
-		if k == int(VantageUnknown) {
-			continue
-		}
-		switch {
-		case n > agree:
-			kind, agree, tie = VantageKind(k), n, false
-		case n == agree && n > 0:
+	var best key
+	for _, k := range order {
+		switch n := counts[k]; {
+		case n > p.Agree:
+			best, p.Agree, tie = k, n, false
+		case n == p.Agree:
 			tie = true
 		}
 	}
-	if tie {
-		return VantageUnknown, agree, judged
+	if !tie {
+		p.Kind, p.Host = kinds[best], best.host
+		return p
 	}
-	return kind, agree, judged
+	// Near different hosts, but all on the same side (several clients on
+	// the observer's LAN, say): that side is the answer.
+	for _, k := range order {
+		if kinds[k] != kinds[order[0]] {
+			return p
+		}
+	}
+	p.Kind, p.Agree = kinds[order[0]], p.Judged
+	return p
 }

@@ -69,8 +69,13 @@ func TestVantageSamples(t *testing.T) {
 	}
 	vpCheck(t, "refused", nsSample(t, "refused"), []vpCase{{stream: 0, kind: model.VantageUnknown}})
 	vpCheck(t, "mid-connection", nsSample(t, "mid-connection"), []vpCase{{stream: 0, kind: model.VantageUnknown}})
-	if k, agree, judged := model.CaptureVantage(isn); k != model.VantageClient || agree != 8 || judged != 8 {
-		t.Errorf("isn-prediction capture: %s %d/%d", k, agree, judged)
+	// Two clients, four connections each: near neither host more than the
+	// other, but near the client every time.
+	if p := model.CaptureVantage(isn); p.Kind != model.VantageClient || p.Host.IsValid() || p.Agree != 8 || p.Judged != 8 {
+		t.Errorf("isn-prediction capture: %+v", p)
+	}
+	if p := model.CaptureVantage(tl); p.String() != "near 192.0.2.25 (1 of 1 conversations with a handshake agree)" {
+		t.Errorf("smtp-figure10 capture: %q", p)
 	}
 	if s := model.VantageOf(nsSample(t, "refused"), 0).Sentence(); s != "States as seen from an unknown vantage point: no complete handshake (SYN, SYN,ACK, ACK) in the capture." {
 		t.Errorf("refused sentence %q", s)
@@ -114,8 +119,10 @@ func TestVantageRealCaptures(t *testing.T) {
 		{stream: 4, kind: model.VantageServer},
 		{stream: 5, kind: model.VantageServer},
 	})
-	if k, agree, judged := model.CaptureVantage(ftp); k != model.VantageClient || agree != 4 || judged != 6 {
-		t.Errorf("zeek_ftp-ipv6 capture: %s %d/%d", k, agree, judged)
+	// All six are near the FTP client's host.
+	if p := model.CaptureVantage(ftp); p.Kind != model.VantageClient || p.Agree != 6 || p.Judged != 6 ||
+		p.Host.String() != "2001:470:1f11:81f:c999:d94:aa7c:2e3e" {
+		t.Errorf("zeek_ftp-ipv6 capture: %+v", p)
 	}
 	// tcpdump_bgp-4byte-asn: routers on one virtual network, 58 µs and
 	// 46 µs: between, and both short.
