@@ -387,6 +387,15 @@ func ssAddr(l SocketLine, foreign bool) string {
 	return a + ":" + strconv.Itoa(int(e.Port))
 }
 
+// Addrs returns the line's local and foreign addresses as netstat -n (ss
+// false) or ss -n (ss true) prints them.
+func (l SocketLine) Addrs(ss bool) (local, foreign string) {
+	if ss {
+		return ssAddr(l, false), ssAddr(l, true)
+	}
+	return netstatAddr(l, false), netstatAddr(l, true)
+}
+
 // NetstatHeader is the column header netstat -tan prints.
 const NetstatHeader = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
 

@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// NetstatStyles are the netstat view's styles, by meaning.
+type NetstatStyles struct {
+	Title    lipgloss.Style // "stream 0, step 4/29"
+	Host     lipgloss.Style // "client host 192.0.2.10"
+	Client   lipgloss.Style // the client's role word
+	Server   lipgloss.Style // the server's role word
+	Header   lipgloss.Style // the column header
+	Line     lipgloss.Style // a connection's columns
+	Listen   lipgloss.Style // the listener's line
+	State    lipgloss.Style // a connection's state
+	Closing  lipgloss.Style // states of a closing connection (FIN_WAIT1 … TIME_WAIT)
+	SendQ    lipgloss.Style // a Send-Q above 0
+	Empty    lipgloss.Style // "(no line: …)"
+	Note     lipgloss.Style // the footnote and the vantage sentence
+	Ellipsis string
+}
+
+// NewNetstatStyles builds the netstat view's styles for a dark or light
+// background.
+func NewNetstatStyles(isDark bool) NetstatStyles {
+	ld := lipgloss.LightDark(isDark)
+	fg := func(light, dark string) lipgloss.Style {
+		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
+	}
+	return NetstatStyles{
+		Title:    fg("#303030", "#E0E0E0").Bold(true),
+		Host:     fg("#303030", "#E0E0E0"),
+		Client:   fg("#0550AE", "#79C0FF").Bold(true),
+		Server:   fg("#A0410D", "#FFA657").Bold(true),
+		Header:   fg("#6E6E6E", "#8A8A8A").Underline(true),
+		Line:     fg("#303030", "#D0D0D0"),
+		Listen:   fg("#6E6E6E", "#8A8A8A"),
+		State:    fg("#1B7F1B", "#7EE787").Bold(true),
+		Closing:  fg("#9A6700", "#E3B341").Bold(true),
+		SendQ:    fg("#CF222E", "#FF7B72").Bold(true),
+		Empty:    fg("#8A8A8A", "#6C6C6C").Italic(true),
+		Note:     fg("#6E6E6E", "#8A8A8A"),
+		Ellipsis: glyphEllipsis,
+	}
+}
+
+// nsColumns are the column texts of one line, in the tool's order.
+type nsColumns struct {
+	proto, recvq, sendq, local, foreign, state string
+	listen                                     bool
+	st                                         model.State
+	q                                          uint32
+}
+
+func nsLineColumns(l model.SocketLine, ss bool) nsColumns {
+	local, foreign := l.Addrs(ss)
+	c := nsColumns{
+		recvq: strconv.FormatUint(uint64(l.RecvQ), 10), sendq: strconv.FormatUint(uint64(l.SendQ), 10),
+		local: local, foreign: foreign, listen: l.Wildcard, st: l.State, q: l.SendQ,
+	}
+	if ss {
+		c.state = model.SSState(l.State)
+	} else {
+		c.state = model.NetstatState(l.State)
+		c.proto = "tcp"
+		if l.IPv6 {
+			c.proto = "tcp6"
+		}
+	}
+	return c
+}
+
+// RenderNetstat draws what netstat -tan (ss false) or ss -tan (ss true)
+// would print on the client host and on the server host at the view's step,
+// in at most w columns and h lines. vantage is the sentence saying where the
+// capture was taken (model.Vantage.Sentence), shown last when there is
+// room; "" leaves it out. Columns are sized to the lines shown, so both
+// hosts' tables line up; lines too wide are cut with an ellipsis.
+func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss bool, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	hosts := []model.NetstatHost{v.Client, v.Server}
+	var cols [2][]nsColumns
+	head := nsColumns{proto: "Proto", recvq: "Recv-Q", sendq: "Send-Q", local: "Local Address", foreign: "Foreign Address", state: "State"}
+	if ss {
+		head = nsColumns{recvq: "Recv-Q", sendq: "Send-Q", local: "Local Address:Port", foreign: "Peer Address:Port", state: "State"}
+	}
+	width := [6]int{}
+	measure := func(c nsColumns) {
+		for i, s := range []string{c.proto, c.recvq, c.sendq, c.local, c.foreign, c.state} {
+			width[i] = max(width[i], ansi.StringWidth(s))
+		}
+	}
+	measure(head)
+	for i, hst := range hosts {
+		for _, l := range hst.Lines {
+			c := nsLineColumns(l, ss)
+			cols[i] = append(cols[i], c)
+			measure(c)
+		}
+	}
+	row := func(c nsColumns, header bool) string {
+		pad := func(s string, n int, right bool) string {
+			gap := strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
+			if right {
+				return gap + s
+			}
+			return s + gap
+		}
+		base := st.Line
+		if c.listen {
+			base = st.Listen
+		}
+		stateSt := st.State
+		switch c.st {
+		case model.FinWait1, model.FinWait2, model.CloseWait, model.Closing, model.LastAck, model.TimeWait:
+			stateSt = st.Closing
+		}
+		if c.listen {
+			stateSt = st.Listen
+		}
+		sendSt := base
+		if c.q > 0 {
+			sendSt = st.SendQ
+		}
+		if header {
+			base, stateSt, sendSt = st.Header, st.Header, st.Header
+		}
+		var parts []string
+		if !ss {
+			parts = append(parts, base.Render(pad(c.proto, width[0], false)))
+			parts = append(parts, base.Render(pad(c.recvq, width[1], true)), sendSt.Render(pad(c.sendq, width[2], true)))
+			parts = append(parts, base.Render(pad(c.local, width[3], false)), base.Render(pad(c.foreign, width[4], false)), stateSt.Render(c.state))
+		} else {
+			parts = append(parts, stateSt.Render(pad(c.state, width[5], false)))
+			parts = append(parts, base.Render(pad(c.recvq, width[1], true)), sendSt.Render(pad(c.sendq, width[2], true)))
+			parts = append(parts, base.Render(pad(c.local, width[3], false)), base.Render(c.foreign))
+		}
+		return strings.Join(parts, "  ")
+	}
+
+	// Lines in order of importance: what must show at any height comes
+	// first in keep; the rest fills in when there is room.
+	type nsOut struct {
+		text string
+		prio int // 0: always; 1: header; 2: blank separator; 3: notes
+	}
+	var out []nsOut
+	title := fmt.Sprintf("stream %d · step %d/%d", v.Stream, v.N, v.Total)
+	if v.N > 0 {
+		title += fmt.Sprintf(" · frame %d", v.Frame)
+	} else {
+		title += " · before the first segment"
+	}
+	tool := "netstat -tan"
+	if ss {
+		tool = "ss -tan"
+	}
+	out = append(out, nsOut{st.Title.Render(title) + st.Note.Render("  ("+tool+")"), 0})
+	for i, hst := range hosts {
+		out = append(out, nsOut{"", 2})
+		role := st.Server.Render("server")
+		if hst.Client {
+			role = st.Client.Render("client")
+		}
+		host := role + st.Host.Render(" host "+hst.Addr.WithZone("").String())
+		if v.SameHost {
+			host += st.Note.Render(" (same host as its peer)")
+		}
+		out = append(out, nsOut{host, 0})
+		out = append(out, nsOut{row(head, true), 1})
+		for _, c := range cols[i] {
+			out = append(out, nsOut{row(c, false), 0})
+		}
+		if len(cols[i]) == 0 {
+			out = append(out, nsOut{st.Empty.Render("(no line: " + hst.Empty() + ")"), 0})
+		}
+	}
+	notes := []string{v.Note()}
+	if vantage != "" {
+		notes = append(notes, vantage)
+	}
+	out = append(out, nsOut{"", 3})
+	for _, n := range notes {
+		for _, l := range strings.Split(ansi.Wordwrap(n, w, " "), "\n") {
+			out = append(out, nsOut{st.Note.Render(l), 3})
+		}
+	}
+	// Drop the least important kinds of line until the rest fits.
+	for drop := 3; len(out) > h && drop >= 1; drop-- {
+		kept := out[:0:0]
+		for _, o := range out {
+			if o.prio != drop {
+				kept = append(kept, o)
+			}
+		}
+		out = kept
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	lines := make([]string, len(out))
+	for i, o := range out {
+		lines[i] = ansi.Truncate(o.text, w, st.Ellipsis)
+	}
+	return strings.Join(lines, "\n")
+}
