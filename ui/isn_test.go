@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+func TestISNRenderFits(t *testing.T) {
+	st := NewISNStyles(true)
+	for _, name := range []string{"isn-prediction", "smtp-figure10", "refused"} {
+		series := model.AnalyzeISNs(nsSampleTimeline(t, name))
+		for sel := -1; sel <= len(series); sel++ {
+			for _, w := range []int{1, 8, 30, 60, 80, 120, 200} {
+				for _, h := range []int{1, 2, 5, 10, 20, 40, 60} {
+					nsFits(t, fmt.Sprintf("%s sel %d", name, sel), RenderISN(st, series, sel, w, h), w, h)
+				}
+			}
+		}
+	}
+	if out := RenderISN(st, nil, 0, 40, 5); !strings.Contains(out, "No SYN") {
+		t.Errorf("no series: %q", out)
+	}
+	if out := RenderISN(st, nil, 0, 0, 5); out != "" {
+		t.Errorf("zero width: %q", out)
+	}
+}
+
+// The plot puts the first ISN at the left edge and the last at the right,
+// the highest ISN on the top row and the lowest on the bottom one: for a
+// rising counter the first point is bottom left, the last top right.
+func TestISNPlotShape(t *testing.T) {
+	series := model.AnalyzeISNs(nsSampleTimeline(t, "isn-prediction"))
+	var old *model.ISNSeries
+	for i := range series {
+		if series[i].Host.String() == "192.0.2.10" {
+			old = &series[i]
+		}
+	}
+	if old == nil {
+		t.Fatal("no series for 192.0.2.10")
+	}
+	plot := isnPlot(NewISNStyles(false), old, 40, 6)
+	if len(plot) != 6 {
+		t.Fatalf("%d lines", len(plot))
+	}
+	rows := make([][]rune, 5)
+	for i := range rows {
+		l := ansi.Strip(plot[i])
+		rows[i] = []rune(l[strings.Index(l, "│")+len("│"):])
+		if ansi.StringWidth(ansi.Strip(plot[i])) != 40 {
+			t.Errorf("row %d is %d wide", i, ansi.StringWidth(ansi.Strip(plot[i])))
+		}
+	}
+	last := len(rows[0]) - 1
+	if rows[4][0] == 0x2800 || rows[0][last] == 0x2800 {
+		t.Errorf("first point not bottom left or last not top right:\n%s", ansi.Strip(strings.Join(plot, "\n")))
+	}
+	if !strings.HasPrefix(ansi.Strip(plot[0]), "52864001 │") || !strings.HasPrefix(ansi.Strip(plot[4]), "52672001 │") {
+		t.Errorf("axis labels:\n%s", ansi.Strip(strings.Join(plot, "\n")))
+	}
+	dots := 0
+	for _, r := range rows {
+		for _, c := range r {
+			for b := c - 0x2800; b != 0; b &= b - 1 {
+				dots++
+			}
+		}
+	}
+	if dots != 4 {
+		t.Errorf("%d dots for 4 ISNs", dots)
+	}
+}
+
+func TestISNRenderGolden(t *testing.T) {
+	series := model.AnalyzeISNs(nsSampleTimeline(t, "isn-prediction"))
+	st := NewISNStyles(true)
+	for _, sz := range [][2]int{{100, 30}, {60, 14}} {
+		for sel := range series {
+			t.Run(fmt.Sprintf("sel%d_%dx%d", sel, sz[0], sz[1]), func(t *testing.T) {
+				golden.RequireEqual(t, ansi.Strip(RenderISN(st, series, sel, sz[0], sz[1])))
+			})
+		}
+	}
+}
