@@ -4,7 +4,7 @@ package ui
 // of the embedded samples, decoded by the real decoder: the paper's SMTP
 // session (smtp-figure10) for the stepper, the eight connections of
 // isn-prediction for the picker, ip-fragments and icmp-frag-needed for rows
-// that are not segments. They are compared as plain text with the colours
+// that are not segments, and the quiz of the paper's session. They are compared as plain text with the colours
 // stripped, so they do not depend on the terminal's colour profile.
 //
 // After a deliberate change to what the screens show, regenerate them and
@@ -64,6 +64,13 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 		"picker-filtered": func() Model {
 			m := loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h)
 			return press(t, typeText(t, m, "192.0.2.20"), "tab", "shift+tab")
+		}(),
+		// The quiz of the paper's session with seed 3: the first question
+		// (its row masked), and the feedback on a wrong answer.
+		"quiz": toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h)),
+		"quiz-feedback": func() Model {
+			m := toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h))
+			return press(t, typeText(t, m, wrongAnswer(m, asked(t, m))), "enter")
 		}(),
 		"fragments": press(t, loadedModel(t, sample(t, "ip-fragments"), Options{Stream: -1}, w, h), "right", "right", "right", "right"),
 		"icmp": func() Model {

@@ -18,8 +18,15 @@ type KeyMap struct {
 	PageUp   key.Binding
 	PageDown key.Binding
 	Picker   key.Binding
+	Lesson   key.Binding
+	Quiz     key.Binding
 	Help     key.Binding
 	Quit     key.Binding
+
+	// The quiz's keys while a question waits for its answer: everything
+	// else is typed into the answer.
+	QuizCheck key.Binding
+	QuizLeave key.Binding
 
 	// The picker's own keys: letters are typed into its filter, so it moves
 	// with arrows and control keys only.
@@ -36,7 +43,7 @@ type KeyMap struct {
 
 // DefaultKeyMap returns the keys the issue names: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, s for the picker,
-// ? for help and q or ctrl+c to quit.
+// L for the lesson, Q for the quiz, ? for help and q or ctrl+c to quit.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
@@ -51,8 +58,13 @@ func DefaultKeyMap() KeyMap {
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Picker:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "conversations")),
+		Lesson:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lesson on/off")),
+		Quiz:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz on/off")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		QuizCheck: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the answer")),
+		QuizLeave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the quiz")),
 
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		PickUp:      key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
@@ -76,9 +88,18 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down},
-		{k.Picker, k.Help, k.Quit},
+		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }
+
+// quizKeys presents the keys of a question waiting for its answer.
+type quizKeys struct{ k KeyMap }
+
+func (q quizKeys) ShortHelp() []key.Binding {
+	return []key.Binding{q.k.QuizCheck, q.k.QuizLeave, q.k.NextPane}
+}
+
+func (q quizKeys) FullHelp() [][]key.Binding { return [][]key.Binding{q.ShortHelp()} }
 
 // pickerKeys presents the picker's bindings to bubbles/help.
 type pickerKeys struct{ k KeyMap }

@@ -57,6 +57,11 @@ type ladderView struct {
 	// clears it when anything but the key can change a row: another
 	// conversation, new styles, a preview arriving.
 	cache map[ladderKey]string
+	// In quiz mode (quiz set) the rows after last are hidden, and mask, when
+	// set, is a row drawn with some of its fields hidden.
+	quiz bool
+	last int
+	mask *quizMask
 }
 
 // ladderKey is what a drawn ladder row depends on besides its conversation,
@@ -178,7 +183,16 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 		}
 	}
 	for i := v.top; i < len(v.rows) && len(lines) < h; i++ {
+		if v.quiz && i > v.last {
+			break
+		}
 		r := v.rows[i]
+		if v.mask != nil && i == v.mask.row && r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
+			s := &v.tl.Segments[r.seg]
+			lines = append(lines, renderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
+			prevC, prevS, first = s.Client, s.Server, false
+			continue
+		}
 		var bg *lipgloss.Style
 		if i == v.cur {
 			bg = &st.Ladder.Cursor

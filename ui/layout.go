@@ -55,7 +55,10 @@ type layout struct {
 	Tabs   bool
 	Header rect
 	TabBar rect // H is 0 unless Tabs
-	Body   rect // everything between the header (and tab bar) and the footer
+	Body   rect // everything between the header (and tab bar) and the panel
+	// Panel is the strip under the body for the quiz or the lesson (H 0
+	// when neither is shown).
+	Panel  rect
 	Footer rect
 	// Outer is each pane's rectangle including its border in split mode;
 	// Inner is the part its content may use. In tab mode both are Body.
@@ -106,6 +109,26 @@ func computeLayout(w, h int) layout {
 	for p := range numPanes {
 		l.Inner[p] = l.Outer[p].inset(1)
 	}
+	return l
+}
+
+// withPanel cuts a strip of about ph lines for the quiz or the lesson
+// off the bottom of a w×h screen's body, leaving the body at least a few
+// lines when the screen is short.
+func withPanel(w, h, ph int) layout {
+	footerH := 0
+	if h >= 3 {
+		footerH = 1
+	}
+	// The header, the tab bar and two body lines come first.
+	ph = min(max(ph, 0), max(h-footerH-4, 0))
+	if ph == 0 {
+		return computeLayout(w, h)
+	}
+	l := computeLayout(w, h-ph)
+	l.H = h
+	l.Panel = rect{0, h - ph - footerH, w, ph}
+	l.Footer = rect{0, h - footerH, w, footerH}
 	return l
 }
 

@@ -44,6 +44,13 @@ type Options struct {
 	// Stream opens that conversation directly; -1 shows the picker when the
 	// capture holds several conversations.
 	Stream int
+	// Lesson is the teaching text of the capture (an embedded sample's),
+	// shown from the start; nil when it has none.
+	Lesson *model.Lesson
+	// Quiz opens every conversation in quiz mode, and Seed chooses its
+	// questions (the same seed asks the same questions).
+	Quiz bool
+	Seed uint64
 }
 
 // screen is what the body shows.
@@ -94,6 +101,14 @@ type Model struct {
 	// returns to it.
 	pickerBack bool
 
+	// winW and winH are the terminal's size: the layout is recomputed from
+	// them when the quiz or the lesson panel comes or goes.
+	winW, winH int
+
+	// lessonOn shows opts.Lesson (L toggles it).
+	lessonOn bool
+	quiz     quizState
+
 	conv       *model.Conversation
 	rows       []rowRef
 	cur, top   int
@@ -119,10 +134,12 @@ func New(src Source, opts Options) Model {
 		help:      help.New(),
 		loadCh:    make(chan tea.Msg, 1),
 		absolute:  opts.Absolute,
+		lessonOn:  opts.Lesson != nil,
 		layersRow: -1,
 		previews:  map[uint32]string{},
 		rowCache:  map[ladderKey]string{},
 	}
+	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
 	m.setStyles(true)
 	return m
@@ -132,6 +149,15 @@ func (m *Model) setStyles(isDark bool) {
 	st := NewStyles(isDark)
 	m.st = &st
 	m.help.Styles = m.st.Help
+	if m.quiz.on {
+		// The input keeps what was typed; only its colours change.
+		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
+		m.quiz.input = newQuizInput(m.st)
+		m.quiz.input.SetValue(v)
+		if focused {
+			m.quiz.input.Focus()
+		}
+	}
 	clear(m.rowCache)
 }
 
@@ -200,7 +226,8 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 	}()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.lay = computeLayout(msg.Width, msg.Height)
+		m.winW, m.winH = msg.Width, msg.Height
+		m.relayout()
 		m.help.SetWidth(msg.Width)
 		m.afterMove()
 		m.picker.scroll(pickerRows(m.pickerRect().H))
@@ -215,6 +242,7 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 		return m.key(msg)
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
+		m.relayout()
 	case tea.MouseWheelMsg:
 		m.wheel(msg.Mouse())
 	}
@@ -258,8 +286,36 @@ func (m *Model) open(c *model.Conversation) {
 	m.layersRow = -1
 	m.screen = screenStepper
 	m.showHelp = false
+	m.quiz.on = false
 	clear(m.previews)
 	clear(m.rowCache)
+	if m.opts.Quiz {
+		m.startQuiz()
+	}
+	m.relayout()
+	m.afterMove()
+}
+
+// panelH is how many lines the strip under the body wants: the quiz's in
+// quiz mode, the lesson's on a small screen when the explanation (which
+// shows the lesson too) is not the tab in front.
+func (m *Model) panelH() int {
+	if m.screen != screenStepper || m.showHelp {
+		return 0
+	}
+	if m.quiz.on {
+		return quizPanelH(m.winW, m.winH)
+	}
+	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && m.focus != paneExplain {
+		return lessonPanelH(m.winH)
+	}
+	return 0
+}
+
+// relayout cuts the screen again: after a resize, or when the quiz or
+// lesson panel comes or goes.
+func (m *Model) relayout() {
+	m.lay = withPanel(m.winW, m.winH, m.panelH())
 	m.afterMove()
 }
 
@@ -285,7 +341,11 @@ func (m *Model) setCur(i int) {
 	if len(m.rows) == 0 {
 		return
 	}
-	i = min(max(i, 0), len(m.rows)-1)
+	last := len(m.rows) - 1
+	if m.quiz.on {
+		last = m.quiz.revealed // never a hidden or masked row
+	}
+	i = min(max(i, 0), last)
 	if i != m.cur {
 		m.explainTop = 0
 	}
@@ -307,6 +367,10 @@ func (m *Model) afterMove() {
 	if m.cur > m.top+n-1-margin {
 		m.top = m.cur - n + 1 + margin
 	}
+	// The row a question is about is shown too, masked.
+	if m.quizAsking() && m.quiz.askRow > m.top+n-1 {
+		m.top = m.quiz.askRow - n + 1
+	}
 	m.clampTop()
 	m.fetchVisible()
 	m.fetchLayers()
@@ -314,7 +378,8 @@ func (m *Model) afterMove() {
 
 func (m *Model) clampTop() {
 	n := m.ladderRows()
-	m.top = max(min(m.top, len(m.rows)-n), 0)
+	last, _ := m.quizLimit()
+	m.top = max(min(m.top, last+1-n), 0)
 }
 
 // frameRecord returns the timeline's record of a 1-based frame number.
@@ -406,6 +471,13 @@ func (m *Model) fetchLayers() {
 // then the focused pane's.
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if m.screen == screenStepper && m.quizAsking() {
+		m.err = ""
+		m.showHelp = false
+		cmd := m.quizKey(msg)
+		m.relayout()
+		return m, cmd
+	}
 	if key.Matches(msg, k.Quit) {
 		return m, tea.Quit
 	}
@@ -416,10 +488,12 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.showHelp {
 		m.showHelp = false
 		if key.Matches(msg, k.Help) || msg.String() == "esc" {
+			m.relayout()
 			return m, nil
 		}
 	} else if key.Matches(msg, k.Help) {
 		m.showHelp = true
+		m.relayout()
 		return m, nil
 	}
 	switch m.screen {
@@ -428,6 +502,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case screenStepper:
 		m.stepperKey(msg)
 	}
+	// A key may bring or take away the quiz or the lesson panel.
+	m.relayout()
 	return m, nil
 }
 
@@ -490,7 +566,27 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Next):
+		if m.quiz.on && m.cur >= m.quiz.revealed {
+			m.quiz.lastSeg = -1
+			m.quizForward()
+			return
+		}
 		m.setCur(m.cur + 1)
+	case key.Matches(msg, k.Quiz):
+		if m.quiz.on {
+			m.stopQuiz()
+		} else {
+			m.startQuiz()
+		}
+	case key.Matches(msg, k.QuizLeave) && m.quiz.on:
+		m.stopQuiz()
+	case key.Matches(msg, k.Lesson):
+		if m.opts.Lesson == nil {
+			m.err = "this capture has no lesson: the embedded samples do (tcpstep lessons lists them)"
+			return
+		}
+		m.lessonOn = !m.lessonOn
+		m.explainTop = 0
 	case key.Matches(msg, k.Prev):
 		m.setCur(m.cur - 1)
 	case key.Matches(msg, k.First):
@@ -504,6 +600,7 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.PrevPane):
 		m.focus = (m.focus + numPanes - 1) % numPanes
 	case key.Matches(msg, k.Picker):
+		m.stopQuiz()
 		m.screen = screenPicker
 		m.pickerBack = true
 		// Select the conversation being stepped through.
@@ -697,6 +794,13 @@ func (m Model) render() string {
 			out = append(out, renderTabs(m.st, m.focus, l.W))
 		}
 		out = append(out, m.renderBody()...)
+		if r := l.Panel; r.H > 0 {
+			if m.quiz.on {
+				out = append(out, fitBlock(m.renderQuizPanel(r.W, r.H), r.W, r.H)...)
+			} else {
+				out = append(out, fitBlock(m.renderLessonPanel(r.W, r.H), r.W, r.H)...)
+			}
+		}
 	case m.screen == screenPicker:
 		r := m.pickerRect()
 		out = append(out, fitBlock(renderPicker(m.st, m.picker, r.W, r.H), r.W, r.H)...)

@@ -17,6 +17,10 @@ const (
 	glyphCursor     = "▸"
 	glyphBoth       = "⇄"
 	glyphEllipsis   = "…"
+	glyphRight      = "✓"
+	glyphWrong      = "✗"
+	glyphLessonBar  = "┃"
+	glyphHidden     = "?"
 )
 
 // Styles holds every style the interface uses, by meaning rather than by
@@ -78,6 +82,23 @@ type Styles struct {
 	Explain struct {
 		Text lipgloss.Style
 		Dim  lipgloss.Style
+		// Lesson is the lesson's text above the generated explanation,
+		// and LessonBar the bar that marks it as the lesson's.
+		Lesson    lipgloss.Style
+		LessonBar lipgloss.Style
+	}
+	Lesson struct {
+		Title lipgloss.Style
+		Dim   lipgloss.Style
+	}
+	Quiz struct {
+		Title  lipgloss.Style
+		Score  lipgloss.Style
+		Dim    lipgloss.Style
+		Prompt lipgloss.Style
+		Right  lipgloss.Style
+		Wrong  lipgloss.Style
+		Hidden lipgloss.Style // the ? of a masked field on the ladder
 	}
 	Footer struct {
 		Base     lipgloss.Style
@@ -154,6 +175,19 @@ func NewStyles(isDark bool) Styles {
 
 	s.Explain.Text = lipgloss.NewStyle()
 	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
+	lessonC := ld(lipgloss.Color("#7A4A00"), lipgloss.Color("#F2CC8F"))
+	s.Explain.Lesson = lipgloss.NewStyle().Foreground(lessonC)
+	s.Explain.LessonBar = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
+	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
+	s.Lesson.Dim = lipgloss.NewStyle().Foreground(muted)
+
+	s.Quiz.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
+	s.Quiz.Score = s.Header.Mode
+	s.Quiz.Dim = lipgloss.NewStyle().Foreground(muted)
+	s.Quiz.Prompt = lipgloss.NewStyle().Bold(true)
+	s.Quiz.Right = c("#1B7F1B", "#7EE787").Bold(true)
+	s.Quiz.Wrong = c("#C62828", "#FF7B72")
+	s.Quiz.Hidden = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
 	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#C62828"), lipgloss.Color("#FF7B72")))

@@ -31,12 +31,15 @@ func (m Model) renderHeader(w int) string {
 		if m.absolute {
 			mode = "absolute"
 		}
-		right = []span{
+		if m.quiz.on {
+			right = []span{{"quiz " + m.quiz.score.String(), &m.st.Quiz.Score}, {"  ", nil}}
+		}
+		right = append(right, []span{
 			{fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), &st.Step},
 			{"  ", nil},
 			{mode, &st.Mode},
 			{" ", nil},
-		}
+		}...)
 	case screenPicker:
 		right = []span{{"choose a conversation ", &st.Name}}
 	case screenLoading:
@@ -162,9 +165,11 @@ func (m Model) renderPane(p paneID, w, h int) string {
 	}
 	switch p {
 	case paneLadder:
+		last, mask := m.quizLimit()
 		return renderLadder(m.st, ladderView{
 			tl: m.tl, conv: m.conv, rows: m.rows, cur: m.cur, top: m.top,
 			absolute: m.absolute, previews: m.previews, cache: m.rowCache,
+			quiz: m.quiz.on, last: last, mask: mask,
 		}, w, h)
 	case paneStates:
 		c, s, seg := m.statesAt(m.cur)
@@ -195,29 +200,54 @@ func (m Model) explainParagraphs() []string {
 	return model.ExplainFrame(m.tl, r.frame)
 }
 
-// explainLines is the explanation wrapped to w, paragraphs apart.
+// explainLines is the explanation wrapped to w, paragraphs apart, after
+// the lesson's text for the step when the lesson is on. The first nLesson
+// lines are the lesson's, each marked with a bar.
 func (m Model) explainLines(w int) []string {
-	var lines []string
+	lines, _ := m.explainLinesLesson(w)
+	return lines
+}
+
+// explainLinesLesson is explainLines and how many of its first lines are
+// the lesson's.
+func (m Model) explainLinesLesson(w int) (lines []string, nLesson int) {
+	if lp := m.lessonParagraphs(); len(lp) > 0 {
+		for i, p := range lp {
+			if i > 0 {
+				lines = append(lines, glyphLessonBar)
+			}
+			for _, l := range strings.Split(ansi.Wrap(model.Visible(p), max(w-2, 1), ""), "\n") {
+				lines = append(lines, glyphLessonBar+" "+l)
+			}
+		}
+		nLesson = len(lines)
+		lines = append(lines, "")
+	}
 	for i, p := range m.explainParagraphs() {
 		if i > 0 {
 			lines = append(lines, "")
 		}
 		lines = append(lines, strings.Split(ansi.Wrap(model.Visible(p), max(w, 1), ""), "\n")...)
 	}
-	return lines
+	return lines, nLesson
 }
 
 // renderExplain wraps the explanation's paragraphs to w, scrolled by
 // explainTop lines.
 func (m Model) renderExplain(w, h int) string {
-	lines := m.explainLines(w)
+	lines, nLesson := m.explainLinesLesson(w)
 	top := min(m.explainTop, max(len(lines)-h, 0))
-	lines = lines[top:]
-	st := m.st.Explain.Text
-	for i := range lines {
-		lines[i] = st.Render(lines[i])
+	st := m.st.Explain
+	out := make([]string, 0, len(lines)-top)
+	for i := top; i < len(lines); i++ {
+		if i < nLesson {
+			bar, rest, _ := strings.Cut(lines[i], glyphLessonBar)
+			out = append(out, bar+st.LessonBar.Render(glyphLessonBar)+st.Lesson.Render(rest))
+			continue
+		}
+		out = append(out, st.Text.Render(lines[i]))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }
 
 // renderFooter is the bottom line: an error until the next key, the
@@ -230,6 +260,11 @@ func (m Model) renderFooter(w int) string {
 		return renderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
 		return fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
+	case m.screen == screenStepper && m.quizAsking():
+		return fit(" "+m.help.ShortHelpView(quizKeys{m.keys}.ShortHelp()), w)
+	case m.screen == screenStepper && m.quiz.on:
+		k := m.keys
+		return fit(" "+m.help.ShortHelpView([]key.Binding{k.Next, k.Prev, k.Quiz, k.Toggle, k.NextPane, k.Help, k.Quit}), w)
 	case m.screen == screenStepper:
 		return fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), w)
 	}
@@ -282,6 +317,8 @@ func (m Model) renderFullHelp(w int) string {
 		"Mouse: click a ladder row to select it; the wheel scrolls the pane under the pointer.",
 		"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
 		"Keys act at once: hold → to play the conversation through.",
+		"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. ? gives up and shows the answer, esc leaves the quiz.",
+		"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 		"Press any key to close this help.",
 	}
 	b.WriteString("\n")

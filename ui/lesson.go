@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// A lesson (the teaching text of an embedded sample) shows in two places:
+// above the generated explanation, marked with a bar, where it is always
+// complete; and, on a small screen where the explanation is a tab of its
+// own, in a strip under the ladder, so that it is read while stepping. L
+// turns both off and on.
+
+// lessonPanelH is how many lines the lesson strip takes on a screen h high.
+func lessonPanelH(h int) int { return min(max(h/4, 3), 7) }
+
+// lessonNote is the lesson's note for the selected row's frame ("" none).
+func (m Model) lessonNote() string {
+	l := m.opts.Lesson
+	if !m.lessonOn || l == nil || m.cur >= len(m.rows) {
+		return ""
+	}
+	return l.Notes[m.rows[m.cur].frame]
+}
+
+// lessonParagraphs is the lesson's text for the selected step: its title
+// and what to watch for at the first step, then the step's note.
+func (m Model) lessonParagraphs() []string {
+	l := m.opts.Lesson
+	if !m.lessonOn || l == nil || m.screen != screenStepper {
+		return nil
+	}
+	var out []string
+	if m.cur == 0 {
+		out = append(out, "Lesson: "+l.Title)
+		if l.Watch != "" {
+			out = append(out, l.Watch)
+		}
+	}
+	if n := m.lessonNote(); n != "" {
+		out = append(out, "Lesson, this step: "+n)
+	}
+	return out
+}
+
+// nextNoteRow is the first row after the selected one with a lesson note,
+// or -1; it looks a bounded way ahead, lessons being on small samples.
+func (m Model) nextNoteRow() int {
+	l := m.opts.Lesson
+	if l == nil {
+		return -1
+	}
+	last, _ := m.quizLimit()
+	for i := m.cur + 1; i <= min(last, m.cur+5000); i++ {
+		if _, ok := l.Notes[m.rows[i].frame]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// renderLessonPanel draws the lesson strip in w×h: the lesson's title on
+// the first line, then the step's note (at the first step, what to watch
+// for), cut to the strip with the full text in the explanation tab.
+func (m Model) renderLessonPanel(w, h int) string {
+	l := m.opts.Lesson
+	if w <= 0 || h <= 0 || l == nil {
+		return ""
+	}
+	st := &m.st.Lesson
+	title := []span{
+		{glyphLessonBar + " Lesson: ", &st.Title},
+		{model.Visible(l.Title) + " ", &st.Title},
+	}
+	hint := " L hides "
+	if fill := w - spansWidth(title) - ansi.StringWidth(hint); fill > 0 {
+		title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim}, span{hint, &st.Dim})
+	}
+	lines := []string{renderSpans(title, w, nil)}
+	var text string
+	note := m.lessonNote()
+	switch {
+	case note != "":
+		text = note
+	case m.cur == 0 && l.Watch != "":
+		text = l.Watch
+	}
+	bar := m.st.Explain.LessonBar.Render(glyphLessonBar) + " "
+	var body []string
+	if text != "" {
+		for _, t := range strings.Split(ansi.Wrap(model.Visible(text), max(w-2, 1), ""), "\n") {
+			body = append(body, bar+m.st.Explain.Lesson.Render(t))
+		}
+	}
+	more := ""
+	if next := m.nextNoteRow(); next >= 0 {
+		more = fmt.Sprintf("next note at step %d", next+1)
+	}
+	switch {
+	case len(body) == 0 && more != "":
+		body = append(body, "  "+st.Dim.Render("No note at this step; "+more+"."))
+	case len(body) == 0:
+		body = append(body, "  "+st.Dim.Render("No note at this step."))
+	}
+	room := h - 1
+	if len(body) > room && room > 0 {
+		body = body[:room]
+		body[room-1] = fit(body[room-1], max(w-1, 0)) + glyphEllipsis
+	}
+	lines = append(lines, body...)
+	return strings.Join(fitBlock(strings.Join(lines, "\n"), w, h), "\n")
+}
