@@ -31,7 +31,40 @@ func StepTransitions(tl *Timeline, segIndex int) (client, server []Transition) {
 		p := &tl.Segments[c.Segs[k-1]]
 		pc, ps = p.Client, p.Server
 	}
-	return Transitions(pc, s.Client, s.Flags, s.Dir == C2S), Transitions(ps, s.Server, s.Flags, s.Dir == S2C)
+	cm := Transitions(pc, s.Client, s.Flags, s.Dir == C2S)
+	sm := Transitions(ps, s.Server, s.Flags, s.Dir == S2C)
+	return viaClosing(tl, c, segIndex, C2S, cm), viaClosing(tl, c, segIndex, S2C, sm)
+}
+
+// viaClosing corrects Transitions' one ambiguous case. FIN_WAIT_1 →
+// TIME_WAIT is one move ("rcv FIN,ACK") when the peer's FIN acknowledged
+// this side's FIN; when it did not (the FINs crossed: a simultaneous close)
+// the side went through CLOSING: "rcv FIN / snd ACK", then "rcv ACK of FIN".
+func viaClosing(tl *Timeline, c *Conversation, segIndex int, side Dir, ms []Transition) []Transition {
+	if len(ms) != 1 || ms[0].From != FinWait1 || ms[0].To != TimeWait {
+		return ms
+	}
+	k := exSegPos(c, segIndex)
+	var own, peer *Segment
+	for j := k; j >= 0 && j >= k-explainScan; j-- {
+		q := &tl.Segments[c.Segs[j]]
+		if !q.Flags.Has(FIN) {
+			continue
+		}
+		if q.Dir == side && own == nil {
+			own = q
+		}
+		if q.Dir != side && peer == nil {
+			peer = q
+		}
+	}
+	if own == nil || peer == nil || (peer.Flags.Has(ACK) && seqGE(peer.Ack, own.Seq+own.SeqLen())) {
+		return ms
+	}
+	return []Transition{
+		allEdges[edgeIndex[FinWait1][Closing][kindNormal]],
+		allEdges[edgeIndex[Closing][TimeWait][kindNormal]],
+	}
 }
 
 func exConv(tl *Timeline, s *Segment) *Conversation {
@@ -307,7 +340,11 @@ func (x *exCtx) seqPara() para {
 		}
 		p.add(wrap + ".")
 	case s.Len > 0:
-		p.add("SEQ %v is the number of the first byte this segment carries: its "+bytesOf(pLen(s))+" are numbers %v to %v", seq, pLen(s), seq, x.pLast(s))
+		if s.Len == 1 {
+			p.add("SEQ %v is the number of the one byte this segment carries", seq)
+		} else {
+			p.add("SEQ %v is the number of the first byte this segment carries: its "+bytesOf(pLen(s))+" are numbers %v to %v", seq, pLen(s), seq, x.pLast(s))
+		}
 		if s.Flags.Has(FIN) {
 			p.add(", and its FIN consumes one more sequence number, so the %v's next number will be ", x.snd)
 		} else {

@@ -1,0 +1,327 @@
+package samples
+
+import "github.com/tcpstep/tcpstep/model"
+
+// Each sample carries a short lesson: a title, what to watch for, and notes
+// on chosen steps (keyed by frame number) that the interface shows in the
+// explanation pane when that step is selected.
+//
+// Notes may state numbers, but only in forms a test can check against the
+// decoded sample (TestLessonNumbers): "frame N", "SEQ N", "ACK N", "ISN N",
+// "A = B + N", "N bytes", "port N", "window N", "scale N", "N ms", "MTU N",
+// "ID 0x...", "offset N", addresses, and "N of the 11 states". Every frame
+// a note names joins the frames whose values its numbers may be. Numbers
+// of the smtp-figure10 lesson are absolute, as the paper prints them; the
+// others are relative unless they say otherwise.
+
+// Lesson returns the lesson of the named sample.
+func Lesson(name string) (model.Lesson, bool) {
+	l, ok := lessons[name]
+	if !ok {
+		return model.Lesson{}, false
+	}
+	notes := make(map[uint32]string, len(l.Notes))
+	for k, v := range l.Notes {
+		notes[k] = v
+	}
+	l.Notes = notes
+	return l, true
+}
+
+var lessons = map[string]model.Lesson{
+	"smtp-figure10": {
+		Title: "The SMTP session of Figure 10: handshake, the ACK as next byte expected, a close that ends in RST",
+		Watch: "Watch the SEQ and ACK of every step (absolute numbers, as the paper prints them): an ACK is always the " +
+			"next byte its sender expects, so it equals the SEQ of the data it acknowledges plus the bytes counted. " +
+			"Watch the client's extra pure ACKs after each reply, and the close: the server's FIN, then a RST where the " +
+			"last ACK should be. Follow the states of both sides on the diagram.",
+		Notes: map[uint32]string{
+			1: "The opening handshake begins. The client (port 1042) picks its initial sequence number, ISN 1023645922, " +
+				"and announces it in a SYN. The ISN must be unpredictable: an attacker who can guess it can forge " +
+				"segments of a connection he cannot see, or spoof a whole connection from a trusted address " +
+				"(sample isn-prediction shows a host whose ISNs can be guessed). The SYN carries no data yet consumes " +
+				"one sequence number, so the client's first data byte will be 1023645923 = 1023645922 + 1. " +
+				"The ACK flag is off: ACK 0 means nothing here.",
+			2: "The server (port 25) accepts with a SYN,ACK: its own ISN 2234678799, and ACK 1023645923 = 1023645922 + 1 " +
+				"for the client's SYN in frame 1. An ACK is not a count of segments: it is the number of the next byte the " +
+				"sender expects. The server is now in SYN_RECEIVED.",
+			3: "The third segment of the three-way handshake: ACK 2234678800 = 2234678799 + 1 acknowledges the server's SYN " +
+				"of frame 2, and both sides are ESTABLISHED. Each side has announced its ISN and seen it acknowledged. " +
+				"Its SEQ 1023645923 = 1023645922 + 1: the SYN of frame 1 used one sequence number.",
+			4: "The first data: the server's 93-byte greeting, SEQ 2234678800. Its bytes are numbered from there, so the " +
+				"next byte it sends will be 2234678893 = 2234678800 + 93. PSH asks the client to hand the text to its " +
+				"application at once.",
+			5: "An extra pure ACK: no data, only ACK 2234678893 = 2234678800 + 93 for the greeting of frame 4. The Windows " +
+				"client delays its ACKs in the hope of sending them with data; with nothing to send it acknowledges " +
+				"alone, about 200 ms after frame 4.",
+			6: "The attacker types help: 5 bytes (the four letters and a bare line feed, as netcat sends them) at " +
+				"SEQ 1023645923. That is the SEQ of frame 3 too: the handshake's ACK carried no data, so it used no " +
+				"sequence number.",
+			7: "The paper's point: the reply acknowledges the 5 bytes of help with ACK 1023645928 = 1023645923 + 5, the " +
+				"SEQ of frame 6 plus the bytes it carried. The ACK is the next byte expected. The reply itself carries " +
+				"440 bytes, the server's help text.",
+			8: "Another extra pure ACK, about 200 ms after frame 7: ACK 2234679333 = 2234678893 + 440.",
+			9: "The attacker probes user names: VRFY root asks whether the user root exists, 10 bytes at SEQ 1023645928. " +
+				"The reply in frame 10 confirms it, with ACK 1023645938 = 1023645928 + 10.",
+			12: "VRFY guest, 11 bytes; the server answers in frame 13 that the user is unknown, with " +
+				"ACK 1023645949 = 1023645938 + 11. Each answer tells the attacker something: this is why mail servers " +
+				"now turn VRFY and EXPN off.",
+			15: "EXPN admin asks the server to expand a mailing list; frame 16 lists its members, 101 bytes.",
+			24: "QUIT, 5 bytes at SEQ 1023645993. The server answers in frame 25 and then closes.",
+			26: "The close begins on the server's side: FIN at SEQ 2234679648, right after its last reply of frame 25. " +
+				"The server enters FIN_WAIT_1. A FIN, like a SYN, consumes one sequence number.",
+			27: "The client acknowledges the FIN: ACK 2234679649 = 2234679648 + 1 for the FIN of frame 26. Receiving the " +
+				"FIN moved the client to CLOSE_WAIT (its own application has not closed yet); the ACK moves the server " +
+				"to FIN_WAIT_2.",
+			28: "The client's application closes too: its FIN, SEQ 1023645998, takes it to LAST_ACK, where it waits for " +
+				"the ACK of that FIN.",
+			29: "No final ACK comes: the server sends a RST instead, and both sides are CLOSED at once. Its SEQ 2234679649 " +
+				"is the ACK field of the client's FIN in frame 28, as RFC 793 has a reset take it, so the client " +
+				"accepts it. The close mixed an orderly FIN exchange with an abort. Over the session the two sides " +
+				"passed through 9 of the 11 states of RFC 793: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, " +
+				"FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT and LAST_ACK. The other two need other closes: CLOSING comes when " +
+				"FINs cross (sample simultaneous-close), TIME_WAIT after an orderly last ACK (sample http-close).",
+		},
+	},
+	"http-close": {
+		Title: "An HTTP fetch and the four-way close, client first",
+		Watch: "Watch the window scale option in the SYNs and the small window fields after them; the one ACK that " +
+			"covers two data segments; and the close: each FIN takes one sequence number, each side passes through " +
+			"its own closing states, and the client ends in TIME_WAIT.",
+		Notes: map[uint32]string{
+			1: "The handshake begins: a SYN with window 64240 (a SYN's window is never scaled) and the options of a " +
+				"Linux client, among them window scale 7.",
+			2: "The SYN,ACK: ACK 1 = 0 + 1 in relative numbers, for the SYN of frame 1. The server announces window scale 7 " +
+				"too, so both sides scale their windows from now on.",
+			3: "Handshake done. The client's window 502 looks small, but scaled by 2^7 it is 64256 bytes.",
+			4: "The first data: the HTTP request, 87 bytes from SEQ 1.",
+			5: "The response starts: 1448 bytes, and ACK 88 = 1 + 87 for the request of frame 4.",
+			7: "One ACK for two segments: ACK 2016 = 1449 + 567 covers frame 5 and frame 6. A receiver need not " +
+				"acknowledge every segment; the ACK names the next byte it expects.",
+			8: "The client closes first: FIN at SEQ 88, and it enters FIN_WAIT_1.",
+			9: "A bare ACK of the FIN of frame 8, ACK 89 = 88 + 1: the server is in CLOSE_WAIT (it may still send), the " +
+				"client in FIN_WAIT_2 (its FIN is acknowledged, it waits for the server's).",
+			10: "The server's application closes: its FIN takes it to LAST_ACK.",
+			11: "The last ACK, ACK 2017 = 2016 + 1 for the FIN of frame 10: the server is CLOSED, the client in TIME_WAIT, " +
+				"where it waits 2MSL in case this ACK is lost and the FIN comes again.",
+		},
+	},
+	"refused": {
+		Title: "A refused connection: SYN answered by RST",
+		Watch: "Watch the ACK of the reset: it acknowledges the SYN, which is what makes the client accept it.",
+		Notes: map[uint32]string{
+			1: "The client asks to connect to port 8080 with a SYN, ISN 1241754469 (absolute).",
+			2: "Nothing listens on port 8080, so the server's stack answers with RST,ACK. The reset answers a segment " +
+				"without ACK, so RFC 793 has it carry ACK 1241754470 = 1241754469 + 1 (absolute), acknowledging the SYN of " +
+				"frame 1; a SYN_SENT side accepts a reset only if it acknowledges its SYN. The client goes from SYN_SENT " +
+				"to CLOSED. Its relative SEQ 1 is a guess: the server sent no SYN, so no base is known.",
+		},
+	},
+	"reset-abort": {
+		Title: "A download aborted by RST",
+		Watch: "Watch the client's RST,ACK in the middle of the transfer, then the server's segments that were already " +
+			"on their way: each meets a bare RST, because the connection no longer exists.",
+		Notes: map[uint32]string{
+			1: "An ordinary handshake begins.",
+			3: "Handshake done: both sides are ESTABLISHED.",
+			4: "The request, 101 bytes.",
+			5: "The download begins: 1448 bytes per segment, ACK 102 = 1 + 101 for the request of frame 4.",
+			7: "One ACK for two segments: ACK 2897 = 1449 + 1448 covers frame 5 and frame 6.",
+			14: "The user gives up. Closing a socket with unread data makes Linux abort: RST,ACK instead of FIN. Both " +
+				"sides are CLOSED at once; nothing is acknowledged any more and no TIME_WAIT follows.",
+			15: "Data the server sent before the reset arrived still comes in, 1448 bytes at SEQ 8689.",
+			16: "With no connection left, the client's stack answers with a bare RST whose SEQ is the ACK field of " +
+				"frame 15: SEQ 102 (relative), as RFC 793 has a reset answer a segment that carries ACK.",
+			18: "The same again for frame 17.",
+		},
+	},
+	"simultaneous-open": {
+		Title: "Simultaneous open: two SYNs cross",
+		Watch: "Watch both sides go SYN_SENT, then SYN_RECEIVED, then ESTABLISHED: there is no server waiting in LISTEN. " +
+			"Each SYN,ACK repeats its sender's SYN, which tshark calls a retransmission.",
+		Notes: map[uint32]string{
+			1: "One peer sends a SYN: SYN_SENT.",
+			2: "The other peer sends its own SYN before it sees the first: both are active opens, both in SYN_SENT.",
+			3: "The first peer got the other's SYN: it answers with a SYN,ACK that repeats its own ISN, SEQ 0, and " +
+				"ACK 1 = 0 + 1 for the SYN of frame 2. It moves to SYN_RECEIVED (RFC 793, figure 8).",
+			4: "The second peer answers the same way, ACK 1 = 0 + 1 for the SYN of frame 1. Each SYN,ACK acknowledges a " +
+				"SYN, so both sides reach ESTABLISHED.",
+			5: "The first data, 17 bytes.",
+			9: "Data and FIN in one segment: the second peer sends its last 4 bytes and closes, FIN_WAIT_1.",
+			10: "ACK 26 = 21 + 5 acknowledges frame 9: its 4 bytes from SEQ 21 and its FIN, which counts one more. The " +
+				"first peer closes in the same segment and goes to LAST_ACK.",
+			11: "The last ACK: one side CLOSED, the other in TIME_WAIT.",
+		},
+	},
+	"simultaneous-close": {
+		Title: "Simultaneous close: two FINs cross, both sides pass CLOSING",
+		Watch: "Watch the ACK fields of the two FINs: neither covers the other FIN, so each side receives a FIN while " +
+			"its own is unacknowledged, and goes to CLOSING instead of FIN_WAIT_2.",
+		Notes: map[uint32]string{
+			1: "An ordinary handshake begins.",
+			4: "The request, 84 bytes; frame 5 answers with 256 bytes.",
+			7: "The client closes: FIN at SEQ 85, FIN_WAIT_1.",
+			8: "The server closes at the same moment: its FIN carries ACK 85, which does not cover the client's FIN of " +
+				"frame 7 (that takes ACK 86 = 85 + 1, which frame 10 sends). The FINs crossed.",
+			9: "The client acknowledges the server's FIN: ACK 258 = 257 + 1 for frame 8. Its own FIN is not acknowledged " +
+				"yet, so it goes to CLOSING.",
+			10: "The server acknowledges the client's FIN, ACK 86 = 85 + 1 for frame 7, passing through CLOSING too. " +
+				"Each side's FIN is now acknowledged: both are in TIME_WAIT.",
+		},
+	},
+	"lossy-transfer": {
+		Title: "Loss and recovery: duplicate ACKs, fast retransmit, reordering, timeout",
+		Watch: "Watch the client's ACK stop at one number while data keeps arriving (duplicate ACKs), the server resend " +
+			"at once after three of them, a segment that arrives late, and a last segment recovered only by the " +
+			"retransmission timer.",
+		Notes: map[uint32]string{
+			1:  "An ordinary handshake begins. It takes about 16 ms (frames 1 to 3), which becomes tshark's out-of-order threshold.",
+			4:  "The request, 95 bytes.",
+			5:  "The download: a flight of segments of 1448 bytes each, frames 5 to 14.",
+			16: "ACK 4345 = 2897 + 1448 for frame 7. The segment of frame 8, SEQ 4345, was lost after the tap.",
+			17: "A duplicate ACK: the client received a later segment but still waits for SEQ 4345 (frame 8), so it repeats ACK 4345.",
+			22: "After the duplicate ACKs in frames 17 to 21 the server resends SEQ 4345 at once: a fast retransmission, " +
+				"without waiting for its timer.",
+			26: "The gap is filled: ACK 17377 = 15929 + 1448 acknowledges everything up to frame 24.",
+			27: "This segment overtook its predecessor: SEQ 18825, where 17377 = 15929 + 1448 was expected after " +
+				"frame 24, so tshark reports a previous segment not captured.",
+			28: "The missing segment, SEQ 17377, arrives 0.8 ms after frame 27: within the threshold, so it is out of " +
+				"order, not a retransmission.",
+			34: "The last segment, 700 bytes; it is lost, and nothing follows it to provoke duplicate ACKs.",
+			35: "The server's retransmission timer runs out, about 216 ms after frame 34, and it resends SEQ 23169.",
+			37: "The client closes: FIN_WAIT_1.",
+			38: "The server's FIN carries ACK 97 = 96 + 1 for the FIN of frame 37: it goes to LAST_ACK.",
+			39: "The last ACK: the client in TIME_WAIT, the server CLOSED.",
+		},
+	},
+	"zero-window": {
+		Title: "Zero window: a receiver that cannot keep up",
+		Watch: "Watch the printer's window: what its SYN,ACK offers, filled by three segments, then zero. Watch the " +
+			"client's one-byte probes and the window update that lets it go on.",
+		Notes: map[uint32]string{
+			2: "The printer offers a window of 4380 bytes: room for three segments of 1460 bytes (frames 4 to 6).",
+			4: "The print job starts: 1460 bytes from SEQ 1.",
+			6: "Window full: this segment ends at the edge of the window the printer offered in frame 2: " +
+				"4381 = 1 + 4380.",
+			7: "The printer acknowledges everything, ACK 4381 = 2921 + 1460 for frame 6, but advertises window 0: its " +
+				"buffer is full, the client must stop.",
+			8: "A zero window probe: one byte at SEQ 4381, the next one to send, about 205 ms after frame 7. The client's " +
+				"persist timer asks whether the window has opened.",
+			9:  "Still window 0: the printer acknowledges the probe without taking its byte (ACK 4381).",
+			12: "A window update: same ACK 4381, window 2920. The printer has room again.",
+			13: "The job resumes from the probed byte, SEQ 4381.",
+			16: "The client closes: FIN_WAIT_1.",
+			17: "ACK 6822 = 6821 + 1 for the FIN of frame 16: client FIN_WAIT_2, server CLOSE_WAIT while the printer " +
+				"finishes the job.",
+			18: "The printer closes: LAST_ACK.",
+			19: "The last ACK: the client in TIME_WAIT, the printer CLOSED.",
+		},
+	},
+	"keepalive": {
+		Title: "Keep-alives on an idle connection",
+		Watch: "Watch the SEQ of the keep-alives: one below the next sequence number, so they ask for nothing new and " +
+			"the peer must answer with an ACK.",
+		Notes: map[uint32]string{
+			1: "An IMAP session begins.",
+			4: "The server's greeting, 101 bytes; frame 5 acknowledges it with ACK 102 = 1 + 101.",
+			12: "After a minute of silence the client sends a keep-alive: no data and SEQ 26 = 27 - 1, one below the " +
+				"next byte it would send (frame 11 was at SEQ 27). The server must answer.",
+			13: "The server's ACK 27 answers the keep-alive of frame 12: the connection is alive.",
+			14: "The server's kind of keep-alive: one garbage byte at SEQ 267 = 268 - 1, one below its next byte " +
+				"(frame 13 was at SEQ 268).",
+			15: "The client answers with ACK 268: it did not accept the byte, the ACK stays where it was.",
+			16: "New mail: the server speaks again, 12 bytes.",
+			24: "The server closes first: FIN_WAIT_1.",
+			25: "The client's FIN,ACK acknowledges the FIN of frame 24, ACK 382 = 381 + 1, and closes its side at once: " +
+				"CLOSE_WAIT and LAST_ACK in one step.",
+			26: "The last ACK, ACK 45 = 44 + 1 for the FIN of frame 25: the server in TIME_WAIT, the client CLOSED.",
+		},
+	},
+	"mid-connection": {
+		Title: "A capture that begins in the middle of a connection",
+		Watch: "Watch what has to be guessed without a handshake: both states (assumed ESTABLISHED) and the relative " +
+			"numbers, which count from the first byte seen.",
+		Notes: map[uint32]string{
+			1: "No SYN was captured. Both sides are assumed ESTABLISHED, and each side's relative numbers count from one " +
+				"below the first sequence number seen: this ACK's SEQ 1 is a guess, as is ACK 1.",
+			2:  "The server's first segment seen: 1448 bytes at relative SEQ 1.",
+			4:  "ACK 2897 = 1449 + 1448 covers frame 2 and frame 3.",
+			13: "A second request on the same connection, 90 bytes.",
+			16: "The client closes: FIN_WAIT_1.",
+			17: "The server's FIN,ACK acknowledges the FIN of frame 16 (ACK 92 = 91 + 1) and closes: LAST_ACK.",
+			18: "The last ACK: client TIME_WAIT, server CLOSED.",
+		},
+	},
+	"isn-prediction": {
+		Title: "Predictable and random initial sequence numbers",
+		Watch: "Switch to absolute numbers and compare the ISNs of the SYNs: the old host's rise by a fixed step, the " +
+			"modern host's look random. Compare the source ports too.",
+		Notes: map[uint32]string{
+			1: "The old host's first connection: ISN 52672001 from port 1025.",
+			7: "Its second connection: ISN 52736001 = 52672001 + 64000 (frame 1), from port 1026. A fixed step: after seeing one " +
+				"connection, an attacker can predict the ISN of the next and forge its segments without seeing them.",
+			13: "Third: ISN 52800001 = 52736001 + 64000 (frame 7), port 1027.",
+			19: "Fourth: ISN 52864001 = 52800001 + 64000 (frame 13), port 1028.",
+			25: "The modern host: ISN 2584411229 from port 40312.",
+			31: "Its next connection: ISN 1923609495 from port 55870, with no relation to frame 25. RFC 6528 derives " +
+				"the ISN from a secret hash of the addresses and ports plus a clock, so it cannot be predicted.",
+		},
+	},
+	"ipv6": {
+		Title: "An HTTP fetch over IPv6, the server closes first",
+		Watch: "TCP is the same over IPv6: the same handshake, numbers and states. Watch the server take the active " +
+			"close this time: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT.",
+		Notes: map[uint32]string{
+			1:  "The handshake over IPv6, from 2001:db8:1::23 to port 80.",
+			4:  "The request, 108 bytes.",
+			5:  "The response, 260 bytes, with ACK 109 = 1 + 108 for frame 4.",
+			6:  "The server closes first: FIN at SEQ 261, FIN_WAIT_1.",
+			7:  "The client acknowledges the data of frame 5, ACK 261 = 1 + 260, but not yet the FIN.",
+			8:  "ACK 262 = 261 + 1 for the FIN of frame 6: client CLOSE_WAIT, server FIN_WAIT_2.",
+			9:  "The client closes: LAST_ACK.",
+			10: "The last ACK, from the server: it waits in TIME_WAIT, the client is CLOSED.",
+		},
+	},
+	"ip-fragments": {
+		Title: "One TCP segment in three IPv4 fragments",
+		Watch: "Watch the fragments' ID, offset and More Fragments flag, and the segment that exists only once the " +
+			"last fragment to arrive completes the datagram.",
+		Notes: map[uint32]string{
+			1: "An ordinary handshake, on hosts with a large MSS.",
+			5: "The first fragment: ID 0x9cfe, offset 0, More Fragments set. It holds the TCP header.",
+			6: "The last piece, offset 2960, More Fragments clear; the middle one is still missing.",
+			7: "The middle fragment, offset 1480, arrives last and completes the datagram: only now is the segment, " +
+				"2968 bytes at SEQ 1, there to see.",
+			8: "ACK 2969 = 1 + 2968 acknowledges the reassembled segment of frame 7.",
+		},
+	},
+	"icmp-frag-needed": {
+		Title: "Path MTU discovery: ICMP fragmentation needed",
+		Watch: "Watch the ICMP errors: who sends them, the MTU they report and the segment each one quotes; then the " +
+			"smaller segments that replace the dropped ones.",
+		Notes: map[uint32]string{
+			5: "Full-size segments, 1448 bytes each, with DF set: no router may fragment them.",
+			7: "A router at 192.0.2.254 cannot forward frame 5's datagram into a link of MTU 1400 and drops it. Its ICMP " +
+				"error tells the sender, 203.0.113.10, the MTU, and quotes the segment: SEQ 1, ports and all.",
+			8: "The same for frame 6.",
+			9: "The server resends the data in 1348-byte segments that fit. tshark calls this one out of order: it " +
+				"comes soon after frame 6, within the threshold.",
+			11: "The rest, 200 bytes.",
+			13: "ACK 2897 = 2697 + 200 for frame 11: everything has arrived.",
+		},
+	},
+	"icmp-time-exceeded": {
+		Title: "TCP traceroute: SYN probes and ICMP time exceeded",
+		Watch: "Watch each probe's connection: a SYN, then an ICMP error from a router on the path, and for the last " +
+			"probe an answer from the server itself.",
+		Notes: map[uint32]string{
+			1: "The first probe: a SYN sent with a TTL of one hop.",
+			2: "The first router, 198.51.100.1, decrements the TTL to zero, drops the probe and sends time exceeded " +
+				"back to 198.51.100.23. Its address is the first hop of the path.",
+			4: "The second router, 192.0.2.1, does the same for the second probe of frame 3: the second hop.",
+			6: "The third probe reaches the server, which answers with a SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 5.",
+			7: "No socket on the tracing host asked for this connection (the probe was hand-made), so its kernel " +
+				"resets it: RST with SEQ 1, the ACK field of frame 6.",
+		},
+	},
+}
