@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpstep/tcpstep/samples"
+)
+
+func init() {
+	subcommands = append(subcommands, newLessonsCmd)
+}
+
+// newLessonsCmd lists the lessons that come with the embedded samples.
+func newLessonsCmd(_ io.Reader, stdout, _ io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "lessons",
+		Short: "List the lessons that come with the embedded samples",
+		Long: `lessons lists the lesson of every embedded sample, one per line: the sample's
+name, then the lesson's title. Open one with tcpstep sample:NAME; its notes
+show in the explanation pane at the steps they are about.`,
+		Example: `  tcpstep lessons
+  tcpstep sample:smtp-figure10`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			list := samples.List()
+			width := 0
+			for _, s := range list {
+				width = max(width, len(s.Name))
+			}
+			for _, s := range list {
+				l, ok := samples.Lesson(s.Name)
+				if !ok {
+					continue
+				}
+				if _, err := fmt.Fprintf(stdout, "%-*s  %s\n", width, s.Name, l.Title); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
