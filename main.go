@@ -121,7 +121,14 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 				return err
 			}
 			defer in.Close()
-			return ui.Run(in, ui.Options{Absolute: absolute, Stream: stream})
+			opts := ui.Options{Absolute: absolute, Stream: stream}
+			// An embedded sample opens with its lesson on (L hides it).
+			if s, ok := strings.CutPrefix(name, "sample:"); ok {
+				if l, ok := samples.Lesson(s); ok {
+					opts.Lesson = &l
+				}
+			}
+			return ui.Run(in, opts)
 		},
 	}
 	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")

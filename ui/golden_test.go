@@ -4,7 +4,7 @@ package ui
 // of the embedded samples, decoded by the real decoder: the paper's SMTP
 // session (smtp-figure10) for the stepper, the eight connections of
 // isn-prediction for the picker, ip-fragments and icmp-frag-needed for rows
-// that are not segments, and the quiz of the paper's session. They are compared as plain text with the colours
+// that are not segments, and the quiz and a lesson of the paper's session. They are compared as plain text with the colours
 // stripped, so they do not depend on the terminal's colour profile.
 //
 // After a deliberate change to what the screens show, regenerate them and
@@ -72,6 +72,10 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 			m := toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h))
 			return press(t, typeText(t, m, wrongAnswer(m, asked(t, m))), "enter")
 		}(),
+		// A lesson at its first step, and a step's note in the explanation.
+		"lesson": loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, w, h),
+		"lesson-note": press(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, w, h),
+			"right", "right", "right", "tab", "tab", "tab"),
 		"fragments": press(t, loadedModel(t, sample(t, "ip-fragments"), Options{Stream: -1}, w, h), "right", "right", "right", "right"),
 		"icmp": func() Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)

@@ -100,13 +100,15 @@ func (m Model) renderLessonPanel(w, h int) string {
 	if next := m.nextNoteRow(); next >= 0 {
 		more = fmt.Sprintf("next note at step %d", next+1)
 	}
+	room := h - 1
 	switch {
 	case len(body) == 0 && more != "":
 		body = append(body, "  "+st.Dim.Render("No note at this step; "+more+"."))
 	case len(body) == 0:
 		body = append(body, "  "+st.Dim.Render("No note at this step."))
+	case more != "" && len(body) < room:
+		body = append(body, "  "+st.Dim.Render(strings.ToUpper(more[:1])+more[1:]+"."))
 	}
-	room := h - 1
 	if len(body) > room && room > 0 {
 		body = body[:room]
 		body[room-1] = fit(body[room-1], max(w-1, 0)) + glyphEllipsis

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/samples"
+)
+
+// testLesson is a lesson written for these tests, so that the screens do
+// not change when the samples' lessons are reworded.
+func testLesson() *model.Lesson {
+	return &model.Lesson{
+		Title: "Test lesson of the paper's session",
+		Watch: "Watch the ACK numbers: each is the next byte expected.",
+		Notes: map[uint32]string{
+			2: "The server answers the SYN with its own SYN and an ACK of the client's ISN plus one.",
+			4: "The greeting: 93 bytes of data from the server.",
+		},
+	}
+}
+
+// words returns the first n words of s, to find wrapped text on a screen.
+func firstWords(s string, n int) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(n, len(f))], " ")
+}
+
+// On a small screen the lesson shows in a strip under the ladder: the
+// title and what to watch for at the first step, then each step's note;
+// in the explanation tab it sits above the explanation, marked by a bar.
+func TestLessonSmallScreen(t *testing.T) {
+	l := testLesson()
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: l}, 80, 24)
+	s := screenOf(m)
+	for _, want := range []string{"Lesson: " + l.Title, firstWords(l.Watch, 5), "Next note at step 2."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("first step lacks %q:\n%s", want, s)
+		}
+	}
+	m = press(t, m, "right")
+	if s := screenOf(m); !strings.Contains(s, firstWords(l.Notes[2], 6)) {
+		t.Errorf("step 2 lacks its note:\n%s", s)
+	}
+	m = press(t, m, "right")
+	if s := screenOf(m); !strings.Contains(s, "No note at this step; next note at step 4.") {
+		t.Errorf("step 3 should point at the next note:\n%s", s)
+	}
+	// The explanation tab: the note above the generated text, barred, and
+	// no strip (the tab shows the lesson itself).
+	m = press(t, m, "right", "tab", "tab", "tab")
+	s = screenOf(m)
+	lines := strings.Split(s, "\n")
+	if m.focus != paneExplain || !strings.HasPrefix(lines[2], glyphLessonBar+" Lesson, this step: The greeting") {
+		t.Errorf("explanation tab does not open with the barred note:\n%s", s)
+	}
+	if strings.Contains(s, "L hides") {
+		t.Errorf("the strip shows under the explanation tab:\n%s", s)
+	}
+	if !strings.Contains(s, "Frame 4") {
+		t.Errorf("the generated explanation is gone:\n%s", s)
+	}
+	// L turns the lesson off and on again.
+	m = press(t, m, "L")
+	if s := screenOf(m); strings.Contains(s, "Lesson") || strings.Contains(s, glyphLessonBar) {
+		t.Errorf("L did not hide the lesson:\n%s", s)
+	}
+	m = press(t, m, "L", "tab")
+	if s := screenOf(m); !strings.Contains(s, firstWords(l.Notes[4], 5)) || !strings.Contains(s, "L hides") {
+		t.Errorf("L did not bring the lesson back:\n%s", s)
+	}
+}
+
+// On a large screen the lesson is in the explanation pane, which is always
+// on screen: no strip.
+func TestLessonLargeScreen(t *testing.T) {
+	l := testLesson()
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: l}, 200, 50)
+	if m.lay.Panel.H != 0 {
+		t.Errorf("a strip of %d lines on a large screen", m.lay.Panel.H)
+	}
+	s := screenOf(m)
+	for _, want := range []string{glyphLessonBar + " Lesson: " + l.Title, glyphLessonBar + " " + firstWords(l.Watch, 4)} {
+		if !strings.Contains(s, want) {
+			t.Errorf("explanation pane lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestLessonKeyWithoutLesson(t *testing.T) {
+	m := press(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, 80, 24), "L")
+	if s := screenOf(m); !strings.Contains(s, "no lesson") {
+		t.Errorf("L without a lesson should say so:\n%s", s)
+	}
+}
+
+// Every note of every sample's lesson shows, at its frame's step, in the
+// explanation pane; each note's frame is a row of the sample.
+func TestSampleLessonsShowTheirNotes(t *testing.T) {
+	n := 0
+	for _, smp := range samples.List() {
+		l, ok := samples.Lesson(smp.Name)
+		if !ok {
+			continue
+		}
+		n++
+		m := loadedModel(t, sample(t, smp.Name), Options{Stream: -1, Lesson: &l}, 200, 50)
+		if m.screen != screenStepper {
+			// Several conversations: open each from the picker in turn.
+			m = press(t, m, "enter")
+		}
+		frames := make([]int, 0, len(l.Notes))
+		for f := range l.Notes {
+			frames = append(frames, int(f))
+		}
+		sort.Ints(frames)
+		for _, f := range frames {
+			row := -1
+			for i, r := range m.rows {
+				if int(r.frame) == f {
+					row = i
+				}
+			}
+			if row < 0 {
+				continue // a frame of another conversation
+			}
+			m.setCur(row)
+			text := strings.ReplaceAll(strings.Join(m.explainLines(m.lay.Inner[paneExplain].W), " "), glyphLessonBar, "")
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), firstWords(model.Visible(l.Notes[uint32(f)]), 6)) {
+				t.Errorf("%s frame %d: note not in the explanation pane:\n%s", smp.Name, f, text)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no sample has a lesson")
+	}
+}
