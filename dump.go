@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ func newDumpCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var format string
 	var absolute bool
 	var stream int
+	var explain bool
 	cmd := &cobra.Command{
 		Use:   "dump CAPTURE",
 		Short: "Print the decoded timeline of a capture (JSON lines or a text ladder)",
@@ -32,11 +34,16 @@ interface.
   --format text    a readable ladder, one line per segment: direction arrow,
                    flags, SEQ, ACK, length, both sides' states and events, fit
                    for a handout.
+  --explain        add each step's explanation in plain words: an "explain"
+                   string on every jsonl line, or indented paragraphs under
+                   every row of the text ladder. Its numbers are relative, or
+                   absolute with --absolute.
 
 CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		Example: `  tcpstep dump --format jsonl capture.pcap | jq 'select(.events | length > 0)'
   tcpstep dump --format text --absolute sample:smtp-figure10
-  tcpstep dump --format text --stream 2 capture.pcapng`,
+  tcpstep dump --format text --stream 2 capture.pcapng
+  tcpstep dump --format jsonl --explain sample:refused | jq -r .explain`,
 		Args:          cobra.ExactArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -57,9 +64,18 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
 			}
 			w := bufio.NewWriterSize(stdout, 1<<16)
-			if format == "jsonl" {
-				err = writeJSONL(w, tl, stream)
-			} else {
+			var ex func(frame uint32) string
+			if explain {
+				ex = func(frame uint32) string {
+					return strings.Join(model.ExplainFrameAs(tl, frame, absolute), "\n")
+				}
+			}
+			switch {
+			case format == "jsonl":
+				err = writeJSONL(w, tl, stream, ex)
+			case explain:
+				err = writeTextExplained(w, tl, stream, absolute, ex)
+			default:
 				err = export.Text(w, tl, stream, absolute)
 			}
 			if ferr := w.Flush(); err == nil {
@@ -77,7 +93,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: jsonl or text")
-	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "text format: absolute sequence numbers instead of relative")
+	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "absolute sequence numbers instead of relative (the text ladder and the explanations)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "add each step's explanation (jsonl: an \"explain\" string; text: paragraphs under each row)")
 	cmd.Flags().IntVar(&stream, "stream", -1, "keep only conversation N (tcp.stream numbering)")
 	return cmd
 }
@@ -115,8 +132,9 @@ func appendStrings(b []byte, ss []string) []byte {
 }
 
 // writeJSONL prints the timeline as the dump contract (shared spec
-// dump-jsonl.md) describes: one object per line, in capture order.
-func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
+// dump-jsonl.md) describes: one object per line, in capture order. With
+// explain set, every line also gets an "explain" string: explain(frame).
+func writeJSONL(w io.Writer, tl *model.Timeline, stream int, explain func(frame uint32) string) error {
 	var b []byte
 	icmp := 0
 	for i := range tl.Frames {
@@ -173,6 +191,7 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 				b = append(b, `,"events_extra":`...)
 				b = appendStrings(b, extra.Names())
 			}
+			b = appendExplain(b, explain, frameNo)
 			b = append(b, "}\n"...)
 		case model.FrameICMP:
 			// Timeline.ICMP is in frame order, so walk it alongside.
@@ -200,6 +219,7 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 				b = append(b, `,"mtu":`...)
 				b = strconv.AppendUint(b, uint64(e.MTU), 10)
 			}
+			b = appendExplain(b, explain, frameNo)
 			b = append(b, "}\n"...)
 		default:
 			b = append(b, `{"kind":"frame","frame":`...)
@@ -215,6 +235,7 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 			}
 			b = append(b, `,"note":`...)
 			b = appendJSONString(b, tl.Note(f))
+			b = appendExplain(b, explain, frameNo)
 			b = append(b, "}\n"...)
 		}
 		if _, err := w.Write(b); err != nil {
@@ -222,4 +243,68 @@ func writeJSONL(w io.Writer, tl *model.Timeline, stream int) error {
 		}
 	}
 	return nil
+}
+
+// appendExplain appends the "explain" key when explanations are asked for.
+func appendExplain(b []byte, explain func(frame uint32) string, frame uint32) []byte {
+	if explain == nil {
+		return b
+	}
+	b = append(b, `,"explain":`...)
+	return appendJSONString(b, explain(frame))
+}
+
+// explainWidth is where the text ladder's explanations wrap.
+const explainWidth = 100
+
+// writeTextExplained prints the text ladder with each row's explanation
+// indented under it: the ladder is export.Text's, and every row (a line
+// that starts with its frame number) is followed by its paragraphs.
+func writeTextExplained(w io.Writer, tl *model.Timeline, stream int, absolute bool, explain func(frame uint32) string) error {
+	var ladder strings.Builder
+	if err := export.Text(&ladder, tl, stream, absolute); err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	for _, line := range strings.SplitAfter(ladder.String(), "\n") {
+		bw.WriteString(line)
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		n, err := strconv.ParseUint(fields[0], 10, 32)
+		if err != nil || n == 0 || n > uint64(len(tl.Frames)) {
+			continue
+		}
+		for _, p := range strings.Split(explain(uint32(n)), "\n") {
+			for _, l := range wrapWords(p, explainWidth-8) {
+				bw.WriteString("        " + l + "\n")
+			}
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+// wrapWords breaks text into lines of at most width runes, at spaces.
+func wrapWords(text string, width int) []string {
+	var out []string
+	line, n := "", 0
+	for _, word := range strings.Fields(text) {
+		wn := len([]rune(word))
+		if n > 0 && n+1+wn > width {
+			out = append(out, line)
+			line, n = "", 0
+		}
+		if n > 0 {
+			line += " "
+			n++
+		}
+		line += word
+		n += wn
+	}
+	if n > 0 {
+		out = append(out, line)
+	}
+	return out
 }

@@ -357,6 +357,10 @@ func (x *exCtx) seqPara() para {
 		p.eq(x.pNext(s), plus(seq), plus(pSeqLen(s)))
 		p.add(wrap + ".")
 	case s.Flags.Has(RST):
+		if r := x.refusedSYN(); r != nil && s.Flags.Has(ACK) && s.Seq == 0 {
+			p.add("SEQ %v: this reset answers a SYN, a segment without ACK, so RFC 793 has it carry %v as its sequence number on the wire and acknowledge the SYN instead; a SYN_SENT side accepts a reset only when its ACK covers the SYN it sent.", seq, pWireSeq(s))
+			break
+		}
 		p.add("SEQ %v: a reset is accepted only when its SEQ falls inside the receiver's window, which keeps a blind attacker from guessing it.", seq)
 		if a := x.resetAnswers(); a != nil {
 			p.add(" It is the ACK field of the %v's frame %v: a reset that answers a segment carrying ACK takes its SEQ from that ACK (RFC 793, section 3.4).", x.rcv, frameNo(a.Frame))
@@ -973,6 +977,9 @@ func (x *exCtx) assumed() []para {
 		}
 		if q, byAck := x.baseFrom(d); q != nil && !byAck && p.eq(base, plus(pWireSeq(q)), minus(one())) {
 			p.add(", one below the first sequence number seen from the %v (frame %v), so that frame's relative SEQ is %v, as tshark numbers it.", who, frameNo(q.Frame), x.pSeq(q))
+			if q.Seq == 0 {
+				p.add(" (Numbers wrap around at 2^32: one below zero is the highest.)")
+			}
 		} else if q != nil && byAck && p.eq(base, plus(part{kind: kWireAck, f: q.Frame, v: uint64(q.Ack)}), minus(one())) {
 			p.add(", one below the ACK of frame %v, the first segment that acknowledged the %v's data, as tshark numbers it.", frameNo(q.Frame), who)
 		} else {
