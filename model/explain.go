@@ -485,11 +485,20 @@ func (x *exCtx) ackPara() para {
 // and whether one of them is a SYN or FIN.
 func (x *exCtx) newlyAcked(prev *Segment) (frames []uint32, phantom bool) {
 	s := x.s
+	passed := false
 	x.back(func(q *Segment) bool {
+		if q == prev {
+			passed = true
+		}
 		if q.Dir == s.Dir || q.SeqLen() == 0 {
 			return true
 		}
 		end := q.Seq + q.SeqLen()
+		if passed && seqLE(end, prev.Ack) {
+			// Older than the previous ACK and covered by it: so is what
+			// came before, in a capture that is mostly in order.
+			return false
+		}
 		if seqLE(end, s.Ack) && (prev == nil || seqGT(end, prev.Ack)) {
 			frames = append(frames, q.Frame)
 			phantom = phantom || q.Flags&(SYN|FIN) != 0

@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // ExplainFrame explains a frame with absolute sequence numbers; see
 // ExplainFrameAs.
@@ -169,15 +172,18 @@ func explainICMP(tl *Timeline, e *ICMPError, absolute bool) []para {
 // exQuoted finds the latest segment before the ICMP frame that the error
 // quotes: same direction, same sequence number.
 func exQuoted(tl *Timeline, c *Conversation, e *ICMPError, d Dir) *Segment {
-	var found *Segment
-	for _, si := range c.Segs {
-		s := &tl.Segments[si]
-		if s.Frame > e.Frame {
-			break
-		}
-		if s.Dir == d && s.Seq == e.QuotedSeq {
-			found = s
+	// The conversation's segments are in capture order: start at the last
+	// one before the error and look back a bounded way.
+	k := sort.Search(len(c.Segs), func(j int) bool {
+		i := c.Segs[j]
+		return int(i) >= len(tl.Segments) || tl.Segments[i].Frame > e.Frame
+	})
+	for j := k - 1; j >= 0 && j >= k-explainScan; j-- {
+		if i := c.Segs[j]; int(i) < len(tl.Segments) {
+			if s := &tl.Segments[i]; s.Dir == d && s.Seq == e.QuotedSeq {
+				return s
+			}
 		}
 	}
-	return found
+	return nil
 }
