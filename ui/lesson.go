@@ -16,7 +16,7 @@ import (
 // turns both off and on.
 
 // lessonPanelH is how many lines the lesson strip takes on a screen h high.
-func lessonPanelH(h int) int { return min(max(h/4, 3), 7) }
+func lessonPanelH(h int) int { return min(max(h/3, 3), 9) }
 
 // lessonNote is the lesson's note for the selected row's frame ("" none).
 func (m Model) lessonNote() string {
@@ -81,17 +81,18 @@ func (m Model) renderLessonPanel(w, h int) string {
 		title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim}, span{hint, &st.Dim})
 	}
 	lines := []string{renderSpans(title, w, nil)}
-	var text string
-	note := m.lessonNote()
-	switch {
-	case note != "":
-		text = note
-	case m.cur == 0 && l.Watch != "":
-		text = l.Watch
+	// At the first step what to watch for comes first: it is the lesson's
+	// introduction. Then the step's note.
+	var texts []string
+	if m.cur == 0 && l.Watch != "" {
+		texts = append(texts, l.Watch)
+	}
+	if note := m.lessonNote(); note != "" {
+		texts = append(texts, note)
 	}
 	bar := m.st.Explain.LessonBar.Render(glyphLessonBar) + " "
 	var body []string
-	if text != "" {
+	for _, text := range texts {
 		for _, t := range strings.Split(ansi.Wrap(model.Visible(text), max(w-2, 1), ""), "\n") {
 			body = append(body, bar+m.st.Explain.Lesson.Render(t))
 		}
@@ -111,7 +112,9 @@ func (m Model) renderLessonPanel(w, h int) string {
 	}
 	if len(body) > room && room > 0 {
 		body = body[:room]
-		body[room-1] = fit(body[room-1], max(w-1, 0)) + glyphEllipsis
+		const more = glyphEllipsis + " more in the Explanation tab"
+		cut := ansi.Truncate(body[room-1], max(w-ansi.StringWidth(more), 0), "")
+		body[room-1] = cut + st.Dim.Render(more)
 	}
 	lines = append(lines, body...)
 	return strings.Join(fitBlock(strings.Join(lines, "\n"), w, h), "\n")
