@@ -1,0 +1,814 @@
+package ui
+
+// The time-sequence graph (W. Richard Stevens' figures, tcptrace's
+// xplot output, Wireshark's "Stevens" graph) drawn in the terminal: for the
+// direction that sends data, the sequence number of every segment against
+// time as a vertical bar from its first to its last sequence number, and
+// from the other direction the ACK line (what has been acknowledged) and the
+// window edge (ACK plus the advertised window: how far the sender may go).
+// Bars and lines are braille dots, two across and four down per cell;
+// retransmissions, SYN and FIN and the selected step are plain characters
+// on top, so they read without colour too.
+//
+// The drawing is bucketed by dot column: each segment sets a few dots in a
+// grid the size of the pane, and the ACK and window lines keep only their
+// extent per column, so the work is one pass over the conversation and the
+// memory the size of the screen, whether it holds ten segments or a
+// million.
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// GraphShow says which directions the time-sequence graph plots.
+type GraphShow uint8
+
+const (
+	// GraphAuto plots both directions, one above the other, when the pane
+	// is tall enough, else the direction that sends more bytes.
+	GraphAuto GraphShow = iota
+	// GraphC2S plots the client's data (and the server's ACKs of it).
+	GraphC2S
+	// GraphS2C plots the server's data (and the client's ACKs of it).
+	GraphS2C
+	// GraphBoth plots both directions when there is room for two plots.
+	GraphBoth
+)
+
+// Next is the toggle's next setting.
+func (g GraphShow) Next() GraphShow { return (g + 1) % 4 }
+
+func (g GraphShow) String() string {
+	switch g {
+	case GraphC2S:
+		return "client→server"
+	case GraphS2C:
+		return "server→client"
+	case GraphBoth:
+		return "both directions"
+	}
+	return "auto"
+}
+
+// Glyphs of the graph's marks and axes.
+const (
+	graphRetrans  = 'R' // a retransmission (also fast and spurious)
+	graphSYN      = 'S'
+	graphFIN      = 'F'
+	graphSelected = '◆'
+	graphCursor   = "▲" // under the selected step, on the time axis
+)
+
+// GraphStyles are the time-sequence graph's styles, by meaning. Each
+// direction has its colour (the client's and server's colours of the state
+// diagram); the ACK line and the window edge have theirs.
+type GraphStyles struct {
+	Title    lipgloss.Style    // the legend line
+	Heading  lipgloss.Style    // a plot's heading: who sends to whom
+	Axis     lipgloss.Style    // axis lines and ticks
+	Tick     lipgloss.Style    // tick labels
+	Data     [2]lipgloss.Style // segments, by model.Dir of their sender
+	Ack      lipgloss.Style    // the ACK line
+	Window   lipgloss.Style    // the window edge
+	Retrans  lipgloss.Style    // R marks
+	Mark     lipgloss.Style    // S and F marks
+	Selected lipgloss.Style    // the selected step's mark
+	Dim      lipgloss.Style    // empty plots, notes
+}
+
+// NewGraphStyles builds the graph's styles for a dark or light background.
+func NewGraphStyles(isDark bool) GraphStyles {
+	ld := lipgloss.LightDark(isDark)
+	fg := func(light, dark string) lipgloss.Style {
+		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
+	}
+	return GraphStyles{
+		Title:    fg("#303030", "#E0E0E0").Bold(true),
+		Heading:  fg("#505050", "#A8A8A8"),
+		Axis:     fg("#9E9E9E", "#5C5C5C"),
+		Tick:     fg("#6E6E6E", "#8B949E"),
+		Data:     [2]lipgloss.Style{fg("#0550AE", "#79C0FF"), fg("#A0410D", "#FFA657")},
+		Ack:      fg("#1B7F1B", "#7EE787"),
+		Window:   fg("#8250DF", "#D2A8FF"),
+		Retrans:  fg("#C62828", "#FF7B72").Bold(true),
+		Mark:     fg("#303030", "#E0E0E0").Bold(true),
+		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
+		Dim:      fg("#8A8A8A", "#6C6C6C"),
+	}
+}
+
+// renderGraph draws the time-sequence graph of conversation conv in w×h
+// cells: both directions when there is room, else the busier one. selected
+// is the index in tl.Segments of the selected step (-1 for none); absolute
+// labels the sequence axis with the numbers on the wire instead of
+// relative ones. It reads no globals and never returns more than h lines or
+// a line wider than w.
+func renderGraph(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, w, h int) string {
+	return renderGraphShow(st, tl, conv, selected, absolute, GraphAuto, w, h)
+}
+
+// series is one line or set of bars of a plot, in unwrapped sequence space
+// (relative to the data sender's base, 64 bits so that a transfer past 4 GiB
+// keeps climbing).
+type graphRange struct {
+	lo, hi int64
+	ok     bool
+}
+
+func (r *graphRange) add(lo, hi int64) {
+	if !r.ok {
+		r.lo, r.hi, r.ok = lo, hi, true
+		return
+	}
+	r.lo = min(r.lo, lo)
+	r.hi = max(r.hi, hi)
+}
+
+// graphUnwrap turns 32-bit sequence numbers, taken in capture order, into a
+// 64-bit line: each step is the signed 32-bit difference from the previous.
+type graphUnwrap struct {
+	prev uint32
+	val  int64
+	ok   bool
+}
+
+func (u *graphUnwrap) next(x uint32) int64 {
+	if !u.ok {
+		u.prev, u.val, u.ok = x, int64(int32(x)), true
+		return u.val
+	}
+	u.val += int64(int32(x - u.prev))
+	u.prev = x
+	return u.val
+}
+
+// graphWalker walks a conversation computing, for the plot of direction d's
+// data, each segment's bar and the ACK and window edge the other direction
+// announces, all unwrapped. Both passes use it so they agree exactly.
+type graphWalker struct {
+	c        *model.Conversation
+	d        model.Dir
+	seq, ack graphUnwrap
+}
+
+// step returns what segment s contributes to the plot: a bar [lo, hi) when
+// it is d's and consumes sequence space, an ACK and window edge when it is
+// the other direction's and acknowledges.
+func (g *graphWalker) step(s *model.Segment) (lo, hi int64, bar bool, ack, win int64, acks bool) {
+	base := g.c.Base[g.d]
+	if s.Dir == g.d {
+		lo = g.seq.next(s.Seq - base)
+		n := s.SeqLen()
+		return lo, lo + int64(n), n > 0, 0, 0, false
+	}
+	if s.Flags&model.ACK == 0 || s.Flags&model.RST != 0 {
+		return 0, 0, false, 0, 0, false
+	}
+	ack = g.ack.next(s.Ack - base)
+	wb := int64(s.Win)
+	if sh := g.c.WinScale[s.Dir]; sh >= 0 && s.Flags&model.SYN == 0 {
+		wb <<= uint(min(sh, 14))
+	}
+	return 0, 0, false, ack, ack + wb, true
+}
+
+// graphPlot is one direction's plot: its ranges from the first pass, then
+// its grid.
+type graphPlot struct {
+	d          model.Dir
+	data, acks graphRange
+	win        graphRange
+	lo, hi     int64 // the sequence axis
+	ticks      []int64
+	labels     []string
+	rows, cols int // cells
+	dots       []uint8
+	layer      []uint8 // per cell: 0 none, 1 window, 2 ack, 3 data
+	mark       []rune
+	markPri    []uint8
+	heading    string
+}
+
+// renderGraphShow is renderGraph with the directions to plot chosen.
+func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, show GraphShow, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if tl == nil || conv < 0 || conv >= len(tl.Conversations) || tl.Conversations[conv] == nil {
+		return graphFit([]string{st.Dim.Render("no conversation to plot")}, w, h)
+	}
+	c := tl.Conversations[conv]
+	if len(c.Segs) == 0 {
+		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+	}
+
+	// First pass: the time span and each direction's ranges.
+	var t0, t1 int64 = math.MaxInt64, math.MinInt64
+	plots := [2]*graphPlot{{d: model.C2S}, {d: model.S2C}}
+	walkers := [2]graphWalker{{c: c, d: model.C2S}, {c: c, d: model.S2C}}
+	for _, si := range c.Segs {
+		if int(si) >= len(tl.Segments) {
+			continue
+		}
+		s := &tl.Segments[si]
+		t0, t1 = min(t0, s.TimeNS), max(t1, s.TimeNS)
+		for d := range plots {
+			lo, hi, bar, ack, win, acks := walkers[d].step(s)
+			if bar {
+				plots[d].data.add(lo, hi)
+			}
+			if acks {
+				plots[d].acks.add(ack, ack)
+				plots[d].win.add(win, win)
+			}
+		}
+	}
+	if t0 > t1 {
+		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+	}
+
+	// Rows: a legend, the plots with a heading each, the time axis and its
+	// labels, as many of these as the height allows.
+	legend := h >= 7
+	axisRows := 0
+	switch {
+	case h >= 5:
+		axisRows = 2
+	case h >= 3:
+		axisRows = 1
+	}
+	rest := h - axisRows
+	if legend {
+		rest--
+	}
+	var shown []*graphPlot
+	busier := plots[model.C2S]
+	if c.Bytes[model.S2C] > c.Bytes[model.C2S] {
+		busier = plots[model.S2C]
+	}
+	switch {
+	case show == GraphC2S:
+		shown = []*graphPlot{plots[model.C2S]}
+	case show == GraphS2C:
+		shown = []*graphPlot{plots[model.S2C]}
+	case show == GraphBoth && rest >= 8, show == GraphAuto && rest >= 12:
+		// The server's data above, as the server is drawn on the right of
+		// the ladder and usually sends more; the client's below.
+		shown = []*graphPlot{plots[model.S2C], plots[model.C2S]}
+	default:
+		shown = []*graphPlot{busier}
+	}
+	headings := rest/len(shown) >= 4
+	for i, p := range shown {
+		p.rows = rest / len(shown)
+		if i == 0 {
+			p.rows += rest % len(shown)
+		}
+		if headings {
+			p.rows--
+		}
+		p.rows = max(p.rows, 0)
+	}
+
+	// The sequence axis of each plot and the width of its labels.
+	labelW := 0
+	for _, p := range shown {
+		p.axis(c, absolute)
+		for _, l := range p.labels {
+			labelW = max(labelW, len(l))
+		}
+	}
+	plotX := labelW + 1 // the labels, then the axis line
+	if w-plotX < 12 {
+		labelW, plotX = 0, 0
+		for _, p := range shown {
+			p.labels = nil
+		}
+	}
+	cols := w - plotX
+	for _, p := range shown {
+		p.cols = cols
+		p.dots = make([]uint8, p.rows*p.cols)
+		p.layer = make([]uint8, p.rows*p.cols)
+		p.mark = make([]rune, p.rows*p.cols)
+		p.markPri = make([]uint8, p.rows*p.cols)
+	}
+
+	// Second pass: draw.
+	tspan := t1 - t0
+	dotW := cols * 2
+	xOf := func(t int64) int {
+		if tspan == 0 || dotW <= 1 {
+			return 0
+		}
+		return int(float64(t-t0) / float64(tspan) * float64(dotW-1))
+	}
+	selCol := -1
+	if selected >= 0 && selected < len(tl.Segments) && int(tl.Segments[selected].Stream) == c.Index {
+		selCol = xOf(tl.Segments[selected].TimeNS) / 2
+	}
+	var passes []*graphPass
+	for _, p := range shown {
+		if p.rows > 0 && p.cols > 0 {
+			passes = append(passes, newGraphPass(p, c, dotW))
+		}
+	}
+	if len(passes) > 0 {
+		for _, si := range c.Segs {
+			if int(si) >= len(tl.Segments) {
+				continue
+			}
+			s := &tl.Segments[si]
+			x := xOf(s.TimeNS)
+			for _, g := range passes {
+				g.visit(s, x, int(si) == selected)
+			}
+		}
+		for _, g := range passes {
+			g.finish()
+		}
+	}
+
+	// Assemble.
+	lines := make([]string, 0, h)
+	if legend {
+		lines = append(lines, graphLegend(st, c, shown, absolute, w))
+	}
+	for _, p := range shown {
+		if headings {
+			lines = append(lines, ansi.Truncate(st.Heading.Render(p.heading), w, "…"))
+		}
+		lines = append(lines, p.render(st, labelW, plotX)...)
+	}
+	if axisRows > 0 {
+		lines = append(lines, graphTimeAxis(st, t0, t1, cols, plotX, labelW, selCol, axisRows, xOf)...)
+	}
+	return graphFit(lines, w, h)
+}
+
+// axis chooses the plot's sequence range and its ticks. The range holds the
+// data and the ACK line; the window edge joins it unless it would squash
+// them (a window far above a small transfer): then the range gets a little
+// headroom and the edge is drawn where it fits.
+func (p *graphPlot) axis(c *model.Conversation, absolute bool) {
+	r := p.data
+	if p.acks.ok {
+		r.add(p.acks.lo, p.acks.hi)
+	}
+	if !r.ok {
+		r = graphRange{lo: 0, hi: 1, ok: true}
+	}
+	if p.win.ok {
+		span := r.hi - r.lo
+		if p.win.hi <= r.hi+span/2 || span == 0 {
+			r.add(p.win.lo, p.win.hi)
+		} else {
+			r.hi += max(span/4, 1)
+		}
+	}
+	if r.hi <= r.lo {
+		r.hi = r.lo + 1
+	}
+	p.lo, p.hi = r.lo, r.hi
+	// Labels: the relative numbers, or the wire's (base + offset, modulo
+	// 2^32); ticks fall on round values of what is printed.
+	var offset int64
+	if absolute {
+		offset = int64(c.Base[p.d])
+	}
+	n := max(p.rows/3, 1)
+	p.ticks, p.labels = nil, nil
+	p.heading = graphHeading(c, p.d)
+	if p.rows < 2 {
+		return
+	}
+	step := graphNiceStep(float64(p.hi-p.lo) / float64(n))
+	istep := max(int64(step), 1)
+	first := graphCeilDiv(p.lo+offset, istep) * istep
+	for v := first; v <= p.hi+offset; v += istep {
+		p.ticks = append(p.ticks, v-offset)
+		if absolute {
+			p.labels = append(p.labels, strconv.FormatUint(uint64(uint32(v)), 10))
+		} else {
+			p.labels = append(p.labels, graphCompact(v))
+		}
+		if len(p.ticks) > p.rows {
+			break
+		}
+	}
+}
+
+// graphHeading names a plot: who sends to whom, and how much.
+func graphHeading(c *model.Conversation, d model.Dir) string {
+	role, peer := "client", "server"
+	src, dst := c.Client, c.Server
+	if d == model.S2C {
+		role, peer = "server", "client"
+		src, dst = c.Server, c.Client
+	}
+	h := role + " " + src.String() + " → " + peer + " " + dst.String() + " · " + strconv.FormatUint(c.Bytes[d], 10) + " bytes"
+	if c.WinScale[d^1] < 0 && (!c.BaseFromSYN[0] || !c.BaseFromSYN[1]) {
+		h += " · window scale unknown (handshake not seen)"
+	}
+	return h
+}
+
+// rowOf maps a sequence value to a dot row, 0 at the top; ok is false
+// outside the axis.
+func (p *graphPlot) rowOf(v int64) (int, bool) {
+	dots := p.rows * 4
+	if v < p.lo || v > p.hi || dots == 0 {
+		return 0, false
+	}
+	return dots - 1 - int(float64(v-p.lo)/float64(p.hi-p.lo)*float64(dots-1)+0.5), true
+}
+
+// braille dot bits by (column, row) within a cell.
+var graphBrailleBit = [2][4]uint8{{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}}
+
+func (p *graphPlot) dot(x, y int, layer uint8) {
+	if x < 0 || y < 0 || x >= p.cols*2 || y >= p.rows*4 {
+		return
+	}
+	i := (y/4)*p.cols + x/2
+	p.dots[i] |= graphBrailleBit[x&1][y&3]
+	p.layer[i] = max(p.layer[i], layer)
+}
+
+// vline sets the dots of column x from row a to row b.
+func (p *graphPlot) vline(x, a, b int, layer uint8) {
+	if a > b {
+		a, b = b, a
+	}
+	for y := max(a, 0); y <= b && y < p.rows*4; y++ {
+		p.dot(x, y, layer)
+	}
+}
+
+func (p *graphPlot) setMark(x, y int, r rune, pri uint8) {
+	if x < 0 || y < 0 || x >= p.cols*2 || y >= p.rows*4 {
+		return
+	}
+	i := (y/4)*p.cols + x/2
+	if pri > p.markPri[i] {
+		p.mark[i], p.markPri[i] = r, pri
+	}
+}
+
+// graphStepLine is the ACK line or the window edge, kept per dot column: its
+// lowest and highest value in the column and the last one, so the line can
+// be drawn as steps once every segment has been seen.
+type graphStepLine struct {
+	lo, hi, last []int64
+	has          []bool
+}
+
+func newGraphStepLine(n int) graphStepLine {
+	return graphStepLine{lo: make([]int64, n), hi: make([]int64, n), last: make([]int64, n), has: make([]bool, n)}
+}
+
+func (l *graphStepLine) add(x int, v int64) {
+	if x < 0 || x >= len(l.has) {
+		return
+	}
+	if !l.has[x] {
+		l.lo[x], l.hi[x], l.has[x] = v, v, true
+	} else {
+		l.lo[x], l.hi[x] = min(l.lo[x], v), max(l.hi[x], v)
+	}
+	l.last[x] = v
+}
+
+// draw plots the line as a staircase: flat from one value to the next
+// column that changes it, then up (or down) through that column's values.
+func (l *graphStepLine) draw(p *graphPlot, layer uint8) {
+	clamp := func(v int64) int {
+		// Values beyond the axis are drawn at its edge when the line has
+		// to pass through them (a window edge above the range).
+		v = min(max(v, p.lo), p.hi)
+		y, _ := p.rowOf(v)
+		return y
+	}
+	end := -1
+	for x := len(l.has) - 1; x >= 0; x-- {
+		if l.has[x] {
+			end = x
+			break
+		}
+	}
+	var prev int64
+	started := false
+	for x := 0; x <= end; x++ {
+		if l.has[x] {
+			lo, hi := l.lo[x], l.hi[x]
+			if started {
+				lo, hi = min(lo, prev), max(hi, prev)
+			}
+			if lo > p.hi {
+				prev, started = l.last[x], true
+				continue // entirely above the axis: not drawn
+			}
+			p.vline(x, clamp(lo), clamp(hi), layer)
+			prev, started = l.last[x], true
+		} else if started && prev >= p.lo && prev <= p.hi {
+			y, _ := p.rowOf(prev)
+			p.dot(x, y, layer)
+		}
+	}
+}
+
+// graphPass is one plot's state during the second pass.
+type graphPass struct {
+	p          *graphPlot
+	walk       graphWalker
+	acks, wins graphStepLine
+	// lastLo and lastHi remember the rows last drawn in each dot column so
+	// that a bar inside them (a burst of retransmissions of the same data)
+	// costs nothing: the work per segment stays constant.
+	lastLo, lastHi []int32
+}
+
+func newGraphPass(p *graphPlot, c *model.Conversation, dotW int) *graphPass {
+	g := &graphPass{p: p, walk: graphWalker{c: c, d: p.d}, acks: newGraphStepLine(dotW), wins: newGraphStepLine(dotW),
+		lastLo: make([]int32, dotW), lastHi: make([]int32, dotW)}
+	for i := range g.lastLo {
+		g.lastLo[i] = -1
+	}
+	return g
+}
+
+// visit draws what segment s, at dot column x, adds to the plot.
+func (g *graphPass) visit(s *model.Segment, x int, isSel bool) {
+	p := g.p
+	lo, hi, bar, ack, win, ok := g.walk.step(s)
+	if ok {
+		g.acks.add(x, ack)
+		g.wins.add(x, win)
+		if isSel {
+			if y, in := p.rowOf(ack); in {
+				p.setMark(x, y, graphSelected, 4)
+			}
+		}
+		return
+	}
+	if s.Dir != p.d {
+		return
+	}
+	if !bar {
+		if isSel {
+			if y, in := p.rowOf(lo); in {
+				p.setMark(x, y, graphSelected, 4)
+			}
+		}
+		return
+	}
+	yTop, _ := p.rowOf(min(max(hi, p.lo), p.hi))
+	yBot, _ := p.rowOf(min(max(lo, p.lo), p.hi))
+	if !(g.lastLo[x] >= 0 && int32(yTop) >= g.lastLo[x] && int32(yBot) <= g.lastHi[x]) {
+		p.vline(x, yTop, yBot, 3)
+		g.lastLo[x], g.lastHi[x] = int32(yTop), int32(yBot)
+	}
+	switch {
+	case isSel:
+		p.setMark(x, yTop, graphSelected, 4)
+	case s.Events.Has(model.Retransmission) || s.Events.Has(model.FastRetransmission) || s.Events.Has(model.SpuriousRetransmission):
+		p.setMark(x, yTop, graphRetrans, 3)
+	case s.Flags&model.SYN != 0:
+		p.setMark(x, yTop, graphSYN, 2)
+	case s.Flags&model.FIN != 0:
+		p.setMark(x, yTop, graphFIN, 2)
+	}
+}
+
+// finish draws the ACK line and the window edge, under the bars.
+func (g *graphPass) finish() {
+	g.wins.draw(g.p, 1)
+	g.acks.draw(g.p, 2)
+}
+
+// render turns the plot's grid into lines: tick labels, the axis, then
+// cells drawn in runs of one style.
+func (p *graphPlot) render(st GraphStyles, labelW, plotX int) []string {
+	tickAt := map[int]string{}
+	for i, v := range p.ticks {
+		if y, ok := p.rowOf(v); ok && i < len(p.labels) {
+			if _, taken := tickAt[y/4]; !taken {
+				tickAt[y/4] = p.labels[i]
+			}
+		}
+	}
+	out := make([]string, 0, p.rows)
+	var b, run strings.Builder
+	for r := range p.rows {
+		b.Reset()
+		if plotX > 0 {
+			if l, ok := tickAt[r]; ok {
+				b.WriteString(st.Tick.Render(strings.Repeat(" ", max(labelW-len(l), 0)) + l))
+				b.WriteString(st.Axis.Render("┤"))
+			} else {
+				b.WriteString(strings.Repeat(" ", labelW))
+				b.WriteString(st.Axis.Render("│"))
+			}
+		}
+		var cur *lipgloss.Style
+		flush := func() {
+			if run.Len() == 0 {
+				return
+			}
+			if cur == nil {
+				b.WriteString(run.String())
+			} else {
+				b.WriteString(cur.Render(run.String()))
+			}
+			run.Reset()
+		}
+		for col := range p.cols {
+			i := r*p.cols + col
+			var sty *lipgloss.Style
+			var ch rune = ' '
+			switch {
+			case p.markPri[i] > 0:
+				ch = p.mark[i]
+				switch p.markPri[i] {
+				case 4:
+					sty = &st.Selected
+				case 3:
+					sty = &st.Retrans
+				default:
+					sty = &st.Mark
+				}
+			case p.dots[i] != 0:
+				ch = rune(0x2800 + int(p.dots[i]))
+				switch p.layer[i] {
+				case 3:
+					sty = &st.Data[p.d&1]
+				case 2:
+					sty = &st.Ack
+				default:
+					sty = &st.Window
+				}
+			}
+			if sty != cur {
+				flush()
+				cur = sty
+			}
+			run.WriteRune(ch)
+		}
+		flush()
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// graphLegend is the line above the plots: what each mark means.
+func graphLegend(st GraphStyles, c *model.Conversation, shown []*graphPlot, absolute bool, w int) string {
+	var b strings.Builder
+	b.WriteString(st.Title.Render("stream " + strconv.Itoa(c.Index)))
+	b.WriteString(st.Dim.Render(" · " + graphNumbering(absolute) + " seq  "))
+	for _, p := range shown {
+		b.WriteString(st.Data[p.d&1].Render("⡇ " + p.d.String() + " "))
+	}
+	b.WriteString(st.Ack.Render("⠤ ack "))
+	b.WriteString(st.Window.Render("⠤ window "))
+	b.WriteString(st.Retrans.Render(string(graphRetrans)))
+	b.WriteString(st.Dim.Render(" retrans "))
+	b.WriteString(st.Selected.Render(string(graphSelected)))
+	b.WriteString(st.Dim.Render(" step"))
+	return ansi.Truncate(b.String(), w, "…")
+}
+
+func graphNumbering(absolute bool) string {
+	if absolute {
+		return "absolute"
+	}
+	return "relative"
+}
+
+// graphTimeAxis draws the time axis under the plots: a line with a tick under
+// each label and ▲ under the selected step, then the labels (seconds since
+// the first frame of the capture).
+func graphTimeAxis(st GraphStyles, t0, t1 int64, cols, plotX, labelW, selCol, rows int, xOf func(int64) int) []string {
+	n := max(cols/12, 1)
+	step := max(int64(graphNiceStep(float64(t1-t0)/float64(n))), 1)
+	decimals := 0
+	for p := int64(1_000_000_000); p > step && decimals < 9; p /= 10 {
+		decimals++
+	}
+	type tick struct {
+		col   int
+		label string
+	}
+	var ticks []tick
+	for v := graphCeilDiv(t0, step) * step; v <= t1; v += step {
+		ticks = append(ticks, tick{xOf(v) / 2, strconv.FormatFloat(float64(v)/1e9, 'f', decimals, 64) + "s"})
+		if len(ticks) > cols {
+			break
+		}
+	}
+	if len(ticks) == 0 {
+		ticks = append(ticks, tick{0, strconv.FormatFloat(float64(t0)/1e9, 'f', 6, 64) + "s"})
+	}
+	line := []rune(strings.Repeat("─", cols))
+	for _, t := range ticks {
+		if t.col >= 0 && t.col < cols {
+			line[t.col] = '┬'
+		}
+	}
+	var b strings.Builder
+	if plotX > 0 {
+		b.WriteString(strings.Repeat(" ", labelW))
+		b.WriteString(st.Axis.Render("└"))
+	}
+	if selCol >= 0 && selCol < cols {
+		b.WriteString(st.Axis.Render(string(line[:selCol])))
+		b.WriteString(st.Selected.Render(graphCursor))
+		b.WriteString(st.Axis.Render(string(line[selCol+1:])))
+	} else {
+		b.WriteString(st.Axis.Render(string(line)))
+	}
+	out := []string{b.String()}
+	if rows < 2 {
+		return out
+	}
+	labels := []rune(strings.Repeat(" ", cols))
+	next := 0 // the first free column
+	for _, t := range ticks {
+		l := []rune(t.label)
+		at := t.col
+		if at+len(l) > cols {
+			at = cols - len(l)
+		}
+		if at < next || at < 0 {
+			continue
+		}
+		copy(labels[at:], l)
+		next = at + len(l) + 2
+	}
+	out = append(out, strings.Repeat(" ", plotX)+st.Tick.Render(string(labels)))
+	return out
+}
+
+// graphNiceStep rounds a raw step up to 1, 2 or 5 times a power of ten.
+func graphNiceStep(raw float64) float64 {
+	if raw <= 1 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func graphCeilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a > 0) == (b > 0) {
+		q++
+	}
+	return q
+}
+
+// graphCompact prints a sequence offset short: 950, 23k, 1.5M, 4.2G.
+func graphCompact(v int64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	s := ""
+	switch {
+	case v < 10_000:
+		s = strconv.FormatInt(v, 10)
+	case v < 10_000_000:
+		s = strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(float64(v)/1e3, 'f', 1, 64), "0"), ".") + "k"
+	case v < 10_000_000_000:
+		s = strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(float64(v)/1e6, 'f', 2, 64), "0"), ".") + "M"
+	default:
+		s = strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(float64(v)/1e9, 'f', 2, 64), "0"), ".") + "G"
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// graphFit cuts lines to w cells and at most h lines.
+func graphFit(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
