@@ -252,6 +252,9 @@ func (x *exCtx) what() para {
 		p.add(" SYN asks to open a connection: the %v announces the initial sequence number its bytes will be counted from.", x.snd)
 	case f.Has(ACK):
 		p.add(" ACK says the acknowledgement field is valid.")
+		if f&(FIN|RST|URG) == 0 && s.Len == 0 {
+			p.add(" With no data and no SYN, FIN or RST, this is a pure acknowledgement.")
+		}
 	}
 	if f.Has(RST) {
 		p.add(" RST aborts the connection at once: the %v will neither send nor accept anything more on it, and no answer is expected.", x.snd)
