@@ -32,7 +32,8 @@ type GraphShow uint8
 
 const (
 	// GraphAuto plots both directions, one above the other, when the pane
-	// is tall enough, else the direction that sends more bytes.
+	// is tall enough and both send data, else the direction that sends
+	// more bytes.
 	GraphAuto GraphShow = iota
 	// GraphC2S plots the client's data (and the server's ACKs of it).
 	GraphC2S
@@ -196,8 +197,25 @@ type graphPlot struct {
 	heading    string
 }
 
+// GraphView is what the graph's keys change: which directions it plots
+// and how far it zooms into time.
+type GraphView struct {
+	Show GraphShow
+	// Zoom halves the time span shown at each step, centred on the selected
+	// step (0 shows the whole conversation). A late segment, a keep-alive
+	// or a reset a minute after a burst, squeezes everything else into a few
+	// columns; zooming in brings the burst back.
+	Zoom int
+}
+
 // renderGraphShow is renderGraph with the directions to plot chosen.
 func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, show GraphShow, w, h int) string {
+	return renderGraphView(st, tl, conv, selected, absolute, GraphView{Show: show}, w, h)
+}
+
+// renderGraphView is renderGraph with the directions and the zoom chosen.
+func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, v GraphView, w, h int) string {
+	show := v.Show
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -205,33 +223,71 @@ func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		return graphFit([]string{st.Dim.Render("no conversation to plot")}, w, h)
 	}
 	c := tl.Conversations[conv]
-	if len(c.Segs) == 0 {
-		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+	if selected >= len(tl.Segments) || (selected >= 0 && int(tl.Segments[selected].Stream) != c.Index) {
+		selected = -1
 	}
 
-	// First pass: the time span and each direction's ranges.
+	// The time span: the whole conversation, or the zoomed window around
+	// the selected step.
 	var t0, t1 int64 = math.MaxInt64, math.MinInt64
+	for _, si := range c.Segs {
+		if int(si) < len(tl.Segments) {
+			t := tl.Segments[si].TimeNS
+			t0, t1 = min(t0, t), max(t1, t)
+		}
+	}
+	if t0 > t1 {
+		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+	}
+	zoomed := false
+	if v.Zoom > 0 && t1 > t0 {
+		span := max((t1-t0)>>min(v.Zoom, 62), 1000) // no narrower than a microsecond
+		if span < t1-t0 {
+			centre := t0 + (t1-t0)/2
+			if selected >= 0 {
+				centre = tl.Segments[selected].TimeNS
+			}
+			a := min(max(centre-span/2, t0), t1-span)
+			t0, t1, zoomed = a, a+span, true
+		}
+	}
+
+	// First pass: each direction's ranges within the span. The walkers see
+	// every segment, so the unwrapping is the same whatever the window; the
+	// ACK line entering the window counts too.
 	plots := [2]*graphPlot{{d: model.C2S}, {d: model.S2C}}
 	walkers := [2]graphWalker{{c: c, d: model.C2S}, {c: c, d: model.S2C}}
+	var enterAck, enterWin [2]int64
+	var entered [2]bool
 	for _, si := range c.Segs {
 		if int(si) >= len(tl.Segments) {
 			continue
 		}
 		s := &tl.Segments[si]
-		t0, t1 = min(t0, s.TimeNS), max(t1, s.TimeNS)
 		for d := range plots {
 			lo, hi, bar, ack, win, acks := walkers[d].step(s)
-			if bar {
-				plots[d].data.add(lo, hi)
-			}
-			if acks {
-				plots[d].acks.add(ack, ack)
-				plots[d].win.add(win, win)
+			switch {
+			case s.TimeNS < t0:
+				if acks {
+					enterAck[d], enterWin[d], entered[d] = ack, win, true
+				}
+			case s.TimeNS > t1:
+			default:
+				if bar {
+					plots[d].data.add(lo, hi)
+				}
+				if acks {
+					plots[d].acks.add(ack, ack)
+					plots[d].win.add(win, win)
+				}
 			}
 		}
 	}
-	if t0 > t1 {
-		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+	for d := range plots {
+		if entered[d] {
+			plots[d].acks.add(enterAck[d], enterAck[d])
+			plots[d].win.add(enterWin[d], enterWin[d])
+		}
 	}
 
 	// Rows: a legend, the plots with a heading each, the time axis and its
@@ -258,7 +314,10 @@ func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		shown = []*graphPlot{plots[model.C2S]}
 	case show == GraphS2C:
 		shown = []*graphPlot{plots[model.S2C]}
-	case show == GraphBoth && rest >= 8, show == GraphAuto && rest >= 12:
+	case show == GraphBoth && rest >= 8,
+		show == GraphAuto && rest >= 12 && (c.Bytes[model.C2S] > 0) == (c.Bytes[model.S2C] > 0):
+		// (Auto leaves out a direction that sends no data at all, as its
+		// plot would only show the handshake.)
 		// The server's data above, as the server is drawn on the right of
 		// the ladder and usually sends more; the client's below.
 		shown = []*graphPlot{plots[model.S2C], plots[model.C2S]}
@@ -304,15 +363,23 @@ func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int,
 	// Second pass: draw.
 	tspan := t1 - t0
 	dotW := cols * 2
+	// xOf maps a time to a dot column: -1 before the span, dotW after it.
 	xOf := func(t int64) int {
-		if tspan == 0 || dotW <= 1 {
+		switch {
+		case t < t0:
+			return -1
+		case t > t1:
+			return dotW
+		case tspan == 0 || dotW <= 1:
 			return 0
 		}
 		return int(float64(t-t0) / float64(tspan) * float64(dotW-1))
 	}
 	selCol := -1
-	if selected >= 0 && selected < len(tl.Segments) && int(tl.Segments[selected].Stream) == c.Index {
-		selCol = xOf(tl.Segments[selected].TimeNS) / 2
+	if selected >= 0 {
+		if x := xOf(tl.Segments[selected].TimeNS); x >= 0 && x < dotW {
+			selCol = x / 2
+		}
 	}
 	var passes []*graphPass
 	for _, p := range shown {
@@ -339,7 +406,7 @@ func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int,
 	// Assemble.
 	lines := make([]string, 0, h)
 	if legend {
-		lines = append(lines, graphLegend(st, c, shown, absolute, w))
+		lines = append(lines, graphLegend(st, c, shown, absolute, zoomed, v.Zoom, w))
 	}
 	for _, p := range shown {
 		if headings {
@@ -468,6 +535,9 @@ func (p *graphPlot) setMark(x, y int, r rune, pri uint8) {
 type graphStepLine struct {
 	lo, hi, last []int64
 	has          []bool
+	pre          int64 // the last value before the first column
+	hasPre       bool
+	post         bool // a value came after the last column
 }
 
 func newGraphStepLine(n int) graphStepLine {
@@ -475,7 +545,12 @@ func newGraphStepLine(n int) graphStepLine {
 }
 
 func (l *graphStepLine) add(x int, v int64) {
-	if x < 0 || x >= len(l.has) {
+	if x < 0 {
+		l.pre, l.hasPre = v, true
+		return
+	}
+	if x >= len(l.has) {
+		l.post = true
 		return
 	}
 	if !l.has[x] {
@@ -503,8 +578,10 @@ func (l *graphStepLine) draw(p *graphPlot, layer uint8) {
 			break
 		}
 	}
-	var prev int64
-	started := false
+	prev, started := l.pre, l.hasPre
+	if l.post && (started || end >= 0) {
+		end = len(l.has) - 1 // the line runs on past the span
+	}
 	for x := 0; x <= end; x++ {
 		if l.has[x] {
 			lo, hi := l.lo[x], l.hi[x]
@@ -548,6 +625,15 @@ func newGraphPass(p *graphPlot, c *model.Conversation, dotW int) *graphPass {
 func (g *graphPass) visit(s *model.Segment, x int, isSel bool) {
 	p := g.p
 	lo, hi, bar, ack, win, ok := g.walk.step(s)
+	if x < 0 || x >= len(g.lastLo) {
+		// Outside the zoomed span: only the ACK line and window edge
+		// entering it matter.
+		if ok {
+			g.acks.add(x, ack)
+			g.wins.add(x, win)
+		}
+		return
+	}
 	if ok {
 		g.acks.add(x, ack)
 		g.wins.add(x, win)
@@ -668,10 +754,14 @@ func (p *graphPlot) render(st GraphStyles, labelW, plotX int) []string {
 }
 
 // graphLegend is the line above the plots: what each mark means.
-func graphLegend(st GraphStyles, c *model.Conversation, shown []*graphPlot, absolute bool, w int) string {
+func graphLegend(st GraphStyles, c *model.Conversation, shown []*graphPlot, absolute, zoomed bool, zoom int, w int) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("stream " + strconv.Itoa(c.Index)))
-	b.WriteString(st.Dim.Render(" · " + graphNumbering(absolute) + " seq  "))
+	b.WriteString(st.Dim.Render(" · " + graphNumbering(absolute) + " seq"))
+	if zoomed {
+		b.WriteString(st.Dim.Render(" · zoom ×" + strconv.FormatUint(1<<min(zoom, 62), 10)))
+	}
+	b.WriteString("  ")
 	for _, p := range shown {
 		b.WriteString(st.Data[p.d&1].Render("⡇ " + p.d.String() + " "))
 	}

@@ -99,8 +99,8 @@ func checkFits(t *testing.T, what, out string, w, h int) {
 }
 
 // TestGraphSizes redraws the graph at every size from nothing to large,
-// for every sample's conversations, each direction setting, both
-// numberings and degenerate inputs: never more than h lines, never a line
+// for every sample's conversations, each direction setting, zooms from
+// none to past a nanosecond, both numberings and degenerate inputs: never more than h lines, never a line
 // wider than w, never a panic.
 func TestGraphSizes(t *testing.T) {
 	st := NewGraphStyles(true)
@@ -136,7 +136,8 @@ func TestGraphSizes(t *testing.T) {
 		for _, w := range widths {
 			for _, h := range heights {
 				for show := GraphAuto; show <= GraphBoth; show++ {
-					out := renderGraphShow(st, in.tl, in.conv, sel, show == GraphC2S, show, w, h)
+					zoom := []int{0, 4, 90}[(w+h+int(show))%3]
+					out := renderGraphView(st, in.tl, in.conv, sel, show == GraphC2S, GraphView{Show: show, Zoom: zoom}, w, h)
 					checkFits(t, in.name+" "+show.String(), out, w, h)
 				}
 			}
@@ -200,6 +201,9 @@ func readAxes(t *testing.T, lines []string, top int) graphAxes {
 			for col, ch := range axis {
 				if ch != '┬' {
 					continue
+				}
+				if col >= len(labels) || labels[col] == ' ' || (col > 0 && labels[col-1] != ' ') {
+					continue // this tick's label was left out or moved
 				}
 				end := col
 				for end < len(labels) && labels[end] != ' ' {
@@ -332,5 +336,43 @@ func BenchmarkGraph(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_ = renderGraph(st, tl, 0, 5000, false, 200, 50)
+	}
+}
+
+// TestGraphZoom zooms into the lossy transfer around its first
+// retransmission: each step halves the time axis's span, the selected
+// step stays on screen, and at ×8 the fast retransmission and the data
+// around it spread over many columns (the R is no longer in the first
+// tenth of the plot).
+func TestGraphZoom(t *testing.T) {
+	tl := loadTimeline(t, "lossy-transfer")
+	c := tl.Conversations[0]
+	sel := -1
+	for _, si := range c.Segs {
+		if tl.Segments[si].Events.Has(model.FastRetransmission) {
+			sel = int(si)
+			break
+		}
+	}
+	if sel < 0 {
+		t.Fatal("no fast retransmission in lossy-transfer")
+	}
+	prevSpan := math.Inf(1)
+	for zoom := 0; zoom <= 6; zoom++ {
+		out := ansi.Strip(renderGraphView(GraphStyles{}, tl, 0, sel, false, GraphView{Show: GraphS2C, Zoom: zoom}, 120, 30))
+		checkFits(t, "zoom", out, 120, 30)
+		lines := strings.Split(out, "\n")
+		a := readAxes(t, lines, 2)
+		span := (a.timeVal[len(a.timeVal)-1] - a.timeVal[0]) / float64(a.timeCol[len(a.timeCol)-1]-a.timeCol[0]) * 120
+		if span >= prevSpan*0.75 {
+			t.Errorf("zoom %d: time span ≈%.4fs, not about half of %.4fs", zoom, span, prevSpan)
+		}
+		prevSpan = span
+		if !strings.ContainsRune(out, graphSelected) || !strings.Contains(lines[a.below], graphCursor) {
+			t.Errorf("zoom %d: the selected step is off screen:\n%s", zoom, out)
+		}
+		if zoom > 0 && !strings.Contains(lines[0], "zoom ×") {
+			t.Errorf("zoom %d: the legend does not say so: %q", zoom, lines[0])
+		}
 	}
 }
