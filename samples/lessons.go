@@ -123,6 +123,7 @@ var lessons = map[string]model.Lesson{
 			"on their way: each meets a bare RST, because the connection no longer exists.",
 		Notes: map[uint32]string{
 			1: "An ordinary handshake begins.",
+			2: "The SYN,ACK: ACK 1 = 0 + 1 for the SYN of frame 1. The server is in SYN_RECEIVED.",
 			3: "Handshake done: both sides are ESTABLISHED.",
 			4: "The request, 101 bytes.",
 			5: "The download begins: 1448 bytes per segment, ACK 102 = 1 + 101 for the request of frame 4.",
@@ -159,6 +160,8 @@ var lessons = map[string]model.Lesson{
 			"its own is unacknowledged, and goes to CLOSING instead of FIN_WAIT_2.",
 		Notes: map[uint32]string{
 			1: "An ordinary handshake begins.",
+			2: "The SYN,ACK: ACK 1 = 0 + 1 for the SYN of frame 1.",
+			3: "Handshake done: both sides are ESTABLISHED.",
 			4: "The request, 84 bytes; frame 5 answers with 256 bytes.",
 			7: "The client closes: FIN at SEQ 85, FIN_WAIT_1.",
 			8: "The server closes at the same moment: its FIN carries ACK 85, which does not cover the client's FIN of " +
@@ -176,6 +179,8 @@ var lessons = map[string]model.Lesson{
 			"retransmission timer.",
 		Notes: map[uint32]string{
 			1:  "An ordinary handshake begins. It takes about 16 ms (frames 1 to 3), which becomes tshark's out-of-order threshold.",
+			2:  "The SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1.",
+			3:  "Handshake done: both sides are ESTABLISHED.",
 			4:  "The request, 95 bytes.",
 			5:  "The download: a flight of segments of 1448 bytes each, frames 5 to 14.",
 			16: "ACK 4345 = 2897 + 1448 for frame 7. The segment of frame 8, SEQ 4345, was lost after the tap.",
@@ -199,7 +204,9 @@ var lessons = map[string]model.Lesson{
 		Watch: "Watch the printer's window: what its SYN,ACK offers, filled by three segments, then zero. Watch the " +
 			"client's one-byte probes and the window update that lets it go on.",
 		Notes: map[uint32]string{
+			1: "The client opens a connection to the printer's port 9100.",
 			2: "The printer offers a window of 4380 bytes: room for three segments of 1460 bytes (frames 4 to 6).",
+			3: "Handshake done: both sides are ESTABLISHED.",
 			4: "The print job starts: 1460 bytes from SEQ 1.",
 			6: "Window full: this segment ends at the edge of the window the printer offered in frame 2: " +
 				"4381 = 1 + 4380.",
@@ -223,6 +230,8 @@ var lessons = map[string]model.Lesson{
 			"the peer must answer with an ACK.",
 		Notes: map[uint32]string{
 			1: "An IMAP session begins.",
+			2: "The server's SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1; it announces window scale 8.",
+			3: "Handshake done: both sides are ESTABLISHED.",
 			4: "The server's greeting, 101 bytes; frame 5 acknowledges it with ACK 102 = 1 + 101.",
 			12: "After a minute of silence the client sends a keep-alive: no data and SEQ 26 = 27 - 1, one below the " +
 				"next byte it would send (frame 11 was at SEQ 27). The server must answer.",
@@ -258,11 +267,18 @@ var lessons = map[string]model.Lesson{
 			"modern host's look random. Compare the source ports too.",
 		Notes: map[uint32]string{
 			1: "The old host's first connection: ISN 52672001 from port 1025.",
+			2: "The server answers with its own ISN and ACK 52672002 = 52672001 + 1 (absolute) for the SYN of frame 1.",
+			3: "Handshake done: the check has its answer, the port is open.",
+			4: "The old host closes at once: FIN_WAIT_1.",
+			5: "The server's FIN,ACK acknowledges the FIN of frame 4 and closes too: LAST_ACK.",
+			6: "The last ACK: the old host in TIME_WAIT, the server CLOSED. The next connections repeat this exchange.",
 			7: "Its second connection: ISN 52736001 = 52672001 + 64000 (frame 1), from port 1026. A fixed step: after seeing one " +
 				"connection, an attacker can predict the ISN of the next and forge its segments without seeing them.",
 			13: "Third: ISN 52800001 = 52736001 + 64000 (frame 7), port 1027.",
 			19: "Fourth: ISN 52864001 = 52800001 + 64000 (frame 13), port 1028.",
 			25: "The modern host: ISN 2584411229 from port 40312.",
+			37: "The modern host again: ISN 2507930692 from port 37154.",
+			43: "And again: ISN 101920970 from port 60211. Nothing links one ISN to the next.",
 			31: "Its next connection: ISN 1923609495 from port 55870, with no relation to frame 25. RFC 6528 derives " +
 				"the ISN from a secret hash of the addresses and ports plus a clock, so it cannot be predicted.",
 		},
@@ -273,6 +289,8 @@ var lessons = map[string]model.Lesson{
 			"close this time: FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT.",
 		Notes: map[uint32]string{
 			1:  "The handshake over IPv6, from 2001:db8:1::23 to port 80.",
+			2:  "The SYN,ACK: ACK 1 = 0 + 1 for the SYN of frame 1, as over IPv4.",
+			3:  "Handshake done: both sides are ESTABLISHED.",
 			4:  "The request, 108 bytes.",
 			5:  "The response, 260 bytes, with ACK 109 = 1 + 108 for frame 4.",
 			6:  "The server closes first: FIN at SEQ 261, FIN_WAIT_1.",
@@ -288,11 +306,16 @@ var lessons = map[string]model.Lesson{
 			"last fragment to arrive completes the datagram.",
 		Notes: map[uint32]string{
 			1: "An ordinary handshake, on hosts with a large MSS.",
+			2: "The SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1.",
+			3: "Handshake done: both sides are ESTABLISHED.",
 			5: "The first fragment: ID 0x9cfe, offset 0, More Fragments set. It holds the TCP header.",
 			6: "The last piece, offset 2960, More Fragments clear; the middle one is still missing.",
 			7: "The middle fragment, offset 1480, arrives last and completes the datagram: only now is the segment, " +
 				"2968 bytes at SEQ 1, there to see.",
-			8: "ACK 2969 = 1 + 2968 acknowledges the reassembled segment of frame 7.",
+			8:  "ACK 2969 = 1 + 2968 acknowledges the reassembled segment of frame 7.",
+			9:  "The client closes: FIN_WAIT_1.",
+			10: "The server's FIN,ACK acknowledges the FIN of frame 9, ACK 99 = 98 + 1, and closes: LAST_ACK.",
+			11: "The last ACK: client TIME_WAIT, server CLOSED.",
 		},
 	},
 	"icmp-frag-needed": {
@@ -300,6 +323,9 @@ var lessons = map[string]model.Lesson{
 		Watch: "Watch the ICMP errors: who sends them, the MTU they report and the segment each one quotes; then the " +
 			"smaller segments that replace the dropped ones.",
 		Notes: map[uint32]string{
+			1: "A client connects to the web server; the capture is taken at the server.",
+			2: "The server's SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1.",
+			3: "Handshake done: both sides are ESTABLISHED.",
 			5: "Full-size segments, 1448 bytes each, with DF set: no router may fragment them.",
 			7: "A router at 192.0.2.254 cannot forward frame 5's datagram into a link of MTU 1400 and drops it. Its ICMP " +
 				"error tells the sender, 203.0.113.10, the MTU, and quotes the segment: SEQ 1, ports and all.",
@@ -308,6 +334,9 @@ var lessons = map[string]model.Lesson{
 				"comes soon after frame 6, within the threshold.",
 			11: "The rest, 200 bytes.",
 			13: "ACK 2897 = 2697 + 200 for frame 11: everything has arrived.",
+			14: "The client closes: FIN_WAIT_1.",
+			15: "The server's FIN,ACK acknowledges the FIN of frame 14, ACK 100 = 99 + 1, and closes: LAST_ACK.",
+			16: "The last ACK: client TIME_WAIT, server CLOSED.",
 		},
 	},
 	"icmp-time-exceeded": {
@@ -318,7 +347,9 @@ var lessons = map[string]model.Lesson{
 			1: "The first probe: a SYN sent with a TTL of one hop.",
 			2: "The first router, 198.51.100.1, decrements the TTL to zero, drops the probe and sends time exceeded " +
 				"back to 198.51.100.23. Its address is the first hop of the path.",
+			3: "The second probe, from a new source port, with a TTL of two hops.",
 			4: "The second router, 192.0.2.1, does the same for the second probe of frame 3: the second hop.",
+			5: "The third probe, with a TTL of three hops.",
 			6: "The third probe reaches the server, which answers with a SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 5.",
 			7: "No socket on the tracing host asked for this connection (the probe was hand-made), so its kernel " +
 				"resets it: RST with SEQ 1, the ACK field of frame 6.",

@@ -452,3 +452,23 @@ func TestLessonCheckerCatchesDrift(t *testing.T) {
 		}
 	}
 }
+
+// Every lesson has notes on the steps that matter: the handshake, each
+// state change, the close and the RSTs (for isn-prediction, whose point is
+// its SYNs, the first connection and every SYN).
+func TestLessonsCoverTheSteps(t *testing.T) {
+	for _, smp := range List() {
+		l, _ := Lesson(smp.Name)
+		tl := loadSample(t, smp.Name)
+		for i := range tl.Segments {
+			s := &tl.Segments[i]
+			if smp.Name == "isn-prediction" && s.Stream != 0 && s.Flags&(model.SYN|model.ACK) != model.SYN {
+				continue
+			}
+			cm, sm := model.StepTransitions(tl, i)
+			if (len(cm)+len(sm) > 0 || s.Flags&(model.SYN|model.RST|model.FIN) != 0) && l.Notes[s.Frame] == "" {
+				t.Errorf("%s: frame %d (%s) changes a state or carries SYN, FIN or RST, and has no note", smp.Name, s.Frame, s.Flags)
+			}
+		}
+	}
+}
