@@ -136,7 +136,7 @@ func TestGraphSizes(t *testing.T) {
 		for _, w := range widths {
 			for _, h := range heights {
 				for show := GraphAuto; show <= GraphBoth; show++ {
-					zoom := []int{0, 4, 90}[(w+h+int(show))%3]
+					zoom := []int{0, 4, 90}[(w+h+int(show)+6)%3]
 					out := renderGraphView(st, in.tl, in.conv, sel, show == GraphC2S, GraphView{Show: show, Zoom: zoom}, w, h)
 					checkFits(t, in.name+" "+show.String(), out, w, h)
 				}
