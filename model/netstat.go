@@ -52,6 +52,10 @@ type SocketLine struct {
 	// RecvQ and SendQ are the queues in bytes (see the package notes above):
 	// RecvQ is always 0 (unknown), SendQ is snd_nxt − snd_una.
 	RecvQ, SendQ uint32
+	// SynFin is how many of SendQ's sequence numbers are a SYN or a FIN
+	// (0-2): SendQ − SynFin is the data bytes in flight, Wireshark's
+	// tcp.analysis.bytes_in_flight.
+	SynFin uint8
 }
 
 // NetstatHost is what netstat prints on one host for the conversation.
@@ -155,6 +159,8 @@ type sendQueue struct {
 	una     uint32 // oldest unacknowledged sequence number
 	iss     uint32
 	haveISS bool
+	finEnd  uint32 // sequence number just past the latest FIN sent
+	finSent bool
 }
 
 // sent applies a segment the side sent.
@@ -170,6 +176,16 @@ func (q *sendQueue) sent(s *Segment) {
 		q.iss, q.haveISS = s.Seq, true
 	}
 	end := s.Seq + s.SeqLen()
+	if s.Flags&(SYN|ACK) == ACK && q.haveISS && q.started && ackCovers(q.nxt, q.iss+1) {
+		// An ACK without SYN after our own SYN: only a side whose SYN
+		// was acknowledged sends one (a SYN_SENT side waits for the
+		// SYN,ACK), so the SYN is acknowledged even if the capture missed
+		// the segment that did it.
+		q.una = seqLater(q.una, q.iss+1)
+	}
+	if s.Flags&FIN != 0 {
+		q.finEnd, q.finSent = end, true
+	}
 	if !q.started {
 		q.started, q.nxt, q.una = true, end, s.Seq
 		return
@@ -188,6 +204,19 @@ func (q *sendQueue) acked(ack uint32) {
 		ack = q.nxt
 	}
 	q.una = seqLater(q.una, ack)
+}
+
+// phantom counts the SYN and FIN among the queued sequence numbers: sent,
+// not yet acknowledged.
+func (q *sendQueue) phantom() uint8 {
+	var n uint8
+	if q.started && q.haveISS && !ackCovers(q.una, q.iss+1) && ackCovers(q.nxt, q.iss+1) {
+		n++
+	}
+	if q.started && q.finSent && !ackCovers(q.una, q.finEnd) {
+		n++
+	}
+	return n
 }
 
 func (q *sendQueue) queued() uint32 {
@@ -259,49 +288,103 @@ func (in *inbound) deliver(s *Segment, q *sendQueue) {
 
 // Netstat computes both hosts' netstat lines for conversation stream after
 // its first n segments (0 ≤ n ≤ len(Segs); 0 is before the first). The UI's
-// selected row cur is n = cur+1.
+// selected row cur is n = cur+1. It walks the conversation's first n
+// segments; NetstatEach walks them all once.
 func Netstat(tl *Timeline, stream, n int) (NetstatView, error) {
+	c, err := netstatConv(tl, stream)
+	if err != nil {
+		return NetstatView{}, err
+	}
+	if n < 0 || n > len(c.Segs) {
+		return NetstatView{}, fmt.Errorf("no step %d in stream %d (steps 0 to %d)", n, stream, len(c.Segs))
+	}
+	w := newNSWalk(tl, c)
+	for range n {
+		w.step()
+	}
+	return w.view(), nil
+}
+
+// NetstatEach calls fn with the view at every step of conversation stream,
+// from 0 (before the first segment) to the last, in one pass; fn returns
+// false to stop.
+func NetstatEach(tl *Timeline, stream int, fn func(NetstatView) bool) error {
+	c, err := netstatConv(tl, stream)
+	if err != nil {
+		return err
+	}
+	w := newNSWalk(tl, c)
+	for {
+		if !fn(w.view()) || w.n >= len(c.Segs) {
+			return nil
+		}
+		w.step()
+	}
+}
+
+func netstatConv(tl *Timeline, stream int) (*Conversation, error) {
 	if tl == nil || stream < 0 || stream >= len(tl.Conversations) {
 		total := 0
 		if tl != nil {
 			total = len(tl.Conversations)
 		}
-		return NetstatView{}, fmt.Errorf("no stream %d (the capture has %d conversations)", stream, total)
+		return nil, fmt.Errorf("no stream %d (the capture has %d conversations)", stream, total)
 	}
-	c := tl.Conversations[stream]
-	if n < 0 || n > len(c.Segs) {
-		return NetstatView{}, fmt.Errorf("no step %d in stream %d (steps 0 to %d)", n, stream, len(c.Segs))
+	return tl.Conversations[stream], nil
+}
+
+// nsWalk applies a conversation's segments one at a time.
+type nsWalk struct {
+	tl       *Timeline
+	c        *Conversation
+	n        int
+	cst, sst State
+	q        [2]sendQueue
+	in       [2]inbound
+	frame    uint32
+	timeNS   int64
+	passive  [2]bool
+}
+
+func newNSWalk(tl *Timeline, c *Conversation) *nsWalk {
+	return &nsWalk{tl: tl, c: c, cst: c.InitClient, sst: c.InitServer,
+		passive: [2]bool{passiveOpener(tl, c, C2S), passiveOpener(tl, c, S2C)}}
+}
+
+func (w *nsWalk) step() {
+	si := w.c.Segs[w.n]
+	w.n++
+	if int(si) >= len(w.tl.Segments) {
+		return
 	}
+	s := &w.tl.Segments[si]
+	a, b := s.Dir&1, 1-s.Dir&1
+	if s.Flags&RST == 0 {
+		if s.Flags&ACK != 0 {
+			w.in[a].shown(s.Ack, &w.q[a])
+		}
+		w.q[a].sent(s)
+		w.in[b].deliver(s, &w.q[b])
+	}
+	w.cst, w.sst = s.Client, s.Server
+	w.frame, w.timeNS = s.Frame, s.TimeNS
+}
+
+func (w *nsWalk) view() NetstatView {
+	c := w.c
 	v := NetstatView{
-		Stream:   stream,
-		N:        n,
+		Stream:   c.Index,
+		N:        w.n,
 		Total:    len(c.Segs),
+		Frame:    w.frame,
+		TimeNS:   w.timeNS,
 		SameHost: c.Client.Addr == c.Server.Addr,
 		Assumed:  c.Assumed,
 	}
-	cst, sst := c.InitClient, c.InitServer
-	var q [2]sendQueue
-	var in [2]inbound
-	for _, si := range c.Segs[:n] {
-		if int(si) >= len(tl.Segments) {
-			break
-		}
-		s := &tl.Segments[si]
-		a, b := s.Dir, 1-s.Dir
-		if s.Flags&RST == 0 {
-			if s.Flags&ACK != 0 {
-				in[a].shown(s.Ack, &q[a])
-			}
-			q[a].sent(s)
-			in[b].deliver(s, &q[b])
-		}
-		cst, sst = s.Client, s.Server
-		v.Frame, v.TimeNS = s.Frame, s.TimeNS
-	}
-	v.Client = hostLines(c.Client, c.Server, cst, &q[C2S], passiveOpener(tl, c, C2S))
+	v.Client = hostLines(c.Client, c.Server, w.cst, &w.q[C2S], w.passive[C2S])
 	v.Client.Client = true
-	v.Server = hostLines(c.Server, c.Client, sst, &q[S2C], passiveOpener(tl, c, S2C))
-	return v, nil
+	v.Server = hostLines(c.Server, c.Client, w.sst, &w.q[S2C], w.passive[S2C])
+	return v
 }
 
 // passiveOpener reports whether side d's first SYN was a SYN,ACK: it
@@ -346,6 +429,7 @@ func hostLines(local, foreign Endpoint, st State, q *sendQueue, passive bool) Ne
 		// A request socket: Linux prints 0 and 0.
 	default:
 		line.SendQ = q.queued()
+		line.SynFin = min(q.phantom(), uint8(min(line.SendQ, 2)))
 	}
 	h.Lines = append(h.Lines, line)
 	return h
