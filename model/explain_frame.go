@@ -74,8 +74,13 @@ func explainFragment(tl *Timeline, g *Fragment, absolute bool) []para {
 	off := part{kind: kFragOffset, f: g.Frame, v: uint64(g.Offset)}
 	ln := part{kind: kFragLen, f: g.Frame, v: uint64(g.Len)}
 	var p1, p2, p3 para
-	p1.add("Frame %v is an IPv4 fragment: %v bytes of a larger datagram, at offset %v bytes, with ID %v (%v). The datagram was too big for a link on its way and its DF (don't fragment) flag was clear, so the sender or a router cut it into fragments that share its ID; the receiver puts them back together by ID and offset.",
+	p1.add("Frame %v is an IPv4 fragment: %v bytes of a larger datagram, at offset %v bytes, with ID %v (%v).",
 		frameNo(g.Frame), ln, off, part{kind: kFragID, f: g.Frame, v: uint64(g.ID)}, part{kind: kFragIDHex, f: g.Frame, v: uint64(g.ID)})
+	if g.DF {
+		p1.add(" Its DF (don't fragment) flag is set, which a fragment should not have: whoever cut the datagram ignored it.")
+	} else {
+		p1.add(" The datagram was too big for a link on its way and its DF (don't fragment) flag was clear, so the sender or a router cut it into fragments that share its ID; the receiver puts them back together by ID and offset.")
+	}
 	p2.add("MF (more fragments) is %v", exYesNo(g.MF, "set", "clear"))
 	if g.MF {
 		p2.add(": more of the datagram follows, from offset ")
@@ -162,7 +167,7 @@ func explainICMP(tl *Timeline, e *ICMPError, absolute bool) []para {
 		}
 		p2.add(", sent by the %v", snd)
 		if q := exQuoted(tl, c, e, d); q != nil {
-			p2.add(": that is the segment of frame %v (%v bytes), which never reached its destination", frameNo(q.Frame), pLen(q))
+			p2.add(": that is the segment of frame %v (flags %v, %v bytes), which never reached its destination", frameNo(q.Frame), q.Flags.String(), pLen(q))
 		}
 	}
 	p2.add(". The quote is how the sender tells which connection, and which segment, the error is about.")

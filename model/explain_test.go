@@ -384,7 +384,7 @@ func TestExplainFrame(t *testing.T) {
 		}
 	}
 	ic := strings.Join(ExplainFrame(tl, 16), "\n")
-	for _, want := range []string{"type 3 code 4", "MTU of 1400 bytes", "from 192.0.2.1 to 10.0.0.1", fmt.Sprintf("SEQ %d, sent by the client", exISNC+1), "the segment of frame 9 (5 bytes)", "DF"} {
+	for _, want := range []string{"type 3 code 4", "MTU of 1400 bytes", "from 192.0.2.1 to 10.0.0.1", fmt.Sprintf("SEQ %d, sent by the client", exISNC+1), "the segment of frame 9 (flags PSH,ACK, 5 bytes)", "DF"} {
 		if !strings.Contains(ic, want) {
 			t.Errorf("icmp: want %q in:\n%s", want, ic)
 		}
