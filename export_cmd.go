@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tcpstep/tcpstep/export"
-	"github.com/tcpstep/tcpstep/model"
 )
 
 func init() {
@@ -62,15 +59,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var write func(io.Writer, *model.Timeline, int, bool) error
-			switch format {
-			case "mermaid", "mmd":
-				write = export.Mermaid
-			case "svg":
-				write = export.SVG
-			case "txt", "text":
-				write = export.Text
-			default:
+			write, _, err := export.ByName(format)
+			if err != nil {
 				return fmt.Errorf("unknown --format %q: want mermaid, svg or txt", format)
 			}
 			streamSet := cmd.Flags().Changed("stream")
@@ -96,48 +86,31 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if stream >= len(tl.Conversations) {
 				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
 			}
-			dst, where := stdout, ""
-			var f *os.File
+			var n int64
 			if output != "" && output != "-" {
-				// Write beside the target and rename at the end, so a failed
-				// export never leaves half a file under the name asked for.
-				f, err = os.CreateTemp(filepath.Dir(output), ".tcpstep-export-*")
-				if err != nil {
-					return fmt.Errorf("create %s: %w", output, err)
+				if n, err = export.WriteFile(output, format, tl, stream, absolute); err != nil {
+					return err
 				}
-				defer os.Remove(f.Name())
-				dst, where = f, output
-			}
-			cw := &countingWriter{w: dst}
-			w := bufio.NewWriterSize(cw, 1<<16)
-			err = write(w, tl, stream, absolute)
-			if ferr := w.Flush(); err == nil {
-				err = ferr
-			}
-			if f != nil {
-				if cerr := f.Close(); err == nil {
-					err = cerr
+			} else {
+				cw := &countingWriter{w: stdout}
+				w := bufio.NewWriterSize(cw, 1<<16)
+				err = write(w, tl, stream, absolute)
+				if ferr := w.Flush(); err == nil {
+					err = ferr
 				}
-				if err == nil {
-					if err = os.Rename(f.Name(), output); err != nil {
-						return fmt.Errorf("write %s: %w", output, err)
-					}
+				if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+					return fmt.Errorf("write output: %w", err)
 				}
-			}
-			if err != nil && !errors.Is(err, io.ErrClosedPipe) {
-				if where != "" {
-					return fmt.Errorf("write %s: %w", where, err)
-				}
-				return fmt.Errorf("write output: %w", err)
+				n = cw.n
 			}
 			for _, warn := range tl.Warnings {
 				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
 			}
-			if (format == "mermaid" || format == "mmd") && cw.n > export.MermaidMaxText {
-				fmt.Fprintf(stderr, "tcpstep: warning: the diagram is %d characters, past Mermaid's default maxTextSize of %d: raise it in the renderer's configuration, or export a shorter stream\n", cw.n, export.MermaidMaxText)
+			if (format == "mermaid" || format == "mmd") && n > export.MermaidMaxText {
+				fmt.Fprintf(stderr, "tcpstep: warning: the diagram is %d characters, past Mermaid's default maxTextSize of %d: raise it in the renderer's configuration, or export a shorter stream\n", n, export.MermaidMaxText)
 			}
-			if where != "" {
-				fmt.Fprintf(stderr, "tcpstep: wrote %s (%d bytes, %s, stream %s)\n", where, cw.n, format, streamName(stream))
+			if output != "" && output != "-" {
+				fmt.Fprintf(stderr, "tcpstep: wrote %s (%d bytes, %s, stream %s)\n", output, n, format, streamName(stream))
 			}
 			return nil
 		},

@@ -1,0 +1,92 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// WriterFunc is the shape of Mermaid, SVG and Text.
+type WriterFunc func(w io.Writer, tl *model.Timeline, stream int, absolute bool) error
+
+// ByName returns the writer for a format name (mermaid or mmd, svg, txt or
+// text) and the file extension that goes with it.
+func ByName(format string) (WriterFunc, string, error) {
+	switch strings.ToLower(format) {
+	case "mermaid", "mmd":
+		return Mermaid, ".mmd", nil
+	case "svg":
+		return SVG, ".svg", nil
+	case "txt", "text":
+		return Text, ".txt", nil
+	}
+	return nil, "", fmt.Errorf("unknown format %q: want mermaid, svg or txt", format)
+}
+
+// FileName suggests a file name for an export of stream of capture (a
+// path, "-" or "sample:NAME"): the capture's base name without its
+// extension, the stream and the format's extension, e.g.
+// "smtp-figure10-stream0.mmd".
+func FileName(capture string, stream int, format string) string {
+	_, ext, err := ByName(format)
+	if err != nil {
+		ext = "." + format
+	}
+	base := strings.TrimPrefix(capture, "sample:")
+	base = filepath.Base(base)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	if base == "" || base == "-" || base == "." || base == string(filepath.Separator) {
+		base = "capture"
+	}
+	s := "all"
+	if stream >= 0 {
+		s = "stream" + strconv.Itoa(stream)
+	}
+	return base + "-" + s + ext
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// WriteFile writes the export to path and returns how many bytes it wrote.
+// It writes a temporary file beside path and renames it at the end, so a
+// failed export never leaves half a file under the name asked for.
+func WriteFile(path string, format string, tl *model.Timeline, stream int, absolute bool) (int64, error) {
+	write, _, err := ByName(format)
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tcpstep-export-*")
+	if err != nil {
+		return 0, fmt.Errorf("create %s: %w", path, err)
+	}
+	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
+	cw := &countWriter{w: f}
+	err = write(cw, tl, stream, absolute)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		// CreateTemp makes the file private; an export is a document.
+		_ = os.Chmod(f.Name(), 0o644)
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return cw.n, fmt.Errorf("write %s: %w", path, err)
+	}
+	return cw.n, nil
+}
