@@ -561,3 +561,51 @@ func (v NetstatView) Note() string {
 	}
 	return n
 }
+
+// netstatEvery is how many steps apart a NetstatIndex keeps its snapshots.
+const netstatEvery = 1024
+
+// NetstatIndex answers Netstat for one conversation at any step in bounded
+// time: it walks the conversation once and keeps the walk's state every
+// netstatEvery steps (a few hundred bytes each), so a view replays at most
+// that many segments. The interface builds one per conversation it shows.
+type NetstatIndex struct {
+	c     *Conversation
+	snaps []nsWalk
+}
+
+// NewNetstatIndex walks conversation stream once.
+func NewNetstatIndex(tl *Timeline, stream int) (*NetstatIndex, error) {
+	c, err := netstatConv(tl, stream)
+	if err != nil {
+		return nil, err
+	}
+	x := &NetstatIndex{c: c}
+	w := newNSWalk(tl, c)
+	for {
+		if w.n%netstatEvery == 0 {
+			x.snaps = append(x.snaps, *w)
+		}
+		if w.n >= len(c.Segs) {
+			return x, nil
+		}
+		w.step()
+	}
+}
+
+// At returns the view after the conversation's first n segments, as
+// Netstat does.
+func (x *NetstatIndex) At(n int) (NetstatView, error) {
+	if x == nil || n < 0 || n > len(x.c.Segs) {
+		total := 0
+		if x != nil {
+			total = len(x.c.Segs)
+		}
+		return NetstatView{}, fmt.Errorf("no step %d (steps 0 to %d)", n, total)
+	}
+	w := x.snaps[min(n/netstatEvery, len(x.snaps)-1)]
+	for w.n < n {
+		w.step()
+	}
+	return w.view(), nil
+}

@@ -1,11 +1,14 @@
 package model_test
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -257,5 +260,137 @@ func TestNetstatInvariants(t *testing.T) {
 	}
 	if _, err := model.Netstat(nil, 0, 0); err == nil {
 		t.Error("nil timeline accepted")
+	}
+}
+
+// Every conversation of every capture in the shared corpus (malformed ones
+// included) goes through the netstat view at every step, the vantage and the
+// ISN analysis without a panic, and the views stay consistent with the
+// ladder's states.
+func TestNetstatISNVantageCorpus(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"*.pcap*", filepath.Join("malformed", "*")} {
+		m, _ := filepath.Glob(filepath.Join("..", "..", "shared", "captures", pat))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("../shared/captures is missing (CI=true requires it)")
+		}
+		t.Skip("../shared/captures is absent")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		in, err := decode.OpenBytes(filepath.Base(p), b)
+		if err != nil {
+			continue // not a capture at all: the decoder's tests cover that
+		}
+		tl, err := in.Load(nil)
+		in.Close()
+		if err != nil || tl == nil {
+			continue
+		}
+		for ci, c := range tl.Conversations {
+			_ = model.VantageOf(tl, ci).Sentence()
+			err := model.NetstatEach(tl, ci, func(v model.NetstatView) bool {
+				_ = v.Text(v.N%2 == 0)
+				want := c.InitClient
+				if v.N > 0 {
+					want = tl.Segments[c.Segs[v.N-1]].Client
+				}
+				for _, l := range v.Client.Lines {
+					if !l.Wildcard && l.State != want {
+						t.Errorf("%s stream %d step %d: client line %s, ladder %s", filepath.Base(p), ci, v.N, l.State, want)
+					}
+				}
+				return true
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		_ = model.CaptureVantage(tl).String()
+		_ = model.ISNText(model.AnalyzeISNs(tl))
+	}
+}
+
+// BenchmarkNetstatLastStep measures the view at the last step of a long
+// conversation: the walk the interface makes on every keypress.
+func BenchmarkNetstatLastStep(b *testing.B) {
+	bld := model.NewBuilder()
+	cli := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.1"), Port: 40000}
+	srv := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.2"), Port: 80}
+	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18, Src: cli, Dst: srv, Seq: 100, Flags: model.SYN, WinScale: -1})
+	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + 1, Src: srv, Dst: cli, Seq: 900, Ack: 101, Flags: model.SYN | model.ACK, WinScale: -1})
+	seq := uint32(101)
+	for i := range 100000 {
+		bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000, Src: cli, Dst: srv, Seq: seq, Ack: 901, Len: 1000, Flags: model.ACK, WinScale: -1})
+		seq += 1000
+		if i%2 == 1 {
+			bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000 + 500, Src: srv, Dst: cli, Seq: 901, Ack: seq, Flags: model.ACK, WinScale: -1})
+		}
+	}
+	tl := bld.Finish()
+	n := len(tl.Conversations[0].Segs)
+	b.Run("Netstat", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := model.Netstat(tl, 0, n); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	x, err := model.NewNetstatIndex(tl, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Index", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.At(n - 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// NetstatIndex gives the same view as Netstat at every step, across its
+// snapshot boundaries.
+func TestNetstatIndexMatches(t *testing.T) {
+	bld := model.NewBuilder()
+	cli := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.1"), Port: 40000}
+	srv := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.2"), Port: 80}
+	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18, Src: cli, Dst: srv, Seq: 100, Flags: model.SYN, WinScale: -1})
+	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + 1, Src: srv, Dst: cli, Seq: 900, Ack: 101, Flags: model.SYN | model.ACK, WinScale: -1})
+	seq := uint32(101)
+	for i := range 3000 {
+		bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000, Src: cli, Dst: srv, Seq: seq, Ack: 901, Len: uint32(1 + i%7), Flags: model.ACK, WinScale: -1})
+		seq += uint32(1 + i%7)
+		if i%3 == 2 {
+			bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000 + 500, Src: srv, Dst: cli, Seq: 901, Ack: seq - 2, Flags: model.ACK, WinScale: -1})
+		}
+	}
+	tl := bld.Finish()
+	x, err := model.NewNetstatIndex(tl, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	model.NetstatEach(tl, 0, func(want model.NetstatView) bool {
+		got, err := x.At(n)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d: %+v, want %+v (%v)", n, got, want, err)
+		}
+		if n == 2000 && (len(got.Client.Lines) != 1 || got.Client.Lines[0].SendQ == 0) {
+			t.Errorf("step 2000: no bytes in flight")
+		}
+		n++
+		return true
+	})
+	if _, err := x.At(n); err == nil {
+		t.Error("step past the end accepted")
 	}
 }
