@@ -738,8 +738,12 @@ func (x *exCtx) events() []para {
 			p.add(" Its SEQ %v is below %v, the next new number after frame %v.", seq, x.pNext(hi), frameNo(hi.Frame))
 		}
 		switch {
-		case s.Flags.Has(SYN):
-			p.add(" A SYN,ACK that repeats its SYN's sequence number is what each side of a simultaneous open sends (RFC 793, figure 8), so the repeat is expected here.")
+		case hi != nil && hi.Seq == s.Seq && hi.Len == s.Len && hi.Flags == s.Flags && s.TimeNS-hi.TimeNS < 10_000:
+			p.add(" It repeats frame %v only %v ms later, too soon for any timer: more likely the same segment captured twice (a duplicate made by a switch or the capture) than a resend.", frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS))
+		case s.Flags.Has(SYN|ACK) && hi != nil && hi.Flags&(SYN|ACK) == SYN:
+			p.add(" A SYN,ACK that repeats its sender's own SYN (frame %v) is what each side of a simultaneous open sends (RFC 793, figure 8), so the repeat is expected here.", frameNo(hi.Frame))
+		case s.Flags.Has(SYN) && hi != nil:
+			p.add(" It repeats the %v of frame %v, %v ms later: no answer came in time (or the answer was lost), so the %v's timer sent it again.", hi.Flags.String(), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS), x.snd)
 		case hi != nil && s.Seq+s.SeqLen() == hi.Seq+hi.SeqLen():
 			p.add(" It ends exactly where frame %v ended, so it repeats data already sent rather than filling a gap: a resend, not a segment the network reordered.", frameNo(hi.Frame))
 		case hi != nil:
@@ -813,7 +817,7 @@ func (x *exCtx) events() []para {
 		if nth, orig := x.dupCount(); orig != nil {
 			p.add(" (duplicate %v of the ACK in frame %v)", part{kind: kDupNth, f: s.Frame, g: orig.Frame, v: uint64(nth)}, frameNo(orig.Frame))
 		}
-		p.add(": the %v repeats ACK %v with no data and no change of window. It tells the %v that a segment beyond a gap arrived and that it still waits for byte %v; three duplicates make the %v resend that segment at once (fast retransmit, RFC 5681) instead of waiting for its timer.",
+		p.add(": the %v repeats ACK %v with no data and no change of window. It usually tells the %v that a segment beyond a gap arrived and that it still waits for byte %v; three duplicates make the %v resend that segment at once (fast retransmit, RFC 5681) instead of waiting for its timer.",
 			x.snd, x.pAck(s), x.rcv, x.pAck(s), x.rcv)
 		out = append(out, p)
 	}
