@@ -10,6 +10,10 @@
 // conversation through at the terminal's key-repeat rate. Capture bytes are
 // read through the small Source interface (never gopacket), only for the
 // rows on screen, and are made printable before they are styled.
+//
+// Two teaching modes share a strip under the body: quiz mode (quiz.go),
+// which hides the steps to come and asks about them before revealing them,
+// and a sample's lesson (lesson.go), whose notes also head the explanation.
 package ui
 
 import (

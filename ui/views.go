@@ -201,8 +201,8 @@ func (m Model) explainParagraphs() []string {
 }
 
 // explainLines is the explanation wrapped to w, paragraphs apart, after
-// the lesson's text for the step when the lesson is on. The first nLesson
-// lines are the lesson's, each marked with a bar.
+// the lesson's text for the step when the lesson is on, each of its lines
+// marked with a bar.
 func (m Model) explainLines(w int) []string {
 	lines, _ := m.explainLinesLesson(w)
 	return lines
