@@ -272,3 +272,48 @@ func dialogueTurns(chunks []model.FollowChunk, node0 model.Dir) (turns int, text
 	}
 	return len(ts), text, total
 }
+
+// TestFollowMalformed follows both directions of every conversation of
+// every capture in the reference corpus, the damaged and fuzzed ones in
+// malformed/ included: whatever the bytes, no panic, and a re-read either
+// succeeds or says why.
+func TestFollowMalformed(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "captures")
+	var paths []string
+	for _, pat := range []string{"malformed/*", "*.pcap", "*.pcapng"} {
+		m, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	convs := 0
+	for _, p := range paths {
+		in, err := Open(p)
+		if err != nil {
+			continue // not a capture at all: the CLI's one-line error
+		}
+		tl, err := in.Load(nil)
+		if err != nil {
+			in.Close()
+			continue
+		}
+		for _, c := range tl.Conversations {
+			chunks, err := model.FollowDialogue(tl, c, func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
+			if err != nil {
+				t.Logf("%s stream %d: %v", filepath.Base(p), c.Index, err)
+				continue
+			}
+			for _, ch := range chunks {
+				if ch.Len() <= 0 {
+					t.Errorf("%s stream %d: empty chunk %+v", filepath.Base(p), c.Index, ch)
+				}
+			}
+			convs++
+		}
+		in.Close()
+	}
+	if convs == 0 {
+		t.Error("no conversation followed")
+	}
+}

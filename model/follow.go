@@ -50,7 +50,8 @@ type FollowChunk struct {
 	// Ready is the index in Timeline.Segments of the segment whose arrival
 	// placed the chunk: Seg for data that came in order, a later segment
 	// for data that waited for a hole before it to be filled or
-	// acknowledged. The dialogue is ordered by it.
+	// acknowledged; for Unacked chunks, the conversation's last segment.
+	// The dialogue is ordered by it.
 	Ready int
 }
 
@@ -257,7 +258,8 @@ func (fw *follower) run(tl *Timeline, c *Conversation, payload PayloadFunc) erro
 		f.pending = append(f.pending, piece{off: off, data: data, length: length, seg: seg})
 	}
 	// The capture ends: place what still waits, in sequence order behind
-	// gaps, marked as never acknowledged.
+	// gaps, marked as never acknowledged; it is ready at the conversation's
+	// last segment.
 	fw.late = true
 	for i := range fw.flows {
 		f := &fw.flows[i]
@@ -268,7 +270,6 @@ func (fw *follower) run(tl *Timeline, c *Conversation, payload PayloadFunc) erro
 					lowest = p
 				}
 			}
-			fw.ready = lowest.seg
 			for fw.drain(f, true, lowest.off+1, lowest.seg) {
 			}
 		}
