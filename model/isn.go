@@ -172,10 +172,10 @@ func (s *ISNSeries) Why() string {
 		return fmt.Sprintf("Each connection adds about %.0f and each second about %.0f (within %.0f): the next ISN follows from the time of its SYN.", s.PerConn, s.Rate, s.MaxError)
 	}
 	return fmt.Sprintf("The differences share no step and follow no clock: they spread over the 32-bit space (relative spread of the differences %s, of the rates %s), as RFC 6528's hashed ISNs do.",
-		fmtCV(s.CVDiff), fmtCV(s.CVRate))
+		isnFmtCV(s.CVDiff), isnFmtCV(s.CVRate))
 }
 
-func fmtCV(v float64) string {
+func isnFmtCV(v float64) string {
 	if math.IsNaN(v) {
 		return "n/a"
 	}
@@ -271,9 +271,9 @@ func (s *ISNSeries) judge() {
 			r = append(r, x.Rate)
 		}
 	}
-	s.CVDiff = relStdDev(d)
+	s.CVDiff = isnRelStdDev(d)
 	if timed {
-		s.CVRate = relStdDev(r)
+		s.CVRate = isnRelStdDev(r)
 	}
 	s.Predictable = true
 	if s.constantStep() || (timed && s.timeFit(d, dt)) || s.stepMultiples() {
@@ -297,7 +297,7 @@ func (s *ISNSeries) constantStep() bool {
 func (s *ISNSeries) stepMultiples() bool {
 	var g uint32
 	for _, x := range s.Samples[1:] {
-		g = gcd(g, x.Diff)
+		g = isnGCD(g, x.Diff)
 	}
 	if g <= 1 {
 		return false
@@ -313,7 +313,7 @@ func (s *ISNSeries) stepMultiples() bool {
 	return true
 }
 
-func gcd(a, b uint32) uint32 {
+func isnGCD(a, b uint32) uint32 {
 	for b != 0 {
 		a, b = b, a%b
 	}
@@ -324,7 +324,7 @@ func gcd(a, b uint32) uint32 {
 // ISNWindow of the fit.
 func (s *ISNSeries) timeFit(d, dt []float64) bool {
 	var a, b float64
-	if len(d) >= 3 && relStdDev(dt) > 1e-9 {
+	if len(d) >= 3 && isnRelStdDev(dt) > 1e-9 {
 		var mx, my float64
 		for i := range d {
 			mx += dt[i]
@@ -367,9 +367,9 @@ func (s *ISNSeries) timeFit(d, dt []float64) bool {
 	return true
 }
 
-// relStdDev is the standard deviation over the mean (NaN for fewer than two
+// isnRelStdDev is the standard deviation over the mean (NaN for fewer than two
 // values or a zero mean).
-func relStdDev(v []float64) float64 {
+func isnRelStdDev(v []float64) float64 {
 	if len(v) < 2 {
 		return math.NaN()
 	}
@@ -402,7 +402,7 @@ func (s *ISNSeries) Text() []string {
 		if x.DtNS > 0 {
 			rate = fmt.Sprintf("%.0f", x.Rate)
 		}
-		out = append(out, fmt.Sprintf("  %6d %7d %12.6f %10d %12d %9s %14s", x.Stream, x.Frame, float64(x.TimeNS)/1e9, x.ISN, x.Diff, fmtDur(time.Duration(x.DtNS)), rate))
+		out = append(out, fmt.Sprintf("  %6d %7d %12.6f %10d %12d %9s %14s", x.Stream, x.Frame, float64(x.TimeNS)/1e9, x.ISN, x.Diff, vpDur(time.Duration(x.DtNS)), rate))
 	}
 	if s.Pattern != ISNTooFew {
 		out = append(out, "  growth: "+s.Pattern.String())

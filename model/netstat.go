@@ -152,8 +152,8 @@ func SSState(s State) string {
 	return "UNKNOWN"
 }
 
-// sendQueue tracks snd_nxt and snd_una of one side from the segments seen.
-type sendQueue struct {
+// nsSendQueue tracks snd_nxt and snd_una of one side from the segments seen.
+type nsSendQueue struct {
 	started bool
 	nxt     uint32 // highest sequence number sent, plus one
 	una     uint32 // oldest unacknowledged sequence number
@@ -164,13 +164,13 @@ type sendQueue struct {
 }
 
 // sent applies a segment the side sent.
-func (q *sendQueue) sent(s *Segment) {
+func (q *nsSendQueue) sent(s *Segment) {
 	if s.Flags&RST != 0 {
 		return
 	}
 	if s.Flags&SYN != 0 && q.haveISS && s.Seq != q.iss {
 		// A new SYN with a new ISN: a new incarnation of the connection.
-		*q = sendQueue{}
+		*q = nsSendQueue{}
 	}
 	if s.Flags&SYN != 0 && !q.haveISS {
 		q.iss, q.haveISS = s.Seq, true
@@ -196,7 +196,7 @@ func (q *sendQueue) sent(s *Segment) {
 // acked applies an acknowledgement number the side received. ACKs of
 // sequence numbers it has not been seen to send (a capture that missed
 // them) are taken as acknowledging everything seen.
-func (q *sendQueue) acked(ack uint32) {
+func (q *nsSendQueue) acked(ack uint32) {
 	if !q.started {
 		return
 	}
@@ -208,7 +208,7 @@ func (q *sendQueue) acked(ack uint32) {
 
 // phantom counts the SYN and FIN among the queued sequence numbers: sent,
 // not yet acknowledged.
-func (q *sendQueue) phantom() uint8 {
+func (q *nsSendQueue) phantom() uint8 {
 	var n uint8
 	if q.started && q.haveISS && !ackCovers(q.una, q.iss+1) && ackCovers(q.nxt, q.iss+1) {
 		n++
@@ -219,7 +219,7 @@ func (q *sendQueue) phantom() uint8 {
 	return n
 }
 
-func (q *sendQueue) queued() uint32 {
+func (q *nsSendQueue) queued() uint32 {
 	if !q.started {
 		return 0
 	}
@@ -229,14 +229,14 @@ func (q *sendQueue) queued() uint32 {
 	return 0
 }
 
-// inbound holds the acknowledgements travelling to one side behind a SYN or
+// nsInbound holds the acknowledgements travelling to one side behind a SYN or
 // FIN it has not yet been seen to receive. The state machine applies a SYN
 // or FIN to its receiver only when the receiver's own ACK covers it (see
 // Machine); the ACK such a segment carries, and every ACK sent after it,
 // arrive behind it, so the receiver's snd_una moves only then too. That
 // keeps Send-Q consistent with the state shown: a side still shown in
 // SYN_SENT has its SYN unacknowledged (Send-Q 1).
-type inbound struct {
+type nsInbound struct {
 	hold    bool
 	end     uint32 // sequence number just past the held SYN or FIN
 	hasAck  bool
@@ -247,7 +247,7 @@ type inbound struct {
 
 // shown applies an ACK number the side sends: if it covers the held SYN or
 // FIN, the side had received it, and the ACKs behind it reach q.
-func (in *inbound) shown(ack uint32, q *sendQueue) {
+func (in *nsInbound) shown(ack uint32, q *nsSendQueue) {
 	if !in.sentAck || int32(ack-in.lastAck) > 0 {
 		in.lastAck, in.sentAck = ack, true
 	}
@@ -261,7 +261,7 @@ func (in *inbound) shown(ack uint32, q *sendQueue) {
 }
 
 // deliver hands the side a segment its peer sent.
-func (in *inbound) deliver(s *Segment, q *sendQueue) {
+func (in *nsInbound) deliver(s *Segment, q *nsSendQueue) {
 	hasAck := s.Flags&ACK != 0
 	if s.Flags&(SYN|FIN) != 0 {
 		end := s.Seq + s.SeqLen()
@@ -339,8 +339,8 @@ type nsWalk struct {
 	c        *Conversation
 	n        int
 	cst, sst State
-	q        [2]sendQueue
-	in       [2]inbound
+	q        [2]nsSendQueue
+	in       [2]nsInbound
 	frame    uint32
 	timeNS   int64
 	passive  [2]bool
@@ -348,7 +348,7 @@ type nsWalk struct {
 
 func newNSWalk(tl *Timeline, c *Conversation) *nsWalk {
 	return &nsWalk{tl: tl, c: c, cst: c.InitClient, sst: c.InitServer,
-		passive: [2]bool{passiveOpener(tl, c, C2S), passiveOpener(tl, c, S2C)}}
+		passive: [2]bool{nsPassiveOpener(tl, c, C2S), nsPassiveOpener(tl, c, S2C)}}
 }
 
 func (w *nsWalk) step() {
@@ -381,16 +381,16 @@ func (w *nsWalk) view() NetstatView {
 		SameHost: c.Client.Addr == c.Server.Addr,
 		Assumed:  c.Assumed,
 	}
-	v.Client = hostLines(c.Client, c.Server, w.cst, &w.q[C2S], w.passive[C2S])
+	v.Client = nsHostLines(c.Client, c.Server, w.cst, &w.q[C2S], w.passive[C2S])
 	v.Client.Client = true
-	v.Server = hostLines(c.Server, c.Client, w.sst, &w.q[S2C], w.passive[S2C])
+	v.Server = nsHostLines(c.Server, c.Client, w.sst, &w.q[S2C], w.passive[S2C])
 	return v
 }
 
-// passiveOpener reports whether side d's first SYN was a SYN,ACK: it
+// nsPassiveOpener reports whether side d's first SYN was a SYN,ACK: it
 // answered its peer's SYN from a listening socket (a simultaneous open, a
 // refusal or a side that never sends a SYN has no listener we know of).
-func passiveOpener(tl *Timeline, c *Conversation, d Dir) bool {
+func nsPassiveOpener(tl *Timeline, c *Conversation, d Dir) bool {
 	for _, si := range c.Segs {
 		if int(si) >= len(tl.Segments) {
 			break
@@ -404,9 +404,9 @@ func passiveOpener(tl *Timeline, c *Conversation, d Dir) bool {
 	return false
 }
 
-// hostLines builds one host's lines: the listener when it has one, and the
+// nsHostLines builds one host's lines: the listener when it has one, and the
 // connection unless it is CLOSED.
-func hostLines(local, foreign Endpoint, st State, q *sendQueue, passive bool) NetstatHost {
+func nsHostLines(local, foreign Endpoint, st State, q *nsSendQueue, passive bool) NetstatHost {
 	h := NetstatHost{Addr: local.Addr, State: st}
 	v6 := local.Addr.Is6() && !local.Addr.Is4In6()
 	if passive {
@@ -435,9 +435,9 @@ func hostLines(local, foreign Endpoint, st State, q *sendQueue, passive bool) Ne
 	return h
 }
 
-// netstatAddr formats an address as netstat -n does: 0.0.0.0:25, :::25,
+// nsNetstatAddr formats an address as netstat -n does: 0.0.0.0:25, :::25,
 // 2001:db8::1:80, and * for a listener's foreign port.
-func netstatAddr(l SocketLine, foreign bool) string {
+func nsNetstatAddr(l SocketLine, foreign bool) string {
 	if foreign && l.Wildcard {
 		if l.IPv6 {
 			return ":::*"
@@ -451,9 +451,9 @@ func netstatAddr(l SocketLine, foreign bool) string {
 	return e.Addr.WithZone("").String() + ":" + strconv.Itoa(int(e.Port))
 }
 
-// ssAddr formats an address as ss -n does: 0.0.0.0:25, [::]:25,
+// nsSSAddr formats an address as ss -n does: 0.0.0.0:25, [::]:25,
 // [2001:db8::1]:80, and * for a listener's foreign port.
-func ssAddr(l SocketLine, foreign bool) string {
+func nsSSAddr(l SocketLine, foreign bool) string {
 	if foreign && l.Wildcard {
 		if l.IPv6 {
 			return "[::]:*"
@@ -475,9 +475,9 @@ func ssAddr(l SocketLine, foreign bool) string {
 // false) or ss -n (ss true) prints them.
 func (l SocketLine) Addrs(ss bool) (local, foreign string) {
 	if ss {
-		return ssAddr(l, false), ssAddr(l, true)
+		return nsSSAddr(l, false), nsSSAddr(l, true)
 	}
-	return netstatAddr(l, false), netstatAddr(l, true)
+	return nsNetstatAddr(l, false), nsNetstatAddr(l, true)
 }
 
 // NetstatHeader is the column header netstat -tan prints.
@@ -491,7 +491,7 @@ func FormatNetstat(l SocketLine) string {
 		proto = "tcp6"
 	}
 	return fmt.Sprintf("%-4s  %6d %6d %-23s %-23s %-11s", proto, l.RecvQ, l.SendQ,
-		netstatAddr(l, false), netstatAddr(l, true), NetstatState(l.State))
+		nsNetstatAddr(l, false), nsNetstatAddr(l, true), NetstatState(l.State))
 }
 
 // SSHeader is the column header of FormatSS's lines.
@@ -501,7 +501,7 @@ const SSHeader = "State      Recv-Q Send-Q Local Address:Port           Peer Add
 // terminal; these are fixed, wide enough for IPv4).
 func FormatSS(l SocketLine) string {
 	return fmt.Sprintf("%-10s %-6d %-6d %-28s %s", SSState(l.State), l.RecvQ, l.SendQ,
-		ssAddr(l, false), ssAddr(l, true))
+		nsSSAddr(l, false), nsSSAddr(l, true))
 }
 
 // Text returns the view as plain text lines: for each host a title line and

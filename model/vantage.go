@@ -143,7 +143,7 @@ func (v Vantage) Numbers() string {
 	if v.AckFrame == 0 {
 		return "no complete handshake (SYN, SYN,ACK, ACK) in the capture"
 	}
-	return fmt.Sprintf("SYN → SYN,ACK %s, SYN,ACK → ACK %s", fmtDur(v.SynToSynAck), fmtDur(v.SynAckToAck))
+	return fmt.Sprintf("SYN → SYN,ACK %s, SYN,ACK → ACK %s", vpDur(v.SynToSynAck), vpDur(v.SynAckToAck))
 }
 
 // Sentence is the line for the state view: "States as seen from near the
@@ -157,7 +157,7 @@ func (v Vantage) Sentence() string {
 	}
 	s := "States as seen from " + v.Kind.String() + ": " + v.Numbers()
 	if v.Short {
-		s += " (both under " + fmtDur(VantageShort) + ": the hosts are close together, so the distinction matters little)"
+		s += " (both under " + vpDur(VantageShort) + ": the hosts are close together, so the distinction matters little)"
 	}
 	return s + "."
 }
@@ -166,9 +166,9 @@ func (v Vantage) Sentence() string {
 func (v Vantage) Explain() string {
 	switch v.Kind {
 	case VantageClient:
-		return fmt.Sprintf("The SYN waited %s longer for its answer than the SYN,ACK did: the path lies beyond the observer, on the server's side (threshold %.0f×).", times(v.Ratio), VantageRatio)
+		return fmt.Sprintf("The SYN waited %s longer for its answer than the SYN,ACK did: the path lies beyond the observer, on the server's side (threshold %.0f×).", vpTimes(v.Ratio), VantageRatio)
 	case VantageServer:
-		return fmt.Sprintf("The SYN,ACK waited %s longer for its answer than the SYN did: the path lies beyond the observer, on the client's side (threshold %.0f×).", times(1/v.Ratio), VantageRatio)
+		return fmt.Sprintf("The SYN,ACK waited %s longer for its answer than the SYN did: the path lies beyond the observer, on the client's side (threshold %.0f×).", vpTimes(1/v.Ratio), VantageRatio)
 	case VantageBetween:
 		return fmt.Sprintf("The two gaps are within %.0f× of each other (ratio %.2f): part of the path lies on each side of the observer.", VantageRatio, v.Ratio)
 	case VantageSameHost:
@@ -177,26 +177,26 @@ func (v Vantage) Explain() string {
 	return "Without a complete handshake the timing cannot place the observer."
 }
 
-// times prints a ratio as "12×", or "far" when it is infinite (a gap of 0).
-func times(r float64) string {
+// vpTimes prints a ratio as "12×", or "incomparably" when it is infinite (a gap of 0).
+func vpTimes(r float64) string {
 	if math.IsInf(r, 0) || r > 1e9 {
 		return "incomparably"
 	}
 	return fmt.Sprintf("%.0f×", r)
 }
 
-// fmtDur prints a duration with three significant figures in µs, ms or s.
-func fmtDur(d time.Duration) string {
+// vpDur prints a duration with three significant figures in µs, ms or s.
+func vpDur(d time.Duration) string {
 	switch {
 	case d < time.Millisecond:
-		return trimFloat(float64(d)/1e3) + " µs"
+		return vpTrim(float64(d)/1e3) + " µs"
 	case d < time.Second:
-		return trimFloat(float64(d)/1e6) + " ms"
+		return vpTrim(float64(d)/1e6) + " ms"
 	}
-	return trimFloat(float64(d)/1e9) + " s"
+	return vpTrim(float64(d)/1e9) + " s"
 }
 
-func trimFloat(f float64) string {
+func vpTrim(f float64) string {
 	switch {
 	case f >= 100:
 		return fmt.Sprintf("%.0f", f)
