@@ -2,10 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +35,9 @@ bytes, and IP fragments are put back together.
   (no --dir)      print the dialogue as text, both directions in the order the
                   data became readable, a marker line at each change of
                   direction, control bytes made visible (never raw), and a line
-                  "[N bytes missing]" where the capture has a gap.
+                  "[N bytes missing]" where the capture has a gap. Data that
+                  waited behind a gap nobody acknowledged is shown after it
+                  (Wireshark leaves it out); --dir writes it too.
   --hex           the dialogue as a hex dump instead of text.
 
 CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
@@ -118,6 +120,13 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 // visible text broken at newlines, or as a hex dump.
 func writeDialogue(w *bufio.Writer, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, hex bool) error {
 	last := model.Dir(255)
+	atStart := true // the output is at the start of a line
+	newline := func() {
+		if !atStart {
+			w.WriteByte('\n')
+			atStart = true
+		}
+	}
 	for i := range chunks {
 		ch := &chunks[i]
 		if ch.Dir != last {
@@ -125,6 +134,7 @@ func writeDialogue(w *bufio.Writer, tl *model.Timeline, c *model.Conversation, c
 			if ch.Dir == model.S2C {
 				src, dst = dst, src
 			}
+			newline()
 			if last != 255 && !hex {
 				w.WriteByte('\n')
 			}
@@ -132,27 +142,31 @@ func writeDialogue(w *bufio.Writer, tl *model.Timeline, c *model.Conversation, c
 			last = ch.Dir
 		}
 		switch {
+		case ch.Kind == model.ChunkGap && ch.Unacked:
+			newline()
+			fmt.Fprintf(w, "[%d bytes missing, never acknowledged]\n", ch.Missing)
 		case ch.Kind == model.ChunkGap:
+			newline()
 			fmt.Fprintf(w, "[%d bytes missing]\n", ch.Missing)
 		case ch.Kind == model.ChunkCut:
+			newline()
 			fmt.Fprintf(w, "[%d bytes not captured (snap length)]\n", ch.Missing)
 		case hex:
 			writeHex(w, ch.Data, ch.Seq)
 		default:
-			writeText(w, ch.Data)
+			atStart = writeText(w, ch.Data, atStart)
 		}
 	}
-	if last != 255 && !hex {
-		w.WriteByte('\n')
-	}
+	newline()
 	return nil
 }
 
-// writeText writes data as visible text: a line per newline in the data,
-// the CR and LF themselves shown as ␍ and ␊ so that nothing is hidden.
-func writeText(w *bufio.Writer, data []byte) {
+// writeText writes data as visible text, a line per line feed in the data,
+// the CR and LF themselves shown as ␍ and ␊ so that nothing is hidden. It
+// reports whether the output ends at the start of a line.
+func writeText(w *bufio.Writer, data []byte, atStart bool) bool {
 	for len(data) > 0 {
-		i := strings.IndexByte(string(data), '\n')
+		i := bytes.IndexByte(data, '\n')
 		line := data
 		if i >= 0 {
 			line, data = data[:i+1], data[i+1:]
@@ -160,10 +174,12 @@ func writeText(w *bufio.Writer, data []byte) {
 			data = nil
 		}
 		w.WriteString(model.Visible(string(line)))
-		if i >= 0 {
+		atStart = i >= 0
+		if atStart {
 			w.WriteByte('\n')
 		}
 	}
+	return atStart
 }
 
 // writeHex writes data as a hex dump, 16 bytes a line, each line starting

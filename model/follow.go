@@ -309,7 +309,8 @@ func follow(tl *Timeline, c *Conversation, keep [2]bool, payload PayloadFunc) ([
 // that arrives early waits until the bytes before it arrive (then the first
 // waiting copy, in arrival order, fills in), or until the other side
 // acknowledges past it, which shows the capture missed bytes the receiver
-// got: those become a ChunkGap. A retransmission's bytes that are placed
+// got: those become a ChunkGap (only segments with the ACK flag count;
+// Wireshark reads the field whatever the flags). A retransmission's bytes that are placed
 // already are dropped, so the first copy placed wins. SYN and FIN take a
 // sequence number but carry no byte. Bytes the snap length cut off are a
 // ChunkCut. Unlike Wireshark, data still waiting when the capture ends is
