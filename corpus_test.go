@@ -11,24 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tcpstep/tcpstep/internal/testshared"
 )
 
-// sharedDir finds ../shared beside the checkout. Tests that need it skip when
-// it is absent (a user's clone), except under CI=true where that is a failure.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "shared"))
-	if err == nil {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("../shared is missing (CI=true requires it)")
-	}
-	t.Skip("../shared is absent: corpus checks skipped")
-	return ""
-}
+// sharedDir is ../shared beside the checkout (skips when absent).
+func sharedDir(t *testing.T) string { return testshared.Dir(t) }
 
 var (
 	buildOnce sync.Once

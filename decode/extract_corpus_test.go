@@ -14,25 +14,12 @@ import (
 	"testing"
 
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// The reference corpus lives outside the repository, in ../shared next to
-// the checkout. Tests skip without it, except under CI where it must exist.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared"))
-	if err == nil {
-		if _, err = os.Stat(filepath.Join(dir, "captures")); err == nil {
-			return dir
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("reference corpus ../shared missing: %v", err)
-	}
-	t.Skipf("reference corpus ../shared missing: %v", err)
-	return ""
-}
+// sharedDir is ../shared beside the checkout (skips when absent).
+func sharedDir(t testing.TB) string { return testshared.Dir(t) }
 
 // testFrame is one frame read by gopacket's pcapgo, independently of
 // decode/capfile.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 )
 
@@ -102,17 +103,10 @@ func TestFollowAgainstTshark(t *testing.T) {
 	// The reference corpus lives outside the repository; its rows are
 	// skipped when it is absent, except in CI. The loopback captures and
 	// the samples are in the repository.
-	shared, err := filepath.Abs(filepath.Join("..", "..", "shared", "captures"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	haveShared := true
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reference corpus ../shared missing: %v", err)
-		}
-		t.Logf("reference corpus ../shared missing, its rows skipped: %v", err)
-		haveShared = false
+	sharedDir, haveShared := testshared.Optional(t)
+	shared := filepath.Join(sharedDir, "captures")
+	if !haveShared {
+		t.Logf("reference corpus %s missing: its rows skipped", sharedDir)
 	}
 	matched, dialogues, withUnacked, skipped := 0, 0, 0, 0
 	for _, r := range rows {

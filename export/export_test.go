@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -40,22 +40,8 @@ func load(t testing.TB, name string) *model.Timeline {
 	return tl
 }
 
-// sharedDir finds ../shared beside the checkout (tests run in export/, so
-// ../../shared). Absent, the corpus checks skip, except under CI=true.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared"))
-	if err == nil {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("../shared is missing (CI=true requires it)")
-	}
-	t.Skip("../shared is absent: corpus checks skipped")
-	return ""
-}
+// sharedDir is ../shared beside the checkout (skips when absent).
+func sharedDir(t *testing.T) string { return testshared.Dir(t) }
 
 // arrow is what an export says about one segment.
 type arrow struct {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tcpstep/tcpstep/internal/testshared"
 )
 
 // The corpus test feeds the builder with nothing but tshark's raw input
@@ -19,33 +21,8 @@ import (
 // and compares what it computes -- stream, relative numbers, events -- with
 // tshark's own columns for the same rows.
 
-// sharedDir returns ../shared relative to the repository root (the directory
-// holding go.mod), skipping the test when it is absent unless CI=true.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if st, err := os.Stat(filepath.Join(shared, "captures", "expected")); err != nil || !st.IsDir() {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (CI=true requires it)", shared)
-		}
-		t.Skipf("%s is absent: corpus test skipped", shared)
-	}
-	return shared
-}
+// sharedDir is ../shared beside the checkout (skips when absent).
+func sharedDir(t testing.TB) string { return testshared.Dir(t) }
 
 // tsvRow is one expected row.
 type tsvRow struct {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -103,23 +104,9 @@ func TestExplainSamples(t *testing.T) {
 		st.captures, st.segments, st.frames, st.numbers)
 }
 
-// sharedCaptures lists the shared corpus's captures, skipping when it is
-// absent outside CI.
+// sharedCaptures lists the shared corpus's captures, malformed ones included.
 func sharedCaptures(t *testing.T) []string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "captures")
-	var out []string
-	for _, pat := range []string{"*.pcap", "*.pcapng", "malformed/*.pcap", "malformed/*.pcapng"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		out = append(out, m...)
-	}
-	if len(out) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared corpus absent at %s", dir)
-		}
-		t.Skipf("shared corpus absent at %s", dir)
-	}
-	return out
+	return testshared.Captures(t, "*.pcap", "*.pcapng", "malformed/*.pcap", "malformed/*.pcapng")
 }
 
 func TestExplainSharedCaptures(t *testing.T) {

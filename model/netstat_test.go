@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -268,17 +269,7 @@ func TestNetstatInvariants(t *testing.T) {
 // ISN analysis without a panic, and the views stay consistent with the
 // ladder's states.
 func TestNetstatISNVantageCorpus(t *testing.T) {
-	var files []string
-	for _, pat := range []string{"*.pcap*", filepath.Join("malformed", "*")} {
-		m, _ := filepath.Glob(filepath.Join("..", "..", "shared", "captures", pat))
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("../shared/captures is missing (CI=true requires it)")
-		}
-		t.Skip("../shared/captures is absent")
-	}
+	files := testshared.Captures(t, "*.pcap*", filepath.Join("malformed", "*"))
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

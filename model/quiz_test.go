@@ -2,7 +2,6 @@ package model_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -42,23 +42,8 @@ func quizSample(t *testing.T, name string) *model.Timeline {
 	return quizTimeline(t, "sample:"+name, func() (*decode.Input, error) { return decode.OpenBytes("sample:"+name, b) })
 }
 
-// quizCaptures lists the real captures of ../shared/captures, skipping the
-// test when they are absent (a failure under CI=true).
-func quizCaptures(t *testing.T) []string {
-	dir := filepath.Join("..", "..", "shared", "captures")
-	var out []string
-	for _, pat := range []string{"*.pcap", "*.pcapng"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		out = append(out, m...)
-	}
-	if len(out) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no captures in %s", dir)
-		}
-		t.Skipf("no captures in %s", dir)
-	}
-	return out
-}
+// quizCaptures lists the real captures of ../shared/captures.
+func quizCaptures(t *testing.T) []string { return testshared.Captures(t, "*.pcap", "*.pcapng") }
 
 // quizEq matches the sums an explanation states: "A = B + C", "A = B - C - D".
 var (

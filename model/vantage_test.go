@@ -6,19 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// vpShared decodes a capture of ../shared/captures (relative to the
-// repository root), skipping when the directory is absent unless CI=true.
+// vpShared decodes a capture of ../shared/captures.
 func vpShared(t *testing.T, name string) *model.Timeline {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "captures")
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	b, err := os.ReadFile(filepath.Join(testshared.Dir(t), "captures", name))
 	if err != nil {
-		if _, serr := os.Stat(dir); serr != nil && os.Getenv("CI") != "true" {
-			t.Skipf("%s is absent: skipped", dir)
-		}
 		t.Fatal(err)
 	}
 	return loadCapture(t, name, b)

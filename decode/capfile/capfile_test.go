@@ -15,36 +15,11 @@ import (
 
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 )
 
-// sharedDir returns ../shared relative to the repository root (found by
-// walking up to go.mod). It skips the test when the directory is absent,
-// except under CI=true, where the reference data must be there.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "captures")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("reference data missing under CI: %v", err)
-		}
-		tb.Skipf("reference data absent (%v)", err)
-	}
-	return shared
-}
+// sharedDir is ../shared beside the checkout (skips when absent).
+func sharedDir(tb testing.TB) string { return testshared.Dir(tb) }
 
 func corpusFiles(tb testing.TB, dir string) []string {
 	tb.Helper()
