@@ -60,6 +60,17 @@ func (f *fakeSource) Frame(fr *model.Frame) ([]byte, model.Dissection, error) {
 	return data, d, nil
 }
 
+// Payload returns the payload the test gave the segment's frame.
+func (f *fakeSource) Payload(tl *model.Timeline, seg int) ([]byte, error) {
+	if f.frameErr != nil {
+		return nil, f.frameErr
+	}
+	if seg < 0 || seg >= len(tl.Segments) {
+		return nil, fmt.Errorf("no segment %d", seg)
+	}
+	return append([]byte(nil), f.payload[tl.Segments[seg].Frame]...), nil
+}
+
 // fixture builds timelines packet by packet.
 type fixture struct {
 	b       *model.Builder
@@ -261,6 +272,43 @@ func typeText(t testing.TB, m Model, s string) Model {
 	t.Helper()
 	for _, r := range s {
 		m = update(t, m, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
+
+// pressRun is press that also runs the commands the keys return (the
+// follow view's reassembly, the export) and delivers their messages, as
+// the program would. Only for screens without the quiz, whose input
+// returns a blinking cursor's timer.
+func pressRun(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		nm, cmd := m.Update(keyMsg(k))
+		m = nm.(Model)
+		m = runCmd(t, m, cmd)
+	}
+	return m
+}
+
+// runCmd runs cmd and feeds its messages back to m, recursively.
+func runCmd(t testing.TB, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	if cmd == nil {
+		return m
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			m = runCmd(t, m, c)
+		}
+	default:
+		nm, next := m.Update(msg)
+		m = nm.(Model)
+		if m.fatal != nil {
+			t.Fatalf("Update: %v", m.fatal)
+		}
+		m = runCmd(t, m, next)
 	}
 	return m
 }

@@ -77,6 +77,22 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 		"lesson-note": press(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, w, h),
 			"right", "right", "right", "tab", "tab", "tab"),
 		"fragments": press(t, loadedModel(t, sample(t, "ip-fragments"), Options{Stream: -1}, w, h), "right", "right", "right", "right"),
+		// The analyst's views: the paper's session at its client's "help"
+		// (step 6), the lossy transfer at its fast retransmission (frame
+		// 22) and after its close, the ISN samples' hosts.
+		"follow":           pressRun(t, stepped("right", "right", "right", "right", "right"), "5"),
+		"follow-hex":       pressRun(t, stepped("right", "right", "right", "right", "right"), "5", "m"),
+		"follow-lossy":     pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "5"),
+		"graph":            pressRun(t, stepped("right", "right", "right", "right", "right"), "6"),
+		"graph-lossy":      pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "6"),
+		"graph-lossy-zoom": pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "6", "+", "+"),
+		"netstat":          pressRun(t, stepped("right", "right", "right", "right", "right"), "7"),
+		"netstat-ss":       pressRun(t, stepped("right", "right", "right", "right", "right"), "7", "m"),
+		"netstat-lossy":    pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "7"),
+		"netstat-closed":   pressRun(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), "G", "7"),
+		"isn":              pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8"),
+		"isn-random":       pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8", "down"),
+		"export-prompt":    pressRun(t, stepped("right"), "x"),
 		"icmp": func() Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)
 			for i, r := range m.rows {
@@ -88,6 +104,19 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 			return press(t, m, "tab", "tab", "tab")
 		}(),
 	}
+}
+
+// atFrame selects the ladder row of a frame.
+func atFrame(t testing.TB, m Model, frame uint32) Model {
+	t.Helper()
+	for i, r := range m.rows {
+		if r.frame == frame {
+			m.setCur(i)
+			return m
+		}
+	}
+	t.Fatalf("no row of frame %d", frame)
+	return m
 }
 
 func TestGoldenScreens(t *testing.T) {

@@ -107,7 +107,7 @@ func RenderISN(st ISNStyles, series []model.ISNSeries, sel, w, h int) string {
 		head += st.Why.Render(" (" + s.Pattern.String() + ")")
 	}
 	lines = append(lines, head)
-	why := strings.Split(ansi.Wordwrap(s.Why(), w, " "), "\n")
+	why := wrapText(s.Why(), w)
 	rest = h - len(lines)
 	// The reason, the table and the plot share what is left: the plot gets
 	// up to half of it once the table has its rows.

@@ -18,15 +18,28 @@ type KeyMap struct {
 	PageUp   key.Binding
 	PageDown key.Binding
 	Picker   key.Binding
-	Lesson   key.Binding
-	Quiz     key.Binding
-	Help     key.Binding
-	Quit     key.Binding
+	// Views are the number keys 1 to 8, one per view: a tab on a small
+	// screen, a pane's content on a large one.
+	Views   key.Binding
+	Mode    key.Binding // the focused view's mode: follow text/hex, graph directions, netstat/ss
+	ZoomIn  key.Binding
+	ZoomOut key.Binding
+	Export  key.Binding
+	Lesson  key.Binding
+	Quiz    key.Binding
+	Help    key.Binding
+	Quit    key.Binding
 
 	// The quiz's keys while a question waits for its answer: everything
 	// else is typed into the answer.
 	QuizCheck key.Binding
 	QuizLeave key.Binding
+
+	// The export's choice of format, asked in the footer after Export.
+	ExportMermaid key.Binding
+	ExportSVG     key.Binding
+	ExportText    key.Binding
+	ExportCancel  key.Binding
 
 	// The picker's own keys: letters are typed into its filter, so it moves
 	// with arrows and control keys only.
@@ -42,8 +55,10 @@ type KeyMap struct {
 }
 
 // DefaultKeyMap returns the keys the issue names: arrows and vi letters to
-// step, r to switch numbering, tab to move between panes, s for the picker,
-// L for the lesson, Q for the quiz, ? for help and q or ctrl+c to quit.
+// step, r to switch numbering, tab to move between panes, 1 to 8 to pick a
+// view, m for the focused view's mode, + and - to zoom the graph, x to
+// export, s for the picker, L for the lesson, Q for the quiz, ? for help and
+// q or ctrl+c to quit.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
@@ -58,6 +73,11 @@ func DefaultKeyMap() KeyMap {
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Picker:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "conversations")),
+		Views:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8"), key.WithHelp("1-8", "views")),
+		Mode:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "view mode")),
+		ZoomIn:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "graph zoom in")),
+		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "graph zoom out")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 		Lesson:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lesson on/off")),
 		Quiz:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz on/off")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -65,6 +85,11 @@ func DefaultKeyMap() KeyMap {
 
 		QuizCheck: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the answer")),
 		QuizLeave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the quiz")),
+
+		ExportMermaid: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "Mermaid")),
+		ExportSVG:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "SVG")),
+		ExportText:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "text ladder")),
+		ExportCancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		PickUp:      key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
@@ -80,14 +105,15 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the help bar of the stepper.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Toggle, k.NextPane, k.Picker, k.Help, k.Quit}
+	return []key.Binding{k.Next, k.Prev, k.Views, k.NextPane, k.Toggle, k.Export, k.Picker, k.Help, k.Quit}
 }
 
 // FullHelp is the ? screen of the stepper, grouped by purpose.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last},
-		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down},
+		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
 		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }
@@ -115,3 +141,12 @@ func (p pickerKeys) FullHelp() [][]key.Binding {
 		{p.k.Help, p.k.Quit},
 	}
 }
+
+// exportKeys presents the export's choice of format.
+type exportKeys struct{ k KeyMap }
+
+func (e exportKeys) ShortHelp() []key.Binding {
+	return []key.Binding{e.k.ExportMermaid, e.k.ExportSVG, e.k.ExportText, e.k.ExportCancel}
+}
+
+func (e exportKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }

@@ -17,7 +17,9 @@ func (r rect) inset(n int) rect {
 	return r
 }
 
-// paneID names the four panes of the stepper.
+// paneID names the views of the stepper: the four panes of the first
+// screen, then the analyst's views (issue 5). The number key of a view is
+// its paneID plus one.
 type paneID int
 
 const (
@@ -25,10 +27,17 @@ const (
 	paneStates
 	paneLayers
 	paneExplain
+	paneFollow
+	paneGraph
+	paneNetstat
+	paneISN
 	numPanes
 )
 
-var paneTitles = [numPanes]string{"Ladder", "States", "Layers", "Explanation"}
+var paneTitles = [numPanes]string{"Ladder", "States", "Layers", "Explanation", "Follow", "Graph", "Netstat", "ISN"}
+
+// tabNames are the names on the tab bar, where space is short.
+var tabNames = [numPanes]string{"Ladder", "States", "Layers", "Explain", "Follow", "Graph", "Netstat", "ISN"}
 
 func (p paneID) String() string {
 	if p >= 0 && p < numPanes {
@@ -36,6 +45,32 @@ func (p paneID) String() string {
 	}
 	return "?"
 }
+
+// The split layout has four slots; each view has its home slot, and a slot
+// shows one of its views at a time: the state diagram or the netstat lines
+// (what each host holds), the layers, the follow view or the graph (wide
+// views), the explanation or the ISN analysis.
+const (
+	slotTopLeft = iota
+	slotTopRight
+	slotBottomLeft
+	slotBottomRight
+	numSlots
+)
+
+var paneSlot = [numPanes]int{
+	paneLadder:  slotTopLeft,
+	paneStates:  slotTopRight,
+	paneLayers:  slotBottomLeft,
+	paneExplain: slotBottomRight,
+	paneFollow:  slotBottomLeft,
+	paneGraph:   slotBottomLeft,
+	paneNetstat: slotTopRight,
+	paneISN:     slotBottomRight,
+}
+
+// defaultShown is what the slots show until a number key changes it.
+var defaultShown = [numSlots]paneID{paneLadder, paneStates, paneLayers, paneExplain}
 
 // Sizes at and above which the four panes are shown at once; below them the
 // panes become tabs, one at a time under a tab bar. The state diagram needs
@@ -60,10 +95,12 @@ type layout struct {
 	// when neither is shown).
 	Panel  rect
 	Footer rect
-	// Outer is each pane's rectangle including its border in split mode;
-	// Inner is the part its content may use. In tab mode both are Body.
-	Outer [numPanes]rect
-	Inner [numPanes]rect
+	// Slot is each slot's rectangle including its border in split mode,
+	// SlotIn the part its content may use. Outer and Inner are the same by
+	// view: a view's home slot. In tab mode all of them are Body.
+	Slot, SlotIn [numSlots]rect
+	Outer        [numPanes]rect
+	Inner        [numPanes]rect
 }
 
 // computeLayout cuts a w×h screen. It never returns negative sizes, so a
@@ -88,6 +125,9 @@ func computeLayout(w, h int) layout {
 	l.Body = rect{0, top, w, max(0, h-top-footerH)}
 
 	if l.Tabs {
+		for i := range numSlots {
+			l.Slot[i], l.SlotIn[i] = l.Body, l.Body
+		}
 		for p := range numPanes {
 			l.Outer[p] = l.Body
 			l.Inner[p] = l.Body
@@ -102,12 +142,16 @@ func computeLayout(w, h int) layout {
 	ladderW := w - statesW
 	layersW := min(max(w*55/100, 84), w-40)
 	explainW := w - layersW
-	l.Outer[paneLadder] = rect{b.X, b.Y, ladderW, topH}
-	l.Outer[paneStates] = rect{b.X + ladderW, b.Y, statesW, topH}
-	l.Outer[paneLayers] = rect{b.X, b.Y + topH, layersW, b.H - topH}
-	l.Outer[paneExplain] = rect{b.X + layersW, b.Y + topH, explainW, b.H - topH}
+	l.Slot[slotTopLeft] = rect{b.X, b.Y, ladderW, topH}
+	l.Slot[slotTopRight] = rect{b.X + ladderW, b.Y, statesW, topH}
+	l.Slot[slotBottomLeft] = rect{b.X, b.Y + topH, layersW, b.H - topH}
+	l.Slot[slotBottomRight] = rect{b.X + layersW, b.Y + topH, explainW, b.H - topH}
+	for i := range numSlots {
+		l.SlotIn[i] = l.Slot[i].inset(1)
+	}
 	for p := range numPanes {
-		l.Inner[p] = l.Outer[p].inset(1)
+		l.Outer[p] = l.Slot[paneSlot[p]]
+		l.Inner[p] = l.SlotIn[paneSlot[p]]
 	}
 	return l
 }
@@ -132,18 +176,18 @@ func withPanel(w, h, ph int) layout {
 	return l
 }
 
-// paneAt returns the pane whose outer rectangle holds (x, y), given which
-// pane is the visible tab in tab mode.
-func (l layout) paneAt(x, y int, tab paneID) (paneID, bool) {
+// paneAt returns the view under (x, y), given which view is the visible
+// tab in tab mode and which views the slots show in split mode.
+func (l layout) paneAt(x, y int, tab paneID, shown [numSlots]paneID) (paneID, bool) {
 	if l.Tabs {
 		if l.Body.contains(x, y) {
 			return tab, true
 		}
 		return 0, false
 	}
-	for p := range numPanes {
-		if l.Outer[p].contains(x, y) {
-			return p, true
+	for i := range numSlots {
+		if l.Slot[i].contains(x, y) {
+			return shown[i], true
 		}
 	}
 	return 0, false

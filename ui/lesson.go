@@ -93,7 +93,7 @@ func (m Model) renderLessonPanel(w, h int) string {
 	bar := m.st.Explain.LessonBar.Render(glyphLessonBar) + " "
 	var body []string
 	for _, text := range texts {
-		for _, t := range strings.Split(ansi.Wrap(model.Visible(text), max(w-2, 1), ""), "\n") {
+		for _, t := range wrapText(model.Visible(text), max(w-2, 1)) {
 			body = append(body, bar+m.st.Explain.Lesson.Render(t))
 		}
 	}

@@ -39,6 +39,11 @@ type Source interface {
 	Load(progress func(done, total int64)) (*model.Timeline, error)
 	// Frame re-reads one frame's bytes and dissects them.
 	Frame(f *model.Frame) ([]byte, model.Dissection, error)
+	// Payload re-reads the TCP payload of segment segIndex (an index in
+	// tl.Segments), put back together when it came in IP fragments; the
+	// follow view reassembles a conversation from it, inside a tea.Cmd. It
+	// may be called while the stepper calls Frame.
+	Payload(tl *model.Timeline, segIndex int) ([]byte, error)
 }
 
 // Options are the command line's choices for the stepper.
@@ -55,6 +60,9 @@ type Options struct {
 	// questions (the same seed asks the same questions).
 	Quiz bool
 	Seed uint64
+	// ExportDir is where the export key writes; "" is the current
+	// directory.
+	ExportDir string
 }
 
 // screen is what the body shows.
@@ -94,8 +102,11 @@ type Model struct {
 
 	screen   screen
 	showHelp bool
-	// err is shown in the footer until the next key.
-	err string
+	helpTop  int // the help screen's first line shown
+	// err is shown in the footer until the next key, and note (a message
+	// that is not an error: where an export went) when there is no err.
+	err  string
+	note string
 	// fatal ends the program: a panic turned into an error.
 	fatal error
 
@@ -122,6 +133,21 @@ type Model struct {
 	layersRow  int // the row whose frame the layers pane holds, -1 none
 	explainTop int
 	previews   map[uint32]string
+
+	// The analyst's views (analyst.go): which view each slot of the split
+	// layout shows, each view's mode, the follow view's scroll position,
+	// the selected ISN series, the conversation's vantage point, whether
+	// the export waits for its format, and the caches they share.
+	shown     [numSlots]paneID
+	followHex bool
+	followTop int
+	graphView GraphView
+	netstatSS bool
+	isnSel    int
+	vantage   model.Vantage
+	exportAsk bool
+	views     *viewCache
+
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
 	// value receivers make share it.
@@ -140,6 +166,8 @@ func New(src Source, opts Options) Model {
 		absolute:  opts.Absolute,
 		lessonOn:  opts.Lesson != nil,
 		layersRow: -1,
+		shown:     defaultShown,
+		views:     &viewCache{follow: map[*model.Conversation]*followData{}},
 		previews:  map[uint32]string{},
 		rowCache:  map[ladderKey]string{},
 	}
@@ -228,6 +256,14 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 			res, cmd = m, tea.Quit
 		}
 	}()
+	m, cmd = m.handle(msg)
+	// Whatever changed, the views on screen get what they need.
+	cmd = batch(cmd, m.ensureViews())
+	m.syncFollow()
+	return m, cmd
+}
+
+func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.winW, m.winH = msg.Width, msg.Height
@@ -242,6 +278,10 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 		return m, waitLoad(m.loadCh)
 	case loadedMsg:
 		m.loaded(msg.tl, msg.err)
+	case followDoneMsg:
+		m.followDone(msg)
+	case exportDoneMsg:
+		m.exportDone(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -288,6 +328,12 @@ func (m *Model) open(c *model.Conversation) {
 	m.rows = buildRows(m.tl, c)
 	m.cur, m.top, m.explainTop = 0, 0, 0
 	m.layersRow = -1
+	m.followTop = 0
+	m.graphView.Zoom = 0
+	m.vantage = model.VantageOf(m.tl, c.Index)
+	if m.views.isnTL == m.tl {
+		m.isnSel = m.defaultISNSeries()
+	}
 	m.screen = screenStepper
 	m.showHelp = false
 	m.quiz.on = false
@@ -473,8 +519,13 @@ func (m *Model) fetchLayers() {
 
 // key handles a key press: quit and help first, then the screen's keys,
 // then the focused pane's.
-func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
+	m.note = ""
+	if m.exportAsk {
+		m.err = ""
+		return m, m.exportKey(msg)
+	}
 	if m.screen == screenStepper && m.quizAsking() {
 		m.err = ""
 		m.showHelp = false
@@ -490,25 +541,46 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	m.err = ""
 	if m.showHelp {
-		m.showHelp = false
+		// The arrows scroll a help longer than the screen; any other key
+		// closes it and, but for ? and esc, does what it does.
+		page := max(m.pickerRect().H-1, 1)
+		switch {
+		case key.Matches(msg, k.Down):
+			m.helpTop++
+		case key.Matches(msg, k.Up):
+			m.helpTop--
+		case key.Matches(msg, k.PageDown):
+			m.helpTop += page
+		case key.Matches(msg, k.PageUp):
+			m.helpTop -= page
+		default:
+			m.showHelp = false
+		}
+		if m.showHelp {
+			r := m.pickerRect()
+			m.helpTop = min(max(m.helpTop, 0), max(len(m.fullHelpLines(r.W))-r.H, 0))
+			return m, nil
+		}
 		if key.Matches(msg, k.Help) || msg.String() == "esc" {
 			m.relayout()
 			return m, nil
 		}
 	} else if key.Matches(msg, k.Help) {
 		m.showHelp = true
+		m.helpTop = 0
 		m.relayout()
 		return m, nil
 	}
+	var cmd tea.Cmd
 	switch m.screen {
 	case screenPicker:
 		m.pickerKey(msg)
 	case screenStepper:
-		m.stepperKey(msg)
+		cmd = m.stepperKey(msg)
 	}
 	// A key may bring or take away the quiz or the lesson panel.
 	m.relayout()
-	return m, nil
+	return m, cmd
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) {
@@ -566,14 +638,17 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) {
 	}
 }
 
-func (m *Model) stepperKey(msg tea.KeyPressMsg) {
+func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	if used, cmd := m.viewKey(msg); used {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Next):
 		if m.quiz.on && m.cur >= m.quiz.revealed {
 			m.quiz.lastSeg = -1
 			m.quizForward()
-			return
+			return nil
 		}
 		m.setCur(m.cur + 1)
 	case key.Matches(msg, k.Quiz):
@@ -587,7 +662,7 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Lesson):
 		if m.opts.Lesson == nil {
 			m.err = "this capture has no lesson: the embedded samples do (tcpstep lessons lists them)"
-			return
+			return nil
 		}
 		m.lessonOn = !m.lessonOn
 		m.explainTop = 0
@@ -600,9 +675,9 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Toggle):
 		m.absolute = !m.absolute
 	case key.Matches(msg, k.NextPane):
-		m.focus = (m.focus + 1) % numPanes
+		m.cyclePane(1)
 	case key.Matches(msg, k.PrevPane):
-		m.focus = (m.focus + numPanes - 1) % numPanes
+		m.cyclePane(-1)
 	case key.Matches(msg, k.Picker):
 		m.stopQuiz()
 		m.screen = screenPicker
@@ -617,6 +692,7 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) {
 	default:
 		m.paneKey(msg)
 	}
+	return nil
 }
 
 // paneKey gives the focused pane the keys that mean something only to it.
@@ -648,6 +724,35 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 			m.scrollExplain(page)
 		case key.Matches(msg, k.PageUp):
 			m.scrollExplain(-page)
+		}
+	case paneFollow:
+		// Moving in the dialogue moves the ladder: to the next or previous
+		// segment whose bytes it shows, or a page of lines on.
+		page := max(followBodyH(m.lay.Inner[paneFollow].H)-1, 1)
+		switch {
+		case key.Matches(msg, k.Down):
+			m.followStep(1)
+		case key.Matches(msg, k.Up):
+			m.followStep(-1)
+		case key.Matches(msg, k.PageDown):
+			m.followStep(page)
+		case key.Matches(msg, k.PageUp):
+			m.followStep(-page)
+		}
+	case paneGraph, paneNetstat, paneStates:
+		// These views show the step: ↑ and ↓ step as ← and → do.
+		switch {
+		case key.Matches(msg, k.Down):
+			m.setCur(m.cur + 1)
+		case key.Matches(msg, k.Up):
+			m.setCur(m.cur - 1)
+		}
+	case paneISN:
+		switch {
+		case key.Matches(msg, k.Down):
+			m.isnSel = min(m.isnSel+1, max(len(m.views.isn)-1, 0))
+		case key.Matches(msg, k.Up):
+			m.isnSel = max(m.isnSel-1, 0)
 		}
 	}
 }
@@ -691,7 +796,7 @@ func (m *Model) click(ms tea.Mouse) {
 			}
 			return
 		}
-		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus)
+		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown)
 		if !ok {
 			return
 		}
@@ -722,7 +827,7 @@ func (m *Model) wheel(ms tea.Mouse) {
 	case screenPicker:
 		m.picker.move(d, pickerRows(m.pickerRect().H))
 	case screenStepper:
-		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus)
+		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown)
 		if !ok {
 			return
 		}
@@ -733,6 +838,8 @@ func (m *Model) wheel(ms tea.Mouse) {
 			m.fetchVisible()
 		case paneExplain:
 			m.scrollExplain(d)
+		case paneFollow:
+			m.followStep(d)
 		case paneLayers:
 			code := tea.KeyDown
 			if d < 0 {
@@ -792,7 +899,7 @@ func (m Model) render() string {
 	switch {
 	case m.showHelp:
 		r := m.pickerRect()
-		out = append(out, fitBlock(m.renderFullHelp(r.W), r.W, r.H)...)
+		out = append(out, fitBlock(m.renderFullHelp(r.W, r.H), r.W, r.H)...)
 	case m.screen == screenStepper:
 		if l.TabBar.H > 0 {
 			out = append(out, renderTabs(m.st, m.focus, l.W))

@@ -83,7 +83,12 @@ func TestToggleAbsoluteRelative(t *testing.T) {
 func TestFocusCyclesThroughPanes(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {200, 50}} {
 		m := loadedModel(t, figure10(), Options{Stream: -1}, size[0], size[1])
-		order := []paneID{paneStates, paneLayers, paneExplain, paneLadder}
+		// Tabs go through every view; the split layout's tab through the
+		// four views on screen.
+		order := []paneID{paneStates, paneLayers, paneExplain, paneFollow, paneGraph, paneNetstat, paneISN, paneLadder}
+		if size[0] == 200 {
+			order = []paneID{paneStates, paneLayers, paneExplain, paneLadder}
+		}
 		for _, want := range order {
 			m = press(t, m, "tab")
 			if m.focus != want {
@@ -91,16 +96,23 @@ func TestFocusCyclesThroughPanes(t *testing.T) {
 			}
 		}
 		m = press(t, m, "shift+tab")
+		if want := order[len(order)-2]; m.focus != want {
+			t.Fatalf("%v: shift+tab focus = %v, want %v", size, m.focus, want)
+		}
+		m = press(t, m, "4")
 		if m.focus != paneExplain {
-			t.Fatalf("%v: shift+tab focus = %v, want explanation", size, m.focus)
+			t.Fatalf("%v: 4 focus = %v, want explanation", size, m.focus)
 		}
 		// Stepping works whatever pane has the focus.
 		m = press(t, m, "right")
 		if m.cur != 1 {
 			t.Fatalf("%v: right with focus on %v did not step", size, m.focus)
 		}
-		if size[0] == 80 && !strings.Contains(screenOf(m), "[Explanation]") {
+		if size[0] == 80 && !strings.Contains(screenOf(m), "[4 Explain]") {
 			t.Fatalf("tab bar should mark the explanation tab:\n%s", screenOf(m))
+		}
+		if size[0] == 200 && !strings.Contains(screenOf(m), "[4 Explanation") {
+			t.Fatalf("the explanation's box should be focused:\n%s", screenOf(m))
 		}
 	}
 }

@@ -191,7 +191,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	}
 	out = append(out, nsOut{"", 3})
 	for _, n := range notes {
-		for _, l := range strings.Split(ansi.Wordwrap(n, w, " "), "\n") {
+		for _, l := range wrapText(n, w) {
 			out = append(out, nsOut{st.Note.Render(l), 3})
 		}
 	}

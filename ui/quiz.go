@@ -149,10 +149,10 @@ func (m *Model) quizKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.stopQuiz()
 		return nil
 	case key.Matches(msg, k.NextPane):
-		m.focus = (m.focus + 1) % numPanes
+		m.cyclePane(1)
 		return nil
 	case key.Matches(msg, k.PrevPane):
-		m.focus = (m.focus + numPanes - 1) % numPanes
+		m.cyclePane(-1)
 		return nil
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown) && msg.Text == "":
 		m.paneKey(msg)
@@ -235,7 +235,7 @@ func (m Model) renderQuizPanel(w, h int) string {
 	title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim})
 	lines := []string{renderSpans(title, w, nil)}
 	wrap := func(text string, style *lipgloss.Style) {
-		for _, l := range strings.Split(ansi.Wrap(model.Visible(text), max(w-2, 1), ""), "\n") {
+		for _, l := range wrapText(model.Visible(text), max(w-2, 1)) {
 			lines = append(lines, " "+style.Render(l))
 		}
 	}
@@ -251,7 +251,7 @@ func (m Model) renderQuizPanel(w, h int) string {
 		if q.retry != "" {
 			hint = q.retry
 		}
-		for _, l := range strings.Split(ansi.Wrap(model.Visible(hint), max(w-2, 1), ""), "\n") {
+		for _, l := range wrapText(model.Visible(hint), max(w-2, 1)) {
 			tail = append(tail, " "+st.Dim.Render(l))
 		}
 	case q.lastSeg >= 0 && q.lastSeg < len(m.tl.Segments):
@@ -262,7 +262,7 @@ func (m Model) renderQuizPanel(w, h int) string {
 				mark, style = glyphRight+" ", &st.Right
 			}
 			text := qu.Feedback(q.last)
-			first := strings.Split(ansi.Wrap(model.Visible(text), max(w-4, 1), ""), "\n")
+			first := wrapText(model.Visible(text), max(w-4, 1))
 			for i, l := range first {
 				lead := "   "
 				if i == 0 {

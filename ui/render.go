@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -153,4 +154,46 @@ func printable(b []byte) string {
 		}
 	}
 	return sb.String()
+}
+
+// wrapText wraps plain text (no escape sequences) to lines of at most w
+// cells: at spaces, a word longer than a line cut where the width runs out,
+// and every line feed kept. Unlike ansi.Wrap and ansi.Wordwrap, which treat
+// a hyphen as a place to break and can leave a " -" past the width (the
+// explanation's "6 - 1" came out as "6…" at 80 columns), it breaks at
+// spaces only, so no line is ever wider than w.
+func wrapText(s string, w int) []string {
+	w = max(w, 1)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line, lw := "", 0
+		started := false
+		for _, word := range strings.Split(para, " ") {
+			ww := ansi.StringWidth(word)
+			switch {
+			case !started:
+			case lw+1+ww <= w:
+				line += " " + word
+				lw += 1 + ww
+				continue
+			default:
+				out = append(out, line)
+			}
+			started = true
+			// The word starts a line; one wider than a line is cut.
+			for ww > w {
+				head := ansi.Truncate(word, w, "")
+				if head == "" { // a character wider than the line
+					_, n := utf8.DecodeRuneInString(word)
+					head = word[:n]
+				}
+				out = append(out, head)
+				word = word[len(head):]
+				ww = ansi.StringWidth(word)
+			}
+			line, lw = word, ww
+		}
+		out = append(out, line)
+	}
+	return out
 }

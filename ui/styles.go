@@ -105,11 +105,25 @@ type Styles struct {
 		Error    lipgloss.Style
 		Progress lipgloss.Style
 		Bar      lipgloss.Style
+		// Note is a message that is not an error (where an export was
+		// written), shown until the next key.
+		Note lipgloss.Style
+	}
+	// Views is the one-line note under a view (the vantage sentence under
+	// the state diagram) and the placeholder of a view with nothing to show
+	// yet.
+	Views struct {
+		Note lipgloss.Style
+		Wait lipgloss.Style
 	}
 	Help help.Styles
 
 	Diagram DiagramStyles
 	Layers  LayerStyles
+	Follow  FollowStyles
+	Graph   GraphStyles
+	Netstat NetstatStyles
+	ISN     ISNStyles
 }
 
 // NewStyles builds the styles for a dark or a light terminal background.
@@ -193,6 +207,10 @@ func NewStyles(isDark bool) Styles {
 	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#C62828"), lipgloss.Color("#FF7B72")))
 	s.Footer.Progress = lipgloss.NewStyle().Foreground(accent)
 	s.Footer.Bar = lipgloss.NewStyle().Foreground(accent)
+	s.Footer.Note = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#1B7F1B"), lipgloss.Color("#7EE787")))
+
+	s.Views.Note = lipgloss.NewStyle().Foreground(muted).Italic(true)
+	s.Views.Wait = lipgloss.NewStyle().Foreground(muted).Italic(true)
 
 	s.Help = help.DefaultStyles(isDark)
 	s.Help.ShortKey = s.Help.ShortKey.Bold(true).Foreground(accent)
@@ -200,5 +218,9 @@ func NewStyles(isDark bool) Styles {
 
 	s.Diagram = NewDiagramStyles(isDark)
 	s.Layers = NewLayerStyles(isDark)
+	s.Follow = NewFollowStyles(isDark)
+	s.Graph = NewGraphStyles(isDark)
+	s.Netstat = NewNetstatStyles(isDark)
+	s.ISN = NewISNStyles(isDark)
 	return s
 }

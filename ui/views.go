@@ -83,55 +83,67 @@ func spansWidth(spans []span) int {
 	return n
 }
 
-// tabLabel is how a pane is named on the tab bar.
-func tabLabel(p paneID) string { return " " + p.String() + " " }
+// tabLabels are the tab bar's labels for a bar w cells wide: "1 Ladder"
+// with the number key that shows the tab when all of them fit, else the
+// names alone. Each is padded by a space on both sides, which the active
+// tab's brackets replace, so a label is as wide active as not.
+func tabLabels(w int) [numPanes]string {
+	var out [numPanes]string
+	total := 0
+	for p := range numPanes {
+		out[p] = fmt.Sprintf("%d %s", p+1, tabNames[p])
+		total += ansi.StringWidth(out[p]) + 2
+	}
+	if total > w {
+		out = tabNames
+	}
+	return out
+}
 
 // renderTabs is the tab bar of small screens; the active tab is reversed
 // and bracketed, so it reads without colour.
 func renderTabs(st *Styles, active paneID, w int) string {
 	var spans []span
+	labels := tabLabels(w)
 	for p := range numPanes {
-		label := tabLabel(p)
-		s := &st.Tabs.Inactive
+		label, s := " "+labels[p]+" ", &st.Tabs.Inactive
 		if p == active {
-			label = "[" + p.String() + "]"
-			s = &st.Tabs.Active
+			label, s = "["+labels[p]+"]", &st.Tabs.Active
 		}
-		spans = append(spans, span{label, s}, span{glyphLane, &st.Tabs.Gap})
+		spans = append(spans, span{label, s})
 	}
-	spans = append(spans, span{" tab/shift+tab switches", &st.Tabs.Gap})
 	return renderSpans(spans, w, nil)
 }
 
-// tabAt returns the tab under column x of the tab bar.
+// tabAt returns the tab under column x of a tab bar w cells wide.
 func tabAt(w, x int) (paneID, bool) {
 	pos := 0
-	for p := range numPanes {
-		lw := ansi.StringWidth(tabLabel(p))
+	for p, l := range tabLabels(w) {
+		lw := ansi.StringWidth(l) + 2
 		if x >= pos && x < pos+lw {
-			return p, true
+			return paneID(p), true
 		}
-		pos += lw + 1
+		pos += lw
 	}
 	return 0, false
 }
 
-// renderBody draws the panes: the focused one alone in tab mode, all four in
-// their boxes in split mode.
+// renderBody draws the panes: the focused one alone in tab mode, the four
+// slots' views in their boxes in split mode.
 func (m Model) renderBody() []string {
 	l := m.lay
 	if l.Tabs {
 		r := l.Body
 		return fitBlock(m.renderPane(m.focus, r.W, r.H), r.W, r.H)
 	}
-	boxes := [numPanes][]string{}
-	for p := range numPanes {
-		o := l.Outer[p]
-		in := l.Inner[p]
-		boxes[p] = boxed(m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
+	boxes := [numSlots][]string{}
+	for i := range numSlots {
+		p := m.shown[i]
+		o, in := l.Slot[i], l.SlotIn[i]
+		boxes[i] = boxed(m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
 	}
 	out := make([]string, 0, l.Body.H)
-	for _, pair := range [][2]paneID{{paneLadder, paneStates}, {paneLayers, paneExplain}} {
+	for _, pair := range [][2]int{{slotTopLeft, slotTopRight}, {slotBottomLeft, slotBottomRight}} {
 		a, b := boxes[pair[0]], boxes[pair[1]]
 		for i := range a {
 			line := a[i]
@@ -144,18 +156,44 @@ func (m Model) renderBody() []string {
 	return out
 }
 
-// paneTitle names a pane in its border, with what it is showing.
+// paneTitle names a view in its border: its number key, its name, what
+// it is showing, and the other views its slot can show.
 func (m Model) paneTitle(p paneID) string {
+	t := fmt.Sprintf("%d %s", p+1, p)
 	switch p {
 	case paneStates:
 		c, s, _ := m.statesAt(m.cur)
-		return fmt.Sprintf("States  C %s  S %s", c, s)
+		t += fmt.Sprintf("  C %s  S %s", c, s)
 	case paneLayers:
 		if m.cur < len(m.rows) {
-			return fmt.Sprintf("Layers  frame %d", m.rows[m.cur].frame)
+			t += fmt.Sprintf("  frame %d", m.rows[m.cur].frame)
+		}
+	case paneFollow:
+		if m.followHex {
+			t += "  hex"
+		}
+	case paneGraph:
+		t += "  " + m.graphView.Show.String()
+		if m.graphView.Zoom > 0 {
+			t += fmt.Sprintf("  zoom %d", m.graphView.Zoom)
+		}
+	case paneNetstat:
+		if m.netstatSS {
+			t += "  ss -tan"
+		} else {
+			t += "  netstat -tan"
 		}
 	}
-	return p.String()
+	var alt []string
+	for q := range numPanes {
+		if q != p && paneSlot[q] == paneSlot[p] {
+			alt = append(alt, fmt.Sprintf("%d %s", q+1, tabNames[q]))
+		}
+	}
+	if len(alt) > 0 {
+		t += "  · " + strings.Join(alt, " ")
+	}
+	return t
 }
 
 // renderPane draws one pane's content in w×h.
@@ -172,18 +210,19 @@ func (m Model) renderPane(p paneID, w, h int) string {
 			quiz: m.quiz.on, last: last, mask: mask,
 		}, w, h)
 	case paneStates:
-		c, s, seg := m.statesAt(m.cur)
-		// An extra frame (fragment, ICMP error) moves no state: the sides
-		// are shown where the segment before it left them, without moves.
-		var cm, sm []model.Transition
-		if m.segAt(m.cur) != nil {
-			cm, sm = model.StepTransitions(m.tl, seg)
-		}
-		return renderStateSides(m.st.Diagram, c, s, cm, sm, w, h)
+		return m.renderStatesPane(w, h)
 	case paneLayers:
 		return m.layers.View(m.st.Layers, w, h)
 	case paneExplain:
 		return m.renderExplain(w, h)
+	case paneFollow:
+		return m.renderFollowPane(w, h)
+	case paneGraph:
+		return m.renderGraphPane(w, h)
+	case paneNetstat:
+		return m.renderNetstatPane(w, h)
+	case paneISN:
+		return m.renderISNPane(w, h)
 	}
 	return ""
 }
@@ -197,7 +236,7 @@ func (m Model) explainParagraphs() []string {
 	if r.seg >= 0 {
 		return model.Explain(m.tl, int(r.seg), m.absolute)
 	}
-	return model.ExplainFrame(m.tl, r.frame)
+	return model.ExplainFrameAs(m.tl, r.frame, m.absolute)
 }
 
 // explainLines is the explanation wrapped to w, paragraphs apart, after
@@ -216,7 +255,7 @@ func (m Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 			if i > 0 {
 				lines = append(lines, glyphLessonBar)
 			}
-			for _, l := range strings.Split(ansi.Wrap(model.Visible(p), max(w-2, 1), ""), "\n") {
+			for _, l := range wrapText(model.Visible(p), max(w-2, 1)) {
 				lines = append(lines, glyphLessonBar+" "+l)
 			}
 		}
@@ -227,7 +266,7 @@ func (m Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 		if i > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, strings.Split(ansi.Wrap(model.Visible(p), max(w, 1), ""), "\n")...)
+		lines = append(lines, wrapText(model.Visible(p), max(w, 1))...)
 	}
 	return lines, nLesson
 }
@@ -256,6 +295,10 @@ func (m Model) renderFooter(w int) string {
 	switch {
 	case m.err != "":
 		return renderSpans([]span{{" " + model.Visible(m.err), &m.st.Footer.Error}}, w, nil)
+	case m.exportAsk:
+		return fit(" "+m.st.Footer.Note.Render("export this conversation as:")+" "+m.help.ShortHelpView(exportKeys{m.keys}.ShortHelp()), w)
+	case m.note != "":
+		return renderSpans([]span{{" " + model.Visible(m.note), &m.st.Footer.Note}}, w, nil)
 	case m.screen == screenLoading:
 		return renderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
@@ -293,39 +336,82 @@ func (m Model) progressSpans(w int) []span {
 func (m Model) renderStatus(w int) string {
 	if m.screen == screenFailed {
 		return "\n  " + m.st.Footer.Error.Render("could not load "+model.Visible(m.src.Name())) +
-			"\n\n  " + ansi.Wrap(model.Visible(m.err), max(w-4, 1), "") + "\n\n  press q to quit"
+			"\n\n  " + strings.Join(wrapText(model.Visible(m.err), max(w-4, 1)), "\n  ") + "\n\n  press q to quit"
 	}
 	return "\n  " + renderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
 }
 
-// renderFullHelp is the ? screen.
-func (m Model) renderFullHelp(w int) string {
+// renderFullHelp is the ? screen in w×h, from its line helpTop; when it
+// is longer than the screen, the last line says how to see the rest.
+func (m Model) renderFullHelp(w, h int) string {
+	lines := m.fullHelpLines(w)
+	if len(lines) <= h || h <= 0 {
+		return strings.Join(lines, "\n")
+	}
+	top := min(max(m.helpTop, 0), len(lines)-h)
+	shown := append([]string(nil), lines[top:top+h]...)
+	if top+h < len(lines) {
+		shown[h-1] = "  " + m.st.Pane.TitleFocused.Render("↓ more") + m.st.Explain.Dim.Render("  ↑↓ pgup pgdn scroll; any other key closes")
+	}
+	return strings.Join(shown, "\n")
+}
+
+// fullHelpLines is the whole ? screen for a width of w: the key groups,
+// as many side by side as fit, then notes.
+func (m Model) fullHelpLines(w int) []string {
 	hm := m.help
-	hm.SetWidth(w)
+	hm.SetWidth(0)
 	var groups = m.keys.FullHelp()
 	title := "Keys"
 	if m.screen == screenPicker {
 		groups = pickerKeys{m.keys}.FullHelp()
 		title = "Keys of the conversation picker (type to filter)"
 	}
-	var b strings.Builder
-	b.WriteString("\n  " + m.st.Pane.TitleFocused.Render(title) + "\n\n")
-	for _, l := range strings.Split(hm.FullHelpView(groups), "\n") {
-		b.WriteString("  " + l + "\n")
+	lines := []string{"", "  " + m.st.Pane.TitleFocused.Render(title), ""}
+	// Side by side while they fit, then on under the first ones.
+	flush := func(gs [][]key.Binding) {
+		if len(gs) == 0 {
+			return
+		}
+		for _, l := range strings.Split(hm.FullHelpView(gs), "\n") {
+			lines = append(lines, "  "+l)
+		}
+		lines = append(lines, "")
 	}
+	var row [][]key.Binding
+	for _, g := range groups {
+		try := append(append([][]key.Binding(nil), row...), g)
+		if len(row) > 0 && helpWidth(hm.FullHelpView(try)) > w-2 {
+			flush(row)
+			row = [][]key.Binding{g}
+			continue
+		}
+		row = try
+	}
+	flush(row)
 	notes := []string{
-		"Mouse: click a ladder row to select it; the wheel scrolls the pane under the pointer.",
+		"Press any key to close this help (↑↓ scroll it).",
+		"Mouse: click a ladder row to select it, a tab to show it; the wheel scrolls the pane under the pointer.",
 		"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
 		"Keys act at once: hold → to play the conversation through.",
+		"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
+		"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
 		"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. ? gives up and shows the answer, esc leaves the quiz.",
 		"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
-		"Press any key to close this help.",
 	}
-	b.WriteString("\n")
 	for _, n := range notes {
-		for _, l := range strings.Split(ansi.Wrap(n, max(w-4, 1), ""), "\n") {
-			b.WriteString("  " + m.st.Explain.Dim.Render(l) + "\n")
+		for _, l := range wrapText(n, max(w-4, 1)) {
+			lines = append(lines, "  "+m.st.Explain.Dim.Render(l))
 		}
 	}
-	return b.String()
+	return lines
+}
+
+// helpWidth is the widest line of a rendered help block.
+func helpWidth(s string) int {
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
 }

@@ -1,0 +1,603 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/export"
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// This file wires the analyst's views (issue 5) into the stepper: follow
+// stream, time-sequence graph, netstat lines and ISN analysis, the vantage
+// sentence under the state diagram, and the export key. Their drawing is in
+// follow.go, graph.go, netstat.go and isn.go as pure functions; here is what
+// they cost and when it is paid:
+//
+//   - the follow view reassembles the whole conversation's payload, which
+//     re-reads every data frame: a tea.Cmd does it off the UI goroutine
+//     while the view says "reassembling…", and the result is kept per
+//     conversation;
+//   - the graph walks the whole conversation on every draw, so the drawn
+//     string is kept per (conversation, step, size, numbering, view);
+//   - the netstat index walks the conversation once, when the view is first
+//     shown; each step then replays at most a thousand segments;
+//   - the ISN analysis reads every conversation's SYNs once per capture.
+//
+// The caches live behind a pointer: Bubble Tea copies the Model on every
+// Update, and the copies must share what was computed.
+
+// viewCache is what the analyst's views have computed.
+type viewCache struct {
+	graphKey graphKey
+	graphOut string
+
+	nsConv *model.Conversation
+	ns     *model.NetstatIndex
+	nsErr  error
+
+	isnTL  *model.Timeline
+	isn    []model.ISNSeries
+	follow map[*model.Conversation]*followData
+}
+
+// maxFollowCached bounds how many conversations' reassembled payloads are
+// kept: each holds all of its conversation's bytes.
+const maxFollowCached = 4
+
+// graphKey is everything the drawn graph depends on.
+type graphKey struct {
+	tl        *model.Timeline
+	conv, sel int
+	absolute  bool
+	dark      bool
+	view      GraphView
+	w, h      int
+}
+
+// followData is one conversation's reassembled dialogue and its layout for
+// the width and mode last drawn.
+type followData struct {
+	done   bool
+	chunks []model.FollowChunk
+	err    error
+	bytes  [2]int64 // payload bytes placed, by direction
+	gaps   int      // holes in the capture (gaps and cut segments)
+	lay    followLayout
+	layW   int
+	layHex bool
+	layOK  bool
+	// synced is the (segment, width, mode) the scroll position was last
+	// brought to, so an Update that changes none of them does not scan the
+	// layout again.
+	synced [3]int
+}
+
+// layout returns the dialogue laid out for width w, from the cache when it
+// was laid out for w already.
+func (fd *followData) layout(w int, hex bool) followLayout {
+	if !fd.layOK || fd.layW != w || fd.layHex != hex {
+		fd.lay = layoutFollow(fd.chunks, hex, w)
+		fd.layW, fd.layHex, fd.layOK = w, hex, true
+	}
+	return fd.lay
+}
+
+// Messages of the analyst's views.
+type (
+	followDoneMsg struct {
+		conv   *model.Conversation
+		chunks []model.FollowChunk
+		err    error
+	}
+	exportDoneMsg struct {
+		path string
+		n    int64
+		err  error
+	}
+)
+
+// visible reports whether view p is on screen: the tab in front on a small
+// screen, shown in its slot on a large one.
+func (m *Model) visible(p paneID) bool {
+	if m.screen != screenStepper || m.showHelp || m.conv == nil {
+		return false
+	}
+	if m.lay.Tabs {
+		return m.focus == p
+	}
+	return m.shown[paneSlot[p]] == p
+}
+
+// showView brings view p to the front and focuses it.
+func (m *Model) showView(p paneID) {
+	if p < 0 || p >= numPanes {
+		return
+	}
+	m.shown[paneSlot[p]] = p
+	m.focus = p
+}
+
+// cyclePane moves the focus d views on: through every tab on a small
+// screen, through the four slots' views on a large one.
+func (m *Model) cyclePane(d int) {
+	if m.lay.Tabs {
+		m.focus = paneID((int(m.focus) + d + int(numPanes)) % int(numPanes))
+		return
+	}
+	slot := paneSlot[m.focus]
+	if m.shown[slot] != m.focus {
+		slot = slotTopLeft
+	}
+	slot = (slot + d + numSlots) % numSlots
+	m.focus = m.shown[slot]
+}
+
+// selSeg is the segment the selected row shows (or, for an extra frame,
+// the last segment before it), an index in Timeline.Segments; -1 for none.
+func (m *Model) selSeg() int {
+	if m.conv == nil || len(m.rows) == 0 {
+		return -1
+	}
+	_, _, seg := m.statesAt(m.cur)
+	return seg
+}
+
+// segSteps is how many of the conversation's segments are applied at the
+// selected row: the netstat view's step.
+func (m *Model) segSteps() int {
+	seg := m.selSeg()
+	if seg < 0 {
+		return 0
+	}
+	segs := m.conv.Segs
+	i := sort.Search(len(segs), func(i int) bool { return int(segs[i]) >= seg })
+	return min(i+1, len(segs))
+}
+
+// rowOfSeg returns the ladder row of segment seg, or -1.
+func (m *Model) rowOfSeg(seg int) int {
+	if m.tl == nil || seg < 0 || seg >= len(m.tl.Segments) {
+		return -1
+	}
+	f := m.tl.Segments[seg].Frame
+	i := sort.Search(len(m.rows), func(i int) bool { return m.rows[i].frame >= f })
+	for ; i < len(m.rows) && m.rows[i].frame == f; i++ {
+		if int(m.rows[i].seg) == seg {
+			return i
+		}
+	}
+	return -1
+}
+
+// ensureViews starts or does what the visible views need: the follow
+// view's reassembly (as a command), the netstat index, the ISN analysis.
+func (m *Model) ensureViews() tea.Cmd {
+	if m.screen != screenStepper || m.conv == nil || m.tl == nil {
+		return nil
+	}
+	vc := m.views
+	var cmd tea.Cmd
+	if m.visible(paneFollow) && !m.quiz.on {
+		if _, ok := vc.follow[m.conv]; !ok {
+			if len(vc.follow) >= maxFollowCached {
+				for c, fd := range vc.follow {
+					if fd.done {
+						delete(vc.follow, c)
+					}
+				}
+			}
+			vc.follow[m.conv] = &followData{}
+			cmd = m.followCmd(m.conv)
+		}
+	}
+	if m.visible(paneNetstat) && vc.nsConv != m.conv {
+		vc.nsConv = m.conv
+		vc.ns, vc.nsErr = model.NewNetstatIndex(m.tl, m.conv.Index)
+	}
+	if m.visible(paneISN) && vc.isnTL != m.tl {
+		vc.isnTL = m.tl
+		vc.isn = model.AnalyzeISNs(m.tl)
+		m.isnSel = m.defaultISNSeries()
+	}
+	return cmd
+}
+
+// followCmd reassembles conversation c's payload off the UI goroutine.
+// Source.Payload re-reads frames by offset (ReadAt), which is safe beside
+// the UI's own reads.
+func (m *Model) followCmd(c *model.Conversation) tea.Cmd {
+	src, tl := m.src, m.tl
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = followDoneMsg{conv: c, err: fmt.Errorf("reassemble stream %d: internal error: %v", c.Index, r)}
+			}
+		}()
+		chunks, err := model.FollowDialogue(tl, c, func(seg int) ([]byte, error) { return src.Payload(tl, seg) })
+		if err != nil {
+			err = fmt.Errorf("reassemble stream %d: %w", c.Index, err)
+		}
+		return followDoneMsg{conv: c, chunks: chunks, err: err}
+	}
+}
+
+// followDone keeps a reassembly's result.
+func (m *Model) followDone(msg followDoneMsg) {
+	fd := &followData{done: true, chunks: msg.chunks, err: msg.err}
+	for i := range fd.chunks {
+		switch ch := &fd.chunks[i]; {
+		case ch.Kind == model.ChunkData && ch.Dir <= model.S2C:
+			fd.bytes[ch.Dir] += int64(len(ch.Data))
+		case ch.Kind != model.ChunkData:
+			fd.gaps++
+		}
+	}
+	fd.synced = [3]int{-2, -2, -2}
+	m.views.follow[msg.conv] = fd
+}
+
+// followReady returns the current conversation's dialogue once reassembled.
+func (m *Model) followReady() *followData {
+	if m.conv == nil {
+		return nil
+	}
+	fd := m.views.follow[m.conv]
+	if fd == nil || !fd.done || fd.err != nil {
+		return nil
+	}
+	return fd
+}
+
+// followBodyH is how many lines of the dialogue the follow view shows
+// under its summary line.
+func followBodyH(h int) int { return max(h-1, 1) }
+
+// syncFollow scrolls the follow view to the selected segment's bytes.
+func (m *Model) syncFollow() {
+	if !m.visible(paneFollow) {
+		return
+	}
+	fd := m.followReady()
+	if fd == nil {
+		return
+	}
+	in := m.lay.Inner[paneFollow]
+	seg, hex := m.selSeg(), 0
+	if m.followHex {
+		hex = 1
+	}
+	key := [3]int{seg, in.W, hex}
+	if fd.synced == key {
+		return
+	}
+	fd.synced = key
+	lay := fd.layout(in.W, m.followHex)
+	h := followBodyH(in.H)
+	m.followTop = followTop(followSegLine(m.tl, fd.chunks, lay, seg), m.followTop, h, len(lay.lines))
+}
+
+// followStep moves the selection to the segment whose bytes come d lines
+// (d = ±1: the next or previous segment in the dialogue; else a page)
+// from the selected segment's in the follow view.
+func (m *Model) followStep(d int) {
+	fd := m.followReady()
+	if fd == nil {
+		return
+	}
+	in := m.lay.Inner[paneFollow]
+	lay := fd.layout(in.W, m.followHex)
+	if len(lay.lines) == 0 {
+		return
+	}
+	cur := m.selSeg()
+	line := followSegLine(m.tl, fd.chunks, lay, cur)
+	target := -1
+	switch {
+	case d == 1 || d == -1:
+		for i := line + d; i >= 0 && i < len(lay.lines); i += d {
+			if s := followLineSeg(fd.chunks, lay, i); s >= 0 && s != cur {
+				target = s
+				break
+			}
+		}
+	default:
+		i := min(max(line+d, 0), len(lay.lines)-1)
+		for j := i; j >= 0 && j < len(lay.lines); j -= sign(d) {
+			if s := followLineSeg(fd.chunks, lay, j); s >= 0 {
+				target = s
+				break
+			}
+		}
+	}
+	if r := m.rowOfSeg(target); r >= 0 {
+		m.setCur(r)
+	}
+}
+
+func sign(d int) int {
+	if d < 0 {
+		return -1
+	}
+	return 1
+}
+
+// defaultISNSeries is the series of the selected conversation's client
+// opening connections, else its server accepting them, else the first.
+func (m *Model) defaultISNSeries() int {
+	series := m.views.isn
+	if m.conv == nil {
+		return 0
+	}
+	for _, want := range []struct {
+		host model.Endpoint
+		role model.ISNRole
+	}{{m.conv.Client, model.ISNActive}, {m.conv.Server, model.ISNPassive}} {
+		for i := range series {
+			if series[i].Host == want.host.Addr && series[i].Role == want.role {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// viewKey handles the keys of the analyst's views: the number keys, the
+// mode, the zoom and the export. It reports whether it used the key.
+func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Views):
+		if r := []rune(msg.String()); len(r) == 1 && r[0] >= '1' && r[0] <= '8' {
+			m.showView(paneID(r[0] - '1'))
+		}
+	case key.Matches(msg, k.Export):
+		if m.conv == nil {
+			return true, nil
+		}
+		m.exportAsk = true
+	case key.Matches(msg, k.ZoomIn) && m.visible(paneGraph):
+		m.graphView.Zoom = min(m.graphView.Zoom+1, 30)
+	case key.Matches(msg, k.ZoomOut) && m.visible(paneGraph):
+		m.graphView.Zoom = max(m.graphView.Zoom-1, 0)
+	case key.Matches(msg, k.ZoomIn, k.ZoomOut):
+		m.err = "+ and - zoom the graph: show it first (6)"
+	case key.Matches(msg, k.Mode):
+		switch m.focus {
+		case paneFollow:
+			m.followHex = !m.followHex
+		case paneGraph:
+			m.graphView.Show = m.graphView.Show.Next()
+		case paneNetstat:
+			m.netstatSS = !m.netstatSS
+		default:
+			m.err = "m switches the mode of the follow (5), graph (6) and netstat (7) views: focus one first"
+		}
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// exportKey takes the format after x: the export runs as a command.
+func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
+	m.exportAsk = false
+	k := m.keys
+	format := ""
+	switch {
+	case key.Matches(msg, k.ExportMermaid):
+		format = "mermaid"
+	case key.Matches(msg, k.ExportSVG):
+		format = "svg"
+	case key.Matches(msg, k.ExportText):
+		format = "txt"
+	default:
+		m.note = "export cancelled"
+		return nil
+	}
+	if m.conv == nil || m.tl == nil {
+		return nil
+	}
+	dir := m.opts.ExportDir
+	if dir == "" {
+		dir = "."
+	}
+	path := filepath.Join(dir, export.FileName(m.src.Name(), m.conv.Index, format))
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	m.note = "exporting to " + path + glyphEllipsis
+	tl, stream, absolute := m.tl, m.conv.Index, m.absolute
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = exportDoneMsg{path: path, err: fmt.Errorf("export %s: internal error: %v", path, r)}
+			}
+		}()
+		n, err := export.WriteFile(path, format, tl, stream, absolute)
+		return exportDoneMsg{path: path, n: n, err: err}
+	}
+}
+
+// exportDone says where the export went, or why it failed.
+func (m *Model) exportDone(msg exportDoneMsg) {
+	if msg.err != nil {
+		m.note = ""
+		m.err = "export: " + msg.err.Error()
+		return
+	}
+	m.note = fmt.Sprintf("wrote %s (%s)", msg.path, byteCount(msg.n))
+}
+
+// byteCount is a size for a person: "848 bytes", "12.3k bytes".
+func byteCount(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return humanBytes(uint64(max(n, 0))) + " bytes"
+}
+
+// quizHides is the placeholder of a view that would show the steps a quiz
+// hides.
+func (m Model) quizHides(name string, w, h int) string {
+	return strings.Join(fitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
+}
+
+// renderFollowPane draws the follow view: a summary line, then the
+// dialogue scrolled to the selected segment's bytes.
+func (m Model) renderFollowPane(w, h int) string {
+	if m.quiz.on {
+		return m.quizHides("The follow view", w, h)
+	}
+	fd := m.views.follow[m.conv]
+	switch {
+	case fd == nil || !fd.done:
+		return m.st.Views.Wait.Render("reassembling the conversation's payload" + glyphEllipsis)
+	case fd.err != nil:
+		return m.st.Footer.Error.Render(ansi.Wrap(model.Visible(fd.err.Error()), max(w, 1), ""))
+	}
+	mode := "text"
+	if m.followHex {
+		mode = "hex"
+	}
+	fs := &m.st.Follow
+	head := []span{
+		{"client ", &fs.ClientLabel}, {byteCount(fd.bytes[model.C2S]), &fs.Client},
+		{"  server ", &fs.ServerLabel}, {byteCount(fd.bytes[model.S2C]), &fs.Server},
+	}
+	switch {
+	case fd.gaps == 1:
+		head = append(head, span{"  1 hole", &fs.Hole})
+	case fd.gaps > 1:
+		head = append(head, span{fmt.Sprintf("  %d holes", fd.gaps), &fs.Hole})
+	}
+	head = append(head, span{"  " + mode + " (m switches)  " + glyphCursor + " this step", &fs.Marker})
+	bh := followBodyH(h)
+	lay := fd.layout(w, m.followHex)
+	body := renderFollowLayout(*fs, m.tl, m.conv, fd.chunks, lay, m.selSeg(), w, bh, m.followTop)
+	return renderSpans(head, w, nil) + "\n" + body
+}
+
+// renderGraphPane draws the time-sequence graph, from the cache when
+// nothing it depends on changed.
+func (m Model) renderGraphPane(w, h int) string {
+	if m.quiz.on {
+		return m.quizHides("The graph", w, h)
+	}
+	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
+	vc := m.views
+	if vc.graphKey != k || vc.graphOut == "" {
+		vc.graphKey = k
+		vc.graphOut = renderGraphView(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
+	}
+	return vc.graphOut
+}
+
+// renderNetstatPane draws both hosts' netstat (or ss) lines at the step.
+func (m Model) renderNetstatPane(w, h int) string {
+	vc := m.views
+	if vc.nsConv != m.conv {
+		return m.st.Views.Wait.Render("computing" + glyphEllipsis)
+	}
+	var err error
+	var v model.NetstatView
+	if vc.nsErr != nil {
+		err = vc.nsErr
+	} else {
+		v, err = vc.ns.At(m.segSteps())
+	}
+	if err != nil {
+		return m.st.Footer.Error.Render(ansi.Wrap(model.Visible("netstat: "+err.Error()), max(w, 1), ""))
+	}
+	return RenderNetstat(m.st.Netstat, v, m.vantage.Sentence(), m.netstatSS, w, h)
+}
+
+// renderISNPane draws the ISN analysis of the whole capture.
+func (m Model) renderISNPane(w, h int) string {
+	if m.quiz.on {
+		return m.quizHides("The ISN analysis", w, h)
+	}
+	if m.views.isnTL != m.tl {
+		return m.st.Views.Wait.Render("analysing" + glyphEllipsis)
+	}
+	return RenderISN(m.st.ISN, m.views.isn, m.isnSel, w, h)
+}
+
+// vantageShort is the vantage sentence for a pane with one line to spare.
+func vantageShort(v model.Vantage) string {
+	switch v.Kind {
+	case model.VantageUnknown:
+		return "States as seen from an unknown vantage point."
+	case model.VantageSameHost:
+		return "States as seen on the host that is both ends."
+	}
+	return "States as seen from " + v.Kind.String() + "."
+}
+
+// renderStatesPane draws the state diagram and, under it, where the
+// capture was taken (the states are as seen from there): the whole
+// sentence when the diagram keeps its form with it, the short one when
+// only a line is to spare.
+func (m Model) renderStatesPane(w, h int) string {
+	c, s, seg := m.statesAt(m.cur)
+	// An extra frame (fragment, ICMP error) moves no state: the sides
+	// are shown where the segment before it left them, without moves.
+	var cm, sm []model.Transition
+	if m.segAt(m.cur) != nil {
+		cm, sm = model.StepTransitions(m.tl, seg)
+	}
+	// The note may not take the lines that name this step's moves.
+	moves := max(len(cm)+len(sm), 1)
+	form := diagramForm(w, h)
+	room := func(dh int) bool {
+		switch {
+		case dh <= 0 || diagramForm(w, dh) != form:
+			return false
+		case form == 2:
+			return dh >= dgFullGeom.h+moves
+		case form == 1:
+			return dh >= dgCondensedGeom.h+moves
+		}
+		return true
+	}
+	full := wrapText(m.vantage.Sentence(), w)
+	for _, note := range [][]string{full, {vantageShort(m.vantage)}} {
+		if dh := h - len(note); room(dh) {
+			d := strings.Split(renderStateSides(m.st.Diagram, c, s, cm, sm, w, dh), "\n")
+			for _, l := range note {
+				d = append(d, m.st.Views.Note.Render(ansi.Truncate(l, w, glyphEllipsis)))
+			}
+			return strings.Join(d, "\n")
+		}
+	}
+	return renderStateSides(m.st.Diagram, c, s, cm, sm, w, h)
+}
+
+// diagramForm is which drawing renderStateSides makes in w×h: the full
+// figure (2), the condensed one (1) or the compact list (0).
+func diagramForm(w, h int) int {
+	switch {
+	case w >= dgFullGeom.w && h >= dgFullGeom.h+1:
+		return 2
+	case w >= dgCondensedGeom.w && h >= dgCondensedGeom.h+1:
+		return 1
+	}
+	return 0
+}
+
+// batch joins two commands, either of which may be nil.
+func batch(a, b tea.Cmd) tea.Cmd {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return tea.Batch(a, b)
+}
