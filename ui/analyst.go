@@ -412,7 +412,7 @@ func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	m.note = "exporting to " + path + glyphEllipsis
+	m.note = "exporting " + filepath.Base(path) + glyphEllipsis
 	tl, stream, absolute := m.tl, m.conv.Index, m.absolute
 	return func() (msg tea.Msg) {
 		defer func() {
@@ -432,7 +432,8 @@ func (m *Model) exportDone(msg exportDoneMsg) {
 		m.err = "export: " + msg.err.Error()
 		return
 	}
-	m.note = fmt.Sprintf("wrote %s (%s)", msg.path, byteCount(msg.n))
+	// The name first: on a narrow footer the directory is what is cut.
+	m.note = fmt.Sprintf("wrote %s (%s) in %s", filepath.Base(msg.path), byteCount(msg.n), filepath.Dir(msg.path))
 }
 
 // byteCount is a size for a person: "848 bytes", "12.3k bytes".

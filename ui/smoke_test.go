@@ -61,7 +61,10 @@ func smoke(t *testing.T, bin string, w, h int) {
 	// environment running the test. A shell around the program prints its
 	// exit status on the normal screen once it has left the alternate one,
 	// and keeps the pane open to be read.
-	tm("new-session", "-d", "-s", name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+	// The program runs in a directory of its own, where the export key
+	// writes.
+	work := t.TempDir()
+	tm("new-session", "-d", "-s", name, "-c", work, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
 		"env", "TERM=xterm-256color", "sh", "-c", `"$0"; echo "tcpstep exited $?"; sleep 60`, bin)
 	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 
@@ -111,6 +114,31 @@ func smoke(t *testing.T, bin string, w, h int) {
 	s = waitFor("relative numbers after a second r", has(relSYN))
 	if strings.Contains(s, absSYN) || !strings.Contains(s, "step 2/") {
 		t.Errorf("%dx%d: back in relative numbers at step 2:\n%s", w, h, s)
+	}
+
+	// The analyst's views, one number key each.
+	for _, v := range []struct{ key, want string }{
+		{"5", "220 mailhub.example.com"}, // follow: the server's greeting
+		{"6", "retrans"},                 // the graph's legend
+		{"7", "netstat -tan"},
+		{"8", "too few connections"},
+		{"2", "States as seen from near the server"},
+	} {
+		tm("send-keys", "-t", name, v.key)
+		s = waitFor("view "+v.key, has(v.want))
+		for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+			if n := len([]rune(line)); n > w {
+				t.Errorf("%dx%d view %s: line of %d runes: %q", w, h, v.key, n, line)
+			}
+		}
+	}
+	// x then m exports a Mermaid diagram into the working directory.
+	tm("send-keys", "-t", name, "x")
+	waitFor("the export prompt", has("export this conversation as"))
+	tm("send-keys", "-t", name, "m")
+	waitFor("the export's report", has("wrote smtp-figure10-stream0.mmd"))
+	if b, err := os.ReadFile(filepath.Join(work, "smtp-figure10-stream0.mmd")); err != nil || !strings.HasPrefix(string(b), "sequenceDiagram") {
+		t.Errorf("%dx%d: export: %v %.40q", w, h, err, b)
 	}
 
 	tm("send-keys", "-t", name, "q")
