@@ -533,3 +533,18 @@ func TestWrapText(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// A lesson's strip goes with the stepping views; the analyst's views get
+// the whole height.
+func TestLessonStripLeavesTheAnalystViews(t *testing.T) {
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, 80, 24)
+	for _, c := range []struct {
+		key   string
+		strip bool
+	}{{"1", true}, {"5", false}, {"6", false}, {"7", false}, {"8", false}, {"2", true}, {"3", true}} {
+		m = pressRun(t, m, c.key)
+		if got := strings.Contains(screenOf(m), "L hides"); got != c.strip {
+			t.Fatalf("view %s: lesson strip %v, want %v\n%s", c.key, got, c.strip, screenOf(m))
+		}
+	}
+}

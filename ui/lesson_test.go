@@ -67,7 +67,7 @@ func TestLessonSmallScreen(t *testing.T) {
 	if s := screenOf(m); strings.Contains(s, "Lesson") || strings.Contains(s, glyphLessonBar) {
 		t.Errorf("L did not hide the lesson:\n%s", s)
 	}
-	m = press(t, m, "L", "tab")
+	m = press(t, m, "L", "1")
 	if s := screenOf(m); !strings.Contains(s, firstWords(l.Notes[4], 5)) || !strings.Contains(s, "L hides") {
 		t.Errorf("L did not bring the lesson back:\n%s", s)
 	}

@@ -347,8 +347,8 @@ func (m *Model) open(c *model.Conversation) {
 }
 
 // panelH is how many lines the strip under the body wants: the quiz's in
-// quiz mode, the lesson's on a small screen when the explanation (which
-// shows the lesson too) is not the tab in front.
+// quiz mode, the lesson's on a small screen when the ladder, the states or
+// the layers are the tab in front (the explanation shows the lesson too).
 func (m *Model) panelH() int {
 	if m.screen != screenStepper || m.showHelp {
 		return 0
@@ -356,7 +356,9 @@ func (m *Model) panelH() int {
 	if m.quiz.on {
 		return quizPanelH(m.winW, m.winH)
 	}
-	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && m.focus != paneExplain {
+	// The analyst's views need their height and are not what a lesson's
+	// notes talk about: the strip goes with the stepping views.
+	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && m.focus != paneExplain && m.focus < paneFollow {
 		return lessonPanelH(m.winH)
 	}
 	return 0
