@@ -548,3 +548,17 @@ func TestLessonStripLeavesTheAnalystViews(t *testing.T) {
 		}
 	}
 }
+
+// Two long IPv6 endpoints are cut with an ellipsis before the step, never
+// run into it.
+func TestHeaderCutsLongEndpoints(t *testing.T) {
+	f := newFixture()
+	c, s := "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:1]:40000", "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:2]:389"
+	f.pkt(c, s, model.SYN, 1, 0, "")
+	f.pkt(s, c, model.SYN|model.ACK, 9, 2, "")
+	m := loadedModel(t, f.source("v6.pcap"), Options{Stream: -1}, 80, 24)
+	head := strings.Split(screenOf(m), "\n")[0]
+	if !strings.Contains(head, glyphEllipsis+" step 1/2") || ansi.StringWidth(head) != 80 {
+		t.Fatalf("header %q", head)
+	}
+}

@@ -63,6 +63,11 @@ func (m Model) renderHeader(w int) string {
 			left = append(left[:1], left[3:]...) // the endpoints alone
 		}
 	}
+	if spansWidth(left) > lw && lw >= 3 {
+		// Still too long (two long IPv6 endpoints): cut with an ellipsis and
+		// keep a space before the step.
+		return renderSpans(left, lw-2, nil) + glyphEllipsis + " " + renderSpans(right, rw, nil)
+	}
 	return renderSpans(left, lw, nil) + renderSpans(right, rw, nil)
 }
 
