@@ -22,23 +22,7 @@ import (
 )
 
 // load decodes an embedded sample as the command line does.
-func load(t testing.TB, name string) *model.Timeline {
-	t.Helper()
-	b, err := samples.Bytes(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decode.OpenBytes("sample:"+name, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tl
-}
+func load(t testing.TB, name string) *model.Timeline { return testshared.SampleTimeline(t, name) }
 
 // sharedDir is ../shared beside the checkout (skips when absent).
 func sharedDir(t *testing.T) string { return testshared.Dir(t) }

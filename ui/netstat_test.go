@@ -8,28 +8,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
-	"github.com/tcpstep/tcpstep/samples"
 )
 
 // nsSampleTimeline decodes an embedded sample.
 func nsSampleTimeline(t testing.TB, name string) *model.Timeline {
-	t.Helper()
-	b, err := samples.Bytes(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decode.OpenBytes("sample:"+name, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tl
+	return testshared.SampleTimeline(t, name)
 }
 
 // nsFits fails when out has more than h lines or a line wider than w.

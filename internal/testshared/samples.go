@@ -1,0 +1,30 @@
+package testshared
+
+import (
+	"testing"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/samples"
+)
+
+// SampleTimeline decodes an embedded sample as the command line does
+// (sample:NAME), failing the test on any error. Tests inside package decode
+// cannot use it (it imports decode).
+func SampleTimeline(tb testing.TB, name string) *model.Timeline {
+	tb.Helper()
+	b, err := samples.Bytes(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in, err := decode.OpenBytes("sample:"+name, b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	tl, err := in.Load(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tl
+}
