@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"charm.land/fang/v2"
@@ -24,8 +25,29 @@ import (
 	"github.com/tcpstep/tcpstep/ui"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it, the module version that go install recorded, or the VCS revision of a
+// build from a checkout.
 var version = "dev"
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
+		}
+	}
+	return version
+}
 
 // exitError carries the exit status a failure should end the process with.
 type exitError struct {
@@ -43,7 +65,7 @@ func badInput(err error) error { return &exitError{code: 2, err: err} }
 func main() {
 	root := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
 	err := fang.Execute(context.Background(), root,
-		fang.WithVersion(version),
+		fang.WithVersion(buildVersion()),
 		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
 			// One line, as scripts and people reading a terminal expect.
 			fmt.Fprintf(w, "tcpstep: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
