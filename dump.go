@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
 )
@@ -56,6 +57,9 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return err
 			}
 			defer in.Close()
+			if format == "jsonl" && !explain {
+				return dumpJSONLStream(in, stdout, stderr, stream)
+			}
 			tl, err := in.Load(nil)
 			if err != nil {
 				return badInput(err)
@@ -99,6 +103,27 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 	return cmd
 }
 
+// dumpJSONLStream is dump --format jsonl without --explain: the rows are
+// written while the capture is read (streamJSONL).
+func dumpJSONLStream(in *decode.Input, stdout, stderr io.Writer, stream int) error {
+	w := bufio.NewWriterSize(stdout, 1<<16)
+	warnings, err := streamJSONL(w, in, stream)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		return fmt.Errorf("write output: %w", err)
+	}
+	for _, warn := range warnings {
+		fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
+	}
+	return nil
+}
+
 // appendTime appends nanoseconds as seconds with nine decimals, exactly.
 func appendTime(b []byte, ns int64) []byte {
 	if ns < 0 {
@@ -131,118 +156,220 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
+// rowSource is what a JSONL row is made from: a finished timeline, or the
+// builder while the capture is being read (streaming).
+type rowSource interface {
+	Segment(i int32) *model.Segment
+	Conversation(idx int32) *model.Conversation
+	ICMP(frame uint32) *model.ICMPError
+	Note(f *model.Frame) string
+	StartNS() int64
+}
+
+// timelineRows is a finished timeline as a rowSource.
+type timelineRows struct {
+	tl   *model.Timeline
+	icmp int // Timeline.ICMP is in frame order: the walk's position
+}
+
+func (r *timelineRows) Segment(i int32) *model.Segment { return &r.tl.Segments[i] }
+func (r *timelineRows) Conversation(idx int32) *model.Conversation {
+	return r.tl.Conversations[idx]
+}
+func (r *timelineRows) Note(f *model.Frame) string { return r.tl.Note(f) }
+func (r *timelineRows) StartNS() int64             { return r.tl.StartNS }
+func (r *timelineRows) ICMP(frame uint32) *model.ICMPError {
+	for r.icmp < len(r.tl.ICMP) && r.tl.ICMP[r.icmp].Frame < frame {
+		r.icmp++
+	}
+	if r.icmp >= len(r.tl.ICMP) || r.tl.ICMP[r.icmp].Frame != frame {
+		return nil
+	}
+	return &r.tl.ICMP[r.icmp]
+}
+
 // writeJSONL prints the timeline as the dump contract (shared spec
 // dump-jsonl.md) describes: one object per line, in capture order. With
 // explain set, every line also gets an "explain" string: explain(frame).
 func writeJSONL(w io.Writer, tl *model.Timeline, stream int, explain func(frame uint32) string) error {
 	var b []byte
-	icmp := 0
+	src := &timelineRows{tl: tl}
 	for i := range tl.Frames {
-		f := &tl.Frames[i]
-		frameNo := uint32(i + 1)
-		if stream >= 0 && int(f.Stream) != stream {
+		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain)
+		if len(b) == 0 {
 			continue
-		}
-		b = b[:0]
-		rel := f.TimeNS - tl.StartNS
-		switch f.Kind {
-		case model.FrameTCP:
-			s := &tl.Segments[f.Seg]
-			src, dst := tl.SrcDst(s)
-			b = append(b, `{"kind":"tcp","frame":`...)
-			b = strconv.AppendUint(b, uint64(s.Frame), 10)
-			b = append(b, `,"time":`...)
-			b = appendTime(b, s.TimeNS)
-			b = append(b, `,"stream":`...)
-			b = strconv.AppendUint(b, uint64(s.Stream), 10)
-			b = append(b, `,"dir":"`...)
-			b = append(b, s.Dir.String()...)
-			b = append(b, `","src":"`...)
-			b = append(b, src.Addr.String()...)
-			b = append(b, `","dst":"`...)
-			b = append(b, dst.Addr.String()...)
-			b = append(b, `","sport":`...)
-			b = strconv.AppendUint(b, uint64(src.Port), 10)
-			b = append(b, `,"dport":`...)
-			b = strconv.AppendUint(b, uint64(dst.Port), 10)
-			b = append(b, `,"flags":`...)
-			b = appendStrings(b, s.Flags.Names())
-			b = append(b, `,"seq":`...)
-			b = strconv.AppendUint(b, uint64(s.Seq), 10)
-			b = append(b, `,"ack":`...)
-			b = strconv.AppendUint(b, uint64(s.Ack), 10)
-			b = append(b, `,"rseq":`...)
-			b = strconv.AppendUint(b, uint64(s.RelSeq), 10)
-			b = append(b, `,"rack":`...)
-			b = strconv.AppendUint(b, uint64(s.RelAck), 10)
-			b = append(b, `,"len":`...)
-			b = strconv.AppendUint(b, uint64(s.Len), 10)
-			b = append(b, `,"win":`...)
-			b = strconv.AppendUint(b, uint64(s.Win), 10)
-			b = append(b, `,"client":"`...)
-			b = append(b, s.Client.String()...)
-			b = append(b, `","server":"`...)
-			b = append(b, s.Server.String()...)
-			b = append(b, `","events":`...)
-			b = appendStrings(b, (s.Events & model.ContractEvents).Names())
-			if extra := s.Events &^ model.ContractEvents; extra != 0 {
-				// tshark names more than the contract lists (the ACK of a
-				// zero-window probe); keep "events" to the contract's names.
-				b = append(b, `,"events_extra":`...)
-				b = appendStrings(b, extra.Names())
-			}
-			b = appendExplain(b, explain, frameNo)
-			b = append(b, "}\n"...)
-		case model.FrameICMP:
-			// Timeline.ICMP is in frame order, so walk it alongside.
-			for icmp < len(tl.ICMP) && tl.ICMP[icmp].Frame < frameNo {
-				icmp++
-			}
-			if icmp >= len(tl.ICMP) || tl.ICMP[icmp].Frame != frameNo {
-				continue
-			}
-			e := &tl.ICMP[icmp]
-			b = append(b, `{"kind":"icmp","frame":`...)
-			b = strconv.AppendUint(b, uint64(frameNo), 10)
-			b = append(b, `,"time":`...)
-			b = appendTime(b, rel)
-			b = append(b, `,"stream":`...)
-			b = strconv.AppendInt(b, int64(e.Stream), 10)
-			b = append(b, `,"src":"`...)
-			b = append(b, e.Src.Addr.String()...)
-			b = append(b, `","dst":"`...)
-			b = append(b, e.Dst.Addr.String()...)
-			b = append(b, `","icmp":"`...)
-			b = append(b, e.Kind...)
-			b = append(b, '"')
-			if e.MTU != 0 {
-				b = append(b, `,"mtu":`...)
-				b = strconv.AppendUint(b, uint64(e.MTU), 10)
-			}
-			b = appendExplain(b, explain, frameNo)
-			b = append(b, "}\n"...)
-		default:
-			b = append(b, `{"kind":"frame","frame":`...)
-			b = strconv.AppendUint(b, uint64(frameNo), 10)
-			b = append(b, `,"time":`...)
-			b = appendTime(b, rel)
-			b = append(b, `,"type":"`...)
-			b = append(b, f.Kind.String()...)
-			b = append(b, '"')
-			if f.Stream >= 0 {
-				b = append(b, `,"stream":`...)
-				b = strconv.AppendInt(b, int64(f.Stream), 10)
-			}
-			b = append(b, `,"note":`...)
-			b = appendJSONString(b, tl.Note(f))
-			b = appendExplain(b, explain, frameNo)
-			b = append(b, "}\n"...)
 		}
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// streamJSONL prints what writeJSONL prints for in's capture, byte for
+// byte, while reading it: a row is written as soon as it is final, so the
+// memory used does not grow with the capture beyond each conversation's
+// state and the frames still waiting.
+//
+// A row may wait because its conversation's server state before its first
+// answer is a guess the answer can revise (LISTEN that becomes CLOSED on a
+// refusal), because the conversation has not shown its SYN yet (a later SYN
+// from the side taken for the server swaps the sides), or because it is an
+// IP fragment whose datagram is not complete (its stream is not known).
+// Rows come out in capture order, so a waiting row holds back the rows of
+// the frames after it: those frames' compact records stay in the builder
+// (the reorder buffer, keyed by frame number: frames head..last), and are
+// forgotten once written. At the end of the capture every row is final.
+func streamJSONL(w io.Writer, in *decode.Input, stream int) ([]string, error) {
+	bld := model.NewBuilder()
+	var buf []byte
+	var werr error
+	head := uint32(1) // the first frame not written yet
+	forgotten := uint32(1)
+	flush := func(last uint32, all bool) {
+		for ; head <= last && werr == nil; head++ {
+			if !all && !bld.Final(head) {
+				break
+			}
+			buf = appendRow(buf, bld, bld.Frame(head), head, stream, nil)
+			if len(buf) >= 1<<16 {
+				_, werr = w.Write(buf)
+				buf = buf[:0]
+			}
+		}
+		if head-forgotten >= forgetEvery {
+			bld.Forget(head)
+			forgotten = head
+		}
+	}
+	last := uint32(0)
+	err := in.Feed(bld, func(n uint32) {
+		last = n
+		flush(n, false)
+	})
+	if err != nil {
+		return nil, badInput(err)
+	}
+	flush(last, true)
+	if werr == nil && len(buf) > 0 {
+		_, werr = w.Write(buf)
+	}
+	tl := bld.Finish()
+	if werr != nil {
+		return tl.Warnings, werr
+	}
+	if stream >= len(tl.Conversations) {
+		return tl.Warnings, badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", in.Name(), stream, len(tl.Conversations)))
+	}
+	return tl.Warnings, nil
+}
+
+// forgetEvery is how many written frames streamJSONL lets pass before it
+// has the builder drop their records (Forget walks every conversation).
+const forgetEvery = 1 << 14
+
+// appendRow appends frame frameNo's JSONL line (record f) to b, or nothing
+// when the frame is not part of stream (-1: every stream) or is an ICMP
+// frame without its error.
+func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream int, explain func(frame uint32) string) []byte {
+	if stream >= 0 && int(f.Stream) != stream {
+		return b
+	}
+	rel := f.TimeNS - rows.StartNS()
+	switch f.Kind {
+	case model.FrameTCP:
+		s := rows.Segment(f.Seg)
+		c := rows.Conversation(int32(s.Stream))
+		src, dst := c.Client, c.Server
+		if s.Dir != model.C2S {
+			src, dst = dst, src
+		}
+		b = append(b, `{"kind":"tcp","frame":`...)
+		b = strconv.AppendUint(b, uint64(s.Frame), 10)
+		b = append(b, `,"time":`...)
+		b = appendTime(b, s.TimeNS)
+		b = append(b, `,"stream":`...)
+		b = strconv.AppendUint(b, uint64(s.Stream), 10)
+		b = append(b, `,"dir":"`...)
+		b = append(b, s.Dir.String()...)
+		b = append(b, `","src":"`...)
+		b = append(b, src.Addr.String()...)
+		b = append(b, `","dst":"`...)
+		b = append(b, dst.Addr.String()...)
+		b = append(b, `","sport":`...)
+		b = strconv.AppendUint(b, uint64(src.Port), 10)
+		b = append(b, `,"dport":`...)
+		b = strconv.AppendUint(b, uint64(dst.Port), 10)
+		b = append(b, `,"flags":`...)
+		b = appendStrings(b, s.Flags.Names())
+		b = append(b, `,"seq":`...)
+		b = strconv.AppendUint(b, uint64(s.Seq), 10)
+		b = append(b, `,"ack":`...)
+		b = strconv.AppendUint(b, uint64(s.Ack), 10)
+		b = append(b, `,"rseq":`...)
+		b = strconv.AppendUint(b, uint64(s.RelSeq), 10)
+		b = append(b, `,"rack":`...)
+		b = strconv.AppendUint(b, uint64(s.RelAck), 10)
+		b = append(b, `,"len":`...)
+		b = strconv.AppendUint(b, uint64(s.Len), 10)
+		b = append(b, `,"win":`...)
+		b = strconv.AppendUint(b, uint64(s.Win), 10)
+		b = append(b, `,"client":"`...)
+		b = append(b, s.Client.String()...)
+		b = append(b, `","server":"`...)
+		b = append(b, s.Server.String()...)
+		b = append(b, `","events":`...)
+		b = appendStrings(b, (s.Events & model.ContractEvents).Names())
+		if extra := s.Events &^ model.ContractEvents; extra != 0 {
+			// tshark names more than the contract lists (the ACK of a
+			// zero-window probe); keep "events" to the contract's names.
+			b = append(b, `,"events_extra":`...)
+			b = appendStrings(b, extra.Names())
+		}
+		b = appendExplain(b, explain, frameNo)
+		b = append(b, "}\n"...)
+	case model.FrameICMP:
+		e := rows.ICMP(frameNo)
+		if e == nil {
+			return b
+		}
+		b = append(b, `{"kind":"icmp","frame":`...)
+		b = strconv.AppendUint(b, uint64(frameNo), 10)
+		b = append(b, `,"time":`...)
+		b = appendTime(b, rel)
+		b = append(b, `,"stream":`...)
+		b = strconv.AppendInt(b, int64(e.Stream), 10)
+		b = append(b, `,"src":"`...)
+		b = append(b, e.Src.Addr.String()...)
+		b = append(b, `","dst":"`...)
+		b = append(b, e.Dst.Addr.String()...)
+		b = append(b, `","icmp":"`...)
+		b = append(b, e.Kind...)
+		b = append(b, '"')
+		if e.MTU != 0 {
+			b = append(b, `,"mtu":`...)
+			b = strconv.AppendUint(b, uint64(e.MTU), 10)
+		}
+		b = appendExplain(b, explain, frameNo)
+		b = append(b, "}\n"...)
+	default:
+		b = append(b, `{"kind":"frame","frame":`...)
+		b = strconv.AppendUint(b, uint64(frameNo), 10)
+		b = append(b, `,"time":`...)
+		b = appendTime(b, rel)
+		b = append(b, `,"type":"`...)
+		b = append(b, f.Kind.String()...)
+		b = append(b, '"')
+		if f.Stream >= 0 {
+			b = append(b, `,"stream":`...)
+			b = strconv.AppendInt(b, int64(f.Stream), 10)
+		}
+		b = append(b, `,"note":`...)
+		b = appendJSONString(b, rows.Note(f))
+		b = appendExplain(b, explain, frameNo)
+		b = append(b, "}\n"...)
+	}
+	return b
 }
 
 // appendExplain appends the "explain" key when explanations are asked for.

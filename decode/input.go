@@ -126,11 +126,29 @@ const sizeProbe = 4096
 // short, or damaged, after some frames keeps those frames and says so in
 // Timeline.Warnings; only a file that yields nothing usable is an error.
 func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error) {
+	b := model.NewBuilder()
+	if err := in.feed(b, progress, nil, true); err != nil {
+		return nil, err
+	}
+	return b.Finish(), nil
+}
+
+// Feed files every frame of the capture with b, as Load does, and calls
+// each(n) after frame n is filed, so that the caller can consume the
+// timeline as it grows (with Builder.Final and Builder.Forget) instead of
+// holding all of it. It does not call b.Finish. Problems with the file as a
+// whole are b's warnings, as with Load.
+func (in *Input) Feed(b *model.Builder, each func(n uint32)) error {
+	return in.feed(b, nil, each, false)
+}
+
+// feed is Load and Feed: grow says whether to size the timeline for the
+// whole capture once the first frames show their average length.
+func (in *Input) feed(b *model.Builder, progress func(done, total int64), each func(n uint32), grow bool) error {
 	r, err := capfile.NewReader(io.NewSectionReader(in.ra, 0, in.size))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.name, err)
+		return fmt.Errorf("%s: %w", in.name, err)
 	}
-	b := model.NewBuilder()
 	ix := newIndexer(b)
 	for n := 1; ; n++ {
 		rec, err := r.Next()
@@ -147,7 +165,10 @@ func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error)
 			break
 		}
 		ix.add(uint32(n), rec)
-		if n == sizeProbe && in.size > 0 {
+		if each != nil {
+			each(uint32(n))
+		}
+		if grow && n == sizeProbe && in.size > 0 {
 			// Size the timeline once from the first frames' average length,
 			// rather than letting a million appends grow it step by step.
 			if off := r.Offset(); off > 0 {
@@ -162,7 +183,7 @@ func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error)
 	if progress != nil {
 		progress(in.size, in.size)
 	}
-	return b.Finish(), nil
+	return nil
 }
 
 // Frame re-reads one frame's bytes from the capture and dissects them.

@@ -82,6 +82,7 @@ type connState struct {
 	machine    *Machine
 	revs       int  // how many of the machine's revisions the rows have had
 	sawSYN     bool // a SYN without ACK has been seen: the client is settled
+	dropped    int  // how many of the first rows Forget has dropped from Segs
 }
 
 func newConnState() *connState {

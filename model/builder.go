@@ -20,6 +20,10 @@ type Builder struct {
 	started  bool
 	lastKey  convKey // one-entry cache in front of byKey
 	lastConv int32
+	// frameBase and segBase count the frame and segment records Forget
+	// has dropped from the front of tl.Frames and tl.Segments.
+	frameBase int
+	segBase   int
 }
 
 // NewBuilder returns an empty Builder.
@@ -71,8 +75,20 @@ func (b *Builder) frame(fr Frame, kind FrameKind, note string) uint32 {
 	fr.Stream = -1
 	fr.Note = b.note(note)
 	b.tl.Frames = append(b.tl.Frames, fr)
-	return uint32(len(b.tl.Frames))
+	return uint32(len(b.tl.Frames) + b.frameBase)
 }
+
+// fr returns the record of frame n, nil when n is not (or no longer) held.
+func (b *Builder) fr(n uint32) *Frame {
+	i := int(n) - 1 - b.frameBase
+	if n < 1 || i < 0 || i >= len(b.tl.Frames) {
+		return nil
+	}
+	return &b.tl.Frames[i]
+}
+
+// seg returns segment record i (an index as in Conversation.Segs).
+func (b *Builder) seg(i uint32) *Segment { return &b.tl.Segments[int(i)-b.segBase] }
 
 // AddFrame records a frame that carries no TCP segment: fr.Kind should be
 // FrameOther or FrameUndecodable (anything else is recorded as FrameOther),
@@ -100,19 +116,16 @@ func (b *Builder) AddFragment(fr Frame, f Fragment, note string) {
 // conversation (Frame.Stream and Conversation.Extra).
 func (b *Builder) LinkFragments(fragFrames []uint32, completing uint32) {
 	stream := int32(-1)
-	if completing >= 1 && int(completing) <= len(b.tl.Frames) {
-		stream = b.tl.Frames[completing-1].Stream
+	if f := b.fr(completing); f != nil {
+		stream = f.Stream
 	}
 	var c *Conversation
 	if stream >= 0 {
 		c = b.tl.Conversations[stream]
 	}
 	for _, fn := range fragFrames {
-		if fn < 1 || int(fn) > len(b.tl.Frames) || fn == completing {
-			continue
-		}
-		fr := &b.tl.Frames[fn-1]
-		if fr.Kind != FrameFragment {
+		fr := b.fr(fn)
+		if fr == nil || fn == completing || fr.Kind != FrameFragment {
 			continue
 		}
 		i := sort.Search(len(b.tl.Fragments), func(i int) bool { return b.tl.Fragments[i].Frame >= fn })
@@ -162,7 +175,7 @@ func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
 		}
 	}
 	n := b.frame(fr, FrameICMP, note)
-	f := &b.tl.Frames[n-1]
+	f := b.fr(n)
 	f.Stream = idx
 	e.Frame = n
 	e.TimeNS = f.TimeNS - b.tl.StartNS
@@ -189,7 +202,7 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	idx, ev := b.lookup(p)
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	d := dirOf(c, p.Src)
-	if len(c.Segs) == 0 && d == S2C {
+	if len(c.Segs)+cs.dropped == 0 && d == S2C {
 		// The conversation was opened by an ICMP quote or a bogus header;
 		// its first segment decides who is the client.
 		b.swapSides(idx)
@@ -217,7 +230,7 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	cs.afterAnalysis(d, p.Flags, p.WinScale, now)
 
 	client, server := cs.machine.Step(d, p.Flags, p.Seq, p.Ack, p.Len)
-	segIdx := uint32(len(b.tl.Segments))
+	segIdx := uint32(len(b.tl.Segments) + b.segBase)
 	b.tl.Segments = append(b.tl.Segments, Segment{
 		Frame:  n,
 		Stream: uint32(idx),
@@ -236,10 +249,10 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	})
 	c.Segs = append(c.Segs, segIdx)
 	b.applyRevisions(idx)
-	f := &b.tl.Frames[n-1]
+	f := b.fr(n)
 	f.Seg = int32(segIdx)
 	f.Stream = idx
-	return &b.tl.Segments[segIdx]
+	return b.seg(segIdx)
 }
 
 // AddBogusTCP records a frame whose TCP header tshark cannot dissect past
@@ -258,7 +271,7 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 	idx, ev := b.lookup(p)
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	cs.analyze(dirOf(c, p.Src), p.Seq, p.Ack, p.Len, p.Flags, uint32(p.Win), fr.TimeNS, ev)
-	b.tl.Frames[n-1].Stream = idx
+	b.fr(n).Stream = idx
 	c.Extra = append(c.Extra, n)
 }
 
@@ -326,7 +339,7 @@ func (b *Builder) swapSides(idx int32) {
 	cs.flows[0], cs.flows[1] = cs.flows[1], cs.flows[0]
 	cs.machine, cs.revs = NewMachine(), 0
 	for _, si := range c.Segs {
-		s := &b.tl.Segments[si]
+		s := b.seg(si)
 		s.Dir ^= 1
 		s.Client, s.Server = cs.machine.Step(s.Dir, s.Flags, s.Seq, s.Ack, s.Len)
 	}
@@ -343,9 +356,10 @@ func (b *Builder) applyRevisions(idx int32) {
 	}
 	revs := cs.machine.Revisions()
 	for _, r := range revs[cs.revs:] {
-		to := min(r.To, len(c.Segs))
-		for i := max(r.From, 0); i < to; i++ {
-			s := &b.tl.Segments[c.Segs[i]]
+		// Rows before cs.dropped were settled (Forget keeps the rest).
+		to := min(r.To-cs.dropped, len(c.Segs))
+		for i := max(r.From-cs.dropped, 0); i < to; i++ {
+			s := b.seg(c.Segs[i])
 			if r.Client {
 				s.Client = r.State
 			} else {
@@ -372,7 +386,7 @@ func (b *Builder) Finish() *Timeline {
 		}
 		var counts [16]int
 		for _, si := range c.Segs {
-			s := &b.tl.Segments[si]
+			s := b.seg(si)
 			c.Packets[s.Dir]++
 			c.Bytes[s.Dir] += uint64(s.Len)
 			for e := s.Events; e != 0; e &= e - 1 {

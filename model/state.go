@@ -183,6 +183,20 @@ func (m *Machine) Revisions() []Revision {
 	return append([]Revision(nil), m.revs...)
 }
 
+// Settled returns how many of the rows returned by Step no revision can
+// change any more: all of them, unless a side's state is still a guess that
+// its first answer will confirm or revise (see Revision), in which case the
+// rows before the guess.
+func (m *Machine) Settled() int {
+	n := m.rows
+	for d := range m.sides {
+		if s := &m.sides[d]; s.prov && s.provFrom < n {
+			n = s.provFrom
+		}
+	}
+	return n
+}
+
 // Moves returns the moves each side made at the last Step, exactly as the
 // machine made them (Transitions can only reconstruct them from two states).
 func (m *Machine) Moves() (client, server []Transition) {

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/synth"
+	"github.com/tcpstep/tcpstep/internal/testshared"
+	"github.com/tcpstep/tcpstep/samples"
+)
+
+// compareStreaming checks that streamJSONL, which writes rows while the
+// capture is read and forgets them, prints byte for byte what writeJSONL
+// prints from the finished timeline, for every stream and for a few single
+// streams (--stream N), and the same warnings.
+func compareStreaming(t *testing.T, name string, data []byte) {
+	t.Helper()
+	in, err := decode.OpenBytes(name, data)
+	if err != nil {
+		return // not a capture: neither writer runs
+	}
+	defer in.Close()
+	tl, err := in.Load(nil)
+	if err != nil {
+		t.Fatalf("%s: load: %v", name, err)
+	}
+	streams := []int{-1, 0, 1, len(tl.Conversations) - 1}
+	for _, stream := range streams {
+		if stream < -1 || (stream >= 0 && stream >= len(tl.Conversations)) {
+			continue
+		}
+		var want, got bytes.Buffer
+		if err := writeJSONL(&want, tl, stream, nil); err != nil {
+			t.Fatal(err)
+		}
+		warnings, err := streamJSONL(&got, in, stream)
+		if err != nil {
+			t.Fatalf("%s --stream %d: %v", name, stream, err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			g, w := strings.Split(got.String(), "\n"), strings.Split(want.String(), "\n")
+			for i := range min(len(g), len(w)) {
+				if g[i] != w[i] {
+					t.Fatalf("%s --stream %d: line %d differs\nstreamed: %s\ntimeline: %s", name, stream, i+1, g[i], w[i])
+				}
+			}
+			t.Fatalf("%s --stream %d: %d lines streamed, %d from the timeline", name, stream, len(g), len(w))
+		}
+		if strings.Join(warnings, "\n") != strings.Join(tl.Warnings, "\n") {
+			t.Errorf("%s: streamed warnings %q, timeline warnings %q", name, warnings, tl.Warnings)
+		}
+	}
+	// A stream past the last is refused, as the timeline path refuses it.
+	_, err = streamJSONL(&bytes.Buffer{}, in, len(tl.Conversations))
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		t.Errorf("%s --stream %d: got %v, want a bad-input error", name, len(tl.Conversations), err)
+	}
+}
+
+// TestStreamJSONLSamples compares the streaming writer with the timeline
+// writer on every embedded sample.
+func TestStreamJSONLSamples(t *testing.T) {
+	for _, smp := range samples.List() {
+		data, err := samples.Bytes(smp.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareStreaming(t, "sample:"+smp.Name, data)
+	}
+}
+
+// TestStreamJSONLCorpus compares them on every capture of the shared
+// corpus, the malformed ones included (refused reset connections, ICMP
+// errors, fragments, captures cut short).
+func TestStreamJSONLCorpus(t *testing.T) {
+	files := testshared.Captures(t, "*.pcap", "*.pcapng", "malformed/*")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareStreaming(t, filepath.Base(f), data)
+	}
+}
+
+// TestStreamJSONLForgets compares them on a generated capture long enough
+// that the builder forgets written frames many times (forgetEvery) while
+// conversations are still open, with fewer and with more conversations
+// than frames between two forgets.
+func TestStreamJSONLForgets(t *testing.T) {
+	for _, conns := range []int{3, 500, 40_000} {
+		compareStreaming(t, "synth", synth.Capture(6*forgetEvery+77, conns))
+	}
+}
