@@ -43,8 +43,21 @@ func (b *Builder) Grow(n int) {
 	if n <= 0 || n > 1<<28 {
 		return
 	}
-	b.tl.Frames = slices.Grow(b.tl.Frames, n)
-	b.tl.Segments = slices.Grow(b.tl.Segments, n)
+	b.tl.Frames = reserve(b.tl.Frames, n)
+	b.tl.Segments = reserve(b.tl.Segments, n)
+}
+
+// reserve returns s with room for n more elements. Unlike slices.Grow, which
+// writes zeros over the whole new capacity, it leaves the room untouched, so
+// an estimate that proves too large costs address space, not memory: the
+// pages of a fresh allocation become resident only when appends reach them.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]T, len(s), len(s)+n)
+	copy(t, s)
+	return t
 }
 
 // Warn records a problem with the file as a whole.
