@@ -196,13 +196,17 @@ func (m *Model) setStyles(isDark bool) {
 // Run runs the stepper until the user quits. Bubble Tea restores the
 // terminal however the program ends; a panic comes back as an error after
 // that, never as a stack trace over the user's screen.
-func Run(src Source, opts Options) (err error) {
+func Run(src Source, opts Options) error { return runProgram(src, opts) }
+
+// runProgram is Run with Bubble Tea's program options, which tests use to
+// give the program a pipe for a terminal.
+func runProgram(src Source, opts Options, popts ...tea.ProgramOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	final, err := tea.NewProgram(New(src, opts)).Run()
+	final, err := tea.NewProgram(New(src, opts), popts...).Run()
 	if errors.Is(err, tea.ErrProgramPanic) {
 		return fmt.Errorf("internal error: %w", err)
 	}
