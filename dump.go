@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -140,7 +141,28 @@ func appendTime(b []byte, ns int64) []byte {
 	return append(b, s...)
 }
 
+// appendAddr appends a.String() without allocating it.
+func appendAddr(b []byte, a netip.Addr) []byte {
+	if !a.IsValid() {
+		return append(b, a.String()...) // AppendTo writes nothing for it
+	}
+	return a.AppendTo(b)
+}
+
+// appendJSONString appends s as encoding/json writes it (with its HTML
+// escapes): printable ASCII that needs no escape is copied as is, which
+// spares the flag and event names an allocation on every row.
 func appendJSONString(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, _ := json.Marshal(s) // strings always marshal
 	return append(b, q...)
 }
@@ -293,9 +315,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 		b = append(b, `,"dir":"`...)
 		b = append(b, s.Dir.String()...)
 		b = append(b, `","src":"`...)
-		b = append(b, src.Addr.String()...)
+		b = appendAddr(b, src.Addr)
 		b = append(b, `","dst":"`...)
-		b = append(b, dst.Addr.String()...)
+		b = appendAddr(b, dst.Addr)
 		b = append(b, `","sport":`...)
 		b = strconv.AppendUint(b, uint64(src.Port), 10)
 		b = append(b, `,"dport":`...)
@@ -340,9 +362,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 		b = append(b, `,"stream":`...)
 		b = strconv.AppendInt(b, int64(e.Stream), 10)
 		b = append(b, `,"src":"`...)
-		b = append(b, e.Src.Addr.String()...)
+		b = appendAddr(b, e.Src.Addr)
 		b = append(b, `","dst":"`...)
-		b = append(b, e.Dst.Addr.String()...)
+		b = appendAddr(b, e.Dst.Addr)
 		b = append(b, `","icmp":"`...)
 		b = append(b, e.Kind...)
 		b = append(b, '"')
