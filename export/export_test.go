@@ -16,13 +16,14 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
 
 // load decodes an embedded sample as the command line does.
-func load(t testing.TB, name string) *model.Timeline { return testshared.SampleTimeline(t, name) }
+func load(t testing.TB, name string) *model.Timeline { return testsample.Timeline(t, name) }
 
 // sharedDir is ../shared beside the checkout (skips when absent).
 func sharedDir(t *testing.T) string { return testshared.Dir(t) }

@@ -13,14 +13,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/tcpstep/tcpstep/internal/testshared"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
 
 // loadTimeline decodes an embedded sample as the command line does.
 func loadTimeline(t testing.TB, name string) *model.Timeline {
-	return testshared.SampleTimeline(t, name)
+	return testsample.Timeline(t, name)
 }
 
 // bulkTimeline builds, through the real Builder, one conversation of about

@@ -8,13 +8,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/tcpstep/tcpstep/internal/testshared"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 )
 
 // nsSampleTimeline decodes an embedded sample.
 func nsSampleTimeline(t testing.TB, name string) *model.Timeline {
-	return testshared.SampleTimeline(t, name)
+	return testsample.Timeline(t, name)
 }
 
 // nsFits fails when out has more than h lines or a line wider than w.

@@ -1,4 +1,7 @@
-package testshared
+// Package testsample decodes the embedded samples for tests of the packages
+// above decode (ui, export, main); it lives apart from testshared so that
+// decode's and model's own tests can use testshared without an import cycle.
+package testsample
 
 import (
 	"testing"
@@ -8,10 +11,10 @@ import (
 	"github.com/tcpstep/tcpstep/samples"
 )
 
-// SampleTimeline decodes an embedded sample as the command line does
+// Timeline decodes an embedded sample as the command line does
 // (sample:NAME), failing the test on any error. Tests inside package decode
 // cannot use it (it imports decode).
-func SampleTimeline(tb testing.TB, name string) *model.Timeline {
+func Timeline(tb testing.TB, name string) *model.Timeline {
 	tb.Helper()
 	b, err := samples.Bytes(name)
 	if err != nil {
