@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run every fuzz target of the module for a while each (FUZZTIME, default
+# 5s): CI runs them briefly after the tests; run it with FUZZTIME=10m to hunt.
+# Inputs that fail are written under the package's testdata/fuzz/ by go test;
+# commit them as regression seeds once fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-5s}
+status=0
+while IFS=: read -r file name; do
+  pkg=$(dirname "$file") # ./decode, ./ui, ...
+  echo "fuzz: $pkg $name for $fuzztime"
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg"; then
+    status=1
+  fi
+done < <(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/func //' | sort)
+exit $status
