@@ -337,3 +337,61 @@ func TestHostileCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileFileNames runs the commands in a tmux pane (a terminal: some
+// writers strip escapes only when not writing to one) on file names that
+// hold a title change: missing files, a capture that is cut short (its
+// warning names the file), and the export's report. The pane's title must
+// stay the shell's, and the names appear with their escapes made visible.
+func TestHostileFileNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	needTools(t, "tmux")
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.pcap")
+	hostileCapture(t, good)
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := "cap\x1b]2;pwned\x07"
+	if err := os.WriteFile(filepath.Join(dir, evil+".pcap"), b[:len(b)-10], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	tm("-f", "/dev/null", "new-session", "-d", "-s", "sh", "-c", dir, "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "PS1=$ ", "sh")
+	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	title := strings.TrimSpace(tm("display", "-p", "-t", "sh", "#{pane_title}"))
+	// The shell builds the hostile names itself: send-keys types only
+	// printable text.
+	tm("send-keys", "-t", "sh", `E=$(printf 'cap\033]2;pwned\007')`, "Enter")
+	for i, cmd := range []string{
+		`"$T" dump --format text "missing-$E"`,
+		`"$T" "missing-$E"`,
+		`"$T" dump --format text "$E.pcap" >/dev/null`,
+		`"$T" follow --stream 0 "$E.pcap" >/dev/null`,
+		`"$T" export --format txt -o "out-$E.txt" "$E.pcap"`,
+	} {
+		tm("send-keys", "-t", "sh", fmt.Sprintf("T=%s; %s; echo done-%d", bin, cmd, i), "Enter")
+		waitUntil(t, cmd, func() bool {
+			return strings.Contains(tm("capture-pane", "-p", "-t", "sh"), fmt.Sprintf("\ndone-%d", i))
+		})
+		if got := strings.TrimSpace(tm("display", "-p", "-t", "sh", "#{pane_title}")); got != title {
+			t.Fatalf("%s: the pane title changed from %q to %q", cmd, title, got)
+		}
+	}
+	s := tm("capture-pane", "-p", "-t", "sh", "-S", "-100")
+	if n := strings.Count(s, "cap␛]2;pwned␇"); n < 4 {
+		t.Errorf("the hostile name is shown visibly %d times, want at least 4:\n%s", n, s)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 	"github.com/tcpstep/tcpstep/ui"
 )
@@ -63,12 +64,15 @@ func (e *exitError) Unwrap() error { return e.err }
 func badInput(err error) error { return &exitError{code: 2, err: err} }
 
 func main() {
-	root := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
+	// Warnings and errors name files and quote captures: whatever control
+	// bytes they hold are shown, never sent to the terminal raw.
+	stderr := visibleWriter{os.Stderr}
+	root := newRootCmd(os.Stdin, os.Stdout, stderr)
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(buildVersion()),
-		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
+		fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
 			// One line, as scripts and people reading a terminal expect.
-			fmt.Fprintf(w, "tcpstep: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+			fmt.Fprintf(stderr, "tcpstep: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
 		}),
 	)
 	if err != nil {
@@ -78,6 +82,22 @@ func main() {
 		}
 		os.Exit(2) // usage errors: unknown flag, bad argument
 	}
+}
+
+// visibleWriter makes control characters visible in each line written
+// through it (model.Visible), keeping the line breaks. Every write of the
+// commands to standard error is one or more whole lines.
+type visibleWriter struct{ w io.Writer }
+
+func (v visibleWriter) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, l := range lines {
+		lines[i] = model.Visible(l)
+	}
+	if _, err := io.WriteString(v.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // openInput opens a capture named on the command line: a file path, "-" for
