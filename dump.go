@@ -65,8 +65,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if err != nil {
 				return badInput(err)
 			}
-			if stream >= len(tl.Conversations) {
-				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			if err := noStream(args[0], tl, stream); err != nil {
+				return err
 			}
 			w := bufio.NewWriterSize(stdout, 1<<16)
 			var ex func(frame uint32) string
@@ -91,9 +91,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			}
 			// Problems with the file as a whole (cut short) come after the
 			// output, so everything before them is kept.
-			for _, warn := range tl.Warnings {
-				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
-			}
+			printWarnings(stderr, tl.Warnings)
 			return nil
 		},
 	}
@@ -119,9 +117,7 @@ func dumpJSONLStream(in *decode.Input, stdout, stderr io.Writer, stream int) err
 	if err != nil && !errors.Is(err, io.ErrClosedPipe) {
 		return fmt.Errorf("write output: %w", err)
 	}
-	for _, warn := range warnings {
-		fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
-	}
+	printWarnings(stderr, warnings)
 	return nil
 }
 
@@ -280,10 +276,7 @@ func streamJSONL(w io.Writer, in *decode.Input, stream int) ([]string, error) {
 	if werr != nil {
 		return tl.Warnings, werr
 	}
-	if stream >= len(tl.Conversations) {
-		return tl.Warnings, badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", in.Name(), stream, len(tl.Conversations)))
-	}
-	return tl.Warnings, nil
+	return tl.Warnings, noStream(in.Name(), tl, stream)
 }
 
 // forgetEvery is how many written frames streamJSONL lets pass before it

@@ -83,8 +83,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if len(tl.Conversations) == 0 && !text {
 				return badInput(fmt.Errorf("%s: no TCP conversations to export (%d frames)", args[0], len(tl.Frames)))
 			}
-			if stream >= len(tl.Conversations) {
-				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			if err := noStream(args[0], tl, stream); err != nil {
+				return err
 			}
 			var n int64
 			if output != "" && output != "-" {
@@ -103,9 +103,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				}
 				n = cw.n
 			}
-			for _, warn := range tl.Warnings {
-				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
-			}
+			printWarnings(stderr, tl.Warnings)
 			if (format == "mermaid" || format == "mmd") && n > export.MermaidMaxText {
 				fmt.Fprintf(stderr, "tcpstep: warning: the diagram is %d characters, past Mermaid's default maxTextSize of %d: raise it in the renderer's configuration, or export a shorter stream\n", n, export.MermaidMaxText)
 			}

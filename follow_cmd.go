@@ -72,8 +72,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if err != nil {
 				return badInput(err)
 			}
-			if stream >= len(tl.Conversations) {
-				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			if err := noStream(args[0], tl, stream); err != nil {
+				return err
 			}
 			c := tl.Conversations[stream]
 			payload := func(seg int) ([]byte, error) { return in.Payload(tl, seg) }
@@ -103,9 +103,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				// longer reads back): exit status 2, like a bad file.
 				return badInput(fmt.Errorf("follow stream %d: %w", stream, err))
 			}
-			for _, warn := range tl.Warnings {
-				fmt.Fprintf(stderr, "tcpstep: warning: %s\n", warn)
-			}
+			printWarnings(stderr, tl.Warnings)
 			return nil
 		},
 	}

@@ -152,10 +152,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "sample:" + samples.Default
-			if len(args) == 1 {
-				name = args[0]
-			}
+			name := captureArg(args)
 			// Open (and so validate) before the terminal is taken over, so a
 			// bad file gets the same one-line error as dump.
 			in, err := openInput(name, stdin)

@@ -29,9 +29,7 @@ func loadTimeline(name string, stdin io.Reader, stderr io.Writer) (*model.Timeli
 		return nil, nil, badInput(err)
 	}
 	warn := func() {
-		for _, w := range tl.Warnings {
-			fmt.Fprintf(stderr, "tcpstep: warning: %s\n", w)
-		}
+		printWarnings(stderr, tl.Warnings)
 	}
 	return tl, warn, nil
 }
@@ -122,8 +120,8 @@ it. One gap at least ` + fmt.Sprintf("%.0f", model.VantageRatio) + ` times the o
 				return err
 			}
 			defer warn()
-			if stream >= len(tl.Conversations) {
-				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
+			if err := noStream(args[0], tl, stream); err != nil {
+				return err
 			}
 			var lines []string
 			for i, c := range tl.Conversations {

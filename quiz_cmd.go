@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tcpstep/tcpstep/samples"
 	"github.com/tcpstep/tcpstep/ui"
 )
 
@@ -41,10 +40,7 @@ its own. CAPTURE is as for tcpstep itself; without it the default sample.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "sample:" + samples.Default
-			if len(args) == 1 {
-				name = args[0]
-			}
+			name := captureArg(args)
 			in, err := openInput(name, stdin)
 			if err != nil {
 				return err
