@@ -18,11 +18,6 @@ import (
 	"github.com/tcpstep/tcpstep/samples"
 )
 
-// loadTimeline decodes an embedded sample as the command line does.
-func loadTimeline(t testing.TB, name string) *model.Timeline {
-	return testsample.Timeline(t, name)
-}
-
 // bulkTimeline builds, through the real Builder, one conversation of about
 // n segments: a handshake with window scaling, the server sending
 // 1448-byte segments that the client acknowledges every second one, one
@@ -97,7 +92,7 @@ func TestGraphSizes(t *testing.T) {
 	}
 	var inputs []input
 	for _, s := range samples.List() {
-		tl := loadTimeline(t, s.Name)
+		tl := testsample.Timeline(t, s.Name)
 		for c := range tl.Conversations {
 			inputs = append(inputs, input{s.Name + "/" + strconv.Itoa(c), tl, c})
 		}
@@ -106,8 +101,8 @@ func TestGraphSizes(t *testing.T) {
 	inputs = append(inputs,
 		input{"nil timeline", nil, 0},
 		input{"no conversations", &model.Timeline{}, 0},
-		input{"conversation out of range", loadTimeline(t, "smtp-figure10"), 5},
-		input{"negative conversation", loadTimeline(t, "smtp-figure10"), -1},
+		input{"conversation out of range", testsample.Timeline(t, "smtp-figure10"), 5},
+		input{"negative conversation", testsample.Timeline(t, "smtp-figure10"), -1},
 		input{"empty conversation", empty, 0},
 		input{"segment index out of range", &model.Timeline{Conversations: []*model.Conversation{{Segs: []uint32{3}}}}, 0},
 	)
@@ -137,7 +132,7 @@ func TestGraphSizes(t *testing.T) {
 func TestGraphGolden(t *testing.T) {
 	st := NewGraphStyles(true)
 	for _, name := range []string{"lossy-transfer", "smtp-figure10"} {
-		tl := loadTimeline(t, name)
+		tl := testsample.Timeline(t, name)
 		c := tl.Conversations[0]
 		sel := int(c.Segs[len(c.Segs)/2])
 		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
@@ -228,7 +223,7 @@ func interpolate(p float64, ps []int, vs []float64) float64 {
 // axes: there is one per retransmitted segment, each where that segment's
 // time and last sequence number put it, within a cell's worth of the axis.
 func TestGraphRetransmissions(t *testing.T) {
-	tl := loadTimeline(t, "lossy-transfer")
+	tl := testsample.Timeline(t, "lossy-transfer")
 	c := tl.Conversations[0]
 	out := ansi.Strip(renderGraphShow(GraphStyles{}, tl, 0, -1, false, GraphS2C, 200, 50))
 	lines := strings.Split(out, "\n")
@@ -273,7 +268,7 @@ func TestGraphRetransmissions(t *testing.T) {
 // time axis, under its column, whatever step is chosen, and that moving
 // the selection moves the mark.
 func TestGraphSelected(t *testing.T) {
-	tl := loadTimeline(t, "smtp-figure10")
+	tl := testsample.Timeline(t, "smtp-figure10")
 	c := tl.Conversations[0]
 	prev := -1
 	for _, k := range []int{0, 10, len(c.Segs) - 1} {
@@ -331,7 +326,7 @@ func BenchmarkGraph(b *testing.B) {
 // around it spread over many columns (the R is no longer in the first
 // tenth of the plot).
 func TestGraphZoom(t *testing.T) {
-	tl := loadTimeline(t, "lossy-transfer")
+	tl := testsample.Timeline(t, "lossy-transfer")
 	c := tl.Conversations[0]
 	sel := -1
 	for _, si := range c.Segs {

@@ -8,17 +8,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 )
 
 func TestISNRenderFits(t *testing.T) {
 	st := NewISNStyles(true)
 	for _, name := range []string{"isn-prediction", "smtp-figure10", "refused"} {
-		series := model.AnalyzeISNs(nsSampleTimeline(t, name))
+		series := model.AnalyzeISNs(testsample.Timeline(t, name))
 		for sel := -1; sel <= len(series); sel++ {
 			for _, w := range []int{1, 8, 30, 60, 80, 120, 200} {
 				for _, h := range []int{1, 2, 5, 10, 20, 40, 60} {
-					nsFits(t, fmt.Sprintf("%s sel %d", name, sel), RenderISN(st, series, sel, w, h), w, h)
+					checkFits(t, fmt.Sprintf("%s sel %d", name, sel), RenderISN(st, series, sel, w, h), w, h)
 				}
 			}
 		}
@@ -35,7 +36,7 @@ func TestISNRenderFits(t *testing.T) {
 // the highest ISN on the top row and the lowest on the bottom one: for a
 // rising counter the first point is bottom left, the last top right.
 func TestISNPlotShape(t *testing.T) {
-	series := model.AnalyzeISNs(nsSampleTimeline(t, "isn-prediction"))
+	series := model.AnalyzeISNs(testsample.Timeline(t, "isn-prediction"))
 	var old *model.ISNSeries
 	for i := range series {
 		if series[i].Host.String() == "192.0.2.10" {
@@ -78,7 +79,7 @@ func TestISNPlotShape(t *testing.T) {
 }
 
 func TestISNRenderGolden(t *testing.T) {
-	series := model.AnalyzeISNs(nsSampleTimeline(t, "isn-prediction"))
+	series := model.AnalyzeISNs(testsample.Timeline(t, "isn-prediction"))
 	st := NewISNStyles(true)
 	for _, sz := range [][2]int{{100, 30}, {60, 14}} {
 		for sel := range series {

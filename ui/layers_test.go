@@ -67,7 +67,7 @@ func TestLayersFit(t *testing.T) {
 		p.cur = min(cur, len(p.items)-1)
 		for w := 0; w <= 140; w++ {
 			for _, h := range []int{0, 1, 2, 3, 5, 12, 40} {
-				dgCheckFits(t, fmt.Sprintf("layers cur=%d", p.cur), p.View(st, w, h), w, h)
+				checkFits(t, fmt.Sprintf("layers cur=%d", p.cur), p.View(st, w, h), w, h)
 			}
 		}
 	}

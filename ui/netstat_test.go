@@ -12,32 +12,10 @@ import (
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// nsSampleTimeline decodes an embedded sample.
-func nsSampleTimeline(t testing.TB, name string) *model.Timeline {
-	return testsample.Timeline(t, name)
-}
-
-// nsFits fails when out has more than h lines or a line wider than w.
-func nsFits(t *testing.T, what, out string, w, h int) {
-	t.Helper()
-	if out == "" {
-		return
-	}
-	lines := strings.Split(out, "\n")
-	if len(lines) > h {
-		t.Errorf("%s at %dx%d: %d lines", what, w, h, len(lines))
-	}
-	for i, l := range lines {
-		if lw := ansi.StringWidth(l); lw > w {
-			t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, w, h, i, lw, ansi.Strip(l))
-		}
-	}
-}
-
 func TestNetstatRenderFits(t *testing.T) {
 	st := NewNetstatStyles(true)
 	for _, name := range []string{"smtp-figure10", "http-close", "refused", "ipv6"} {
-		tl := nsSampleTimeline(t, name)
+		tl := testsample.Timeline(t, name)
 		c := tl.Conversations[0]
 		vant := model.VantageOf(tl, 0).Sentence()
 		for n := 0; n <= len(c.Segs); n++ {
@@ -48,7 +26,7 @@ func TestNetstatRenderFits(t *testing.T) {
 			for _, ss := range []bool{false, true} {
 				for _, w := range []int{1, 10, 40, 80, 200} {
 					for _, h := range []int{1, 3, 6, 12, 40} {
-						nsFits(t, fmt.Sprintf("%s step %d ss=%v", name, n, ss), RenderNetstat(st, v, vant, ss, w, h), w, h)
+						checkFits(t, fmt.Sprintf("%s step %d ss=%v", name, n, ss), RenderNetstat(st, v, vant, ss, w, h), w, h)
 					}
 				}
 			}
@@ -62,7 +40,7 @@ func TestNetstatRenderFits(t *testing.T) {
 // At any height from 6 lines up the connection lines survive: headers,
 // blank lines and notes go first.
 func TestNetstatRenderKeepsLines(t *testing.T) {
-	tl := nsSampleTimeline(t, "smtp-figure10")
+	tl := testsample.Timeline(t, "smtp-figure10")
 	v, _ := model.Netstat(tl, 0, 4)
 	st := NewNetstatStyles(false)
 	for _, h := range []int{6, 9, 40} {
@@ -80,7 +58,7 @@ func TestNetstatRenderKeepsLines(t *testing.T) {
 }
 
 func TestNetstatRenderGolden(t *testing.T) {
-	tl := nsSampleTimeline(t, "http-close")
+	tl := testsample.Timeline(t, "http-close")
 	st := NewNetstatStyles(true)
 	for _, n := range []int{8, 11} {
 		v, _ := model.Netstat(tl, 0, n)

@@ -38,23 +38,6 @@ func TestStatesGolden(t *testing.T) {
 	}
 }
 
-// dgCheckFits fails when out has more than h lines or a line wider than w.
-func dgCheckFits(t *testing.T, what, out string, w, h int) {
-	t.Helper()
-	if out == "" {
-		return
-	}
-	lines := strings.Split(out, "\n")
-	if len(lines) > h {
-		t.Errorf("%s at %dx%d: %d lines", what, w, h, len(lines))
-	}
-	for i, l := range lines {
-		if lw := ansi.StringWidth(l); lw > w {
-			t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, w, h, i, lw, ansi.Strip(l))
-		}
-	}
-}
-
 func TestStatesFit(t *testing.T) {
 	st := NewDiagramStyles(false)
 	cases := []struct {
@@ -71,7 +54,7 @@ func TestStatesFit(t *testing.T) {
 		for w := 0; w <= 100; w++ {
 			for _, h := range []int{0, 1, 2, 3, 5, 7, 8, 10, 14, 20, 24, 28, 29, 30, 31, 40} {
 				out := renderStates(st, tc.c, tc.s, tc.moves, w, h)
-				dgCheckFits(t, fmt.Sprintf("%v/%v", tc.c, tc.s), out, w, h)
+				checkFits(t, fmt.Sprintf("%v/%v", tc.c, tc.s), out, w, h)
 			}
 		}
 	}
