@@ -18,40 +18,53 @@ func newIndexer(b *model.Builder) *indexer {
 
 // add files frame n (1-based), read from rec.
 func (ix *indexer) add(n uint32, rec *capfile.Record) {
-	fr := model.Frame{
+	fr := frameOf(rec)
+	ex := ix.d.Extract(n, rec.LinkType, rec.Data, rec.OrigLen)
+	file(ix.b, n, fr, &ex)
+}
+
+// frameOf is the timeline's record of a capture record, before the builder
+// fills in what the frame turned out to carry.
+func frameOf(rec *capfile.Record) model.Frame {
+	return model.Frame{
 		Offset:   rec.Offset,
 		TimeNS:   rec.TimeNS,
 		CapLen:   rec.CapLen,
 		OrigLen:  rec.OrigLen,
 		LinkType: rec.LinkType,
 	}
-	ex := ix.d.Extract(n, rec.LinkType, rec.Data, rec.OrigLen)
+}
+
+// file files frame n, whose record is fr and whose extraction is ex, with b.
+// It is the builder's half of indexing, which a Stream runs on the
+// builder's goroutine while its reader extracts the frames to come.
+func file(b *model.Builder, n uint32, fr model.Frame, ex *Extracted) {
 	switch ex.Kind {
 	case model.FrameTCP:
 		p := ex.Packet
 		p.Frame = n
-		p.TimeNS = rec.TimeNS
-		ix.b.AddPacket(fr, &p)
+		p.TimeNS = fr.TimeNS
+		b.AddPacket(fr, &p)
 		if ex.IsFrag {
 			// The completing frame is a fragment too: keep its IP fields
 			// beside the segment, and tie the earlier fragments to it.
 			f := ex.Frag
 			f.Frame = n
 			f.Completes = n
-			ix.b.AddFragmentInfo(f)
-			ix.b.LinkFragments(ex.FragFrames, n)
+			b.AddFragmentInfo(f)
+			b.LinkFragments(ex.FragFrames, n)
 		}
 	case model.FrameFragment:
 		f := ex.Frag
 		f.Frame = n
-		ix.b.AddFragment(fr, f, ex.Reason)
+		b.AddFragment(fr, f, ex.Reason)
 	case model.FrameICMP:
 		e := ex.ICMP
 		e.Frame = n
-		ix.b.AddICMP(fr, e, ex.Reason)
+		b.AddICMP(fr, e, ex.Reason)
 	default:
 		fr.Kind = ex.Kind
-		ix.b.AddFrame(fr, ex.Reason)
+		b.AddFrame(fr, ex.Reason)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/tcpstep/tcpstep/decode/capfile"
 	"github.com/tcpstep/tcpstep/model"
@@ -17,9 +18,17 @@ import (
 type Input struct {
 	name string
 	ra   io.ReaderAt
-	size int64
+	size int64    // the capture's length; -1 for a stream (see live)
 	file *os.File // the open file, nil for bytes
 	tmp  string   // a spool file to remove on Close
+	// live is the reader of an input read as it arrives (standard input
+	// spooled as it is read, a file followed as it grows), opened by the
+	// check that its header is a capture's. Such an input is read once: by
+	// the first Load, Feed or Index, which takes live.
+	live *capfile.Reader
+	// stop ends a followed file's wait for more data (Close).
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // Open opens a capture file and checks that it starts like one.
@@ -54,24 +63,50 @@ func OpenBytes(name string, b []byte) (*Input, error) {
 	return in, nil
 }
 
-// OpenReader spools a stream (standard input) to a temporary file so that its
-// frames can be revisited, then opens that.
+// OpenReader opens a stream (standard input) that is read as it arrives:
+// what is read is spooled to a temporary file, so that frames can be
+// revisited by offset while the rest is still coming. It returns once the
+// stream's header shows a capture (with a pipe from a capture program, as
+// soon as the program starts).
 func OpenReader(name string, r io.Reader) (*Input, error) {
 	f, err := os.CreateTemp("", "tcpstep-stdin-*.pcap")
 	if err != nil {
 		return nil, fmt.Errorf("%s: spool to a temporary file: %w", name, err)
 	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	n, err := io.Copy(f, r)
+	in := &Input{name: name, ra: f, size: -1, file: f, tmp: f.Name()}
+	rd, err := capfile.NewReader(&spooler{src: r, dst: f})
 	if err != nil {
-		cleanup()
-		return nil, fmt.Errorf("%s: read: %w", name, err)
+		in.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	in := &Input{name: name, ra: f, size: n, file: f, tmp: f.Name()}
-	if err := in.check(); err != nil {
-		cleanup()
-		return nil, err
+	in.live = rd
+	return in, nil
+}
+
+// OpenFollow opens a capture file that may still be growing (a capture
+// program writing it): it is read like tail -f, frames being indexed as
+// they are written, until Close.
+func OpenFollow(path string) (*Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a capture file", path)
+	}
+	in := &Input{name: path, ra: f, size: -1, file: f, stop: make(chan struct{})}
+	rd, err := capfile.NewReader(&follower{f: f, name: path, stop: in.stop})
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	in.live = rd
 	return in, nil
 }
 
@@ -100,11 +135,20 @@ func (in *Input) check() error {
 // Name is the input as the user named it.
 func (in *Input) Name() string { return in.name }
 
-// Size is the capture's length in bytes.
+// Size is the capture's length in bytes, -1 for an input read as it
+// arrives.
 func (in *Input) Size() int64 { return in.size }
 
-// Close releases the file and removes a spool file.
+// Live reports whether the input is read as it arrives (standard input, a
+// followed file) rather than being a file of known length.
+func (in *Input) Live() bool { return in.size < 0 }
+
+// Close releases the file and removes a spool file; a followed file's
+// reader stops waiting for more.
 func (in *Input) Close() error {
+	if in.stop != nil {
+		in.stopOnce.Do(func() { close(in.stop) })
+	}
 	var err error
 	if in.file != nil {
 		err = in.file.Close()
@@ -145,9 +189,9 @@ func (in *Input) Feed(b *model.Builder, each func(n uint32)) error {
 // feed is Load and Feed: grow says whether to size the timeline for the
 // whole capture once the first frames show their average length.
 func (in *Input) feed(b *model.Builder, progress func(done, total int64), each func(n uint32), grow bool) error {
-	r, err := capfile.NewReader(io.NewSectionReader(in.ra, 0, in.size))
+	r, err := in.reader()
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.name, err)
+		return err
 	}
 	ix := newIndexer(b)
 	for n := 1; ; n++ {
@@ -181,9 +225,27 @@ func (in *Input) feed(b *model.Builder, progress func(done, total int64), each f
 	}
 	ix.finish()
 	if progress != nil {
-		progress(in.size, in.size)
+		progress(r.Offset(), max(in.size, r.Offset()))
 	}
 	return nil
+}
+
+// reader returns a reader from the start of the capture: the live one for
+// an input read as it arrives (once), else a fresh one over the file.
+func (in *Input) reader() (*capfile.Reader, error) {
+	if in.live != nil {
+		r := in.live
+		in.live = nil
+		return r, nil
+	}
+	if in.size < 0 {
+		return nil, fmt.Errorf("%s: a stream can be read only once", in.name)
+	}
+	r, err := capfile.NewReader(io.NewSectionReader(in.ra, 0, in.size))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return r, nil
 }
 
 // Frame re-reads one frame's bytes from the capture and dissects them.

@@ -24,6 +24,10 @@ type Builder struct {
 	// has dropped from the front of tl.Frames and tl.Segments.
 	frameBase int
 	segBase   int
+	// touched lists the conversations changed since the last Live call;
+	// isTouched marks them, by stream.
+	touched   []int32
+	isTouched []bool
 }
 
 // NewBuilder returns an empty Builder.
@@ -151,6 +155,7 @@ func (b *Builder) LinkFragments(fragFrames []uint32, completing uint32) {
 		if c != nil && fr.Stream < 0 {
 			fr.Stream = stream
 			c.Extra = insertSorted(c.Extra, fn)
+			b.touch(stream)
 		}
 	}
 }
@@ -196,6 +201,7 @@ func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
 	b.tl.ICMP = append(b.tl.ICMP, e)
 	c := b.tl.Conversations[idx]
 	c.Extra = append(c.Extra, n)
+	b.touch(idx)
 	return true
 }
 
@@ -265,7 +271,10 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	f := b.fr(n)
 	f.Seg = int32(segIdx)
 	f.Stream = idx
-	return b.seg(segIdx)
+	s := b.seg(segIdx)
+	b.count(c, s)
+	b.touch(idx)
+	return s
 }
 
 // AddBogusTCP records a frame whose TCP header tshark cannot dissect past
@@ -286,6 +295,7 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 	cs.analyze(dirOf(c, p.Src), p.Seq, p.Ack, p.Len, p.Flags, uint32(p.Win), fr.TimeNS, ev)
 	b.fr(n).Stream = idx
 	c.Extra = append(c.Extra, n)
+	b.touch(idx)
 }
 
 // lookup finds or opens the conversation of p as tshark does, and returns
@@ -349,6 +359,8 @@ func (b *Builder) newConversation(key convKey, p *Packet) int32 {
 func (b *Builder) swapSides(idx int32) {
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	c.Client, c.Server = c.Server, c.Client
+	c.Packets[0], c.Packets[1] = c.Packets[1], c.Packets[0]
+	c.Bytes[0], c.Bytes[1] = c.Bytes[1], c.Bytes[0]
 	cs.flows[0], cs.flows[1] = cs.flows[1], cs.flows[0]
 	cs.machine, cs.revs = NewMachine(), 0
 	for _, si := range c.Segs {
@@ -383,50 +395,14 @@ func (b *Builder) applyRevisions(idx int32) {
 	cs.revs = len(revs)
 }
 
-// Finish completes the timeline: each conversation's initial states, bases,
-// counters and event counts. The Builder must not be used afterwards.
+// Finish completes the timeline: each conversation's initial states, bases
+// and window scales (its counters are kept as segments arrive). The Builder
+// must not be used afterwards.
 func (b *Builder) Finish() *Timeline {
-	for i, c := range b.tl.Conversations {
-		cs := b.conns[i]
-		c.InitClient, c.InitServer, c.Assumed = cs.machine.Initial()
-		for d := range 2 {
-			c.Base[d] = cs.flows[d].base
-			c.BaseFromSYN[d] = cs.flows[d].baseFromSYN
-		}
-		c.WinScale = [2]int8{-1, -1}
-		if a, b := cs.flows[0].winScale, cs.flows[1].winScale; a >= 0 && b >= 0 {
-			c.WinScale = [2]int8{a, b}
-		}
-		var counts [16]int
-		for _, si := range c.Segs {
-			s := b.seg(si)
-			c.Packets[s.Dir]++
-			c.Bytes[s.Dir] += uint64(s.Len)
-			for e := s.Events; e != 0; e &= e - 1 {
-				counts[bitIndex(uint16(e&-e))]++
-			}
-		}
-		for bit, n := range counts {
-			if n == 0 {
-				continue
-			}
-			if c.EventCounts == nil {
-				c.EventCounts = make(map[string]int)
-			}
-			c.EventCounts[Event(1<<bit).String()] = n
-		}
+	for i := range b.tl.Conversations {
+		b.settle(i)
 	}
 	tl := b.tl
 	*b = Builder{}
 	return &tl
-}
-
-// bitIndex returns the position of the single set bit of v.
-func bitIndex(v uint16) int {
-	i := 0
-	for v > 1 {
-		v >>= 1
-		i++
-	}
-	return i
 }

@@ -79,7 +79,7 @@ func (b *Builder) Final(n uint32) bool {
 // of them must be Final. The conversations keep their state, but their Segs
 // and Extra lists lose the forgotten entries, and a Timeline finished after
 // Forget holds only the frames kept (its Packets, Bytes and EventCounts
-// count only those).
+// still count every segment: they are kept as segments arrive).
 func (b *Builder) Forget(before uint32) {
 	k := min(int(before)-1-b.frameBase, len(b.tl.Frames))
 	if k <= 0 {
