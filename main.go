@@ -129,8 +129,26 @@ func openInput(name string, stdin io.Reader) (*decode.Input, error) {
 	return in, nil
 }
 
+// openFollow opens a capture file to be followed as it grows (--follow).
+func openFollow(name string) (*decode.Input, error) {
+	if strings.HasPrefix(name, "sample:") || name == "-" {
+		return nil, badInput(fmt.Errorf("--follow reads a file that is still being written, not %s (standard input is always read as it arrives)", name))
+	}
+	in, err := decode.OpenFollow(name)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return in, nil
+}
+
+// stepperSource is an input as the stepper takes it: indexed as it is
+// read, so a big file shows at once and a live capture as it grows.
+type stepperSource struct{ *decode.Input }
+
+func (s stepperSource) Index() ui.Indexer { return s.Input.Index() }
+
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	var absolute bool
+	var absolute, follow bool
 	var stream int
 	root := &cobra.Command{
 		Use:   "tcpstep [CAPTURE]",
@@ -146,7 +164,8 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		Example: `  tcpstep                          # the embedded SMTP sample
   tcpstep capture.pcap             # a capture file
   tcpstep -S capture.pcapng        # start with absolute sequence numbers
-  tcpdump -w - port 25 | tcpstep - # standard input
+  tcpdump -U -w - port 25 | tcpstep -   # watch a capture as it is made
+  tcpstep --follow live.pcap       # a file a capture program is still writing
   tcpstep sample:simultaneous-close`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
@@ -155,7 +174,13 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 			name := captureArg(args)
 			// Open (and so validate) before the terminal is taken over, so a
 			// bad file gets the same one-line error as dump.
-			in, err := openInput(name, stdin)
+			var in *decode.Input
+			var err error
+			if follow {
+				in, err = openFollow(name)
+			} else {
+				in, err = openInput(name, stdin)
+			}
 			if err != nil {
 				return err
 			}
@@ -167,11 +192,12 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 					opts.Lesson = &l
 				}
 			}
-			return ui.Run(in, opts)
+			return ui.Run(stepperSource{in}, opts)
 		},
 	}
 	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")
 	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
+	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
 	root.AddCommand(newDumpCmd(stdin, stdout, stderr), newSamplesCmd(stdout))
 	for _, mk := range subcommands {
 		root.AddCommand(mk(stdin, stdout, stderr))

@@ -195,6 +195,7 @@ func (m *Model) ensureViews() tea.Cmd {
 			}
 			vc.follow[m.conv] = &followData{}
 			cmd = m.followCmd(m.conv)
+			m.busy++ // no frames are filed while it reads the timeline
 		}
 	}
 	if m.visible(paneNetstat) && vc.nsConv != m.conv {
@@ -414,6 +415,7 @@ func (m *Model) exportKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	m.note = "exporting " + filepath.Base(path) + glyphEllipsis
 	tl, stream, absolute := m.tl, m.conv.Index, m.absolute
+	m.busy++ // no frames are filed while it reads the timeline
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {

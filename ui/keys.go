@@ -11,6 +11,7 @@ type KeyMap struct {
 	First    key.Binding
 	Last     key.Binding
 	Toggle   key.Binding
+	Follow   key.Binding // follow the end of a growing conversation, like less +F
 	NextPane key.Binding
 	PrevPane key.Binding
 	Up       key.Binding
@@ -66,6 +67,7 @@ func DefaultKeyMap() KeyMap {
 		First:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
 		Last:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
 		Toggle:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "absolute/relative")),
+		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the end")),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up (pane)")),
@@ -111,7 +113,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the ? screen of the stepper, grouped by purpose.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Prev, k.First, k.Last},
+		{k.Next, k.Prev, k.First, k.Last, k.Follow},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
 		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},

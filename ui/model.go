@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -77,6 +78,7 @@ const (
 
 // Messages of the loading command.
 type (
+	indexStartedMsg struct{ src LiveSource }
 	loadProgressMsg struct{ done, total int64 }
 	loadedMsg       struct {
 		tl  *model.Timeline
@@ -99,6 +101,32 @@ type Model struct {
 
 	loadCh              chan tea.Msg
 	loadDone, loadTotal int64
+
+	// Indexing a LiveSource (live.go): the stepper owns the builder and
+	// files the indexer's frames between keys. indexing lasts until the
+	// last frame is filed (for a live capture, until the input ends); gen
+	// counts the batches filed, so caches can tell the timeline grew.
+	ix        Indexer
+	builder   *model.Builder
+	prog      model.IndexProgress
+	indexing  bool
+	live      bool
+	following bool // the selection follows the last row as rows come (F)
+	gen       uint64
+	// busy counts commands reading the timeline on another goroutine;
+	// filing waits for them (ingestHeld says a batch is waiting).
+	busy       int
+	ingestHeld bool
+	// touched says the user has pressed a key, so the stepper no longer
+	// chooses the screen by itself as conversations arrive.
+	touched        bool
+	lastRefresh    time.Time
+	refreshPending bool // a refreshMsg is on its way
+	dirty          map[*model.Conversation]bool
+	// rowsSegs, rowsExtra and lastExtra are what the ladder's rows were
+	// built from, to extend them as the conversation grows.
+	rowsSegs, rowsExtra int
+	lastExtra           uint32
 
 	screen   screen
 	showHelp bool
@@ -170,6 +198,7 @@ func New(src Source, opts Options) Model {
 		views:     &viewCache{follow: map[*model.Conversation]*followData{}},
 		previews:  map[uint32]string{},
 		rowCache:  map[ladderKey]string{},
+		dirty:     map[*model.Conversation]bool{},
 	}
 	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
@@ -224,10 +253,15 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.startLoad())
 }
 
-// startLoad runs Source.Load on its own goroutine; progress and the result
-// come back through loadCh, read by one waiting command at a time.
+// startLoad starts indexing a LiveSource, whose timeline the stepper then
+// shows as it grows; any other Source's Load runs on its own goroutine, and
+// its progress and result come back through loadCh, read by one waiting
+// command at a time.
 func (m Model) startLoad() tea.Cmd {
 	ch, src := m.loadCh, m.src
+	if ls, ok := src.(LiveSource); ok {
+		return func() tea.Msg { return indexStartedMsg{ls} }
+	}
 	return func() tea.Msg {
 		go func() {
 			defer func() {
@@ -282,10 +316,18 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		return m, waitLoad(m.loadCh)
 	case loadedMsg:
 		m.loaded(msg.tl, msg.err)
+	case indexStartedMsg:
+		return m, m.startIndex(msg.src)
+	case ingestMsg:
+		return m, m.ingest()
+	case refreshMsg:
+		m.refreshTick()
 	case followDoneMsg:
 		m.followDone(msg)
+		return m, m.release()
 	case exportDoneMsg:
 		m.exportDone(msg)
+		return m, m.release()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -330,6 +372,7 @@ func (m *Model) loaded(tl *model.Timeline, err error) {
 func (m *Model) open(c *model.Conversation) {
 	m.conv = c
 	m.rows = buildRows(m.tl, c)
+	m.noteRows()
 	m.cur, m.top, m.explainTop = 0, 0, 0
 	m.layersRow = -1
 	m.followTop = 0
@@ -348,6 +391,9 @@ func (m *Model) open(c *model.Conversation) {
 	}
 	m.relayout()
 	m.afterMove()
+	if m.following {
+		m.followEnd()
+	}
 }
 
 // panelH is how many lines the strip under the body wants: the quiz's in
@@ -404,6 +450,9 @@ func (m *Model) setCur(i int) {
 	i = min(max(i, 0), last)
 	if i != m.cur {
 		m.explainTop = 0
+	}
+	if i < len(m.rows)-1 {
+		m.stopFollowing()
 	}
 	m.cur = i
 	m.afterMove()
@@ -528,6 +577,7 @@ func (m *Model) fetchLayers() {
 func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	m.note = ""
+	m.touched = true
 	if m.exportAsk {
 		m.err = ""
 		return m, m.exportKey(msg)
@@ -680,6 +730,8 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setCur(len(m.rows) - 1)
 	case key.Matches(msg, k.Toggle):
 		m.absolute = !m.absolute
+	case key.Matches(msg, k.Follow):
+		m.toggleFollow()
 	case key.Matches(msg, k.NextPane):
 		m.cyclePane(1)
 	case key.Matches(msg, k.PrevPane):

@@ -123,7 +123,7 @@ func TestPickerFilterSortEnter(t *testing.T) {
 		t.Fatalf("three conversations should open on the picker, screen = %d", m.screen)
 	}
 	s := screenOf(m)
-	for _, want := range []string{"3 of 3 conversations", "SYN→SYN/ACK", "FIN both", "refused", "RST", "mid-stream", "retrans 1"} {
+	for _, want := range []string{" 3 conversations   filter", "SYN→SYN/ACK", "FIN both", "refused", "RST", "mid-stream", "retrans 1"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("picker lacks %q:\n%s", want, s)
 		}

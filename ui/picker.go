@@ -21,7 +21,9 @@ type convSummary struct {
 	cells  [numPickCols]string
 	durNS  int64
 	events int
-	search string // lower-cased cells, for the filter
+	search string           // lower-cased cells, for the filter
+	widths [numPickCols]int // the cells' widths on screen
+	scan   scanState
 }
 
 // The picker's columns.
@@ -63,56 +65,89 @@ var pickCols = [numPickCols]pickCol{
 // ended; everything else comes from the conversation's counters.
 func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
 	s := convSummary{conv: c}
-	var first, last *model.Segment
-	var finC, finS, rstC, rstS bool
-	opened := "mid-stream"
-	decided := false
-	for _, si := range c.Segs {
+	s.resume(tl)
+	return s
+}
+
+// scanState is what summarize has read of a conversation's segments, so
+// that a conversation that grows is read on from where it stopped.
+type scanState struct {
+	scanned                int            // segments read
+	client                 model.Endpoint // the client when they were read
+	firstNS, lastNS        int64
+	opened                 string
+	decided                bool
+	finC, finS, rstC, rstS bool
+}
+
+// resume reads the segments the summary has not read yet (all of them again
+// if the conversation's sides were swapped since: a late SYN showed who the
+// client is) and redoes the cells.
+func (s *convSummary) resume(tl *model.Timeline) {
+	c := s.conv
+	st := &s.scan
+	if st.scanned > len(c.Segs) || (st.scanned > 0 && st.client != c.Client) {
+		*st = scanState{}
+	}
+	if st.scanned == 0 {
+		st.opened = "mid-stream"
+		st.client = c.Client
+	}
+	for _, si := range c.Segs[st.scanned:] {
+		st.scanned++
 		if int(si) >= len(tl.Segments) {
 			continue
 		}
 		seg := &tl.Segments[si]
-		if first == nil {
-			first = seg
+		if st.scanned == 1 {
+			st.firstNS = seg.TimeNS
 			switch {
 			case c.Assumed:
-				decided = true
+				st.decided = true
 			case seg.Flags.Has(model.SYN) && !seg.Flags.Has(model.ACK):
-				opened = "SYN, no answer"
+				st.opened = "SYN, no answer"
 			case seg.Flags.Has(model.SYN | model.ACK):
-				opened, decided = "SYN/ACK (SYN unseen)", true
+				st.opened, st.decided = "SYN/ACK (SYN unseen)", true
 			default:
-				decided = true
+				st.decided = true
 			}
-		} else if !decided && seg.Dir == model.S2C {
+		} else if !st.decided && seg.Dir == model.S2C {
 			switch {
 			case seg.Flags.Has(model.SYN | model.ACK):
-				opened = "SYN→SYN/ACK"
+				st.opened = "SYN→SYN/ACK"
 			case seg.Flags.Has(model.SYN):
-				opened = "simultaneous" // crossing SYNs
+				st.opened = "simultaneous" // crossing SYNs
 			case seg.Flags.Has(model.RST):
-				opened = "refused"
+				st.opened = "refused"
 			default:
-				opened = "SYN→" + seg.Flags.String()
+				st.opened = "SYN→" + seg.Flags.String()
 			}
-			decided = true
+			st.decided = true
 		}
-		last = seg
+		st.lastNS = seg.TimeNS
 		if seg.Flags.Has(model.FIN) {
 			if seg.Dir == model.C2S {
-				finC = true
+				st.finC = true
 			} else {
-				finS = true
+				st.finS = true
 			}
 		}
 		if seg.Flags.Has(model.RST) {
 			if seg.Dir == model.C2S {
-				rstC = true
+				st.rstC = true
 			} else {
-				rstS = true
+				st.rstS = true
 			}
 		}
 	}
+	s.cellsFrom(st)
+}
+
+// cellsFrom writes the summary's cells from what was read and the
+// conversation's counters.
+func (s *convSummary) cellsFrom(st *scanState) {
+	c := s.conv
+	opened, finC, finS, rstC, rstS := st.opened, st.finC, st.finS, st.rstC, st.rstS
 	var ended string
 	switch {
 	case finC && finS:
@@ -132,9 +167,11 @@ func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
 	if ended == "" {
 		ended = "open"
 	}
-	if first != nil && last != nil {
-		s.durNS = last.TimeNS - first.TimeNS
+	s.durNS = 0
+	if st.scanned > 0 {
+		s.durNS = st.lastNS - st.firstNS
 	}
+	s.events = 0
 	var ev []string
 	for _, e := range shortEvents {
 		if n := c.EventCounts[e.e.String()]; n > 0 {
@@ -155,7 +192,9 @@ func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
 		colEvents:   strings.Join(ev, " "),
 	}
 	s.search = strings.ToLower(strings.Join(s.cells[:], " "))
-	return s
+	for c, cell := range s.cells {
+		s.widths[c] = ansi.StringWidth(cell)
+	}
 }
 
 func humanBytes(n uint64) string {
@@ -188,7 +227,12 @@ func humanDuration(ns int64) string {
 // picker is the conversation table: filtered by what was typed, sorted by
 // one column.
 type picker struct {
-	all     []convSummary
+	all  []convSummary
+	seen int // how many of the timeline's conversations all covers
+	// nat is each column's widest cell over all rows, kept by refresh so
+	// that drawing does not measure every row.
+	nat     [numPickCols]int
+	growing bool  // the capture is still being indexed: more may come
 	view    []int // indices into all, filtered and sorted
 	cur     int   // index into view
 	top     int
@@ -199,13 +243,25 @@ type picker struct {
 
 func newPicker(tl *model.Timeline) picker {
 	p := picker{all: make([]convSummary, 0, len(tl.Conversations))}
-	for _, c := range tl.Conversations {
-		if c != nil {
+	p.update(tl, nil)
+	return p
+}
+
+// update brings the picker up to a timeline that grew: rows for the new
+// conversations, fresh rows for the changed ones, then the filter and the
+// sort again (the selected conversation stays selected).
+func (p *picker) update(tl *model.Timeline, changed map[*model.Conversation]bool) {
+	for i := range p.all {
+		if changed[p.all[i].conv] {
+			p.all[i].resume(tl)
+		}
+	}
+	for ; p.seen < len(tl.Conversations); p.seen++ {
+		if c := tl.Conversations[p.seen]; c != nil {
 			p.all = append(p.all, summarize(tl, c))
 		}
 	}
 	p.refresh()
-	return p
 }
 
 // sortable lists the columns tab cycles through.
@@ -256,6 +312,12 @@ func (p *picker) refresh() {
 	sel := -1
 	if p.cur >= 0 && p.cur < len(p.view) {
 		sel = p.view[p.cur]
+	}
+	p.nat = [numPickCols]int{}
+	for i := range p.all {
+		for c, w := range p.all[i].widths {
+			p.nat[c] = max(p.nat[c], w)
+		}
 	}
 	words := strings.Fields(strings.ToLower(p.filter))
 	p.view = p.view[:0]
@@ -319,10 +381,7 @@ func pickerRows(h int) int { return max(h-2, 1) }
 func (p *picker) columnWidths(w int) [numPickCols]int {
 	var nat [numPickCols]int
 	for c := range numPickCols {
-		nat[c] = ansi.StringWidth(pickCols[c].title)
-		for i := range p.all {
-			nat[c] = max(nat[c], ansi.StringWidth(p.all[i].cells[c]))
-		}
+		nat[c] = max(ansi.StringWidth(pickCols[c].title), p.nat[c])
 	}
 	nat[colEvents] = min(nat[colEvents], 40)
 	widths := nat
@@ -389,8 +448,15 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 	if p.desc {
 		dir = "↓"
 	}
+	count := " " + plural(len(p.all), "conversation")
+	if len(p.view) != len(p.all) {
+		count = fmt.Sprintf(" %d of %s", len(p.view), plural(len(p.all), "conversation"))
+	}
+	if p.growing {
+		count += " so far"
+	}
 	title := []span{
-		{fmt.Sprintf(" %d of %d conversations", len(p.view), len(p.all)), &st.Picker.Filter},
+		{count, &st.Picker.Filter},
 		{"   filter ", &st.Picker.Prompt},
 		{p.filter + "▏", &st.Picker.Filter},
 		{"   sort ", &st.Picker.Prompt},
@@ -464,4 +530,12 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 		lines = append(lines, strings.Repeat(" ", w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// plural is "1 conversation", "2 conversations".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

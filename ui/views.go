@@ -34,6 +34,9 @@ func (m Model) renderHeader(w int) string {
 		if m.quiz.on {
 			right = []span{{"quiz " + m.quiz.score.String(), &m.st.Quiz.Score}, {"  ", nil}}
 		}
+		if is := m.indexStatus(); is != "" {
+			right = append(right, span{is, &st.Name}, span{"  ", nil})
+		}
 		right = append(right, []span{
 			{fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), &st.Step},
 			{"  ", nil},
@@ -41,7 +44,10 @@ func (m Model) renderHeader(w int) string {
 			{" ", nil},
 		}...)
 	case screenPicker:
-		right = []span{{"choose a conversation ", &st.Name}}
+		if is := m.indexStatus(); is != "" {
+			right = append(right, span{is, &st.Name}, span{"  ", nil})
+		}
+		right = append(right, span{"choose a conversation ", &st.Name})
 	case screenLoading:
 		right = []span{{"loading ", &st.Name}}
 	}
@@ -304,7 +310,9 @@ func (m Model) renderFooter(w int) string {
 		return fit(" "+m.st.Footer.Note.Render("export this conversation as:")+" "+m.help.ShortHelpView(exportKeys{m.keys}.ShortHelp()), w)
 	case m.note != "":
 		return renderSpans([]span{{" " + model.Visible(m.note), &m.st.Footer.Note}}, w, nil)
-	case m.screen == screenLoading:
+	case m.screen == screenLoading, m.indexing && !m.live:
+		// A big file being indexed: the bar until it is done; the keys
+		// work meanwhile, and their help comes back after.
 		return renderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
 		return fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
@@ -322,6 +330,12 @@ func (m Model) renderFooter(w int) string {
 // progressSpans is a progress bar of the load.
 func (m Model) progressSpans(w int) []span {
 	label := " loading " + model.Visible(m.src.Name())
+	if m.indexing {
+		label = fmt.Sprintf(" indexing %s  %s frames", model.Visible(displayName(m.src.Name())), groupDigits(m.prog.Frames))
+	}
+	if m.live {
+		return []span{{fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.loadDone, 0)))), &m.st.Footer.Progress}}
+	}
 	if m.loadTotal <= 0 {
 		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.loadDone, 0)))), &m.st.Footer.Progress}}
 	}

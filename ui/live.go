@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// Indexer is a capture being indexed as it is read (decode.Stream): its
+// reader runs on its own goroutine, and Apply files what it has read into
+// a Builder that the stepper owns, on the stepper's goroutine.
+type Indexer interface {
+	// Ready is signalled when frames wait to be filed or the reading ended.
+	Ready() <-chan struct{}
+	// Apply files waiting frames into b for about budget at most.
+	Apply(b *model.Builder, budget time.Duration) model.IndexProgress
+	// Close stops the reading.
+	Close()
+}
+
+// LiveSource is a Source that can be indexed as it is read, so the stepper
+// shows the capture while it is indexed: a big file at once, a pipe from a
+// capture program or a file it is writing as the packets come.
+type LiveSource interface {
+	Source
+	// Index starts reading the capture.
+	Index() Indexer
+	// Live reports that the capture is still arriving (a pipe, a followed
+	// file) and may never end, rather than a file of known length.
+	Live() bool
+}
+
+// ingestBudget is how long one Update files frames before the screen is
+// drawn and keys are handled again.
+const ingestBudget = 12 * time.Millisecond
+
+// refreshEvery is how often, while a capture is being indexed, the
+// stepper redoes the work that grows with the capture rather than with a
+// batch: the picker's summaries and order, the analyst's views.
+const refreshEvery = 250 * time.Millisecond
+
+// ingestMsg says frames wait to be filed.
+type ingestMsg struct{}
+
+// waitIngest waits for the indexer's next frames.
+func waitIngest(ix Indexer) tea.Cmd {
+	return func() tea.Msg {
+		<-ix.Ready()
+		return ingestMsg{}
+	}
+}
+
+// ingestNow asks for the next batch at once: frames are already waiting,
+// but keys that came meanwhile are handled first.
+func ingestNow() tea.Msg { return ingestMsg{} }
+
+// startIndex starts indexing a LiveSource.
+func (m *Model) startIndex(src LiveSource) tea.Cmd {
+	m.ix = src.Index()
+	m.builder = model.NewBuilder()
+	m.indexing = true
+	m.live = src.Live()
+	m.following = m.live
+	return waitIngest(m.ix)
+}
+
+// ingest files a batch of frames and shows what they changed. While a view
+// reads the timeline on another goroutine (the follow view's reassembly,
+// an export), nothing is filed: the timeline must not change under it.
+func (m *Model) ingest() tea.Cmd {
+	if m.builder == nil {
+		return nil
+	}
+	if m.busy > 0 {
+		m.ingestHeld = true
+		return nil
+	}
+	p := m.ix.Apply(m.builder, ingestBudget)
+	m.prog = p
+	m.loadDone, m.loadTotal = p.Read, p.Total
+	tl, changed := m.builder.Live()
+	if p.Done {
+		tl = m.builder.Finish()
+		m.builder = nil
+		m.indexing = false
+		m.ix.Close()
+	}
+	m.grow(tl, changed, p.Done)
+	refresh := m.refreshLater()
+	switch {
+	case p.Done:
+		return nil
+	case p.More:
+		return batch(ingestNow, refresh)
+	}
+	return batch(waitIngest(m.ix), refresh)
+}
+
+// refreshMsg asks for the refresh that was put off.
+type refreshMsg struct{}
+
+// refreshLater makes sure a refresh put off by refreshEvery happens even
+// when no more frames come to trigger it: a tick, when none is pending.
+func (m *Model) refreshLater() tea.Cmd {
+	if m.refreshPending || (len(m.dirty) == 0 && len(m.picker.all) == len(m.tl.Conversations)) {
+		return nil
+	}
+	m.refreshPending = true
+	return tea.Tick(max(refreshEvery-time.Since(m.lastRefresh), time.Millisecond), func(time.Time) tea.Msg { return refreshMsg{} })
+}
+
+// refreshTick is the put-off refresh.
+func (m *Model) refreshTick() {
+	m.refreshPending = false
+	if m.tl != nil && m.screen != screenLoading {
+		m.refresh()
+	}
+}
+
+// release ends one command's reading of the timeline; filing resumes when
+// none is left.
+func (m *Model) release() tea.Cmd {
+	m.busy = max(m.busy-1, 0)
+	if m.busy == 0 && m.ingestHeld {
+		m.ingestHeld = false
+		return ingestNow
+	}
+	return nil
+}
+
+// grow takes the timeline after a batch: the first time, as loaded does;
+// then the picker, the open conversation's rows and the caches follow it.
+func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done bool) {
+	m.gen++
+	first := m.tl == nil
+	m.tl = tl
+	if first || m.screen == screenLoading {
+		if len(tl.Conversations) == 0 && !done {
+			return // nothing to show yet but the progress
+		}
+		m.picker = newPicker(tl)
+		m.picker.growing = !done
+		m.lastRefresh = time.Now()
+		if len(tl.Warnings) > 0 {
+			m.err = "warning: " + model.Visible(tl.Warnings[0])
+		}
+		m.choose(done)
+		return
+	}
+	for _, c := range changed {
+		m.dirty[c] = true
+	}
+	if done || time.Since(m.lastRefresh) >= refreshEvery {
+		m.refresh()
+	}
+	m.picker.growing = !done
+	if m.conv != nil && m.convGrew() {
+		m.extendRows()
+	}
+	if done {
+		if len(tl.Warnings) > 0 && m.err == "" {
+			m.err = "warning: " + model.Visible(tl.Warnings[0])
+		}
+		if m.screen == screenPicker && !m.touched && !m.pickerBack {
+			m.choose(true)
+		}
+	} else if m.screen == screenPicker && !m.touched && !m.pickerBack && m.conv == nil {
+		m.choose(false)
+	}
+}
+
+// choose decides what to show once there is something: the conversation
+// asked for on the command line, the only one, the first one of a live
+// capture, or the picker.
+func (m *Model) choose(done bool) {
+	tl := m.tl
+	want := m.opts.Stream
+	switch {
+	case want >= 0 && want < len(tl.Conversations) && tl.Conversations[want] != nil:
+		m.open(tl.Conversations[want])
+	case want >= 0 && done:
+		m.screen = screenPicker
+		m.err = fmt.Sprintf("no conversation %d in %s (it has %d)", want, model.Visible(m.src.Name()), len(tl.Conversations))
+	case want >= 0:
+		m.screen = screenPicker // it may still come
+	case done && len(m.picker.all) == 1:
+		m.open(m.picker.all[0].conv)
+	case m.live && len(m.picker.all) > 0:
+		// Watching a capture as it is made: show its first conversation
+		// moving; s shows the others.
+		m.open(m.picker.all[0].conv)
+	default:
+		m.screen = screenPicker
+	}
+}
+
+// refresh redoes, for the conversations changed since the last time, what
+// grows with the capture: their picker rows, the picker's order, and the
+// views computed from the whole conversation or capture.
+func (m *Model) refresh() {
+	m.lastRefresh = time.Now()
+	if len(m.dirty) == 0 && len(m.picker.all) == len(m.tl.Conversations) {
+		return
+	}
+	m.picker.update(m.tl, m.dirty)
+	m.picker.scroll(pickerRows(m.pickerRect().H))
+	vc := m.views
+	if m.conv != nil && m.dirty[m.conv] {
+		m.vantage = model.VantageOf(m.tl, m.conv.Index)
+		vc.graphKey = graphKey{}
+		vc.nsConv = nil
+	}
+	for c := range m.dirty {
+		if fd := vc.follow[c]; fd != nil && fd.done {
+			delete(vc.follow, c) // reassembled again when shown
+		}
+	}
+	vc.isnTL = nil
+	clear(m.dirty)
+}
+
+// convGrew reports whether the open conversation has rows the ladder does
+// not have yet.
+func (m *Model) convGrew() bool {
+	return len(m.conv.Segs) != m.rowsSegs || len(m.conv.Extra) != m.rowsExtra
+}
+
+// extendRows brings the ladder's rows up to the open conversation: new rows
+// are appended; the selection stays where it is unless following, when it
+// moves to the last row. Rows drawn before are drawn again, since a
+// segment can change earlier rows' states (a refusal shows the server was
+// CLOSED, not LISTEN).
+func (m *Model) extendRows() {
+	c := m.conv
+	last := uint32(0)
+	if n := len(m.rows); n > 0 {
+		last = m.rows[n-1].frame
+	}
+	appendOnly := len(c.Extra) == m.rowsExtra || (m.rowsExtra <= len(c.Extra) && c.Extra[m.rowsExtra] > last && (m.rowsExtra == 0 || c.Extra[m.rowsExtra-1] == m.lastExtra))
+	if appendOnly && len(c.Segs) >= m.rowsSegs {
+		m.rows = appendRows(m.tl, m.rows, c.Segs[m.rowsSegs:], c.Extra[m.rowsExtra:])
+	} else {
+		// A fragment linked to an earlier segment: rebuild.
+		m.rows = buildRows(m.tl, c)
+		m.layersRow = -1
+	}
+	m.noteRows()
+	clear(m.rowCache)
+	if m.following {
+		m.followEnd()
+		return
+	}
+	m.afterMove()
+}
+
+// noteRows remembers what the ladder's rows were built from.
+func (m *Model) noteRows() {
+	m.rowsSegs, m.rowsExtra = len(m.conv.Segs), len(m.conv.Extra)
+	m.lastExtra = 0
+	if n := len(m.conv.Extra); n > 0 {
+		m.lastExtra = m.conv.Extra[n-1]
+	}
+}
+
+// appendRows merges segments segs and extra frames extra (both in capture
+// order, all after rows' last frame) onto rows.
+func appendRows(tl *model.Timeline, rows []rowRef, segs, extra []uint32) []rowRef {
+	ei := 0
+	for _, si := range segs {
+		if int(si) >= len(tl.Segments) {
+			continue
+		}
+		f := tl.Segments[si].Frame
+		for ei < len(extra) && extra[ei] < f {
+			rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
+			ei++
+		}
+		rows = append(rows, rowRef{seg: int32(si), frame: f})
+	}
+	for ; ei < len(extra); ei++ {
+		rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
+	}
+	return rows
+}
+
+// followEnd selects the last row, as following the end does.
+func (m *Model) followEnd() {
+	m.setCur(len(m.rows) - 1)
+}
+
+// toggleFollow is the F key: follow the end of a conversation that grows,
+// like less +F, or stop.
+func (m *Model) toggleFollow() {
+	m.following = !m.following
+	if m.following {
+		m.note = "following the end (F stops)"
+		m.followEnd()
+		return
+	}
+	m.note = "stopped following (F follows the end again)"
+}
+
+// stopFollowing is a move away from the end: the selection stays where the
+// user put it from now on.
+func (m *Model) stopFollowing() {
+	if m.following && m.indexing {
+		m.note = "stopped following (F follows the end again)"
+	}
+	m.following = false
+}
+
+// indexStatus is the header's word on indexing: how far a capture being
+// read has got, or that it is live.
+func (m Model) indexStatus() string {
+	switch {
+	case !m.indexing:
+		return ""
+	case m.live:
+		s := fmt.Sprintf("● live %s frames", groupDigits(m.prog.Frames))
+		if m.following {
+			s += " · following"
+		}
+		return s
+	case m.loadTotal > 0:
+		return fmt.Sprintf("indexing %d%%", min(int(100*m.loadDone/m.loadTotal), 100))
+	}
+	return "indexing"
+}
+
+// groupDigits writes n with thousands separated by commas.
+func groupDigits(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
