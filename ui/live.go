@@ -156,6 +156,10 @@ func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done boo
 	if done || time.Since(m.lastRefresh) >= refreshEvery {
 		m.refresh()
 	}
+	if done {
+		m.freshPicker()
+		m.picker.freshAll()
+	}
 	m.picker.growing = !done
 	if m.conv != nil && m.convGrew() {
 		m.extendRows()
@@ -205,8 +209,16 @@ func (m *Model) refresh() {
 	if len(m.dirty) == 0 && len(m.picker.all) == len(m.tl.Conversations) {
 		return
 	}
-	m.picker.update(m.tl, m.dirty)
-	m.picker.scroll(pickerRows(m.pickerRect().H))
+	// The picker's rows are redone only while it is on screen; s brings
+	// them up to date when it is opened (pickerStale).
+	if m.screen == screenPicker || m.builder == nil {
+		m.picker.update(m.tl, m.dirty)
+		m.picker.scroll(pickerRows(m.pickerRect().H))
+	} else {
+		for c := range m.dirty {
+			m.pickerStale[c] = true
+		}
+	}
 	vc := m.views
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
@@ -220,6 +232,15 @@ func (m *Model) refresh() {
 	}
 	vc.isnTL = nil
 	clear(m.dirty)
+}
+
+// freshPicker brings the picker up to date before it is shown.
+func (m *Model) freshPicker() {
+	if len(m.pickerStale) == 0 && len(m.picker.all) == len(m.tl.Conversations) {
+		return
+	}
+	m.picker.update(m.tl, m.pickerStale)
+	clear(m.pickerStale)
 }
 
 // convGrew reports whether the open conversation has rows the ladder does

@@ -24,6 +24,7 @@ type convSummary struct {
 	search string           // lower-cased cells, for the filter
 	widths [numPickCols]int // the cells' widths on screen
 	scan   scanState
+	stale  bool // cells and widths predate the last resume
 }
 
 // The picker's columns.
@@ -66,6 +67,7 @@ var pickCols = [numPickCols]pickCol{
 func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
 	s := convSummary{conv: c}
 	s.resume(tl)
+	s.fresh()
 	return s
 }
 
@@ -140,7 +142,26 @@ func (s *convSummary) resume(tl *model.Timeline) {
 			}
 		}
 	}
-	s.cellsFrom(st)
+	s.durNS = 0
+	if st.scanned > 0 {
+		s.durNS = st.lastNS - st.firstNS
+	}
+	s.events = 0
+	for _, e := range shortEvents {
+		s.events += c.EventCounts[e.e.String()]
+	}
+	s.stale = true
+}
+
+// fresh makes the summary's cells, when the conversation has changed since
+// they were made. It is done for the rows on screen, and for all rows only
+// when a filter or a sort by a text column needs them, so that a capture
+// still being indexed does not redo 25,000 rows' text 4 times a second.
+func (s *convSummary) fresh() {
+	if s.stale {
+		s.cellsFrom(&s.scan)
+		s.stale = false
+	}
 }
 
 // cellsFrom writes the summary's cells from what was read and the
@@ -167,15 +188,9 @@ func (s *convSummary) cellsFrom(st *scanState) {
 	if ended == "" {
 		ended = "open"
 	}
-	s.durNS = 0
-	if st.scanned > 0 {
-		s.durNS = st.lastNS - st.firstNS
-	}
-	s.events = 0
 	var ev []string
 	for _, e := range shortEvents {
 		if n := c.EventCounts[e.e.String()]; n > 0 {
-			s.events += n
 			ev = append(ev, fmt.Sprintf("%s %d", e.name, n))
 		}
 	}
@@ -191,9 +206,9 @@ func (s *convSummary) cellsFrom(st *scanState) {
 		colEnded:    ended,
 		colEvents:   strings.Join(ev, " "),
 	}
-	s.search = strings.ToLower(strings.Join(s.cells[:], " "))
+	s.search = "" // made when a filter needs it (searchText)
 	for c, cell := range s.cells {
-		s.widths[c] = ansi.StringWidth(cell)
+		s.widths[c] = cellWidth(cell)
 	}
 }
 
@@ -224,6 +239,27 @@ func humanDuration(ns int64) string {
 	}
 }
 
+// searchText is what the filter matches: the cells, lower-cased, made
+// once per summary when first needed.
+func (s *convSummary) searchText() string {
+	s.fresh()
+	if s.search == "" {
+		s.search = strings.ToLower(strings.Join(s.cells[:], " "))
+	}
+	return s.search
+}
+
+// cellWidth is a cell's width on screen; most cells are ASCII, whose width
+// is their length, and are spared the grapheme walk.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // picker is the conversation table: filtered by what was typed, sorted by
 // one column.
 type picker struct {
@@ -231,7 +267,9 @@ type picker struct {
 	seen int // how many of the timeline's conversations all covers
 	// nat is each column's widest cell over all rows, kept by refresh so
 	// that drawing does not measure every row.
-	nat     [numPickCols]int
+	nat [numPickCols]int
+	// rows is how many rows the picker showed at the last scroll.
+	rows    int
 	growing bool  // the capture is still being indexed: more may come
 	view    []int // indices into all, filtered and sorted
 	cur     int   // index into view
@@ -244,7 +282,17 @@ type picker struct {
 func newPicker(tl *model.Timeline) picker {
 	p := picker{all: make([]convSummary, 0, len(tl.Conversations))}
 	p.update(tl, nil)
+	p.freshAll()
 	return p
+}
+
+// freshAll makes every row's cells, for exact column widths and the
+// filter: once a capture is indexed.
+func (p *picker) freshAll() {
+	for i := range p.all {
+		p.all[i].fresh()
+	}
+	p.refresh()
 }
 
 // update brings the picker up to a timeline that grew: rows for the new
@@ -258,7 +306,9 @@ func (p *picker) update(tl *model.Timeline, changed map[*model.Conversation]bool
 	}
 	for ; p.seen < len(tl.Conversations); p.seen++ {
 		if c := tl.Conversations[p.seen]; c != nil {
-			p.all = append(p.all, summarize(tl, c))
+			s := convSummary{conv: c}
+			s.resume(tl)
+			p.all = append(p.all, s)
 		}
 	}
 	p.refresh()
@@ -313,6 +363,11 @@ func (p *picker) refresh() {
 	if p.cur >= 0 && p.cur < len(p.view) {
 		sel = p.view[p.cur]
 	}
+	if col := sortable[p.sortCol]; col == colOpened || col == colEnded {
+		for i := range p.all {
+			p.all[i].fresh() // sorted by their text
+		}
+	}
 	p.nat = [numPickCols]int{}
 	for i := range p.all {
 		for c, w := range p.all[i].widths {
@@ -324,7 +379,7 @@ func (p *picker) refresh() {
 	for i := range p.all {
 		ok := true
 		for _, w := range words {
-			if !strings.Contains(p.all[i].search, w) {
+			if !strings.Contains(p.all[i].searchText(), w) {
 				ok = false
 				break
 			}
@@ -339,6 +394,19 @@ func (p *picker) refresh() {
 		if v == sel {
 			p.cur = i
 			break
+		}
+	}
+	p.freshen()
+}
+
+// freshen makes the cells of the rows on screen (as of the last scroll),
+// and widens the columns for them.
+func (p *picker) freshen() {
+	for i := p.top; i < len(p.view) && i < p.top+max(p.rows, 1); i++ {
+		s := &p.all[p.view[i]]
+		s.fresh()
+		for c, w := range s.widths {
+			p.nat[c] = max(p.nat[c], w)
 		}
 	}
 }
@@ -362,6 +430,8 @@ func (p *picker) move(d, rows int) {
 
 func (p *picker) scroll(rows int) {
 	rows = max(rows, 1)
+	defer p.freshen()
+	p.rows = rows
 	if p.cur < p.top {
 		p.top = p.cur
 	}
