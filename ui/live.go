@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -42,6 +43,10 @@ const ingestBudget = 12 * time.Millisecond
 // batch: the picker's summaries and order, the analyst's views.
 const refreshEvery = 250 * time.Millisecond
 
+// indexGCPercent is the GC target while a capture is indexed (see
+// startIndex).
+const indexGCPercent = 25
+
 // ingestMsg says frames wait to be filed.
 type ingestMsg struct{}
 
@@ -61,6 +66,13 @@ func ingestNow() tea.Msg { return ingestMsg{} }
 func (m *Model) startIndex(src LiveSource) tea.Cmd {
 	m.ix = src.Index()
 	m.builder = model.NewBuilder()
+	// While the timeline grows, the screens drawn between batches leave
+	// garbage, and the default GC target (twice the live heap, which counts
+	// the timeline's reserved room) would let it pile up to the size of
+	// the timeline itself. The timeline's arrays hold no pointers, so a
+	// collection costs little: a lower target keeps the peak near the
+	// timeline's size. The setting is put back when indexing ends.
+	m.gcPercent = debug.SetGCPercent(indexGCPercent)
 	m.indexing = true
 	m.live = src.Live()
 	m.following = m.live
@@ -87,6 +99,7 @@ func (m *Model) ingest() tea.Cmd {
 		m.builder = nil
 		m.indexing = false
 		m.ix.Close()
+		debug.SetGCPercent(m.gcPercent)
 	}
 	m.grow(tl, changed, p.Done)
 	refresh := m.refreshLater()

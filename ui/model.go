@@ -112,6 +112,7 @@ type Model struct {
 	indexing  bool
 	live      bool
 	following bool // the selection follows the last row as rows come (F)
+	gcPercent int  // the GC target to restore when indexing ends
 	gen       uint64
 	// busy counts commands reading the timeline on another goroutine;
 	// filing waits for them (ingestHeld says a batch is waiting).
@@ -123,6 +124,9 @@ type Model struct {
 	lastRefresh    time.Time
 	refreshPending bool // a refreshMsg is on its way
 	dirty          map[*model.Conversation]bool
+	// pickerStale lists conversations changed while the picker was not
+	// on screen: their rows are redone when it is shown.
+	pickerStale map[*model.Conversation]bool
 	// rowsSegs, rowsExtra and lastExtra are what the ladder's rows were
 	// built from, to extend them as the conversation grows.
 	rowsSegs, rowsExtra int
@@ -186,19 +190,20 @@ type Model struct {
 // and runs Init's command.
 func New(src Source, opts Options) Model {
 	m := Model{
-		src:       src,
-		opts:      opts,
-		keys:      DefaultKeyMap(),
-		help:      help.New(),
-		loadCh:    make(chan tea.Msg, 1),
-		absolute:  opts.Absolute,
-		lessonOn:  opts.Lesson != nil,
-		layersRow: -1,
-		shown:     defaultShown,
-		views:     &viewCache{follow: map[*model.Conversation]*followData{}},
-		previews:  map[uint32]string{},
-		rowCache:  map[ladderKey]string{},
-		dirty:     map[*model.Conversation]bool{},
+		src:         src,
+		opts:        opts,
+		keys:        DefaultKeyMap(),
+		help:        help.New(),
+		loadCh:      make(chan tea.Msg, 1),
+		absolute:    opts.Absolute,
+		lessonOn:    opts.Lesson != nil,
+		layersRow:   -1,
+		shown:       defaultShown,
+		views:       &viewCache{follow: map[*model.Conversation]*followData{}},
+		previews:    map[uint32]string{},
+		rowCache:    map[ladderKey]string{},
+		dirty:       map[*model.Conversation]bool{},
+		pickerStale: map[*model.Conversation]bool{},
 	}
 	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
@@ -738,6 +743,7 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cyclePane(-1)
 	case key.Matches(msg, k.Picker):
 		m.stopQuiz()
+		m.freshPicker()
 		m.screen = screenPicker
 		m.pickerBack = true
 		// Select the conversation being stepped through.
