@@ -294,7 +294,7 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 	switch f.Kind {
 	case model.FrameTCP:
 		s := rows.Segment(f.Seg)
-		c := rows.Conversation(int32(s.Stream))
+		c := rows.Conversation(f.Stream)
 		src, dst := c.Client, c.Server
 		if s.Dir != model.C2S {
 			src, dst = dst, src
@@ -302,9 +302,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 		b = append(b, `{"kind":"tcp","frame":`...)
 		b = strconv.AppendUint(b, uint64(s.Frame), 10)
 		b = append(b, `,"time":`...)
-		b = appendTime(b, s.TimeNS)
+		b = appendTime(b, rel)
 		b = append(b, `,"stream":`...)
-		b = strconv.AppendUint(b, uint64(s.Stream), 10)
+		b = strconv.AppendInt(b, int64(f.Stream), 10)
 		b = append(b, `,"dir":"`...)
 		b = append(b, s.Dir.String()...)
 		b = append(b, `","src":"`...)
@@ -330,9 +330,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 		b = append(b, `,"win":`...)
 		b = strconv.AppendUint(b, uint64(s.Win), 10)
 		b = append(b, `,"client":"`...)
-		b = append(b, s.Client.String()...)
+		b = append(b, s.Client().String()...)
 		b = append(b, `","server":"`...)
-		b = append(b, s.Server.String()...)
+		b = append(b, s.Server().String()...)
 		b = append(b, `","events":`...)
 		b = appendStrings(b, (s.Events & model.ContractEvents).Names())
 		if extra := s.Events &^ model.ContractEvents; extra != 0 {

@@ -124,9 +124,9 @@ func TestQuizCmdTmux(t *testing.T) {
 			return strconv.FormatUint(uint64(s.Len), 10)
 		case model.QuizState:
 			if q.Side == model.S2C {
-				return s.Server.String()
+				return s.Server().String()
 			}
-			return s.Client.String()
+			return s.Client().String()
 		}
 		if s.Events.Has(q.Event) {
 			return "yes"

@@ -57,8 +57,8 @@ func PayloadMissing(s *model.Segment, payload []byte) int {
 // from the fragment frames tied to it, in frame order, as Load did.
 func (in *Input) fragmentedPayload(tl *model.Timeline, s *model.Segment) ([]byte, error) {
 	var frames []uint32
-	if int(s.Stream) < len(tl.Conversations) {
-		for _, fn := range tl.Conversations[s.Stream].Extra {
+	if c := tl.Conv(s); c != nil {
+		for _, fn := range c.Extra {
 			if fn >= s.Frame {
 				break
 			}

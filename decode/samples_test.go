@@ -42,8 +42,8 @@ func TestSamplesReachEveryState(t *testing.T) {
 			seen[c.InitServer] = append(seen[c.InitServer], s.Name)
 		}
 		for _, seg := range tl.Segments {
-			seen[seg.Client] = append(seen[seg.Client], s.Name)
-			seen[seg.Server] = append(seen[seg.Server], s.Name)
+			seen[seg.Client()] = append(seen[seg.Client()], s.Name)
+			seen[seg.Server()] = append(seen[seg.Server()], s.Name)
 		}
 	}
 	for _, st := range model.AllStates() {
@@ -81,9 +81,9 @@ func TestFigure10Numbers(t *testing.T) {
 	}
 	for i, w := range hand {
 		s := seg(i)
-		if s.Dir != w.dir || s.Flags&^model.PSH != w.flags || s.Seq != w.seq || s.RelSeq != w.rseq || s.Client != w.client || s.Server != w.server {
+		if s.Dir != w.dir || s.Flags&^model.PSH != w.flags || s.Seq != w.seq || s.RelSeq != w.rseq || s.Client() != w.client || s.Server() != w.server {
 			t.Errorf("segment %d: %s %s seq %d (rel %d) ack %d, %s/%s; want %s %s seq %d (rel %d) ack %d, %s/%s",
-				i+1, s.Dir, s.Flags, s.Seq, s.RelSeq, s.Ack, s.Client, s.Server, w.dir, w.flags, w.seq, w.rseq, w.ack, w.client, w.server)
+				i+1, s.Dir, s.Flags, s.Seq, s.RelSeq, s.Ack, s.Client(), s.Server(), w.dir, w.flags, w.seq, w.rseq, w.ack, w.client, w.server)
 		}
 		if w.flags&model.ACK != 0 && s.Ack != w.ack {
 			t.Errorf("segment %d: ack %d, want %d", i+1, s.Ack, w.ack)

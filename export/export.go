@@ -105,7 +105,7 @@ func eachRow(tl *model.Timeline, c *model.Conversation, fn func(r row) error) er
 			}
 			extra++
 		}
-		if err := fn(row{seg: s, frame: s.Frame, time: s.TimeNS}); err != nil {
+		if err := fn(row{seg: s, frame: s.Frame, time: tl.SegTime(s)}); err != nil {
 			return err
 		}
 	}

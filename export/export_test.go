@@ -402,8 +402,8 @@ func TestSamples(t *testing.T) {
 				// every state a side moves to.
 				want := map[string]bool{c.InitClient.String(): true, c.InitServer.String(): true}
 				for _, si := range c.Segs {
-					want[tl.Segments[si].Client.String()] = true
-					want[tl.Segments[si].Server.String()] = true
+					want[tl.Segments[si].Client().String()] = true
+					want[tl.Segments[si].Server().String()] = true
 				}
 				have := map[string]bool{}
 				for _, tx := range doc.texts {
@@ -455,12 +455,14 @@ func hostileTimeline() *model.Timeline {
 		Server: model.Endpoint{Addr: netip.MustParseAddr("2001:db8::2"), Port: 443},
 		Segs:   []uint32{0}, Extra: []uint32{2}, InitClient: model.Closed, InitServer: model.Listen,
 	}
+	s := model.Segment{Frame: 1, Seq: 100, Flags: model.SYN, Win: 1024, Events: model.Events(model.Retransmission)}
+	s.SetStates(model.SynSent, model.Listen)
 	return &model.Timeline{
 		Frames: []model.Frame{
 			{Kind: model.FrameTCP, Seg: 0, Stream: 0},
 			{Kind: model.FrameICMP, Seg: -1, Stream: 0, Note: 1, TimeNS: 5},
 		},
-		Segments:      []model.Segment{{Frame: 1, Seq: 100, Flags: model.SYN, Win: 1024, Client: model.SynSent, Server: model.Listen, Events: model.Events(model.Retransmission)}},
+		Segments:      []model.Segment{s},
 		Conversations: []*model.Conversation{c},
 		Notes:         []string{"", hostile},
 	}

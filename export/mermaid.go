@@ -76,17 +76,17 @@ func Mermaid(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 			b = append(b, strings.Join(ev, ", ")...)
 			b = append(b, '\n')
 		}
-		if s.Client != client {
+		if s.Client() != client {
 			b = append(b, "    Note over C: "...)
-			b = append(b, s.Client.String()...)
+			b = append(b, s.Client().String()...)
 			b = append(b, '\n')
 		}
-		if s.Server != server {
+		if s.Server() != server {
 			b = append(b, "    Note over S: "...)
-			b = append(b, s.Server.String()...)
+			b = append(b, s.Server().String()...)
 			b = append(b, '\n')
 		}
-		client, server = s.Client, s.Server
+		client, server = s.Client(), s.Server()
 		bw.str(string(b))
 		return bw.err
 	})

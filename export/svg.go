@@ -165,7 +165,7 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 			`" data-seq="` + strconv.FormatUint(uint64(seq), 10) + `" data-ack="` + strconv.FormatUint(uint64(ack), 10) +
 			`" data-len="` + strconv.FormatUint(uint64(s.Len), 10) + `">`)
 		b.WriteString("<title>")
-		xmlText(&b, "frame "+strconv.FormatUint(uint64(s.Frame), 10)+" at "+seconds(s.TimeNS)+" s, "+s.Dir.String()+": "+Label(s, absolute))
+		xmlText(&b, "frame "+strconv.FormatUint(uint64(s.Frame), 10)+" at "+seconds(tl.SegTime(s))+" s, "+s.Dir.String()+": "+Label(s, absolute))
 		b.WriteString("</title>")
 		text(&b, frameX, y, "start", `fill="#57606a" xml:space="preserve"`, lead)
 		dash := ""
@@ -187,13 +187,13 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 			text(&b, eventX, y, "start", `class="event" fill="#cf222e"`, strings.Join(ev, ", "))
 		}
 		b.WriteString("</g>\n")
-		if s.Client != client {
-			stateText(&b, clientX, serverX, y, "client", s.Client)
+		if s.Client() != client {
+			stateText(&b, clientX, serverX, y, "client", s.Client())
 		}
-		if s.Server != server {
-			stateText(&b, clientX, serverX, y, "server", s.Server)
+		if s.Server() != server {
+			stateText(&b, clientX, serverX, y, "server", s.Server())
 		}
-		client, server = s.Client, s.Server
+		client, server = s.Client(), s.Server()
 		return nil
 	})
 	if err != nil {

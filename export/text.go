@@ -64,7 +64,7 @@ func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, 
 		s := r.seg
 		arrow := ladderArrow(Label(s, absolute), width, s.Dir)
 		events := strings.Join(s.Events.Names(), ",")
-		bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, seconds(s.TimeNS), s.Client, arrow, s.Server, events)
+		bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, seconds(r.time), s.Client(), arrow, s.Server(), events)
 		return bw.err
 	})
 	bw.printf("\n")

@@ -252,8 +252,6 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	segIdx := uint32(len(b.tl.Segments) + b.segBase)
 	b.tl.Segments = append(b.tl.Segments, Segment{
 		Frame:  n,
-		Stream: uint32(idx),
-		TimeNS: now - b.tl.StartNS,
 		Seq:    p.Seq,
 		Ack:    p.Ack,
 		RelSeq: relSeq,
@@ -262,9 +260,8 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 		Win:    p.Win,
 		Flags:  p.Flags,
 		Dir:    d,
-		Client: client,
-		Server: server,
 		Events: ev,
+		states: packStates(client, server),
 	})
 	c.Segs = append(c.Segs, segIdx)
 	b.applyRevisions(idx)
@@ -366,7 +363,7 @@ func (b *Builder) swapSides(idx int32) {
 	for _, si := range c.Segs {
 		s := b.seg(si)
 		s.Dir ^= 1
-		s.Client, s.Server = cs.machine.Step(s.Dir, s.Flags, s.Seq, s.Ack, s.Len)
+		s.SetStates(cs.machine.Step(s.Dir, s.Flags, s.Seq, s.Ack, s.Len))
 	}
 	b.applyRevisions(idx)
 }
@@ -386,9 +383,9 @@ func (b *Builder) applyRevisions(idx int32) {
 		for i := max(r.From-cs.dropped, 0); i < to; i++ {
 			s := b.seg(c.Segs[i])
 			if r.Client {
-				s.Client = r.State
+				s.setClient(r.State)
 			} else {
-				s.Server = r.State
+				s.setServer(r.State)
 			}
 		}
 	}

@@ -141,8 +141,8 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 			}
 			seen[si] = true
 			s := &tl.Segments[si]
-			if int(s.Stream) != ci {
-				t.Fatalf("segment %d in conversation %d says stream %d", si, ci, s.Stream)
+			if tl.SegStream(s) != ci {
+				t.Fatalf("segment %d in conversation %d says stream %d", si, ci, tl.SegStream(s))
 			}
 			p := pkts[si]
 			if (s.Dir == C2S) != (p.Src == c.Client && p.Dst == c.Server) && !(c.Client == c.Server) {
@@ -151,7 +151,7 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 			if keyOf(p.Src, p.Dst) != keyOf(c.Client, c.Server) {
 				t.Fatalf("segment %d filed in the wrong conversation", si)
 			}
-			if s.Client >= NumStates || s.Server >= NumStates {
+			if s.Client() >= NumStates || s.Server() >= NumStates {
 				t.Fatalf("segment %d: invalid states", si)
 			}
 			if s.Seq != p.Seq || s.Ack != p.Ack || s.Len != p.Len || s.Flags != p.Flags {
@@ -212,7 +212,7 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 		}
 		switch f.Kind {
 		case FrameTCP:
-			if f.Seg < 0 || int(f.Seg) >= len(tl.Segments) || tl.Segments[f.Seg].Frame != uint32(i+1) || f.Stream != int32(tl.Segments[f.Seg].Stream) {
+			if f.Seg < 0 || int(f.Seg) >= len(tl.Segments) || tl.Segments[f.Seg].Frame != uint32(i+1) {
 				t.Fatalf("frame %d: bad segment link", i+1)
 			}
 		default:

@@ -121,14 +121,14 @@ func TestRelativeNumbersHandshakeAndClose(t *testing.T) {
 	if c.Assumed || c.InitClient != Closed || c.InitServer != Listen {
 		t.Errorf("initial %v/%v assumed %v", c.InitClient, c.InitServer, c.Assumed)
 	}
-	if got := tl.Segments[len(tl.Segments)-1]; got.Client != TimeWait || got.Server != Closed {
-		t.Errorf("final states %v/%v, want TIME_WAIT/CLOSED", got.Client, got.Server)
+	if got := tl.Segments[len(tl.Segments)-1]; got.Client() != TimeWait || got.Server() != Closed {
+		t.Errorf("final states %v/%v, want TIME_WAIT/CLOSED", got.Client(), got.Server())
 	}
 	if !slices.Equal(c.Segs, []uint32{0, 1, 2, 3, 4, 5, 6}) {
 		t.Errorf("segs %v", c.Segs)
 	}
-	if tl.Segments[3].TimeNS != 3_000_000 || tl.StartNS != t0 {
-		t.Errorf("times: %d, start %d", tl.Segments[3].TimeNS, tl.StartNS)
+	if tl.SegTime(&tl.Segments[3]) != 3_000_000 || tl.StartNS != t0 {
+		t.Errorf("times: %d, start %d", tl.SegTime(&tl.Segments[3]), tl.StartNS)
 	}
 }
 
@@ -187,15 +187,15 @@ func TestPortReuseOpensNewStream(t *testing.T) {
 	again := b.add(C(SYN, 1000, 0, 0, 6)) // same ISN: a retransmission, same stream
 	reuse := b.add(C(SYN, 77777, 0, 0, 1000))
 	answer := b.add(S(SYN|ACK, 88888, 77778, 0, 1001))
-	if again.Stream != 0 || again.Events.Has(ReusedPorts) || !again.Events.Has(Retransmission) {
-		t.Errorf("same-ISN SYN: stream %d events %v", again.Stream, again.Events.Names())
+	if b.SegStream(&again) != 0 || again.Events.Has(ReusedPorts) || !again.Events.Has(Retransmission) {
+		t.Errorf("same-ISN SYN: stream %d events %v", b.SegStream(&again), again.Events.Names())
 	}
-	if reuse.Stream != 1 || reuse.RelSeq != 0 {
-		t.Errorf("new-ISN SYN: stream %d rseq %d", reuse.Stream, reuse.RelSeq)
+	if b.SegStream(&reuse) != 1 || reuse.RelSeq != 0 {
+		t.Errorf("new-ISN SYN: stream %d rseq %d", b.SegStream(&reuse), reuse.RelSeq)
 	}
 	wantEvents(t, reuse, ReusedPorts)
-	if answer.Stream != 1 || answer.RelSeq != 0 || answer.RelAck != 1 {
-		t.Errorf("answer: stream %d rseq %d rack %d", answer.Stream, answer.RelSeq, answer.RelAck)
+	if b.SegStream(&answer) != 1 || answer.RelSeq != 0 || answer.RelAck != 1 {
+		t.Errorf("answer: stream %d rseq %d rack %d", b.SegStream(&answer), answer.RelSeq, answer.RelAck)
 	}
 	wantEvents(t, answer)
 	tl := b.Finish()
@@ -214,8 +214,8 @@ func TestSynAckWithNewSeqResetsBase(t *testing.T) {
 	b.add(S(RST, 5001, 0, 0, 2)) // injected reset
 	again := b.add(S(SYN|ACK, 9000, 1001, 0, 3))
 	ack := b.add(C(ACK, 1001, 9001, 0, 4))
-	if again.Stream != 0 || again.RelSeq != 0 {
-		t.Errorf("second SYN/ACK: stream %d rseq %d", again.Stream, again.RelSeq)
+	if b.SegStream(&again) != 0 || again.RelSeq != 0 {
+		t.Errorf("second SYN/ACK: stream %d rseq %d", b.SegStream(&again), again.RelSeq)
 	}
 	// nextseq is not reset with the base: the new ISN is also a gap.
 	wantEvents(t, again, LostSegment, ReusedPorts)
@@ -360,16 +360,16 @@ func TestClientIsTheSynSender(t *testing.T) {
 	if c.Base != [2]uint32{1000, 5000} {
 		t.Errorf("bases %v follow the swap", c.Base)
 	}
-	if s := tl.Segments[2]; s.Client != Established || s.Server != Established {
-		t.Errorf("after the handshake: %v/%v", s.Client, s.Server)
+	if s := tl.Segments[2]; s.Client() != Established || s.Server() != Established {
+		t.Errorf("after the handshake: %v/%v", s.Client(), s.Server())
 	}
 }
 
 func TestRefusedConnectionServerWasClosed(t *testing.T) {
 	b := newTB()
 	syn := b.add(C(SYN, 1000, 0, 0, 0))
-	if syn.Server != Listen {
-		t.Fatalf("before the answer the server is shown LISTEN, got %v", syn.Server)
+	if syn.Server() != Listen {
+		t.Fatalf("before the answer the server is shown LISTEN, got %v", syn.Server())
 	}
 	b.add(S(RST|ACK, 0, 1001, 0, 1))
 	tl := b.Finish()
@@ -377,8 +377,8 @@ func TestRefusedConnectionServerWasClosed(t *testing.T) {
 	if c.InitServer != Closed {
 		t.Errorf("initial server %v, want CLOSED (it refused)", c.InitServer)
 	}
-	if s := tl.Segments[0]; s.Server != Closed {
-		t.Errorf("row 1 server %v, want the revision to CLOSED", s.Server)
+	if s := tl.Segments[0]; s.Server() != Closed {
+		t.Errorf("row 1 server %v, want the revision to CLOSED", s.Server())
 	}
 }
 
@@ -387,8 +387,8 @@ func TestShortSegmentKeepsRawNumbers(t *testing.T) {
 	b.handshake()
 	p := Packet{Src: cli, Dst: srv, Seq: 1001, Ack: 5001, Flags: ACK, Win: 1000, WinScale: -1, Short: true, TimeNS: t0 + 3e6}
 	s := *b.AddPacket(Frame{}, &p)
-	if s.RelSeq != 1001 || s.RelAck != 5001 || s.Events != 0 || s.Stream != 0 {
-		t.Errorf("short segment: %d/%d events %v stream %d", s.RelSeq, s.RelAck, s.Events.Names(), s.Stream)
+	if s.RelSeq != 1001 || s.RelAck != 5001 || s.Events != 0 || b.SegStream(&s) != 0 {
+		t.Errorf("short segment: %d/%d events %v stream %d", s.RelSeq, s.RelAck, s.Events.Names(), b.SegStream(&s))
 	}
 	next := b.add(C(ACK, 1001, 5001, 0, 4))
 	wantEvents(t, next, DuplicateAck) // the short one changed no analysis state
@@ -400,8 +400,8 @@ func TestIPv6AndSeparateStreams(t *testing.T) {
 	b6 := &tb{Builder: b.Builder, a: cli6, b: srv6}
 	s := b6.add(C(SYN, 1, 0, 0, 10))
 	back := b.add(S(ACK, 5001, 1001, 0, 11))
-	if s.Stream != 1 || back.Stream != 0 {
-		t.Errorf("streams %d %d", s.Stream, back.Stream)
+	if b.SegStream(&s) != 1 || b.SegStream(&back) != 0 {
+		t.Errorf("streams %d %d", b.SegStream(&s), b.SegStream(&back))
 	}
 }
 

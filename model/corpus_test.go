@@ -243,8 +243,8 @@ func TestCorpusAgainstTshark(t *testing.T) {
 			}
 			s := tl.Segments[f.Seg]
 			var why []string
-			if int(s.Stream) != r.stream {
-				why = append(why, fmt.Sprintf("stream %d want %d", s.Stream, r.stream))
+			if tl.SegStream(&s) != r.stream {
+				why = append(why, fmt.Sprintf("stream %d want %d", tl.SegStream(&s), r.stream))
 			}
 			if s.RelSeq != r.rseq {
 				why = append(why, fmt.Sprintf("rseq %d want %d", s.RelSeq, r.rseq))
@@ -252,8 +252,8 @@ func TestCorpusAgainstTshark(t *testing.T) {
 			if r.flags&ACK != 0 && s.RelAck != r.rack {
 				why = append(why, fmt.Sprintf("rack %d want %d", s.RelAck, r.rack))
 			}
-			if s.TimeNS != r.timeNS {
-				why = append(why, fmt.Sprintf("time %d want %d", s.TimeNS, r.timeNS))
+			if tl.SegTime(&s) != r.timeNS {
+				why = append(why, fmt.Sprintf("time %d want %d", tl.SegTime(&s), r.timeNS))
 			}
 			if len(why) > 0 && bad < 5 {
 				t.Errorf("%s frame %d: %s", name, r.frame, strings.Join(why, ", "))

@@ -29,10 +29,10 @@ func StepTransitions(tl *Timeline, segIndex int) (client, server []Transition) {
 	pc, ps := c.InitClient, c.InitServer
 	if k := exSegPos(c, segIndex); k > 0 {
 		p := &tl.Segments[c.Segs[k-1]]
-		pc, ps = p.Client, p.Server
+		pc, ps = p.Client(), p.Server()
 	}
-	cm := Transitions(pc, s.Client, s.Flags, s.Dir == C2S)
-	sm := Transitions(ps, s.Server, s.Flags, s.Dir == S2C)
+	cm := Transitions(pc, s.Client(), s.Flags, s.Dir == C2S)
+	sm := Transitions(ps, s.Server(), s.Flags, s.Dir == S2C)
 	return viaClosing(tl, c, segIndex, C2S, cm), viaClosing(tl, c, segIndex, S2C, sm)
 }
 
@@ -67,12 +67,7 @@ func viaClosing(tl *Timeline, c *Conversation, segIndex int, side Dir, ms []Tran
 	}
 }
 
-func exConv(tl *Timeline, s *Segment) *Conversation {
-	if int(s.Stream) >= len(tl.Conversations) {
-		return nil
-	}
-	return tl.Conversations[s.Stream]
-}
+func exConv(tl *Timeline, s *Segment) *Conversation { return tl.Conv(s) }
 
 // exSegPos is the position of segment index i in c.Segs, or -1.
 func exSegPos(c *Conversation, i int) int {
@@ -236,7 +231,7 @@ func (x *exCtx) what() para {
 	src, dst := x.tl.SrcDst(s)
 	var p para
 	p.add("Frame %v, %v s: the %v (%v) sends the %v (%v) a segment with flags %v",
-		frameNo(s.Frame), part{kind: kTime, f: s.Frame, v: uint64(s.TimeNS)}, x.snd,
+		frameNo(s.Frame), part{kind: kTime, f: s.Frame, v: uint64(x.tl.SegTime(s))}, x.snd,
 		part{kind: kAddr, f: s.Frame, v: addrSrc, s: src.String()}, x.rcv,
 		part{kind: kAddr, f: s.Frame, v: addrDst, s: dst.String()}, s.Flags.String())
 	if s.Len > 0 {
@@ -558,12 +553,12 @@ func (x *exCtx) statesPara(segIndex int) para {
 	cm, sm := StepTransitions(x.tl, segIndex)
 	var p para
 	switch {
-	case len(cm) == 0 && len(sm) == 0 && s.Client == s.Server:
-		p.add("Both sides stay in %v.", s.Client.String())
+	case len(cm) == 0 && len(sm) == 0 && s.Client() == s.Server():
+		p.add("Both sides stay in %v.", s.Client().String())
 	default:
-		x.side(&p, "client", s.Client, cm, s.Dir == C2S)
+		x.side(&p, "client", s.Client(), cm, s.Dir == C2S)
 		p.add(" ")
-		x.side(&p, "server", s.Server, sm, s.Dir == S2C)
+		x.side(&p, "server", s.Server(), sm, s.Dir == S2C)
 	}
 	rcvMoves := sm
 	if s.Dir == S2C {
@@ -714,8 +709,8 @@ func (x *exCtx) rtt() (syn, ack *Segment) {
 // threshold writes tshark's out-of-order threshold: the handshake RTT, or
 // 3 ms when none was measured.
 func (x *exCtx) threshold(p *para) {
-	if syn, ack := x.rtt(); syn != nil && ack.TimeNS > syn.TimeNS {
-		p.add("the handshake's round-trip time, %v ms from frame %v to frame %v", pGap(syn.Frame, ack.Frame, ack.TimeNS-syn.TimeNS), frameNo(syn.Frame), frameNo(ack.Frame))
+	if syn, ack := x.rtt(); syn != nil && x.tl.SegTime(ack) > x.tl.SegTime(syn) {
+		p.add("the handshake's round-trip time, %v ms from frame %v to frame %v", pGap(syn.Frame, ack.Frame, x.tl.SegTime(ack)-x.tl.SegTime(syn)), frameNo(syn.Frame), frameNo(ack.Frame))
 		return
 	}
 	p.add("3 ms, used when no handshake round-trip time is known")
@@ -738,16 +733,16 @@ func (x *exCtx) events() []para {
 			p.add(" Its SEQ %v is below %v, the next new number after frame %v.", seq, x.pNext(hi), frameNo(hi.Frame))
 		}
 		switch {
-		case hi != nil && hi.Seq == s.Seq && hi.Len == s.Len && hi.Flags == s.Flags && s.TimeNS-hi.TimeNS < 10_000:
-			p.add(" It repeats frame %v only %v ms later, too soon for any timer: more likely the same segment captured twice (a duplicate made by a switch or the capture) than a resend.", frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS))
+		case hi != nil && hi.Seq == s.Seq && hi.Len == s.Len && hi.Flags == s.Flags && x.tl.SegTime(s)-x.tl.SegTime(hi) < 10_000:
+			p.add(" It repeats frame %v only %v ms later, too soon for any timer: more likely the same segment captured twice (a duplicate made by a switch or the capture) than a resend.", frameNo(hi.Frame), pGap(hi.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(hi)))
 		case s.Flags.Has(SYN|ACK) && hi != nil && hi.Flags&(SYN|ACK) == SYN:
 			p.add(" A SYN,ACK that repeats its sender's own SYN (frame %v) is what each side of a simultaneous open sends (RFC 793, figure 8), so the repeat is expected here.", frameNo(hi.Frame))
 		case s.Flags.Has(SYN) && hi != nil:
-			p.add(" It repeats the %v of frame %v, %v ms later: no answer came in time (or the answer was lost), so the %v's timer sent it again.", hi.Flags.String(), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS), x.snd)
+			p.add(" It repeats the %v of frame %v, %v ms later: no answer came in time (or the answer was lost), so the %v's timer sent it again.", hi.Flags.String(), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(hi)), x.snd)
 		case hi != nil && s.Seq+s.SeqLen() == hi.Seq+hi.SeqLen():
 			p.add(" It ends exactly where frame %v ended, so it repeats data already sent rather than filling a gap: a resend, not a segment the network reordered.", frameNo(hi.Frame))
 		case hi != nil:
-			p.add(" It comes %v ms after frame %v, more than the out-of-order threshold (", pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS), frameNo(hi.Frame))
+			p.add(" It comes %v ms after frame %v, more than the out-of-order threshold (", pGap(hi.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(hi)), frameNo(hi.Frame))
 			x.threshold(&p)
 			p.add("): too late to be a segment the network merely delayed, so it is a resend of data the %v believed lost, typically after its retransmission timer ran out.", x.snd)
 		}
@@ -760,7 +755,7 @@ func (x *exCtx) events() []para {
 		if len(dups) > 0 {
 			p.add("the %v's duplicate ACKs in ", x.rcv)
 			frameList(&p, dups)
-			p.add(" asked again for byte %v, and the %v resends exactly that byte's segment %v ms after the last of them,", x.pAck(last), x.snd, pGap(last.Frame, s.Frame, s.TimeNS-last.TimeNS))
+			p.add(" asked again for byte %v, and the %v resends exactly that byte's segment %v ms after the last of them,", x.pAck(last), x.snd, pGap(last.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(last)))
 		} else {
 			p.add("the %v's duplicate ACKs asked again for byte %v, and the %v resends that byte's segment", x.rcv, seq, x.snd)
 		}
@@ -783,7 +778,7 @@ func (x *exCtx) events() []para {
 		p.add("Out of order: ")
 		if hi != nil {
 			p.add("its SEQ %v is below %v, the next new number after frame %v, yet it comes only %v ms after that frame, within the out-of-order threshold (",
-				seq, x.pNext(hi), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, s.TimeNS-hi.TimeNS))
+				seq, x.pNext(hi), frameNo(hi.Frame), pGap(hi.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(hi)))
 			x.threshold(&p)
 			p.add("), and it does not end where frame %v ended: ", frameNo(hi.Frame))
 		} else {

@@ -62,7 +62,7 @@ func checkTimeline(t *testing.T, tl *model.Timeline, st *explainStats) {
 			if s.Flags.Has(model.ACK) && (!ackOK || ack != uint64(wantAck)) {
 				t.Errorf("frame %d abs=%v: states ACK %d (%v), decoder %d", s.Frame, abs, ack, ackOK, wantAck)
 			}
-			if c := tl.Conversations[s.Stream]; c.Assumed && !strings.Contains(strings.Join(model.Explain(tl, i, abs), " "), "assumed") {
+			if c := tl.Conv(s); c.Assumed && !strings.Contains(strings.Join(model.Explain(tl, i, abs), " "), "assumed") {
 				t.Errorf("frame %d: the states were assumed and the text does not say so", s.Frame)
 			}
 			if abs {

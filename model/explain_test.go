@@ -281,7 +281,7 @@ func TestExplainStates(t *testing.T) {
 		}
 		s := &tl.Segments[i]
 		if len(cm) == 0 && !strings.Contains(text, "stay") {
-			t.Errorf("seg %d: client stays in %v but the text does not say so:\n%s", i, s.Client, text)
+			t.Errorf("seg %d: client stays in %v but the text does not say so:\n%s", i, s.Client(), text)
 		}
 	}
 	// The SYN moves only the client; the server shows it received the SYN
@@ -416,8 +416,11 @@ func TestExplainOutOfRange(t *testing.T) {
 	if Explain(nil, 0, true) != nil || ExplainFrame(nil, 1) != nil {
 		t.Error("nil timeline")
 	}
-	// A segment of a conversation that does not exist must not panic.
-	tl.Segments[0].Stream = 7
+	// A segment of a conversation that does not exist, or whose frame is not
+	// held, must not panic.
+	tl.Frames[tl.Segments[0].Frame-1].Stream = 7
+	_ = Explain(tl, 0, true)
+	tl.Segments[0].Frame = 1 << 30
 	_ = Explain(tl, 0, true)
 }
 

@@ -235,7 +235,7 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 	if s == nil {
 		return fmt.Sprintf("part %d names frame %d, which is no segment", x.kind, x.f)
 	}
-	c := tl.Conversations[s.Stream]
+	c := tl.Conv(s)
 	seq, ack := s.RelSeq, s.RelAck
 	if absolute {
 		seq, ack = s.Seq, s.Ack

@@ -73,7 +73,7 @@ func (ch *FollowChunk) SegRange(tl *Timeline, seg int) (lo, hi int64) {
 		return 0, 0
 	}
 	s := &tl.Segments[seg]
-	if s.Dir != ch.Dir || int(s.Stream) >= len(tl.Conversations) || s.Len == 0 {
+	if s.Dir != ch.Dir || tl.Conv(s) == nil || s.Len == 0 {
 		return 0, 0
 	}
 	start := s.RelSeq

@@ -198,15 +198,16 @@ func AnalyzeISNs(tl *Timeline) []ISNSeries {
 	seen := map[int][2]bool{}
 	for si := range tl.Segments {
 		s := &tl.Segments[si]
-		if s.Flags&SYN == 0 || s.Flags&RST != 0 || int(s.Stream) >= len(tl.Conversations) {
+		stream := tl.SegStream(s)
+		if s.Flags&SYN == 0 || s.Flags&RST != 0 || stream < 0 || stream >= len(tl.Conversations) {
 			continue
 		}
-		done := seen[int(s.Stream)]
+		done := seen[stream]
 		if done[s.Dir] {
 			continue
 		}
 		done[s.Dir] = true
-		seen[int(s.Stream)] = done
+		seen[stream] = done
 		src, _ := tl.SrcDst(s)
 		role := ISNActive
 		if s.Flags&ACK != 0 {
@@ -220,7 +221,7 @@ func AnalyzeISNs(tl *Timeline) []ISNSeries {
 			out = append(out, ISNSeries{Host: k.host, Role: role})
 			first = append(first, si)
 		}
-		out[i].Samples = append(out[i].Samples, ISNSample{Stream: int(s.Stream), Frame: s.Frame, TimeNS: s.TimeNS, ISN: s.Seq})
+		out[i].Samples = append(out[i].Samples, ISNSample{Stream: stream, Frame: s.Frame, TimeNS: tl.SegTime(s), ISN: s.Seq})
 	}
 	// Hosts by first appearance, a host's two series together.
 	hostFirst := map[netip.Addr]int{}

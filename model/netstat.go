@@ -366,8 +366,8 @@ func (w *nsWalk) step() {
 		w.q[a].sent(s)
 		w.in[b].deliver(s, &w.q[b])
 	}
-	w.cst, w.sst = s.Client, s.Server
-	w.frame, w.timeNS = s.Frame, s.TimeNS
+	w.cst, w.sst = s.Client(), s.Server()
+	w.frame, w.timeNS = s.Frame, w.tl.SegTime(s)
 }
 
 func (w *nsWalk) view() NetstatView {

@@ -234,7 +234,7 @@ func TestNetstatInvariants(t *testing.T) {
 				cs, ss := c.InitClient, c.InitServer
 				if n > 0 {
 					s := &tl.Segments[c.Segs[n-1]]
-					cs, ss = s.Client, s.Server
+					cs, ss = s.Client(), s.Server()
 				}
 				for d, h := range []model.NetstatHost{v.Client, v.Server} {
 					want := []model.State{cs, ss}[d]
@@ -290,7 +290,7 @@ func TestNetstatISNVantageCorpus(t *testing.T) {
 				_ = v.Text(v.N%2 == 0)
 				want := c.InitClient
 				if v.N > 0 {
-					want = tl.Segments[c.Segs[v.N-1]].Client
+					want = tl.Segments[c.Segs[v.N-1]].Client()
 				}
 				for _, l := range v.Client.Lines {
 					if !l.Wildcard && l.State != want {

@@ -391,7 +391,7 @@ func (q *Quiz) Candidates(segIndex int, absolute bool) []Question {
 		return nil
 	}
 	s := &q.tl.Segments[segIndex]
-	if int(s.Stream) != q.conv.Index {
+	if q.tl.SegStream(s) != q.conv.Index {
 		return nil
 	}
 	k := quizPos(q.conv, segIndex)
@@ -711,9 +711,9 @@ var quizStateMeaning = [NumStates]string{
 // observer infers it.
 func (qc *quizCtx) state(d Dir) (Question, bool) {
 	s := qc.s
-	who, now := "client", s.Client
+	who, now := "client", s.Client()
 	if d == S2C {
-		who, now = "server", s.Server
+		who, now = "server", s.Server()
 	}
 	cm, sm := StepTransitions(qc.tl, qc.seg)
 	ms := cm

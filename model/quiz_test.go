@@ -149,9 +149,9 @@ func checkQuestion(t *testing.T, where string, tl *model.Timeline, q *model.Ques
 			t.Errorf("%s: answer %d, decoder length %d", w, q.Number, s.Len)
 		}
 	case model.QuizState:
-		want := s.Client
+		want := s.Client()
 		if q.Side == model.S2C {
-			want = s.Server
+			want = s.Server()
 		}
 		if q.State != want {
 			t.Errorf("%s: answer %s, decoder %s", w, q.State, want)

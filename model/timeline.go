@@ -55,11 +55,13 @@ type Frame struct {
 	Note uint32
 }
 
-// Segment is the compact record of one TCP segment in the timeline.
+// Segment is the compact record of one TCP segment in the timeline. It is
+// 32 bytes with no 8-byte field, so that a million of them take 32 MB: what
+// the frame record already holds (the time, the conversation) is read from
+// there (Timeline.SegTime, Timeline.SegStream), and both sides' states share
+// a byte.
 type Segment struct {
 	Frame  uint32 // 1-based frame number
-	Stream uint32 // conversation index
-	TimeNS int64  // nanoseconds since the first frame of the capture
 	Seq    uint32 // absolute (raw) sequence number
 	Ack    uint32 // absolute (raw) acknowledgement number
 	RelSeq uint32 // relative sequence number, as tshark 4.x computes it
@@ -67,19 +69,35 @@ type Segment struct {
 	Len    uint32 // payload length
 	Win    uint16 // window as sent
 	Flags  Flags
-	Dir    Dir
-	Client State // the client's state after this segment
-	Server State // the server's state after this segment
 	Events Events
+	Dir    Dir
+	// states holds the client's state after this segment in its low four
+	// bits and the server's in its high four (a State fits in four bits).
+	states uint8
 }
+
+// Client is the client's state after this segment.
+func (s *Segment) Client() State { return State(s.states & 0xF) }
+
+// Server is the server's state after this segment.
+func (s *Segment) Server() State { return State(s.states >> 4) }
+
+// SetStates sets both sides' states after this segment.
+func (s *Segment) SetStates(client, server State) { s.states = packStates(client, server) }
+
+func packStates(client, server State) uint8 { return uint8(client&0xF) | uint8(server&0xF)<<4 }
+
+// setClient and setServer change one side's state.
+func (s *Segment) setClient(st State) { s.SetStates(st, s.Server()) }
+func (s *Segment) setServer(st State) { s.SetStates(s.Client(), st) }
 
 // Side returns the state after this segment of the side that sent it (from
 // true) or received it (from false).
 func (s *Segment) Side(sender bool) State {
 	if (s.Dir == C2S) == sender {
-		return s.Client
+		return s.Client()
 	}
-	return s.Server
+	return s.Server()
 }
 
 // SeqLen is how much sequence space the segment consumes: its payload plus
@@ -196,14 +214,41 @@ func (t *Timeline) Note(f *Frame) string {
 	return ""
 }
 
-// Conv returns the conversation a segment belongs to.
-func (t *Timeline) Conv(s *Segment) *Conversation {
-	return t.Conversations[s.Stream]
+// SegTime returns a segment's capture time in nanoseconds since the first
+// frame (StartNS), read from its frame's record; 0 when that record is not
+// held.
+func (t *Timeline) SegTime(s *Segment) int64 {
+	if i := int(s.Frame) - 1; i >= 0 && i < len(t.Frames) {
+		return t.Frames[i].TimeNS - t.StartNS
+	}
+	return 0
 }
 
-// SrcDst returns a segment's source and destination endpoints.
+// SegStream returns the index of the conversation a segment belongs to, read
+// from its frame's record; -1 when that record is not held.
+func (t *Timeline) SegStream(s *Segment) int {
+	if i := int(s.Frame) - 1; i >= 0 && i < len(t.Frames) {
+		return int(t.Frames[i].Stream)
+	}
+	return -1
+}
+
+// Conv returns the conversation a segment belongs to, nil when it is not
+// known.
+func (t *Timeline) Conv(s *Segment) *Conversation {
+	if i := t.SegStream(s); i >= 0 && i < len(t.Conversations) {
+		return t.Conversations[i]
+	}
+	return nil
+}
+
+// SrcDst returns a segment's source and destination endpoints (zero when its
+// conversation is not known).
 func (t *Timeline) SrcDst(s *Segment) (src, dst Endpoint) {
-	c := t.Conversations[s.Stream]
+	c := t.Conv(s)
+	if c == nil {
+		return Endpoint{}, Endpoint{}
+	}
 	if s.Dir == C2S {
 		return c.Client, c.Server
 	}

@@ -114,8 +114,8 @@ func VantageOf(tl *Timeline, stream int) Vantage {
 		return v
 	}
 	v.SynFrame, v.SynAckFrame, v.AckFrame = syn.Frame, synack.Frame, ack.Frame
-	v.SynToSynAck = time.Duration(synack.TimeNS - syn.TimeNS)
-	v.SynAckToAck = time.Duration(ack.TimeNS - synack2.TimeNS)
+	v.SynToSynAck = time.Duration(tl.SegTime(synack) - tl.SegTime(syn))
+	v.SynAckToAck = time.Duration(tl.SegTime(ack) - tl.SegTime(synack2))
 	a, b := v.SynToSynAck, v.SynAckToAck
 	if a < 0 || b < 0 || (a == 0 && b == 0) {
 		return v

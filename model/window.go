@@ -16,6 +16,15 @@ func (b *Builder) Frame(n uint32) *Frame { return b.fr(n) }
 // segment of a frame Frame still returns.
 func (b *Builder) Segment(i int32) *Segment { return b.seg(uint32(i)) }
 
+// SegStream returns the conversation of segment record s, read from its
+// frame's record; -1 when that frame is not (or no longer) held.
+func (b *Builder) SegStream(s *Segment) int {
+	if f := b.fr(s.Frame); f != nil {
+		return int(f.Stream)
+	}
+	return -1
+}
+
 // Conversation returns conversation idx as it stands (its Client and
 // Server are final once a segment of it is final).
 func (b *Builder) Conversation(idx int32) *Conversation { return b.tl.Conversations[idx] }

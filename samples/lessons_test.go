@@ -251,7 +251,7 @@ func (c *noteChecker) check(text string) {
 	for _, m := range lnBytes.FindAllStringSubmatch(text, -1) {
 		v := atoi(m[1])
 		if !c.has(v, func(s *model.Segment) []uint32 {
-			sh := c.tl.Conversations[s.Stream].WinScale[s.Dir]
+			sh := c.tl.Conv(s).WinScale[s.Dir]
 			w := uint32(s.Win)
 			if sh >= 0 {
 				w <<= uint(sh)
@@ -280,7 +280,7 @@ func (c *noteChecker) check(text string) {
 	text = lnWindow.ReplaceAllString(text, " ")
 	for _, m := range lnScale.FindAllStringSubmatch(text, -1) {
 		if !c.has(atoi(m[1]), func(s *model.Segment) []uint32 {
-			if sh := c.tl.Conversations[s.Stream].WinScale[s.Dir]; sh >= 0 {
+			if sh := c.tl.Conv(s).WinScale[s.Dir]; sh >= 0 {
 				return []uint32{uint32(sh)}
 			}
 			return nil
@@ -388,11 +388,11 @@ func (c *noteChecker) visited() int {
 	if len(c.scope) == 0 || c.seg(c.scope[0]) == nil {
 		return -1
 	}
-	cv := c.tl.Conversations[c.seg(c.scope[0]).Stream]
+	cv := c.tl.Conv(c.seg(c.scope[0]))
 	seen := map[model.State]bool{cv.InitClient: true, cv.InitServer: true}
 	for _, si := range cv.Segs {
 		s := &c.tl.Segments[si]
-		seen[s.Client], seen[s.Server] = true, true
+		seen[s.Client()], seen[s.Server()] = true, true
 		cm, sm := model.StepTransitions(c.tl, int(si))
 		for _, m := range append(cm, sm...) {
 			seen[m.To] = true
@@ -462,7 +462,7 @@ func TestLessonsCoverTheSteps(t *testing.T) {
 		tl := loadSample(t, smp.Name)
 		for i := range tl.Segments {
 			s := &tl.Segments[i]
-			if smp.Name == "isn-prediction" && s.Stream != 0 && s.Flags&(model.SYN|model.ACK) != model.SYN {
+			if smp.Name == "isn-prediction" && tl.SegStream(s) != 0 && s.Flags&(model.SYN|model.ACK) != model.SYN {
 				continue
 			}
 			cm, sm := model.StepTransitions(tl, i)

@@ -391,7 +391,7 @@ func TestISNViewVerdicts(t *testing.T) {
 	_, tl := openSample(t, "isn-prediction")
 	var isns []uint32
 	for _, s := range tl.Segments {
-		if s.Flags&(model.SYN|model.ACK) == model.SYN && tl.Conversations[s.Stream].Client.Addr.String() == "192.0.2.10" {
+		if s.Flags&(model.SYN|model.ACK) == model.SYN && tl.Conv(&s).Client.Addr.String() == "192.0.2.10" {
 			isns = append(isns, s.Seq)
 		}
 	}
@@ -426,7 +426,7 @@ func TestStatesSayTheVantagePoint(t *testing.T) {
 		_, tl := openSample(t, c.name)
 		seg := tl.Conversations[0].Segs
 		s1, s2, s3 := tl.Segments[seg[0]], tl.Segments[seg[1]], tl.Segments[seg[2]]
-		a, b := s2.TimeNS-s1.TimeNS, s3.TimeNS-s2.TimeNS
+		a, b := tl.SegTime(&s2)-tl.SegTime(&s1), tl.SegTime(&s3)-tl.SegTime(&s2)
 		near := "near the client"
 		if b > a {
 			near = "near the server"

@@ -223,7 +223,7 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		return graphFit([]string{st.Dim.Render("no conversation to plot")}, w, h)
 	}
 	c := tl.Conversations[conv]
-	if selected >= len(tl.Segments) || (selected >= 0 && int(tl.Segments[selected].Stream) != c.Index) {
+	if selected >= len(tl.Segments) || (selected >= 0 && tl.SegStream(&tl.Segments[selected]) != c.Index) {
 		selected = -1
 	}
 
@@ -232,7 +232,7 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 	var t0, t1 int64 = math.MaxInt64, math.MinInt64
 	for _, si := range c.Segs {
 		if int(si) < len(tl.Segments) {
-			t := tl.Segments[si].TimeNS
+			t := tl.SegTime(&tl.Segments[si])
 			t0, t1 = min(t0, t), max(t1, t)
 		}
 	}
@@ -245,7 +245,7 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		if span < t1-t0 {
 			centre := t0 + (t1-t0)/2
 			if selected >= 0 {
-				centre = tl.Segments[selected].TimeNS
+				centre = tl.SegTime(&tl.Segments[selected])
 			}
 			a := min(max(centre-span/2, t0), t1-span)
 			t0, t1, zoomed = a, a+span, true
@@ -264,14 +264,15 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 			continue
 		}
 		s := &tl.Segments[si]
+		ts := tl.SegTime(s)
 		for d := range plots {
 			lo, hi, bar, ack, win, acks := walkers[d].step(s)
 			switch {
-			case s.TimeNS < t0:
+			case ts < t0:
 				if acks {
 					enterAck[d], enterWin[d], entered[d] = ack, win, true
 				}
-			case s.TimeNS > t1:
+			case ts > t1:
 			default:
 				if bar {
 					plots[d].data.add(lo, hi)
@@ -377,7 +378,7 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 	}
 	selCol := -1
 	if selected >= 0 {
-		if x := xOf(tl.Segments[selected].TimeNS); x >= 0 && x < dotW {
+		if x := xOf(tl.SegTime(&tl.Segments[selected])); x >= 0 && x < dotW {
 			selCol = x / 2
 		}
 	}
@@ -393,7 +394,7 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 				continue
 			}
 			s := &tl.Segments[si]
-			x := xOf(s.TimeNS)
+			x := xOf(tl.SegTime(s))
 			for _, g := range passes {
 				g.visit(s, x, int(si) == selected)
 			}

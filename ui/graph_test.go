@@ -258,7 +258,7 @@ func TestGraphRetransmissions(t *testing.T) {
 		if math.Abs(seq-wantSeq) > 1.5*math.Abs(rowValue) {
 			t.Errorf("frame %d: R at sequence ≈%.0f, want %.0f (a row is %.0f)", s.Frame, seq, wantSeq, rowValue)
 		}
-		if wantT := float64(s.TimeNS) / 1e9; math.Abs(tm-wantT) > 1.5*math.Abs(colValue) {
+		if wantT := float64(tl.SegTime(s)) / 1e9; math.Abs(tm-wantT) > 1.5*math.Abs(colValue) {
 			t.Errorf("frame %d: R at time ≈%.4f, want %.4f (a column is %.4f)", s.Frame, tm, wantT, colValue)
 		}
 	}

@@ -153,7 +153,7 @@ func fmtTime(ns int64) string {
 
 func rowTime(tl *model.Timeline, r rowRef) int64 {
 	if r.seg >= 0 && int(r.seg) < len(tl.Segments) {
-		return tl.Segments[r.seg].TimeNS
+		return tl.SegTime(&tl.Segments[r.seg])
 	}
 	if i := int(r.frame) - 1; i >= 0 && i < len(tl.Frames) {
 		return tl.Frames[i].TimeNS - tl.StartNS
@@ -178,7 +178,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 	for i := v.top - 1; i >= 0 && i < len(v.rows); i-- {
 		if r := v.rows[i]; r.seg >= 0 {
 			s := &v.tl.Segments[r.seg]
-			prevC, prevS, first = s.Client, s.Server, false
+			prevC, prevS, first = s.Client(), s.Server(), false
 			break
 		}
 	}
@@ -190,7 +190,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 		if v.mask != nil && i == v.mask.row && r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
 			s := &v.tl.Segments[r.seg]
 			lines = append(lines, renderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
-			prevC, prevS, first = s.Client, s.Server, false
+			prevC, prevS, first = s.Client(), s.Server(), false
 			continue
 		}
 		var bg *lipgloss.Style
@@ -205,7 +205,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 			if !cached {
 				spans = segmentSpans(st, v, g, i, s, prevC, prevS, first)
 			}
-			prevC, prevS, first = s.Client, s.Server, false
+			prevC, prevS, first = s.Client(), s.Server(), false
 		} else if !cached {
 			spans = extraSpans(st, v, g, i, r)
 		}
@@ -291,7 +291,7 @@ func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
 func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
 	spans := leadSpans(st, v, g, i, v.rows[i])
 	spans = append(spans,
-		span{stateCell(s.Client, g, first || s.Client != prevC, false), &st.Ladder.State},
+		span{stateCell(s.Client(), g, first || s.Client() != prevC, false), &st.Ladder.State},
 		span{glyphLane, &st.Ladder.Lane})
 
 	label := segmentLabel(st, v, s)
@@ -309,7 +309,7 @@ func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segmen
 	spans = append(spans, body...)
 	spans = append(spans,
 		span{glyphLane, &st.Ladder.Lane},
-		span{stateCell(s.Server, g, first || s.Server != prevS, true), &st.Ladder.State})
+		span{stateCell(s.Server(), g, first || s.Server() != prevS, true), &st.Ladder.State})
 	return spans
 }
 

@@ -930,7 +930,7 @@ func (m *Model) statesAt(i int) (client, server model.State, seg int) {
 	client, server, seg = m.conv.InitClient, m.conv.InitServer, -1
 	for j := min(i, len(m.rows)-1); j >= 0; j-- {
 		if s := m.segAt(j); s != nil {
-			return s.Client, s.Server, int(m.rows[j].seg)
+			return s.Client(), s.Server(), int(m.rows[j].seg)
 		}
 	}
 	return client, server, seg

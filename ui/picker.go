@@ -102,7 +102,7 @@ func (s *convSummary) resume(tl *model.Timeline) {
 		}
 		seg := &tl.Segments[si]
 		if st.scanned == 1 {
-			st.firstNS = seg.TimeNS
+			st.firstNS = tl.SegTime(seg)
 			switch {
 			case c.Assumed:
 				st.decided = true
@@ -126,7 +126,7 @@ func (s *convSummary) resume(tl *model.Timeline) {
 			}
 			st.decided = true
 		}
-		st.lastNS = seg.TimeNS
+		st.lastNS = tl.SegTime(seg)
 		if seg.Flags.Has(model.FIN) {
 			if seg.Dir == model.C2S {
 				st.finC = true

@@ -317,7 +317,7 @@ func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment
 		}
 		return span{pad + glyphHidden + " ", hid}
 	}
-	spans = append(spans, state(s.Client, s.Client != prevC, false), span{glyphLane, &st.Ladder.Lane})
+	spans = append(spans, state(s.Client(), s.Client() != prevC, false), span{glyphLane, &st.Ladder.Lane})
 
 	num := func(name string, x uint32, shown bool) []span {
 		if shown {
@@ -360,6 +360,6 @@ func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment
 		body = fillArrow(body, g.arrowW, glyphLine, &st.Ladder.Lane)
 	}
 	spans = append(spans, body...)
-	spans = append(spans, span{glyphLane, &st.Ladder.Lane}, state(s.Server, s.Server != prevS, true))
+	spans = append(spans, span{glyphLane, &st.Ladder.Lane}, state(s.Server(), s.Server() != prevS, true))
 	return spans
 }

@@ -49,9 +49,9 @@ func decoderAnswer(m Model, q model.Question) string {
 		return strconv.FormatUint(uint64(s.Len), 10)
 	case model.QuizState:
 		if q.Side == model.S2C {
-			return s.Server.String()
+			return s.Server().String()
 		}
-		return s.Client.String()
+		return s.Client().String()
 	}
 	if s.Events.Has(q.Event) {
 		return "yes"
