@@ -35,14 +35,25 @@ type seqRange struct{ seq, next uint32 }
 
 // flowState is one direction's analysis state: tshark's tcp_flow_t with its
 // tcp_analyze_seq_flow_info_t, reduced to what the flags need.
+//
+// Its fields are ordered widest first, so that padding does not make every
+// conversation's state larger than it needs to be.
 type flowState struct {
+	// unacked are this direction's segments not yet acknowledged; tshark
+	// keeps them to stop remembering at maxUnacked. scanAck/scanned let a
+	// repeated ACK number skip the part of the list it already examined.
+	unacked []seqRange
+	scanned int
+
+	nextseqTime int64 // capture time (ns since the epoch) when nextseq last moved
+	lastackTime int64 // capture time of this direction's last segment
+
 	base            uint32 // relative-numbering base
 	nextseq         uint32 // highest next sequence number seen (0: none yet)
 	maxseqtobeacked uint32 // highest contiguous sequence number, for ack_lost_segment
 	lastack         uint32 // the last ACK number this direction sent
 	window          uint32 // the last window field this direction sent (unscaled)
-	nextseqTime     int64  // capture time (ns since the epoch) when nextseq last moved
-	lastackTime     int64  // capture time of this direction's last segment
+	scanAck         uint32
 	// dupacknum counts duplicate ACKs in a row; dupAckUnseen marks an ACK of
 	// an unseen segment. It is unsigned as in tshark 4.0, where that mark
 	// (-1) therefore also counts as "at least two duplicate ACKs" for the
@@ -53,14 +64,7 @@ type flowState struct {
 	baseSet     bool
 	baseFromSYN bool
 	isFirstAck  bool // a SYN was sent and no pure ACK yet: its window is not scaled
-
-	// unacked are this direction's segments not yet acknowledged; tshark
-	// keeps them to stop remembering at maxUnacked. scanAck/scanned let a
-	// repeated ACK number skip the part of the list it already examined.
-	unacked   []seqRange
-	scanAck   uint32
-	scanned   int
-	scanValid bool
+	scanValid   bool
 }
 
 func newFlowState() flowState {
@@ -75,18 +79,23 @@ func seqLE(x, y uint32) bool { return int32(x-y) <= 0 }
 // connState is a conversation's builder-side state: both directions'
 // analysis, the handshake timings the out-of-order rule uses, and the state
 // machine. It lives only while the timeline is being built.
+//
+// The builder keeps one per conversation, so it is kept small: the machine
+// is part of it rather than an allocation of its own, and the builder
+// allocates connStates a slab at a time (see Builder.newConnState).
 type connState struct {
 	flows      [2]flowState // by Dir
-	tsMruSyn   int64        // capture time of the latest pure SYN (0: none)
-	tsFirstRTT int64        // SYN to first pure ACK (0: not known)
-	machine    *Machine
-	revs       int  // how many of the machine's revisions the rows have had
-	sawSYN     bool // a SYN without ACK has been seen: the client is settled
-	dropped    int  // how many of the first rows Forget has dropped from Segs
+	machine    Machine
+	tsMruSyn   int64 // capture time of the latest pure SYN (0: none)
+	tsFirstRTT int64 // SYN to first pure ACK (0: not known)
+	revs       int   // how many of the machine's revisions the rows have had
+	dropped    int   // how many of the first rows Forget has dropped from Segs
+	sawSYN     bool  // a SYN without ACK has been seen: the client is settled
 }
 
-func newConnState() *connState {
-	return &connState{flows: [2]flowState{newFlowState(), newFlowState()}, machine: NewMachine()}
+// reset makes cs the state of a conversation before its first segment.
+func (cs *connState) reset() {
+	*cs = connState{flows: [2]flowState{newFlowState(), newFlowState()}, machine: newMachine()}
 }
 
 // synFinRst are the flags that exclude a segment from most of tshark's

@@ -16,6 +16,9 @@ type Builder struct {
 	tl       Timeline
 	byKey    map[convKey]int32 // latest conversation for an address/port pair
 	conns    []*connState      // builder-side state, by stream
+	// convSlab and connSlab hand out the conversations and their states.
+	convSlab slab[Conversation]
+	connSlab slab[connState]
 	notes    map[string]uint32
 	started  bool
 	lastKey  convKey // one-entry cache in front of byKey
@@ -339,12 +342,12 @@ func (b *Builder) lookup(p *Packet) (int32, Events) {
 // newConversation opens the next stream for key with p's sender as client.
 func (b *Builder) newConversation(key convKey, p *Packet) int32 {
 	idx := int32(len(b.tl.Conversations))
-	b.tl.Conversations = append(b.tl.Conversations, &Conversation{
-		Index:  int(idx),
-		Client: p.Src,
-		Server: p.Dst,
-	})
-	b.conns = append(b.conns, newConnState())
+	c := b.convSlab.next()
+	c.Index, c.Client, c.Server = int(idx), p.Src, p.Dst
+	b.tl.Conversations = append(b.tl.Conversations, c)
+	cs := b.connSlab.next()
+	cs.reset()
+	b.conns = append(b.conns, cs)
 	b.byKey[key] = idx
 	b.lastKey, b.lastConv = key, idx
 	return idx
@@ -359,7 +362,7 @@ func (b *Builder) swapSides(idx int32) {
 	c.Packets[0], c.Packets[1] = c.Packets[1], c.Packets[0]
 	c.Bytes[0], c.Bytes[1] = c.Bytes[1], c.Bytes[0]
 	cs.flows[0], cs.flows[1] = cs.flows[1], cs.flows[0]
-	cs.machine, cs.revs = NewMachine(), 0
+	cs.machine, cs.revs = newMachine(), 0
 	for _, si := range c.Segs {
 		s := b.seg(si)
 		s.Dir ^= 1
@@ -402,4 +405,24 @@ func (b *Builder) Finish() *Timeline {
 	tl := b.tl
 	*b = Builder{}
 	return &tl
+}
+
+// slab hands out pointers to zeroed values of T from blocks of them: a
+// builder makes one conversation and one connState per conversation, and a
+// block is one allocation for many, without the rounding of each small
+// allocation up to a size class. Blocks start small, so that a capture of
+// a few conversations does not pay for hundreds.
+type slab[T any] struct {
+	free []T
+	size int
+}
+
+func (s *slab[T]) next() *T {
+	if len(s.free) == 0 {
+		s.size = min(max(2*s.size, 4), 256)
+		s.free = make([]T, s.size)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
 }

@@ -83,15 +83,15 @@ package model
 // accepted a connection before and CLOSED if it had refused. When its answer
 // shows otherwise, Revisions tells the caller which rows to correct.
 type Machine struct {
-	sides   [2]smSide
+	sides [2]smSide
+	revs  []Revision
+	rows  int
+	// moves are the last Step's moves of each side, as allEdges indices.
+	moves   [2][smMaxMoves]uint8
+	nmoves  [2]uint8
+	init    [2]State
 	started bool
 	assumed bool
-	init    [2]State
-	rows    int
-	// moves are the last Step's moves of each side, as allEdges indices.
-	moves  [2][smMaxMoves]uint8
-	nmoves [2]uint8
-	revs   []Revision
 }
 
 // smMaxMoves bounds the moves one side makes at one segment; the longest
@@ -100,44 +100,46 @@ type Machine struct {
 const smMaxMoves = 6
 
 // smSide is what the machine knows of one end of the connection.
+//
+// Its fields are ordered widest first so that padding does not make every
+// conversation's machine larger than it needs to be.
 type smSide struct {
-	st State
 	// prov says st is a guess (LISTEN or CLOSED) that the side's first
 	// answer since row provFrom will confirm or revise.
-	prov     bool
 	provFrom int
-	// accepted and refused remember how the side answered a SYN before, to
-	// guess its state when the pair restarts.
-	accepted, refused bool
-
-	// What this side sent, and whether its peer acknowledged it.
-	synSent, synAcked bool
-	synSeq            uint32
-	synNxt            uint32 // sequence number just past the SYN and its data
-	finSent, finAcked bool
-	finEnd            uint32 // sequence number just past the FIN
-
-	// Whether this side has shown it received its peer's SYN and FIN.
-	peerSyn, peerFin bool
 
 	// q holds the peer's segments with a SYN or FIN that this side has not
 	// yet shown it received, oldest first.
-	q  [2]smPending
-	nq uint8
+	q [2]smPending
+
+	// What this side sent, and whether its peer acknowledged it.
+	synSeq uint32
+	synNxt uint32 // sequence number just past the SYN and its data
+	finEnd uint32 // sequence number just past the FIN
+
+	st   State
+	prov bool
+	nq   uint8
+	// accepted and refused remember how the side answered a SYN before, to
+	// guess its state when the pair restarts.
+	accepted, refused bool
+	synSent, synAcked bool
+	finSent, finAcked bool
+	// Whether this side has shown it received its peer's SYN and FIN.
+	peerSyn, peerFin bool
 }
 
 // smPending is a peer segment carrying SYN or FIN, waiting for evidence that
 // its receiver got it.
 type smPending struct {
-	syn, fin bool
-	seq      uint32
-	finEnd   uint32
-	hasAck   bool
-	ack      uint32
+	seq    uint32
+	finEnd uint32
+	ack    uint32
 	// trail is the furthest ACK number of the peer's later segments, which
 	// arrive only after this one.
-	hasTrail bool
-	trail    uint32
+	trail            uint32
+	syn, fin         bool
+	hasAck, hasTrail bool
 }
 
 // Revision corrects states that Step has already returned for one side: rows
@@ -152,7 +154,12 @@ type Revision struct {
 
 // NewMachine returns the machine for a conversation before its first
 // segment.
-func NewMachine() *Machine { return &Machine{init: [2]State{Closed, Listen}} }
+func NewMachine() *Machine {
+	m := newMachine()
+	return &m
+}
+
+func newMachine() Machine { return Machine{init: [2]State{Closed, Listen}} }
 
 // ackCovers reports whether acknowledgement number ack acknowledges every
 // sequence number before end, in serial number arithmetic (RFC 1982) so that
