@@ -14,7 +14,7 @@ import (
 // A Builder is not safe for concurrent use; after Finish it must not be used.
 type Builder struct {
 	tl       Timeline
-	byKey    map[convKey]int32 // latest conversation for an address/port pair
+	byKey    convIndex // latest conversation for an address/port pair
 	conns    []*connState      // builder-side state, by stream
 	// convSlab and connSlab hand out the conversations and their states.
 	convSlab slab[Conversation]
@@ -37,7 +37,7 @@ type Builder struct {
 func NewBuilder() *Builder {
 	return &Builder{
 		tl:       Timeline{Notes: []string{""}},
-		byKey:    make(map[convKey]int32),
+		byKey:    newConvIndex(),
 		notes:    make(map[string]uint32),
 		lastConv: -1,
 	}
@@ -190,7 +190,7 @@ func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
 		idx, _ = b.lookup(&q)
 	} else {
 		var ok bool
-		if idx, ok = b.byKey[keyOf(e.QuotedSrc, e.QuotedDst)]; !ok {
+		if idx, ok = b.byKey.get(keyOf(e.QuotedSrc, e.QuotedDst), b.tl.Conversations); !ok {
 			b.frame(fr, FrameOther, note)
 			return false
 		}
@@ -306,7 +306,7 @@ func (b *Builder) lookup(p *Packet) (int32, Events) {
 	var ok bool
 	if b.lastConv >= 0 && key == b.lastKey {
 		idx, ok = b.lastConv, true
-	} else if idx, ok = b.byKey[key]; ok {
+	} else if idx, ok = b.byKey.get(key, b.tl.Conversations); ok {
 		b.lastKey, b.lastConv = key, idx
 	}
 	if !ok {
@@ -348,7 +348,7 @@ func (b *Builder) newConversation(key convKey, p *Packet) int32 {
 	cs := b.connSlab.next()
 	cs.reset()
 	b.conns = append(b.conns, cs)
-	b.byKey[key] = idx
+	b.byKey.set(key, idx, b.tl.Conversations)
 	b.lastKey, b.lastConv = key, idx
 	return idx
 }
