@@ -171,6 +171,7 @@ const sizeProbe = 4096
 // Timeline.Warnings; only a file that yields nothing usable is an error.
 func (in *Input) Load(progress func(done, total int64)) (*model.Timeline, error) {
 	b := model.NewBuilder()
+	b.DeferSegs() // nothing reads the timeline before Finish
 	if err := in.feed(b, progress, nil, true); err != nil {
 		return nil, err
 	}

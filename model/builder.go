@@ -31,6 +31,9 @@ type Builder struct {
 	// isTouched marks them, by stream.
 	touched   []int32
 	isTouched []bool
+	// deferSegs says Conversation.Segs hold only the rows that may still
+	// change until Finish fills them in (DeferSegs).
+	deferSegs bool
 }
 
 // NewBuilder returns an empty Builder.
@@ -65,6 +68,69 @@ func reserve[T any](s []T, n int) []T {
 	t := make([]T, len(s), len(s)+n)
 	copy(t, s)
 	return t
+}
+
+// DeferSegs tells the builder that nothing reads the timeline before Finish
+// (as Input.Load does), so that each conversation's Segs need not be kept
+// complete while the capture is read: they hold only the rows that may
+// still change (see Final), and Finish fills them in, each exactly as long
+// as needed and all from one allocation. Appending every conversation's
+// rows to its own growing list would cost, for a big capture, the lists'
+// spare capacity and the copies they leave behind: over twice the 4 bytes a
+// segment needs. Call it before the first Add call, and not on a builder
+// whose timeline is read while it grows (Live).
+func (b *Builder) DeferSegs() { b.deferSegs = true }
+
+// dropSettled drops from conversation idx's Segs the rows that can no
+// longer change (deferSegs), as Forget would: Finish restores them.
+func (b *Builder) dropSettled(c *Conversation, cs *connState) {
+	if !cs.sawSYN {
+		return // the sides may still be swapped, which replays every row
+	}
+	if k := min(cs.machine.Settled()-cs.dropped, len(c.Segs)); k > 0 {
+		c.Segs = c.Segs[:copy(c.Segs, c.Segs[k:])]
+		cs.dropped += k
+	}
+}
+
+// fillSegs fills in every conversation's Segs from the segment records
+// held (deferSegs): a count per conversation, then one pass in capture
+// order into one array cut into exact slices.
+func (b *Builder) fillSegs() {
+	start := make([]int, len(b.tl.Conversations)+1)
+	stream := func(s *Segment) int {
+		if f := b.fr(s.Frame); f != nil && f.Stream >= 0 && int(f.Stream) < len(b.tl.Conversations) {
+			return int(f.Stream)
+		}
+		return -1
+	}
+	for i := range b.tl.Segments {
+		if st := stream(&b.tl.Segments[i]); st >= 0 {
+			start[st+1]++
+		}
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	all := make([]uint32, start[len(start)-1])
+	next := start[:len(start)-1]
+	for i := range b.tl.Segments {
+		if st := stream(&b.tl.Segments[i]); st >= 0 {
+			all[next[st]] = uint32(i + b.segBase)
+			next[st]++
+		}
+	}
+	// next[i] is now conversation i's end, and the start of conversation
+	// i+1's rows.
+	lo := 0
+	for i, c := range b.tl.Conversations {
+		hi := next[i]
+		c.Segs = nil // as a conversation no segment was filed in has them
+		if hi > lo {
+			c.Segs = all[lo:hi:hi]
+		}
+		lo = hi
+	}
 }
 
 // Warn records a problem with the file as a whole.
@@ -268,6 +334,9 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 	})
 	c.Segs = append(c.Segs, segIdx)
 	b.applyRevisions(idx)
+	if b.deferSegs {
+		b.dropSettled(c, cs)
+	}
 	f := b.fr(n)
 	f.Seg = int32(segIdx)
 	f.Stream = idx
@@ -399,6 +468,9 @@ func (b *Builder) applyRevisions(idx int32) {
 // and window scales (its counters are kept as segments arrive). The Builder
 // must not be used afterwards.
 func (b *Builder) Finish() *Timeline {
+	if b.deferSegs {
+		b.fillSegs()
+	}
 	for i := range b.tl.Conversations {
 		b.settle(i)
 	}

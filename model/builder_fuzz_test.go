@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/binary"
 	"net/netip"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -69,7 +70,20 @@ func decodeOps(data []byte) []fuzzOp {
 
 // runOps feeds the ops to a builder and checks the timeline's invariants.
 func runOps(t *testing.T, ops []fuzzOp) {
+	tl, segPkts, framePkts := buildOps(t, ops, false)
+	checkTimeline(t, tl, len(ops), segPkts, framePkts)
+	// A builder that fills in the conversations' Segs only at Finish (as
+	// Input.Load has it do) must build the same timeline.
+	if deferred, _, _ := buildOps(t, ops, true); !reflect.DeepEqual(deferred, tl) {
+		t.Fatalf("DeferSegs built a different timeline")
+	}
+}
+
+func buildOps(t *testing.T, ops []fuzzOp, deferSegs bool) (*Timeline, []Packet, []*Packet) {
 	b := NewBuilder()
+	if deferSegs {
+		b.DeferSegs()
+	}
 	var segPkts []Packet     // the packet of each segment, in order
 	framePkts := []*Packet{} // the packet of each TCP or bogus frame, else nil
 	var lastFrag []uint32
@@ -111,8 +125,7 @@ func runOps(t *testing.T, ops []fuzzOp) {
 			lastFrag = nil
 		}
 	}
-	tl := b.Finish()
-	checkTimeline(t, tl, len(ops), segPkts, framePkts)
+	return b.Finish(), segPkts, framePkts
 }
 
 func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, framePkts []*Packet) {

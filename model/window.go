@@ -74,6 +74,10 @@ func (b *Builder) Final(n uint32) bool {
 		}
 		segs := b.tl.Conversations[f.Stream].Segs
 		row := sort.Search(len(segs), func(i int) bool { return segs[i] >= uint32(f.Seg) })
+		if row == len(segs) || segs[row] != uint32(f.Seg) {
+			// Not in Segs any more: dropped as settled (DeferSegs).
+			return true
+		}
 		return cs.dropped+row < cs.machine.Settled()
 	case FrameFragment:
 		fr := b.tl.Fragments
