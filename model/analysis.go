@@ -43,7 +43,6 @@ type flowState struct {
 	// keeps them to stop remembering at maxUnacked. scanAck/scanned let a
 	// repeated ACK number skip the part of the list it already examined.
 	unacked []seqRange
-	scanned int
 
 	nextseqTime int64 // capture time (ns since the epoch) when nextseq last moved
 	lastackTime int64 // capture time of this direction's last segment
@@ -54,6 +53,7 @@ type flowState struct {
 	lastack         uint32 // the last ACK number this direction sent
 	window          uint32 // the last window field this direction sent (unscaled)
 	scanAck         uint32
+	scanned         int32 // at most maxUnacked
 	// dupacknum counts duplicate ACKs in a row; dupAckUnseen marks an ACK of
 	// an unseen segment. It is unsigned as in tshark 4.0, where that mark
 	// (-1) therefore also counts as "at least two duplicate ACKs" for the
@@ -275,7 +275,7 @@ func (f *flowState) acked(ack uint32) {
 	start := 0
 	if f.scanValid && f.scanAck == ack {
 		// The part already walked with this same ACK cannot change.
-		start = f.scanned
+		start = int(f.scanned)
 	}
 	w := start
 	for r := start; r < len(f.unacked); r++ {
@@ -294,7 +294,7 @@ func (f *flowState) acked(ack uint32) {
 		w++
 	}
 	f.unacked = f.unacked[:w]
-	f.scanAck, f.scanned, f.scanValid = ack, w, true
+	f.scanAck, f.scanned, f.scanValid = ack, int32(w), true
 }
 
 // afterAnalysis applies what dissect_tcp does after the sequence analysis of a

@@ -85,7 +85,7 @@ package model
 type Machine struct {
 	sides [2]smSide
 	revs  []Revision
-	rows  int
+	rows  uint32 // Step calls so far (a conversation has fewer than 2^32 frames)
 	// moves are the last Step's moves of each side, as allEdges indices.
 	moves   [2][smMaxMoves]uint8
 	nmoves  [2]uint8
@@ -106,7 +106,7 @@ const smMaxMoves = 6
 type smSide struct {
 	// prov says st is a guess (LISTEN or CLOSED) that the side's first
 	// answer since row provFrom will confirm or revise.
-	provFrom int
+	provFrom uint32
 
 	// q holds the peer's segments with a SYN or FIN that this side has not
 	// yet shown it received, oldest first.
@@ -201,7 +201,7 @@ func (m *Machine) Settled() int {
 			n = s.provFrom
 		}
 	}
-	return n
+	return int(n)
 }
 
 // Moves returns the moves each side made at the last Step, exactly as the
@@ -222,7 +222,7 @@ func (m *Machine) Moves() (client, server []Transition) {
 func (m *Machine) Step(dir Dir, flags Flags, seq, ack, length uint32) (client, server State) {
 	d := int(dir & 1)
 	a := &m.sides[d]
-	row := m.rows
+	row := int(m.rows)
 	m.rows++
 	m.nmoves = [2]uint8{}
 	syn, rst, hasAck := flags&SYN != 0, flags&RST != 0, flags&ACK != 0
@@ -304,7 +304,7 @@ func (m *Machine) restart(d, row int) {
 		if !b.refused || b.accepted {
 			m.move(1-d, Listen, kindNormal)
 		}
-		*b = smSide{st: b.st, prov: true, provFrom: row, accepted: b.accepted, refused: b.refused}
+		*b = smSide{st: b.st, prov: true, provFrom: uint32(row), accepted: b.accepted, refused: b.refused}
 	case Listen:
 		*b = smSide{st: Listen, prov: b.prov, provFrom: b.provFrom, accepted: b.accepted, refused: b.refused}
 	default:
@@ -337,8 +337,8 @@ func (m *Machine) revise(d, row int, st State) {
 	if s.st == st {
 		return
 	}
-	if s.provFrom < row {
-		m.revs = append(m.revs, Revision{Client: d == 0, From: s.provFrom, To: row, State: st})
+	if from := int(s.provFrom); from < row {
+		m.revs = append(m.revs, Revision{Client: d == 0, From: from, To: row, State: st})
 	}
 	if s.provFrom == 0 {
 		m.init[d] = st
