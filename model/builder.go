@@ -13,9 +13,9 @@ import (
 //
 // A Builder is not safe for concurrent use; after Finish it must not be used.
 type Builder struct {
-	tl       Timeline
-	byKey    convIndex // latest conversation for an address/port pair
-	conns    []*connState      // builder-side state, by stream
+	tl    Timeline
+	byKey convIndex    // latest conversation for an address/port pair
+	conns []*connState // builder-side state, by stream
 	// convSlab and connSlab hand out the conversations and their states.
 	convSlab slab[Conversation]
 	connSlab slab[connState]
