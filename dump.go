@@ -177,10 +177,11 @@ func appendStrings(b []byte, ss []string) []byte {
 // rowSource is what a JSONL row is made from: a finished timeline, or the
 // builder while the capture is being read (streaming).
 type rowSource interface {
+	SegOf(frame uint32) int32
 	Segment(i int32) *model.Segment
 	Conversation(idx int32) *model.Conversation
 	ICMP(frame uint32) *model.ICMPError
-	Note(f *model.Frame) string
+	Note(frame uint32) string
 	StartNS() int64
 }
 
@@ -188,14 +189,26 @@ type rowSource interface {
 type timelineRows struct {
 	tl   *model.Timeline
 	icmp int // Timeline.ICMP is in frame order: the walk's position
+	seg  int // and so is Timeline.Segments
 }
 
+// SegOf finds frame's segment from where the walk's last one was.
+func (r *timelineRows) SegOf(frame uint32) int32 {
+	segs := r.tl.Segments
+	for r.seg < len(segs) && segs[r.seg].Frame < frame {
+		r.seg++
+	}
+	if r.seg < len(segs) && segs[r.seg].Frame == frame {
+		return int32(r.seg)
+	}
+	return int32(r.tl.SegOf(frame)) // not walking in order after all
+}
 func (r *timelineRows) Segment(i int32) *model.Segment { return &r.tl.Segments[i] }
 func (r *timelineRows) Conversation(idx int32) *model.Conversation {
 	return r.tl.Conversations[idx]
 }
-func (r *timelineRows) Note(f *model.Frame) string { return r.tl.Note(f) }
-func (r *timelineRows) StartNS() int64             { return r.tl.StartNS }
+func (r *timelineRows) Note(frame uint32) string { return r.tl.Note(frame) }
+func (r *timelineRows) StartNS() int64           { return r.tl.StartNS }
 func (r *timelineRows) ICMP(frame uint32) *model.ICMPError {
 	for r.icmp < len(r.tl.ICMP) && r.tl.ICMP[r.icmp].Frame < frame {
 		r.icmp++
@@ -293,7 +306,11 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 	rel := f.TimeNS - rows.StartNS()
 	switch f.Kind {
 	case model.FrameTCP:
-		s := rows.Segment(f.Seg)
+		si := rows.SegOf(frameNo)
+		if si < 0 {
+			return b // a TCP frame's segment is held as long as the frame
+		}
+		s := rows.Segment(si)
 		c := rows.Conversation(f.Stream)
 		src, dst := c.Client, c.Server
 		if s.Dir != model.C2S {
@@ -380,7 +397,7 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 			b = strconv.AppendInt(b, int64(f.Stream), 10)
 		}
 		b = append(b, `,"note":`...)
-		b = appendJSONString(b, rows.Note(f))
+		b = appendJSONString(b, rows.Note(frameNo))
 		b = appendExplain(b, explain, frameNo)
 		b = append(b, "}\n"...)
 	}

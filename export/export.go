@@ -92,7 +92,7 @@ func eachRow(tl *model.Timeline, c *model.Conversation, fn func(r row) error) er
 			return nil
 		}
 		f := &tl.Frames[frame-1]
-		return fn(row{frame: frame, time: f.TimeNS - tl.StartNS, note: tl.Note(f)})
+		return fn(row{frame: frame, time: f.TimeNS - tl.StartNS, note: tl.Note(frame)})
 	}
 	for _, si := range c.Segs {
 		if int(si) >= len(tl.Segments) {

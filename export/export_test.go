@@ -459,9 +459,10 @@ func hostileTimeline() *model.Timeline {
 	s.SetStates(model.SynSent, model.Listen)
 	return &model.Timeline{
 		Frames: []model.Frame{
-			{Kind: model.FrameTCP, Seg: 0, Stream: 0},
-			{Kind: model.FrameICMP, Seg: -1, Stream: 0, Note: 1, TimeNS: 5},
+			{Kind: model.FrameTCP, Stream: 0},
+			{Kind: model.FrameICMP, Stream: 0, TimeNS: 5},
 		},
+		FrameNotes:    []model.FrameNote{{Frame: 2, Note: 1}},
 		Segments:      []model.Segment{s},
 		Conversations: []*model.Conversation{c},
 		Notes:         []string{"", hostile},

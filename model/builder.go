@@ -157,11 +157,13 @@ func (b *Builder) frame(fr Frame, kind FrameKind, note string) uint32 {
 		b.tl.StartNS = fr.TimeNS
 	}
 	fr.Kind = kind
-	fr.Seg = -1
 	fr.Stream = -1
-	fr.Note = b.note(note)
 	b.tl.Frames = append(b.tl.Frames, fr)
-	return uint32(len(b.tl.Frames) + b.frameBase)
+	n := uint32(len(b.tl.Frames) + b.frameBase)
+	if id := b.note(note); id != 0 {
+		b.tl.FrameNotes = append(b.tl.FrameNotes, FrameNote{Frame: n, Note: id})
+	}
+	return n
 }
 
 // fr returns the record of frame n, nil when n is not (or no longer) held.
@@ -338,7 +340,6 @@ func (b *Builder) AddPacket(fr Frame, p *Packet) *Segment {
 		b.dropSettled(c, cs)
 	}
 	f := b.fr(n)
-	f.Seg = int32(segIdx)
 	f.Stream = idx
 	s := b.seg(segIdx)
 	b.count(c, s)

@@ -210,7 +210,7 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 			if pairs[k] && p.Flags&(SYN|ACK) != SYN {
 				t.Fatalf("frame %d opens stream %d without a new SYN", i+1, f.Stream)
 			}
-			if pairs[k] && f.Kind == FrameTCP && !tl.Segments[f.Seg].Events.Has(ReusedPorts) {
+			if pairs[k] && f.Kind == FrameTCP && !tl.Segments[tl.SegOf(uint32(i+1))].Events.Has(ReusedPorts) {
 				t.Fatalf("frame %d reuses a pair without reused_ports", i+1)
 			}
 		}
@@ -219,17 +219,23 @@ func checkTimeline(t *testing.T, tl *Timeline, frames int, pkts []Packet, frameP
 	if int(next) != len(tl.Conversations) {
 		t.Fatalf("%d conversations, %d opened", len(tl.Conversations), next)
 	}
-	for i, f := range tl.Frames {
-		if int(f.Note) >= len(tl.Notes) {
-			t.Fatalf("frame %d: note index out of range", i+1)
+	for i, fn := range tl.FrameNotes {
+		if fn.Note == 0 || int(fn.Note) >= len(tl.Notes) || fn.Frame == 0 || int(fn.Frame) > len(tl.Frames) {
+			t.Fatalf("frame note %+v out of range", fn)
 		}
+		if i > 0 && tl.FrameNotes[i-1].Frame >= fn.Frame {
+			t.Fatalf("frame notes out of order at %+v", fn)
+		}
+	}
+	for i, f := range tl.Frames {
+		si := tl.SegOf(uint32(i + 1))
 		switch f.Kind {
 		case FrameTCP:
-			if f.Seg < 0 || int(f.Seg) >= len(tl.Segments) || tl.Segments[f.Seg].Frame != uint32(i+1) {
+			if si < 0 || tl.Segments[si].Frame != uint32(i+1) {
 				t.Fatalf("frame %d: bad segment link", i+1)
 			}
 		default:
-			if f.Seg != -1 {
+			if si != -1 {
 				t.Fatalf("frame %d (%v) has a segment", i+1, f.Kind)
 			}
 		}

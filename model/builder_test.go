@@ -432,15 +432,15 @@ func TestFramesFragmentsICMP(t *testing.T) {
 	if !slices.Equal(kinds, want) {
 		t.Errorf("kinds %v want %v", kinds, want)
 	}
-	if tl.Note(&tl.Frames[0]) != "cut short" || tl.Note(&tl.Frames[2]) != "" || tl.Frames[2].Seg != 0 {
-		t.Errorf("notes/segs: %q %q %d", tl.Note(&tl.Frames[0]), tl.Note(&tl.Frames[2]), tl.Frames[2].Seg)
+	if tl.Note(1) != "cut short" || tl.Note(3) != "" || tl.SegOf(3) != 0 {
+		t.Errorf("notes/segs: %q %q %d", tl.Note(1), tl.Note(3), tl.SegOf(3))
 	}
 	for _, fn := range []int{6, 7, 8, 9} {
 		if tl.Frames[fn-1].Stream != 0 {
 			t.Errorf("frame %d stream %d, want 0", fn, tl.Frames[fn-1].Stream)
 		}
 	}
-	if tl.Frames[9].Stream != -1 || tl.Frames[0].Stream != -1 || tl.Frames[0].Seg != -1 {
+	if tl.Frames[9].Stream != -1 || tl.Frames[0].Stream != -1 || tl.SegOf(1) != -1 {
 		t.Errorf("unrelated frames got a stream")
 	}
 	c := tl.Conversations[0]
@@ -537,7 +537,7 @@ func TestBogusHeaderJoinsAnalysis(t *testing.T) {
 	wantEvents(t, next, Retransmission)
 	tl := b.Finish()
 	f := tl.Frames[3]
-	if f.Kind != FrameUndecodable || f.Stream != 0 || f.Seg != -1 || tl.Note(&f) == "" {
+	if f.Kind != FrameUndecodable || f.Stream != 0 || tl.SegOf(4) != -1 || tl.Note(4) == "" {
 		t.Errorf("bogus frame record %+v", f)
 	}
 	if !slices.Equal(tl.Conversations[0].Extra, []uint32{4}) {

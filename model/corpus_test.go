@@ -237,11 +237,12 @@ func TestCorpusAgainstTshark(t *testing.T) {
 		bad := 0
 		for _, r := range rows {
 			f := tl.Frames[r.frame-1]
-			if f.Kind != FrameTCP || f.Seg < 0 {
+			si := tl.SegOf(uint32(r.frame))
+			if f.Kind != FrameTCP || si < 0 {
 				t.Errorf("%s frame %d: not recorded as a segment", name, r.frame)
 				continue
 			}
-			s := tl.Segments[f.Seg]
+			s := tl.Segments[si]
 			var why []string
 			if tl.SegStream(&s) != r.stream {
 				why = append(why, fmt.Sprintf("stream %d want %d", tl.SegStream(&s), r.stream))

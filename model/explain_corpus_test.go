@@ -186,10 +186,10 @@ func TestExplainAgainstTshark(t *testing.T) {
 					continue
 				}
 				frame, _ := strconv.ParseUint(f[0], 10, 32)
-				if frame == 0 || int(frame) > len(tl.Frames) || tl.Frames[frame-1].Seg < 0 {
+				i := tl.SegOf(uint32(frame))
+				if frame == 0 || int(frame) > len(tl.Frames) || i < 0 {
 					continue // tshark's row for a frame the timeline keeps as no segment (bogus header)
 				}
-				i := int(tl.Frames[frame-1].Seg)
 				flags, _ := strconv.ParseUint(strings.TrimPrefix(f[6], "0x"), 16, 16)
 				for _, c := range []struct {
 					abs      bool

@@ -39,12 +39,12 @@ func explainFrameParts(tl *Timeline, frame uint32, absolute bool) []para {
 			}
 		}
 	case FrameTCP:
-		if f.Seg >= 0 && int(f.Seg) < len(tl.Segments) {
-			return explainParts(tl, int(f.Seg), absolute)
+		if si := tl.SegOf(frame); si >= 0 {
+			return explainParts(tl, si, absolute)
 		}
 	}
 	var p para
-	if note := tl.Note(f); note != "" {
+	if note := tl.Note(frame); note != "" {
 		p.add("Frame %v (%v): %v", frameNo(frame), f.Kind.String(), part{kind: kNote, f: frame, s: Visible(note)})
 	} else {
 		p.add("Frame %v is a %v frame.", frameNo(frame), f.Kind.String())
@@ -64,8 +64,10 @@ func exSegAt(tl *Timeline, n uint32) *Segment {
 	if n == 0 || int(n) > len(tl.Frames) {
 		return nil
 	}
-	if f := &tl.Frames[n-1]; f.Kind == FrameTCP && f.Seg >= 0 && int(f.Seg) < len(tl.Segments) {
-		return &tl.Segments[f.Seg]
+	if f := &tl.Frames[n-1]; f.Kind == FrameTCP {
+		if si := tl.SegOf(n); si >= 0 {
+			return &tl.Segments[si]
+		}
 	}
 	return nil
 }

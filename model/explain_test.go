@@ -357,12 +357,13 @@ func TestExplainFrame(t *testing.T) {
 	tl := exSMTP()
 	// Frames 14 and 15: two fragments; 16: an ICMP frag-needed error quoting frame 6.
 	tl.Frames = append(tl.Frames,
-		Frame{Kind: FrameFragment, Seg: -1, Stream: 0},
-		Frame{Kind: FrameFragment, Seg: -1, Stream: 0},
-		Frame{Kind: FrameICMP, Seg: -1, Stream: 0},
-		Frame{Kind: FrameOther, Seg: -1, Stream: -1, Note: 1},
+		Frame{Kind: FrameFragment, Stream: 0},
+		Frame{Kind: FrameFragment, Stream: 0},
+		Frame{Kind: FrameICMP, Stream: 0},
+		Frame{Kind: FrameOther, Stream: -1},
 	)
 	tl.Notes = append(tl.Notes, "ARP who-has 10.0.0.2\x1b[2J")
+	tl.FrameNotes = append(tl.FrameNotes, FrameNote{Frame: uint32(len(tl.Frames)), Note: uint32(len(tl.Notes) - 1)})
 	tl.Fragments = []Fragment{
 		{Frame: 14, ID: 0x1c46, MF: true, Offset: 0, Len: 1480, Completes: 6},
 		{Frame: 15, ID: 0x1c46, MF: false, Offset: 1480, Len: 20, Completes: 0},

@@ -119,11 +119,11 @@ func segOfFrame(tl *Timeline, f uint32) *Segment {
 	if f == 0 || int(f) > len(tl.Frames) {
 		return nil
 	}
-	fr := &tl.Frames[f-1]
-	if fr.Seg < 0 || int(fr.Seg) >= len(tl.Segments) {
+	si := tl.SegOf(f)
+	if si < 0 {
 		return nil
 	}
-	return &tl.Segments[fr.Seg]
+	return &tl.Segments[si]
 }
 
 // checkPart recomputes part x from the timeline and says what is wrong.
@@ -148,7 +148,7 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 		}
 		return want(uint64(tl.Frames[x.f-1].TimeNS - tl.Frames[x.g-1].TimeNS))
 	case kNote:
-		if x.f == 0 || int(x.f) > len(tl.Frames) || x.s != Visible(tl.Note(&tl.Frames[x.f-1])) {
+		if x.f == 0 || int(x.f) > len(tl.Frames) || x.s != Visible(tl.Note(x.f)) {
 			return fmt.Sprintf("note %q is not frame %d's", x.s, x.f)
 		}
 		return ""

@@ -1,10 +1,12 @@
 package model
 
+import "sort"
+
 // FrameKind says what a capture frame turned out to be.
 type FrameKind uint8
 
 const (
-	// FrameTCP carries a TCP segment of a conversation (Frame.Seg is set).
+	// FrameTCP carries a TCP segment of a conversation (Timeline.SegOf).
 	FrameTCP FrameKind = iota
 	// FrameFragment is an IPv4 fragment that does not (yet) complete a
 	// datagram; the segment it helps carry belongs to the completing frame.
@@ -37,22 +39,28 @@ func (k FrameKind) String() string {
 // Frame is the compact record the timeline keeps for every frame of the
 // capture. The frame's bytes are not kept: a view re-reads them from the
 // capture file at Offset.
+//
+// It is 32 bytes, so that a million frames take 32 MB: what can be found
+// otherwise is not repeated in every record. The segment a TCP frame
+// carries is found by its frame number (Timeline.SegOf), and the few frames
+// with a note have it in Timeline.FrameNotes (Timeline.Note).
 type Frame struct {
-	Offset   int64 // byte offset of the frame's data in the capture file
-	TimeNS   int64 // capture timestamp, nanoseconds since the Unix epoch
-	CapLen   uint32
-	OrigLen  uint32
-	LinkType uint16
-	Kind     FrameKind
-	// Seg is the index in Timeline.Segments of the segment this frame
-	// carries (FrameTCP), or -1.
-	Seg int32
+	Offset  int64 // byte offset of the frame's data in the capture file
+	TimeNS  int64 // capture timestamp, nanoseconds since the Unix epoch
+	CapLen  uint32
+	OrigLen uint32
 	// Stream is the conversation this frame belongs to (TCP, fragments that
 	// were reassembled into a segment, ICMP errors), or -1.
-	Stream int32
-	// Note indexes Timeline.Notes: why a frame is other or undecodable, or a
-	// fragment's or ICMP error's summary. 0 means no note.
-	Note uint32
+	Stream   int32
+	LinkType uint16
+	Kind     FrameKind
+}
+
+// FrameNote ties a frame to its note: why a frame is other or undecodable,
+// or a fragment's or ICMP error's summary.
+type FrameNote struct {
+	Frame uint32 // 1-based frame number
+	Note  uint32 // index in Timeline.Notes
 }
 
 // Segment is the compact record of one TCP segment in the timeline. It is
@@ -200,18 +208,38 @@ type Timeline struct {
 	Fragments     []Fragment
 	// Notes holds frame notes; Notes[0] is the empty note.
 	Notes []string
+	// FrameNotes lists the frames that have a note, in frame order.
+	FrameNotes []FrameNote
 	// StartNS is the capture timestamp of the first frame.
 	StartNS int64
 	// Warnings are problems with the file as a whole (cut short at byte N).
 	Warnings []string
 }
 
-// Note returns the note of frame record f ("" when none).
-func (t *Timeline) Note(f *Frame) string {
-	if int(f.Note) < len(t.Notes) {
-		return t.Notes[f.Note]
+// Note returns the note of frame n ("" when none).
+func (t *Timeline) Note(n uint32) string {
+	fn := t.FrameNotes
+	i := sort.Search(len(fn), func(i int) bool { return fn[i].Frame >= n })
+	if i < len(fn) && fn[i].Frame == n && int(fn[i].Note) < len(t.Notes) {
+		return t.Notes[fn[i].Note]
 	}
 	return ""
+}
+
+// SegOf returns the index in Segments of the segment frame n carries, -1
+// when it carries none. Segments are in capture order, so a binary search
+// finds it.
+func (t *Timeline) SegOf(n uint32) int {
+	return segOf(t.Segments, n, 0)
+}
+
+// segOf finds frame n's segment in segs, whose first record is number base.
+func segOf(segs []Segment, n uint32, base int) int {
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].Frame >= n })
+	if i < len(segs) && segs[i].Frame == n {
+		return i + base
+	}
+	return -1
 }
 
 // SegTime returns a segment's capture time in nanoseconds since the first

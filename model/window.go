@@ -12,7 +12,7 @@ import "sort"
 // the frame has not been added or has been forgotten.
 func (b *Builder) Frame(n uint32) *Frame { return b.fr(n) }
 
-// Segment returns segment record i (Frame.Seg), as it stands. i must be a
+// Segment returns segment record i (SegOf), as it stands. i must be a
 // segment of a frame Frame still returns.
 func (b *Builder) Segment(i int32) *Segment { return b.seg(uint32(i)) }
 
@@ -29,8 +29,14 @@ func (b *Builder) SegStream(s *Segment) int {
 // Server are final once a segment of it is final).
 func (b *Builder) Conversation(idx int32) *Conversation { return b.tl.Conversations[idx] }
 
-// Note returns the note of frame record f ("" when none).
-func (b *Builder) Note(f *Frame) string { return b.tl.Note(f) }
+// Note returns the note of frame n ("" when none, or forgotten).
+func (b *Builder) Note(n uint32) string { return b.tl.Note(n) }
+
+// SegOf returns the index of the segment record frame n carries (as
+// Segment takes it), -1 when it carries none or its record is not held.
+func (b *Builder) SegOf(n uint32) int32 {
+	return int32(segOf(b.tl.Segments, n, b.segBase))
+}
 
 // StartNS is the capture timestamp of the first frame.
 func (b *Builder) StartNS() int64 { return b.tl.StartNS }
@@ -65,7 +71,8 @@ func (b *Builder) Final(n uint32) bool {
 	}
 	switch f.Kind {
 	case FrameTCP:
-		if f.Stream < 0 || f.Seg < 0 {
+		seg := b.SegOf(n)
+		if f.Stream < 0 || seg < 0 {
 			return true
 		}
 		cs := b.conns[f.Stream]
@@ -73,8 +80,8 @@ func (b *Builder) Final(n uint32) bool {
 			return false
 		}
 		segs := b.tl.Conversations[f.Stream].Segs
-		row := sort.Search(len(segs), func(i int) bool { return segs[i] >= uint32(f.Seg) })
-		if row == len(segs) || segs[row] != uint32(f.Seg) {
+		row := sort.Search(len(segs), func(i int) bool { return segs[i] >= uint32(seg) })
+		if row == len(segs) || segs[row] != uint32(seg) {
 			// Not in Segs any more: dropped as settled (DeferSegs).
 			return true
 		}
@@ -120,4 +127,7 @@ func (b *Builder) Forget(before uint32) {
 	fr := b.tl.Fragments
 	i = sort.Search(len(fr), func(i int) bool { return fr[i].Frame >= before })
 	b.tl.Fragments = fr[:copy(fr, fr[i:])]
+	fn := b.tl.FrameNotes
+	i = sort.Search(len(fn), func(i int) bool { return fn[i].Frame >= before })
+	b.tl.FrameNotes = fn[:copy(fn, fn[i:])]
 }

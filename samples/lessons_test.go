@@ -125,10 +125,11 @@ func (c *noteChecker) fail(format string, args ...any) {
 }
 
 func (c *noteChecker) seg(f uint32) *model.Segment {
-	if f == 0 || int(f) > len(c.tl.Frames) || c.tl.Frames[f-1].Seg < 0 {
+	si := c.tl.SegOf(f)
+	if si < 0 {
 		return nil
 	}
-	return &c.tl.Segments[c.tl.Frames[f-1].Seg]
+	return &c.tl.Segments[si]
 }
 
 // has reports whether v is one of the values pick returns for a segment

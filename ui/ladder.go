@@ -409,7 +409,7 @@ func extraText(tl *model.Timeline, frame uint32) string {
 		return fmt.Sprintf("frame %d", frame)
 	}
 	f := &tl.Frames[i]
-	note := model.Visible(tl.Note(f))
+	note := model.Visible(tl.Note(frame))
 	switch f.Kind {
 	case model.FrameFragment:
 		// The decoder records fragments and ICMP errors in capture order.

@@ -507,7 +507,7 @@ func TestEmptyTimelines(t *testing.T) {
 
 	// A conversation whose only frames are not segments.
 	tl := &model.Timeline{
-		Frames: []model.Frame{{Kind: model.FrameICMP, Seg: -1, Stream: 0}},
+		Frames: []model.Frame{{Kind: model.FrameICMP, Stream: 0}},
 		Conversations: []*model.Conversation{{
 			Client: ep("10.0.0.1:1"), Server: ep("10.0.0.2:2"), Extra: []uint32{1}, Segs: []uint32{7},
 		}},
