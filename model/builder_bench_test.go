@@ -77,12 +77,16 @@ func synthPackets(n, convs int) []Packet {
 
 // BenchmarkBuilder indexes 200,000 packets over 5,000 conversations; it
 // reports the cost per packet in time and in bytes allocated.
-func BenchmarkBuilder(b *testing.B) { benchBuilder(b, false) }
+func BenchmarkBuilder(b *testing.B) { benchBuilder(b, false, false) }
 
 // BenchmarkBuilderGrow is the same with Grow told the number of frames.
-func BenchmarkBuilderGrow(b *testing.B) { benchBuilder(b, true) }
+func BenchmarkBuilderGrow(b *testing.B) { benchBuilder(b, true, false) }
 
-func benchBuilder(b *testing.B, grow bool) {
+// BenchmarkBuilderLoad is the same with Grow and DeferSegs, as Input.Load
+// has it.
+func BenchmarkBuilderLoad(b *testing.B) { benchBuilder(b, true, true) }
+
+func benchBuilder(b *testing.B, grow, deferSegs bool) {
 	pkts := synthPackets(200_000, 5_000)
 	b.ReportAllocs()
 	var before, after runtime.MemStats
@@ -93,6 +97,9 @@ func benchBuilder(b *testing.B, grow bool) {
 		bl := NewBuilder()
 		if grow {
 			bl.Grow(len(pkts))
+		}
+		if deferSegs {
+			bl.DeferSegs()
 		}
 		for i := range pkts {
 			bl.AddPacket(Frame{Offset: int64(i) * 1500, TimeNS: pkts[i].TimeNS, CapLen: 1500, OrigLen: 1500, LinkType: 1}, &pkts[i])
