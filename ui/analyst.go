@@ -37,6 +37,10 @@ import (
 type viewCache struct {
 	graphKey graphKey
 	graphOut string
+	// graphBase is the graph walked and drawn without the step, for
+	// graphBaseKey: the step's marks go on top of it.
+	graphBase    *graphBase
+	graphBaseKey graphKey
 
 	nsConv *model.Conversation
 	ns     *model.NetstatIndex
@@ -55,6 +59,7 @@ const maxFollowCached = 4
 type graphKey struct {
 	tl        *model.Timeline
 	conv, sel int
+	segs      int // the conversation's segments so far: a growing timeline redraws
 	absolute  bool
 	dark      bool
 	view      GraphView
@@ -493,11 +498,21 @@ func (m Model) renderGraphPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The graph", w, h)
 	}
-	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
+	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), segs: len(m.conv.Segs), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
 	vc := m.views
 	if vc.graphKey != k || vc.graphOut == "" {
+		// Unzoomed, the walk over the conversation does not depend on the
+		// step: a step only moves its marks.
+		bk := k
+		if k.view.Zoom == 0 {
+			bk.sel = -1
+		}
+		if vc.graphBase == nil || vc.graphBaseKey != bk {
+			vc.graphBase = newGraphBase(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
+			vc.graphBaseKey = bk
+		}
 		vc.graphKey = k
-		vc.graphOut = renderGraphView(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
+		vc.graphOut = vc.graphBase.render(m.st.Graph, k.sel)
 	}
 	return vc.graphOut
 }
