@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -252,9 +253,10 @@ func btoi(b bool) int {
 }
 
 // lyLine is one line of the field tree and the item it shows (-1 for the
-// closing edge of a box).
+// closing edge of a box). Its text is drawn only when the line is on
+// screen: a frame's tree is often twice as long as the pane.
 type lyLine struct {
-	text string
+	draw func() string
 	item int
 }
 
@@ -275,43 +277,48 @@ func (p *layersPane) treeLines(st LayerStyles, w int) []lyLine {
 			li := open[len(open)-1]
 			open = open[:len(open)-1]
 			if boxes {
-				out = append(out, lyLine{p.frameLine(st, open, w, "└", "┘", "", li, false), -1})
+				o := slices.Clone(open)
+				out = append(out, lyLine{func() string { return p.frameLine(st, o, w, "└", "┘", "", li, false) }, -1})
 			}
 		}
 	}
 	for i, it := range p.items {
 		l := &p.d.Layers[it.layer]
+		sel := i == p.cur
 		if it.field == nil {
 			closeTo(p.depth[it.layer])
 			title := fmt.Sprintf(" %s  %d bytes ", model.Visible(l.Name), max(l.End-l.Start, 0))
+			o := slices.Clone(open)
 			if boxes {
-				out = append(out, lyLine{p.frameLine(st, open, w, "┌─", "┐", title, it.layer, i == p.cur), i})
+				out = append(out, lyLine{func() string { return p.frameLine(st, o, w, "┌─", "┐", title, it.layer, sel) }, i})
 			} else {
-				ind := strings.Repeat("  ", len(open))
-				ks := st.kind(l.Kind)
-				ts := st.Title.Inherit(ks)
-				if i == p.cur {
-					ts = st.Selected.Inherit(ks)
-				}
-				out = append(out, lyLine{ind + ks.Render("──") + ts.Render(title) + ks.Render("──"), i})
+				out = append(out, lyLine{func() string {
+					ind := strings.Repeat("  ", len(o))
+					ks := st.kind(l.Kind)
+					ts := st.Title.Inherit(ks)
+					if sel {
+						ts = st.Selected.Inherit(ks)
+					}
+					return ind + ks.Render("──") + ts.Render(title) + ks.Render("──")
+				}, i})
 			}
 			open = append(open, it.layer)
 			continue
 		}
-		text := strings.Repeat("  ", it.sub) + model.Visible(it.field.Name) + ": "
-		val := model.Visible(it.field.Value)
-		if boxes {
-			out = append(out, lyLine{p.fieldLine(st, open, w, text, val, i == p.cur), i})
-		} else {
-			ind := strings.Repeat("  ", len(open))
-			line := ansi.Truncate(ind+" "+text+val, w, "…")
-			if i == p.cur {
-				line = st.Selected.Render(line)
-			} else {
-				line = ansi.Truncate(ind+" "+st.Field.Render(text)+st.Value.Render(val), w, "…")
+		o := slices.Clone(open)
+		out = append(out, lyLine{func() string {
+			text := strings.Repeat("  ", it.sub) + model.Visible(it.field.Name) + ": "
+			val := model.Visible(it.field.Value)
+			if boxes {
+				return p.fieldLine(st, o, w, text, val, sel)
 			}
-			out = append(out, lyLine{line, i})
-		}
+			ind := strings.Repeat("  ", len(o))
+			line := ansi.Truncate(ind+" "+text+val, w, "…")
+			if sel {
+				return st.Selected.Render(line)
+			}
+			return ansi.Truncate(ind+" "+st.Field.Render(text)+st.Value.Render(val), w, "…")
+		}, i})
 	}
 	closeTo(0)
 	return out
@@ -394,7 +401,7 @@ func (p *layersPane) tree(lines []lyLine, h int) []string {
 	p.treeTop = lyScroll(p.treeTop, sel, sel, len(lines), h)
 	out := make([]string, 0, h)
 	for i := p.treeTop; i < len(lines) && len(out) < h; i++ {
-		out = append(out, lines[i].text)
+		out = append(out, lines[i].draw())
 	}
 	return out
 }
