@@ -192,7 +192,7 @@ func followCell(b []byte) (text string, size, width int) {
 		return t, n, len(t)
 	}
 	s := string(b[:n])
-	return s, n, ansi.StringWidth(s)
+	return s, n, textWidth(s)
 }
 
 // asciiCells holds the printable ASCII characters, so that a cell of one
@@ -247,7 +247,7 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 			name, from, to = "server", to, from
 		}
 		b.WriteString(st.Marker.Render(glyphLine+glyphLine+" ") + label.Render(name) + st.Marker.Render(" "+from+" → "+to+" "))
-		if fill := w - ansi.StringWidth(b.String()); fill > 0 {
+		if fill := w - textWidth(b.String()); fill > 0 {
 			b.WriteString(st.Marker.Render(strings.Repeat(glyphLine, fill)))
 		}
 		return ansi.Truncate(b.String(), w, "")

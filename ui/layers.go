@@ -207,7 +207,7 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 			if i < len(tree) {
 				l = tree[i]
 			}
-			l += strings.Repeat(" ", max(tw-ansi.StringWidth(l), 0)) + "  "
+			l += strings.Repeat(" ", max(tw-textWidth(l), 0)) + "  "
 			if i < len(hex) {
 				l += hex[i]
 			}
@@ -235,7 +235,7 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 		}
 	}
 	for i, l := range out {
-		if ansi.StringWidth(l) > w {
+		if textWidth(l) > w {
 			out[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -352,8 +352,8 @@ func (p *layersPane) frameLine(st LayerStyles, open []int, w int, lc, rc, title 
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	ks := st.kind(p.d.Layers[li].Kind)
-	title = ansi.Truncate(title, max(inner-ansi.StringWidth(lc)-ansi.StringWidth(rc), 0), "…")
-	fill := max(inner-ansi.StringWidth(lc)-ansi.StringWidth(title)-ansi.StringWidth(rc), 0)
+	title = ansi.Truncate(title, max(inner-textWidth(lc)-textWidth(rc), 0), "…")
+	fill := max(inner-textWidth(lc)-textWidth(title)-textWidth(rc), 0)
 	ts := st.Title.Inherit(ks)
 	if sel {
 		ts = st.Selected.Inherit(ks)
@@ -370,19 +370,20 @@ func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val stri
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	text := " " + name + val
-	if ansi.StringWidth(text) > inner {
+	if textWidth(text) > inner {
 		text = ansi.Truncate(text, inner, "…")
 	}
-	pad := strings.Repeat(" ", max(inner-ansi.StringWidth(text), 0))
+	tw := textWidth(text)
+	pad := strings.Repeat(" ", max(inner-tw, 0))
 	var body string
 	if sel {
 		body = st.Selected.Render(text + pad)
 	} else {
-		nw := ansi.StringWidth(" " + name)
-		if nw >= ansi.StringWidth(text) {
+		nw := textWidth(" " + name)
+		if nw >= tw {
 			body = st.Field.Render(text) + pad
 		} else {
-			body = st.Field.Render(" "+name) + st.Value.Render(ansi.Cut(text, nw, ansi.StringWidth(text))) + pad
+			body = st.Field.Render(" "+name) + st.Value.Render(ansi.Cut(text, nw, tw)) + pad
 		}
 	}
 	return left + body + right
