@@ -233,7 +233,7 @@ func (m *Model) renderPane(p paneID, w, h int) string {
 	case paneNetstat:
 		return m.renderNetstatPane(w, h)
 	case paneISN:
-		return m.renderISNPane(w, h)
+		return m.isnPane(w, h)
 	}
 	return ""
 }
