@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -18,8 +17,8 @@ import (
 // These tests hold the shortcuts that keep a step cheap in a long
 // conversation to what they replace: the follow view's index against a
 // scan of every line, the graph's step marks put on a drawing made once
-// against a drawing made with the step, the picker's column widths kept
-// between frames against measuring every cell.
+// against a drawing made with the step, the quick width against
+// ansi.StringWidth.
 
 // followInputs are conversations to reassemble: every embedded sample's,
 // the hostile one and, when ../shared is there, every capture's.
@@ -201,41 +200,6 @@ func TestGraphStepMarksAgreeWithFullDraw(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-func TestPickerWidthsKeptMatchMeasured(t *testing.T) {
-	in, err := decode.OpenBytes("synth", synth.Capture(4000, 1000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newPicker(tl)
-	if p.natN != len(p.all) {
-		t.Fatalf("refresh measured %d of %d summaries", p.natN, len(p.all))
-	}
-	// A cell wider than any before, and one that is not ASCII.
-	p.all[7].cells[colEvents] = "retrans 1 dup-ack 2 zero-window 3 win-update 4"
-	p.all[9].cells[colClient] = "[2001:db8::1]:44444·日本"
-	p.natN = 0
-	p.refresh()
-	for c := range numPickCols {
-		want := ansi.StringWidth(pickCols[c].title)
-		for i := range p.all {
-			want = max(want, ansi.StringWidth(p.all[i].cells[c]))
-		}
-		if p.natW[c] != want {
-			t.Errorf("column %s: width %d kept, %d measured", pickCols[c].title, p.natW[c], want)
-		}
-	}
-	// Summaries added later are measured by the next refresh.
-	p.all = append(p.all, convSummary{conv: p.all[0].conv, cells: [numPickCols]string{colServer: fmt.Sprintf("%0100d", 1)}})
-	p.refresh()
-	if p.natW[colServer] != 100 {
-		t.Errorf("server column %d wide after a 100-cell server was added", p.natW[colServer])
 	}
 }
 
