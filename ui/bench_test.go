@@ -129,11 +129,11 @@ func reportCPU(b *testing.B, cpu int64) {
 	}
 }
 
-// BenchmarkFirstScreen measures what comes before the first step: the
+// BenchmarkScreenViews measures what comes before the first step: the
 // model's creation, Init and the first frames of the loading screen for a
 // big capture still being indexed, and the picker of a capture of 25,000
 // conversations (its first View, then a move and a redraw).
-func BenchmarkFirstScreen(b *testing.B) {
+func BenchmarkScreenViews(b *testing.B) {
 	b.Run("loading", func(b *testing.B) {
 		src := benchCapture(b, benchSegments, 1)
 		runtime.GC()
