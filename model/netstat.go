@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The netstat view answers "what would `netstat -tan` (or `ss -tan`) print on
@@ -572,6 +573,12 @@ const netstatEvery = 1024
 type NetstatIndex struct {
 	c     *Conversation
 	snaps []nsWalk
+	// last is the walk At made last: stepping on through a conversation
+	// asks for the next step, one segment on from it. The lock makes At
+	// safe to call from several goroutines, as it was before it kept this.
+	mu      sync.Mutex
+	last    nsWalk
+	hasLast bool
 }
 
 // NewNetstatIndex walks conversation stream once.
@@ -604,8 +611,16 @@ func (x *NetstatIndex) At(n int) (NetstatView, error) {
 		return NetstatView{}, fmt.Errorf("no step %d (steps 0 to %d)", n, total)
 	}
 	w := x.snaps[min(n/netstatEvery, len(x.snaps)-1)]
+	x.mu.Lock()
+	if x.hasLast && x.last.n <= n && x.last.n > w.n {
+		w = x.last
+	}
+	x.mu.Unlock()
 	for w.n < n {
 		w.step()
 	}
+	x.mu.Lock()
+	x.last, x.hasLast = w, true
+	x.mu.Unlock()
 	return w.view(), nil
 }

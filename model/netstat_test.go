@@ -370,6 +370,7 @@ func TestNetstatIndexMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	var views []model.NetstatView
 	model.NetstatEach(tl, 0, func(want model.NetstatView) bool {
 		got, err := x.At(n)
 		if err != nil || !reflect.DeepEqual(got, want) {
@@ -378,10 +379,26 @@ func TestNetstatIndexMatches(t *testing.T) {
 		if n == 2000 && (len(got.Client.Lines) != 1 || got.Client.Lines[0].SendQ == 0) {
 			t.Errorf("step 2000: no bytes in flight")
 		}
+		views = append(views, want)
 		n++
 		return true
 	})
 	if _, err := x.At(n); err == nil {
 		t.Error("step past the end accepted")
+	}
+	// Steps asked out of order (back, jumps across snapshots, the same one
+	// twice), as the interface does after a jump, start from the snapshot
+	// or from the last walk, whichever is right.
+	k := uint64(7)
+	for range 3000 {
+		k = k*6364136223846793005 + 1442695040888963407
+		i := int(k>>33) % len(views)
+		if k>>62 == 0 {
+			i = max(n-1-int(k>>40)%5, 0) // near the end, backwards
+		}
+		got, err := x.At(i)
+		if err != nil || !reflect.DeepEqual(got, views[i]) {
+			t.Fatalf("step %d asked out of order: %+v, want %+v (%v)", i, got, views[i], err)
+		}
 	}
 }

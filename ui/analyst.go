@@ -37,6 +37,10 @@ import (
 type viewCache struct {
 	graphKey graphKey
 	graphOut string
+	// graphBase is the graph walked and drawn without the step, for
+	// graphBaseKey: the step's marks go on top of it.
+	graphBase    *graphBase
+	graphBaseKey graphKey
 
 	nsConv *model.Conversation
 	ns     *model.NetstatIndex
@@ -45,6 +49,8 @@ type viewCache struct {
 	isnTL  *model.Timeline
 	isn    []model.ISNSeries
 	follow map[*model.Conversation]*followData
+
+	render renderCache // panes and boxes as last drawn (rendercache.go)
 }
 
 // maxFollowCached bounds how many conversations' reassembled payloads are
@@ -55,6 +61,7 @@ const maxFollowCached = 4
 type graphKey struct {
 	tl        *model.Timeline
 	conv, sel int
+	segs      int // the conversation's segments so far: a growing timeline redraws
 	absolute  bool
 	dark      bool
 	view      GraphView
@@ -448,13 +455,13 @@ func byteCount(n int64) string {
 
 // quizHides is the placeholder of a view that would show the steps a quiz
 // hides.
-func (m Model) quizHides(name string, w, h int) string {
+func (m *Model) quizHides(name string, w, h int) string {
 	return strings.Join(fitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
 }
 
 // renderFollowPane draws the follow view: a summary line, then the
 // dialogue scrolled to the selected segment's bytes.
-func (m Model) renderFollowPane(w, h int) string {
+func (m *Model) renderFollowPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The follow view", w, h)
 	}
@@ -489,21 +496,31 @@ func (m Model) renderFollowPane(w, h int) string {
 
 // renderGraphPane draws the time-sequence graph, from the cache when
 // nothing it depends on changed.
-func (m Model) renderGraphPane(w, h int) string {
+func (m *Model) renderGraphPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The graph", w, h)
 	}
-	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
+	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), segs: len(m.conv.Segs), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
 	vc := m.views
 	if vc.graphKey != k || vc.graphOut == "" {
+		// Unzoomed, the walk over the conversation does not depend on the
+		// step: a step only moves its marks.
+		bk := k
+		if k.view.Zoom == 0 {
+			bk.sel = -1
+		}
+		if vc.graphBase == nil || vc.graphBaseKey != bk {
+			vc.graphBase = newGraphBase(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
+			vc.graphBaseKey = bk
+		}
 		vc.graphKey = k
-		vc.graphOut = renderGraphView(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
+		vc.graphOut = vc.graphBase.render(m.st.Graph, k.sel)
 	}
 	return vc.graphOut
 }
 
 // renderNetstatPane draws both hosts' netstat (or ss) lines at the step.
-func (m Model) renderNetstatPane(w, h int) string {
+func (m *Model) renderNetstatPane(w, h int) string {
 	vc := m.views
 	if vc.nsConv != m.conv {
 		return m.st.Views.Wait.Render("computing" + glyphEllipsis)
@@ -522,7 +539,7 @@ func (m Model) renderNetstatPane(w, h int) string {
 }
 
 // renderISNPane draws the ISN analysis of the whole capture.
-func (m Model) renderISNPane(w, h int) string {
+func (m *Model) renderISNPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The ISN analysis", w, h)
 	}
@@ -547,7 +564,7 @@ func vantageShort(v model.Vantage) string {
 // capture was taken (the states are as seen from there): the whole
 // sentence when the diagram keeps its form with it, the short one when
 // only a line is to spare.
-func (m Model) renderStatesPane(w, h int) string {
+func (m *Model) renderStatesPane(w, h int) string {
 	c, s, seg := m.statesAt(m.cur)
 	// An extra frame (fragment, ICMP error) moves no state: the sides
 	// are shown where the segment before it left them, without moves.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -89,6 +90,9 @@ type followLayout struct {
 	hex   bool
 	bpl   int // hex mode: bytes per line
 	seqW  int // hex mode: width of the SEQ column
+	// idx finds a segment's line without reading every line; nil when the
+	// layout was not made by layoutFollow.
+	idx *followIndex
 }
 
 // layoutFollow lays the chunks out in lines for width w: a marker line at
@@ -147,6 +151,7 @@ func layoutFollow(chunks []model.FollowChunk, hex bool, w int) followLayout {
 			lo = hi
 		}
 	}
+	lay.idx = newFollowIndex(chunks, lay.lines)
 	return lay
 }
 
@@ -187,7 +192,7 @@ func followCell(b []byte) (text string, size, width int) {
 		return t, n, len(t)
 	}
 	s := string(b[:n])
-	return s, n, ansi.StringWidth(s)
+	return s, n, textWidth(s)
 }
 
 // asciiCells holds the printable ASCII characters, so that a cell of one
@@ -242,7 +247,7 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 			name, from, to = "server", to, from
 		}
 		b.WriteString(st.Marker.Render(glyphLine+glyphLine+" ") + label.Render(name) + st.Marker.Render(" "+from+" → "+to+" "))
-		if fill := w - ansi.StringWidth(b.String()); fill > 0 {
+		if fill := w - textWidth(b.String()); fill > 0 {
 			b.WriteString(st.Marker.Render(strings.Repeat(glyphLine, fill)))
 		}
 		return ansi.Truncate(b.String(), w, "")
@@ -333,8 +338,18 @@ func followCursor(st FollowStyles, on bool) string {
 // segment seg carried, so the view can scroll to the segment the ladder
 // selects. A segment that carried no byte (an ACK, a SYN) maps to the last
 // line placed before or by it: where the dialogue stood at that moment. -1
-// when there is no such line.
+// when there is no such line. With the layout's index it costs a binary
+// search, not a pass over the dialogue, as it runs on every step.
 func followSegLine(tl *model.Timeline, chunks []model.FollowChunk, lay followLayout, seg int) int {
+	if lay.idx == nil {
+		return followSegLineScan(tl, chunks, lay, seg)
+	}
+	return lay.idx.segLine(tl, chunks, lay, seg)
+}
+
+// followSegLineScan is followSegLine reading every line: the definition
+// the index must agree with.
+func followSegLineScan(tl *model.Timeline, chunks []model.FollowChunk, lay followLayout, seg int) int {
 	before := -1
 	for i, ln := range lay.lines {
 		if ln.kind == followMarker {
@@ -351,6 +366,134 @@ func followSegLine(tl *model.Timeline, chunks []model.FollowChunk, lay followLay
 		}
 	}
 	return before
+}
+
+// followIndex answers followSegLine for one layout. Within a direction the
+// dialogue places bytes in stream order, so its chunks' sequence ranges,
+// unwrapped, climb without overlapping, and a segment's bytes are found by
+// a binary search over them; chunks are in the order of their Ready, so
+// the line where the dialogue stood at a segment is another search. A
+// direction (or a dialogue) where that does not hold, or whose span is too
+// long for 32-bit sequence numbers to be unwrapped without doubt, is left
+// to the scan.
+type followIndex struct {
+	firstLine []int32 // per chunk: its first line that is not a marker, -1 for none
+	lastLine  []int32 // per chunk: the last line, not a marker, of it or a chunk before it; -1 for none
+	readyOK   bool    // Ready never decreases from a chunk to the next
+	dirs      [2]followDirIndex
+}
+
+// followDirIndex is one direction's chunks that hold bytes or a cut (a gap
+// is no segment's), in dialogue order, with their unwrapped sequence
+// ranges [lo, hi).
+type followDirIndex struct {
+	ok     bool
+	seq0   uint32 // Seq of the first chunk, whose lo is 0
+	chunks []int32
+	lo, hi []int64
+}
+
+// followSpanMax bounds a direction's indexed span: far below 2^31, so that
+// a sequence number maps to one place on the unwrapped line.
+const followSpanMax = 1 << 30
+
+func newFollowIndex(chunks []model.FollowChunk, lines []followLine) *followIndex {
+	x := &followIndex{firstLine: make([]int32, len(chunks)), lastLine: make([]int32, len(chunks)), readyOK: true}
+	for i := range x.firstLine {
+		x.firstLine[i] = -1
+	}
+	for i, ln := range lines {
+		if ln.kind != followMarker && x.firstLine[ln.chunk] < 0 {
+			x.firstLine[ln.chunk] = int32(i)
+		}
+	}
+	last := int32(-1)
+	li := 0
+	for ci := range chunks {
+		for li < len(lines) && lines[li].chunk <= ci {
+			if lines[li].kind != followMarker {
+				last = int32(li)
+			}
+			li++
+		}
+		x.lastLine[ci] = last
+		if ci > 0 && chunks[ci].Ready < chunks[ci-1].Ready {
+			x.readyOK = false
+		}
+	}
+	x.dirs[0].ok, x.dirs[1].ok = true, true
+	var prev [2]uint32
+	for ci := range chunks {
+		ch := &chunks[ci]
+		if ch.Kind == model.ChunkGap || ch.Dir > model.S2C {
+			continue
+		}
+		d := &x.dirs[ch.Dir]
+		n := ch.Len()
+		var lo int64
+		if len(d.chunks) == 0 {
+			d.seq0 = ch.Seq
+		} else {
+			lo = d.lo[len(d.lo)-1] + int64(int32(ch.Seq-prev[ch.Dir]))
+			if lo < d.hi[len(d.hi)-1] {
+				d.ok = false // overlapping or going back
+			}
+		}
+		prev[ch.Dir] = ch.Seq
+		if n < 0 || lo+n > followSpanMax || lo < 0 {
+			d.ok = false
+		}
+		d.chunks = append(d.chunks, int32(ci))
+		d.lo = append(d.lo, lo)
+		d.hi = append(d.hi, lo+n)
+	}
+	return x
+}
+
+func (x *followIndex) segLine(tl *model.Timeline, chunks []model.FollowChunk, lay followLayout, seg int) int {
+	if len(x.firstLine) != len(chunks) || !x.readyOK {
+		return followSegLineScan(tl, chunks, lay, seg)
+	}
+	if tl != nil && seg >= 0 && seg < len(tl.Segments) {
+		s := &tl.Segments[seg]
+		if s.Dir > model.S2C {
+			return followSegLineScan(tl, chunks, lay, seg)
+		}
+		if s.Len > 0 {
+			d := &x.dirs[s.Dir]
+			if !d.ok {
+				return followSegLineScan(tl, chunks, lay, seg)
+			}
+			// The segment's bytes on the direction's unwrapped line; the
+			// chunks they meet are a run found by a binary search, each
+			// checked with SegRange, which defines what is shown.
+			start := s.RelSeq
+			if s.Flags&model.SYN != 0 {
+				start++
+			}
+			y := int64(int32(start - d.seq0))
+			end := y + int64(s.Len)
+			for k := sort.Search(len(d.hi), func(k int) bool { return d.hi[k] > y }); k < len(d.lo) && d.lo[k] < end; k++ {
+				ci := int(d.chunks[k])
+				ch := &chunks[ci]
+				lo, hi := ch.SegRange(tl, seg)
+				if lo >= hi || x.firstLine[ci] < 0 {
+					continue
+				}
+				for i := int(x.firstLine[ci]); i < len(lay.lines) && lay.lines[i].chunk == ci; i++ {
+					if ln := lay.lines[i]; ln.kind == followHole || (int64(ln.lo) < hi && int64(ln.hi) > lo) {
+						return i
+					}
+				}
+			}
+		}
+	}
+	// No line shows its bytes: the last line placed by it or before.
+	n := sort.Search(len(chunks), func(ci int) bool { return chunks[ci].Ready > seg })
+	if n == 0 {
+		return -1
+	}
+	return int(x.lastLine[n-1])
 }
 
 // followLineSeg returns the segment whose bytes line i shows (the copy

@@ -18,6 +18,8 @@ package ui
 
 import (
 	"math"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -215,17 +217,61 @@ func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int,
 
 // renderGraphView is renderGraph with the directions and the zoom chosen.
 func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, v GraphView, w, h int) string {
+	return newGraphBase(st, tl, conv, selected, absolute, v, w, h).render(st, selected)
+}
+
+// graphCheckEvery is how many of the conversation's segments apart the
+// second pass records its walkers, so that the selected step's mark can
+// be placed by replaying at most that many segments.
+const graphCheckEvery = 1024
+
+// graphBase is the graph drawn without the selected step: the walk over
+// the whole conversation, done once. Stepping changes only the selected
+// step's marks (one cell of a plot, one of the time axis), which render
+// puts on top, so a step costs the same in a conversation of a million
+// segments as in one of ten. Unzoomed, nothing in it depends on the
+// selected step; zoomed, the span is centred on it.
+type graphBase struct {
+	tl  *model.Timeline
+	c   *model.Conversation
+	w   int
+	h   int
+	msg string // when set, the whole drawing (nothing to plot)
+
+	t0, t1   int64
+	dotW     int
+	cols     int
+	labelW   int
+	plotX    int
+	axisRows int
+	headings bool
+	legend   string // "" when the height leaves no room for it
+	shown    []*graphPlot
+	rows     [][]string // each shown plot's rendered rows, without the step
+	tickAt   []map[int]string
+	// passes are the shown plots that were drawn, and check the walkers
+	// of each (in that order) before every graphCheckEvery-th segment of
+	// c.Segs.
+	passes []*graphPlot
+	check  [][]graphWalker
+}
+
+// newGraphBase walks the conversation and draws everything but the
+// selected step's marks. selected matters only to a zoomed view, which is
+// centred on it.
+func newGraphBase(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, v GraphView, w, h int) *graphBase {
+	gb := &graphBase{tl: tl, w: w, h: h}
 	show := v.Show
 	if w <= 0 || h <= 0 {
-		return ""
+		return gb
 	}
 	if tl == nil || conv < 0 || conv >= len(tl.Conversations) || tl.Conversations[conv] == nil {
-		return graphFit([]string{st.Dim.Render("no conversation to plot")}, w, h)
+		gb.msg = graphFit([]string{st.Dim.Render("no conversation to plot")}, w, h)
+		return gb
 	}
 	c := tl.Conversations[conv]
-	if selected >= len(tl.Segments) || (selected >= 0 && tl.SegStream(&tl.Segments[selected]) != c.Index) {
-		selected = -1
-	}
+	gb.c = c
+	selected = gb.validSel(selected)
 
 	// The time span: the whole conversation, or the zoomed window around
 	// the selected step.
@@ -237,7 +283,8 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		}
 	}
 	if t0 > t1 {
-		return graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+		gb.msg = graphFit([]string{st.Dim.Render("no segments to plot")}, w, h)
+		return gb
 	}
 	zoomed := false
 	if v.Zoom > 0 && t1 > t0 {
@@ -360,43 +407,35 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		p.mark = make([]rune, p.rows*p.cols)
 		p.markPri = make([]uint8, p.rows*p.cols)
 	}
+	gb.t0, gb.t1, gb.dotW, gb.cols = t0, t1, cols*2, cols
+	gb.labelW, gb.plotX, gb.axisRows, gb.headings, gb.shown = labelW, plotX, axisRows, headings, shown
 
-	// Second pass: draw.
-	tspan := t1 - t0
-	dotW := cols * 2
-	// xOf maps a time to a dot column: -1 before the span, dotW after it.
-	xOf := func(t int64) int {
-		switch {
-		case t < t0:
-			return -1
-		case t > t1:
-			return dotW
-		case tspan == 0 || dotW <= 1:
-			return 0
-		}
-		return int(float64(t-t0) / float64(tspan) * float64(dotW-1))
-	}
-	selCol := -1
-	if selected >= 0 {
-		if x := xOf(tl.SegTime(&tl.Segments[selected])); x >= 0 && x < dotW {
-			selCol = x / 2
-		}
-	}
+	// Second pass: draw, recording the walkers now and then for the
+	// selected step's mark.
 	var passes []*graphPass
 	for _, p := range shown {
 		if p.rows > 0 && p.cols > 0 {
-			passes = append(passes, newGraphPass(p, c, dotW))
+			passes = append(passes, newGraphPass(p, c, gb.dotW))
+			gb.passes = append(gb.passes, p)
 		}
 	}
 	if len(passes) > 0 {
-		for _, si := range c.Segs {
+		gb.check = make([][]graphWalker, 0, len(c.Segs)/graphCheckEvery+1)
+		for i, si := range c.Segs {
+			if i%graphCheckEvery == 0 {
+				ws := make([]graphWalker, len(passes))
+				for k, g := range passes {
+					ws[k] = g.walk
+				}
+				gb.check = append(gb.check, ws)
+			}
 			if int(si) >= len(tl.Segments) {
 				continue
 			}
 			s := &tl.Segments[si]
-			x := xOf(tl.SegTime(s))
+			x := gb.xOf(tl.SegTime(s))
 			for _, g := range passes {
-				g.visit(s, x, int(si) == selected)
+				g.visit(s, x, false)
 			}
 		}
 		for _, g := range passes {
@@ -404,21 +443,134 @@ func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int,
 		}
 	}
 
-	// Assemble.
-	lines := make([]string, 0, h)
+	// Everything but the step, drawn.
 	if legend {
-		lines = append(lines, graphLegend(st, c, shown, absolute, zoomed, v.Zoom, w))
+		gb.legend = graphLegend(st, c, shown, absolute, zoomed, v.Zoom, w)
 	}
 	for _, p := range shown {
-		if headings {
-			lines = append(lines, ansi.Truncate(st.Heading.Render(p.heading), w, "…"))
+		tickAt := p.tickRows()
+		gb.tickAt = append(gb.tickAt, tickAt)
+		out := make([]string, 0, p.rows)
+		for r := range p.rows {
+			out = append(out, p.renderRow(st, r, labelW, plotX, tickAt, -1))
 		}
-		lines = append(lines, p.render(st, labelW, plotX)...)
+		gb.rows = append(gb.rows, out)
 	}
-	if axisRows > 0 {
-		lines = append(lines, graphTimeAxis(st, t0, t1, cols, plotX, labelW, selCol, axisRows, xOf)...)
+	return gb
+}
+
+// validSel is selected, or -1 when it is not a segment of the
+// conversation.
+func (gb *graphBase) validSel(selected int) int {
+	if selected >= len(gb.tl.Segments) || (selected >= 0 && gb.tl.SegStream(&gb.tl.Segments[selected]) != gb.c.Index) {
+		return -1
 	}
-	return graphFit(lines, w, h)
+	return selected
+}
+
+// xOf maps a time to a dot column: -1 before the span, dotW after it.
+func (gb *graphBase) xOf(t int64) int {
+	tspan := gb.t1 - gb.t0
+	switch {
+	case t < gb.t0:
+		return -1
+	case t > gb.t1:
+		return gb.dotW
+	case tspan == 0 || gb.dotW <= 1:
+		return 0
+	}
+	return int(float64(t-gb.t0) / float64(tspan) * float64(gb.dotW-1))
+}
+
+// selMarks returns, for each of gb.passes, the cell the selected segment's
+// mark takes (-1 for none): the walkers are replayed from the last record
+// before it, as the second pass saw them.
+func (gb *graphBase) selMarks(selected int) []int {
+	marks := make([]int, len(gb.passes))
+	for k := range marks {
+		marks[k] = -1
+	}
+	if selected < 0 || len(gb.passes) == 0 {
+		return marks
+	}
+	segs := gb.c.Segs
+	pos := sort.Search(len(segs), func(i int) bool { return int(segs[i]) >= selected })
+	if pos >= len(segs) || int(segs[pos]) != selected {
+		pos = slices.Index(segs, uint32(selected)) // Segs out of order: never in practice
+		if pos < 0 {
+			return marks
+		}
+	}
+	from := pos / graphCheckEvery * graphCheckEvery
+	walk := slices.Clone(gb.check[pos/graphCheckEvery])
+	for _, si := range segs[from:pos] {
+		if int(si) < len(gb.tl.Segments) {
+			for k := range walk {
+				walk[k].step(&gb.tl.Segments[si])
+			}
+		}
+	}
+	s := &gb.tl.Segments[selected]
+	x := gb.xOf(gb.tl.SegTime(s))
+	for k, p := range gb.passes {
+		lo, hi, bar, ack, _, ok := walk[k].step(s)
+		if x < 0 || x >= gb.dotW {
+			continue
+		}
+		y, in := 0, false
+		switch {
+		case ok:
+			y, in = p.rowOf(ack)
+		case s.Dir != p.d:
+		case !bar:
+			y, in = p.rowOf(lo)
+		default:
+			y, in = p.rowOf(min(max(hi, p.lo), p.hi))
+		}
+		if in && y < p.rows*4 {
+			marks[k] = (y/4)*p.cols + x/2
+		}
+	}
+	return marks
+}
+
+// render draws the graph with the selected step (an index in
+// tl.Segments, -1 for none) marked in its plots and on the time axis.
+func (gb *graphBase) render(st GraphStyles, selected int) string {
+	if gb.c == nil || gb.msg != "" {
+		return gb.msg
+	}
+	selected = gb.validSel(selected)
+	marks := gb.selMarks(selected)
+	lines := make([]string, 0, gb.h)
+	if gb.legend != "" {
+		lines = append(lines, gb.legend)
+	}
+	for i, p := range gb.shown {
+		if gb.headings {
+			lines = append(lines, ansi.Truncate(st.Heading.Render(p.heading), gb.w, "…"))
+		}
+		mark := -1
+		if k := slices.Index(gb.passes, p); k >= 0 {
+			mark = marks[k]
+		}
+		for r, l := range gb.rows[i] {
+			if mark >= 0 && mark/p.cols == r {
+				l = p.renderRow(st, r, gb.labelW, gb.plotX, gb.tickAt[i], mark)
+			}
+			lines = append(lines, l)
+		}
+	}
+	if gb.axisRows > 0 {
+		selCol := -1
+		if selected >= 0 {
+			if x := gb.xOf(gb.tl.SegTime(&gb.tl.Segments[selected])); x >= 0 && x < gb.dotW {
+				selCol = x / 2
+			}
+		}
+		lines = append(lines, graphTimeAxis(st, gb.t0, gb.t1, gb.cols, gb.plotX, gb.labelW, selCol, gb.axisRows, gb.xOf)...)
+	}
+	return graphFit(lines, gb.w, gb.h)
 }
 
 // axis chooses the plot's sequence range and its ticks. The range holds the
@@ -680,9 +832,8 @@ func (g *graphPass) finish() {
 	g.acks.draw(g.p, 2)
 }
 
-// render turns the plot's grid into lines: tick labels, the axis, then
-// cells drawn in runs of one style.
-func (p *graphPlot) render(st GraphStyles, labelW, plotX int) []string {
+// tickRows places the tick labels: the label of each row that has one.
+func (p *graphPlot) tickRows() map[int]string {
 	tickAt := map[int]string{}
 	for i, v := range p.ticks {
 		if y, ok := p.rowOf(v); ok && i < len(p.labels) {
@@ -691,67 +842,71 @@ func (p *graphPlot) render(st GraphStyles, labelW, plotX int) []string {
 			}
 		}
 	}
-	out := make([]string, 0, p.rows)
+	return tickAt
+}
+
+// renderRow draws row r of the plot's grid: its tick label, the axis,
+// then cells in runs of one style. The cell sel (an index in the grid, -1
+// for none) shows the selected step's mark over whatever it holds.
+func (p *graphPlot) renderRow(st GraphStyles, r, labelW, plotX int, tickAt map[int]string, sel int) string {
 	var b, run strings.Builder
-	for r := range p.rows {
-		b.Reset()
-		if plotX > 0 {
-			if l, ok := tickAt[r]; ok {
-				b.WriteString(st.Tick.Render(strings.Repeat(" ", max(labelW-len(l), 0)) + l))
-				b.WriteString(st.Axis.Render("┤"))
-			} else {
-				b.WriteString(strings.Repeat(" ", labelW))
-				b.WriteString(st.Axis.Render("│"))
-			}
+	if plotX > 0 {
+		if l, ok := tickAt[r]; ok {
+			b.WriteString(st.Tick.Render(strings.Repeat(" ", max(labelW-len(l), 0)) + l))
+			b.WriteString(st.Axis.Render("┤"))
+		} else {
+			b.WriteString(strings.Repeat(" ", labelW))
+			b.WriteString(st.Axis.Render("│"))
 		}
-		var cur *lipgloss.Style
-		flush := func() {
-			if run.Len() == 0 {
-				return
-			}
-			if cur == nil {
-				b.WriteString(run.String())
-			} else {
-				b.WriteString(cur.Render(run.String()))
-			}
-			run.Reset()
-		}
-		for col := range p.cols {
-			i := r*p.cols + col
-			var sty *lipgloss.Style
-			var ch rune = ' '
-			switch {
-			case p.markPri[i] > 0:
-				ch = p.mark[i]
-				switch p.markPri[i] {
-				case 4:
-					sty = &st.Selected
-				case 3:
-					sty = &st.Retrans
-				default:
-					sty = &st.Mark
-				}
-			case p.dots[i] != 0:
-				ch = rune(0x2800 + int(p.dots[i]))
-				switch p.layer[i] {
-				case 3:
-					sty = &st.Data[p.d&1]
-				case 2:
-					sty = &st.Ack
-				default:
-					sty = &st.Window
-				}
-			}
-			if sty != cur {
-				flush()
-				cur = sty
-			}
-			run.WriteRune(ch)
-		}
-		flush()
-		out = append(out, b.String())
 	}
-	return out
+	var cur *lipgloss.Style
+	flush := func() {
+		if run.Len() == 0 {
+			return
+		}
+		if cur == nil {
+			b.WriteString(run.String())
+		} else {
+			b.WriteString(cur.Render(run.String()))
+		}
+		run.Reset()
+	}
+	for col := range p.cols {
+		i := r*p.cols + col
+		var sty *lipgloss.Style
+		var ch rune = ' '
+		switch {
+		case i == sel:
+			ch, sty = graphSelected, &st.Selected
+		case p.markPri[i] > 0:
+			ch = p.mark[i]
+			switch p.markPri[i] {
+			case 4:
+				sty = &st.Selected
+			case 3:
+				sty = &st.Retrans
+			default:
+				sty = &st.Mark
+			}
+		case p.dots[i] != 0:
+			ch = rune(0x2800 + int(p.dots[i]))
+			switch p.layer[i] {
+			case 3:
+				sty = &st.Data[p.d&1]
+			case 2:
+				sty = &st.Ack
+			default:
+				sty = &st.Window
+			}
+		}
+		if sty != cur {
+			flush()
+			cur = sty
+		}
+		run.WriteRune(ch)
+	}
+	flush()
+	return b.String()
 }
 
 // graphLegend is the line above the plots: what each mark means.
@@ -897,7 +1052,7 @@ func graphFit(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
+		if textWidth(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}

@@ -176,9 +176,9 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 	}
 	widths := make([]int, len(cols))
 	for c := range cols {
-		widths[c] = ansi.StringWidth(cols[c].name)
+		widths[c] = textWidth(cols[c].name)
 		for _, v := range cols[c].cells {
-			widths[c] = max(widths[c], ansi.StringWidth(v))
+			widths[c] = max(widths[c], textWidth(v))
 		}
 	}
 	// Keep the most needed columns that fit, two spaces apart.
@@ -199,7 +199,7 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 				continue
 			}
 			v := get(c)
-			pad := strings.Repeat(" ", max(0, widths[c]-ansi.StringWidth(v)))
+			pad := strings.Repeat(" ", max(0, widths[c]-textWidth(v)))
 			parts = append(parts, pad+v)
 		}
 		return style.Render(strings.Join(parts, "  "))

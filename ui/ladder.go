@@ -235,11 +235,11 @@ func ladderHeader(st *Styles, v ladderView, g ladderGeom, w int) string {
 		return strings.Repeat(" ", w)
 	}
 	half := room / 2
-	if ansi.StringWidth(c)+ansi.StringWidth(s)+1 > room {
+	if textWidth(c)+textWidth(s)+1 > room {
 		c = ansi.Truncate(c, max(half-1, 0), glyphEllipsis)
 		s = ansi.Truncate(s, max(room-half-1, 0), glyphEllipsis)
 	}
-	gap := max(room-ansi.StringWidth(c)-ansi.StringWidth(s), 0)
+	gap := max(room-textWidth(c)-textWidth(s), 0)
 	var timeHdr string
 	if g.timeW > 0 {
 		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
@@ -281,7 +281,7 @@ func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
 		}
 	}
 	t = ansi.Truncate(t, g.stateW, "")
-	pad := strings.Repeat(" ", g.stateW-ansi.StringWidth(t))
+	pad := strings.Repeat(" ", g.stateW-textWidth(t))
 	if right {
 		return " " + t + pad
 	}
@@ -319,7 +319,7 @@ func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	if aw <= 0 {
 		return nil
 	}
-	tailW := ansi.StringWidth(tail)
+	tailW := textWidth(tail)
 	room := aw - tailW
 	if room <= 0 {
 		return []span{{ansi.Truncate(tail, aw, ""), lane}}
@@ -327,12 +327,12 @@ func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	out := make([]span, 0, len(body)+2)
 	used := 0
 	for _, s := range body {
-		sw := ansi.StringWidth(s.text)
+		sw := textWidth(s.text)
 		if used+sw > room {
 			t := ansi.Truncate(s.text, room-used, "")
 			if t != "" {
 				out = append(out, span{t, s.st})
-				used += ansi.StringWidth(t)
+				used += textWidth(t)
 			}
 			break
 		}
@@ -394,7 +394,7 @@ func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span 
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "
 	t = ansi.Truncate(t, aw, glyphEllipsis)
-	if fill := aw - ansi.StringWidth(t); fill > 0 {
+	if fill := aw - textWidth(t); fill > 0 {
 		t += strings.Repeat(glyphDotted, fill)
 	}
 	spans = append(spans, span{t, &st.Ladder.Extra}, span{glyphLane, &st.Ladder.Lane})

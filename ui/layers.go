@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -199,14 +200,14 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 	case w >= lyHexWidth(16)+2+40:
 		hw := lyHexWidth(16)
 		tw := w - hw - 2
-		tree := p.tree(p.treeLines(st, tw), h)
+		tree := p.tree(st, tw, p.treeLines(st, tw), h)
 		hex := p.hex(st, 16, h)
 		for i := 0; i < max(len(tree), len(hex)); i++ {
 			l := ""
 			if i < len(tree) {
 				l = tree[i]
 			}
-			l += strings.Repeat(" ", max(tw-ansi.StringWidth(l), 0)) + "  "
+			l += strings.Repeat(" ", max(tw-textWidth(l), 0)) + "  "
 			if i < len(hex) {
 				l += hex[i]
 			}
@@ -227,14 +228,14 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 		if treeH+hexH+1 > h {
 			hexH = max(h-treeH-1, 0)
 		}
-		out = append(out, p.tree(lines, treeH)...)
+		out = append(out, p.tree(st, w, lines, treeH)...)
 		if hexH > 0 {
 			out = append(out, st.Dim.Render(strings.Repeat("┄", w)))
 			out = append(out, p.hex(st, n, hexH)...)
 		}
 	}
 	for i, l := range out {
-		if ansi.StringWidth(l) > w {
+		if textWidth(l) > w {
 			out[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -252,11 +253,27 @@ func btoi(b bool) int {
 }
 
 // lyLine is one line of the field tree and the item it shows (-1 for the
-// closing edge of a box).
+// closing edge of a box). It is drawn (draw) only when it is on screen: a
+// frame's tree is often twice as long as the pane.
 type lyLine struct {
-	text string
-	item int
+	item  int
+	kind  uint8 // lyEdge, lyTitle, lyField
+	boxes bool  // nested boxes, else indented sections
+	open  []int // the layers whose boxes are open around it
+	layer int   // an edge's or title's layer
+	lc    string
+	rc    string
+	title string // a title's text; a field's name, indented, and ": "
+	val   string // a field's value
+	sel   bool
 }
+
+// Kinds of lyLine.
+const (
+	lyEdge = iota
+	lyTitle
+	lyField
+)
 
 // treeLines builds the whole field tree at width w: each layer a box inside
 // the box of the layer that carries it, or, when the pane is too narrow for
@@ -275,46 +292,51 @@ func (p *layersPane) treeLines(st LayerStyles, w int) []lyLine {
 			li := open[len(open)-1]
 			open = open[:len(open)-1]
 			if boxes {
-				out = append(out, lyLine{p.frameLine(st, open, w, "└", "┘", "", li, false), -1})
+				out = append(out, lyLine{item: -1, kind: lyEdge, boxes: true, open: slices.Clone(open), layer: li, lc: "└", rc: "┘"})
 			}
 		}
 	}
 	for i, it := range p.items {
 		l := &p.d.Layers[it.layer]
+		sel := i == p.cur
 		if it.field == nil {
 			closeTo(p.depth[it.layer])
 			title := fmt.Sprintf(" %s  %d bytes ", model.Visible(l.Name), max(l.End-l.Start, 0))
-			if boxes {
-				out = append(out, lyLine{p.frameLine(st, open, w, "┌─", "┐", title, it.layer, i == p.cur), i})
-			} else {
-				ind := strings.Repeat("  ", len(open))
-				ks := st.kind(l.Kind)
-				ts := st.Title.Inherit(ks)
-				if i == p.cur {
-					ts = st.Selected.Inherit(ks)
-				}
-				out = append(out, lyLine{ind + ks.Render("──") + ts.Render(title) + ks.Render("──"), i})
-			}
+			out = append(out, lyLine{item: i, kind: lyTitle, boxes: boxes, open: slices.Clone(open), layer: it.layer, lc: "┌─", rc: "┐", title: title, sel: sel})
 			open = append(open, it.layer)
 			continue
 		}
 		text := strings.Repeat("  ", it.sub) + model.Visible(it.field.Name) + ": "
-		val := model.Visible(it.field.Value)
-		if boxes {
-			out = append(out, lyLine{p.fieldLine(st, open, w, text, val, i == p.cur), i})
-		} else {
-			ind := strings.Repeat("  ", len(open))
-			line := ansi.Truncate(ind+" "+text+val, w, "…")
-			if i == p.cur {
-				line = st.Selected.Render(line)
-			} else {
-				line = ansi.Truncate(ind+" "+st.Field.Render(text)+st.Value.Render(val), w, "…")
-			}
-			out = append(out, lyLine{line, i})
-		}
+		out = append(out, lyLine{item: i, kind: lyField, boxes: boxes, open: slices.Clone(open), title: text, val: model.Visible(it.field.Value), sel: sel})
 	}
 	closeTo(0)
 	return out
+}
+
+// draw draws a line of the field tree w cells wide.
+func (p *layersPane) draw(st LayerStyles, w int, ln lyLine) string {
+	switch {
+	case ln.kind != lyField && ln.boxes:
+		return p.frameLine(st, ln.open, w, ln.lc, ln.rc, ln.title, ln.layer, ln.sel)
+	case ln.kind == lyTitle:
+		ind := strings.Repeat("  ", len(ln.open))
+		ks := st.kind(p.d.Layers[ln.layer].Kind)
+		ts := st.Title.Inherit(ks)
+		if ln.sel {
+			ts = st.Selected.Inherit(ks)
+		}
+		return ind + ks.Render("──") + ts.Render(ln.title) + ks.Render("──")
+	case ln.kind == lyField && ln.boxes:
+		return p.fieldLine(st, ln.open, w, ln.title, ln.val, ln.sel)
+	case ln.kind == lyField:
+		ind := strings.Repeat("  ", len(ln.open))
+		line := ansi.Truncate(ind+" "+ln.title+ln.val, w, "…")
+		if ln.sel {
+			return st.Selected.Render(line)
+		}
+		return ansi.Truncate(ind+" "+st.Field.Render(ln.title)+st.Value.Render(ln.val), w, "…")
+	}
+	return ""
 }
 
 // sides renders the left and right edges of the open boxes, each in its
@@ -345,8 +367,8 @@ func (p *layersPane) frameLine(st LayerStyles, open []int, w int, lc, rc, title 
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	ks := st.kind(p.d.Layers[li].Kind)
-	title = ansi.Truncate(title, max(inner-ansi.StringWidth(lc)-ansi.StringWidth(rc), 0), "…")
-	fill := max(inner-ansi.StringWidth(lc)-ansi.StringWidth(title)-ansi.StringWidth(rc), 0)
+	title = ansi.Truncate(title, max(inner-textWidth(lc)-textWidth(rc), 0), "…")
+	fill := max(inner-textWidth(lc)-textWidth(title)-textWidth(rc), 0)
 	ts := st.Title.Inherit(ks)
 	if sel {
 		ts = st.Selected.Inherit(ks)
@@ -363,19 +385,20 @@ func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val stri
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	text := " " + name + val
-	if ansi.StringWidth(text) > inner {
+	if textWidth(text) > inner {
 		text = ansi.Truncate(text, inner, "…")
 	}
-	pad := strings.Repeat(" ", max(inner-ansi.StringWidth(text), 0))
+	tw := textWidth(text)
+	pad := strings.Repeat(" ", max(inner-tw, 0))
 	var body string
 	if sel {
 		body = st.Selected.Render(text + pad)
 	} else {
-		nw := ansi.StringWidth(" " + name)
-		if nw >= ansi.StringWidth(text) {
+		nw := textWidth(" " + name)
+		if nw >= tw {
 			body = st.Field.Render(text) + pad
 		} else {
-			body = st.Field.Render(" "+name) + st.Value.Render(ansi.Cut(text, nw, ansi.StringWidth(text))) + pad
+			body = st.Field.Render(" "+name) + st.Value.Render(ansi.Cut(text, nw, tw)) + pad
 		}
 	}
 	return left + body + right
@@ -383,7 +406,7 @@ func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val stri
 
 // tree returns h lines of the field tree, scrolled to keep the selected
 // item in sight.
-func (p *layersPane) tree(lines []lyLine, h int) []string {
+func (p *layersPane) tree(st LayerStyles, w int, lines []lyLine, h int) []string {
 	sel := 0
 	for i, l := range lines {
 		if l.item == p.cur {
@@ -394,7 +417,7 @@ func (p *layersPane) tree(lines []lyLine, h int) []string {
 	p.treeTop = lyScroll(p.treeTop, sel, sel, len(lines), h)
 	out := make([]string, 0, h)
 	for i := p.treeTop; i < len(lines) && len(out) < h; i++ {
-		out = append(out, lines[i].text)
+		out = append(out, p.draw(st, w, lines[i]))
 	}
 	return out
 }

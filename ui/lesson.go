@@ -19,7 +19,7 @@ import (
 func lessonPanelH(h int) int { return min(max(h/3, 3), 9) }
 
 // lessonNote is the lesson's note for the selected row's frame ("" none).
-func (m Model) lessonNote() string {
+func (m *Model) lessonNote() string {
 	l := m.opts.Lesson
 	if !m.lessonOn || l == nil || m.cur >= len(m.rows) {
 		return ""
@@ -29,7 +29,7 @@ func (m Model) lessonNote() string {
 
 // lessonParagraphs is the lesson's text for the selected step: its title
 // and what to watch for at the first step, then the step's note.
-func (m Model) lessonParagraphs() []string {
+func (m *Model) lessonParagraphs() []string {
 	l := m.opts.Lesson
 	if !m.lessonOn || l == nil || m.screen != screenStepper {
 		return nil
@@ -49,7 +49,7 @@ func (m Model) lessonParagraphs() []string {
 
 // nextNoteRow is the first row after the selected one with a lesson note,
 // or -1; it looks a bounded way ahead, lessons being on small samples.
-func (m Model) nextNoteRow() int {
+func (m *Model) nextNoteRow() int {
 	l := m.opts.Lesson
 	if l == nil {
 		return -1
@@ -66,7 +66,7 @@ func (m Model) nextNoteRow() int {
 // renderLessonPanel draws the lesson strip in w×h: the lesson's title on
 // the first line, then the step's note (at the first step, what to watch
 // for), cut to the strip with the full text in the explanation tab.
-func (m Model) renderLessonPanel(w, h int) string {
+func (m *Model) renderLessonPanel(w, h int) string {
 	l := m.opts.Lesson
 	if w <= 0 || h <= 0 || l == nil {
 		return ""

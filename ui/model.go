@@ -951,7 +951,7 @@ func (m Model) View() (v tea.View) {
 }
 
 // render builds the screen as exactly lay.H lines of exactly lay.W cells.
-func (m Model) render() string {
+func (m *Model) render() string {
 	l := m.lay
 	if l.W <= 0 || l.H <= 0 {
 		return ""

@@ -97,7 +97,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	width := [6]int{}
 	measure := func(c nsColumns) {
 		for i, s := range []string{c.proto, c.recvq, c.sendq, c.local, c.foreign, c.state} {
-			width[i] = max(width[i], ansi.StringWidth(s))
+			width[i] = max(width[i], textWidth(s))
 		}
 	}
 	measure(head)
@@ -110,7 +110,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	}
 	row := func(c nsColumns, header bool) string {
 		pad := func(s string, n int, right bool) string {
-			gap := strings.Repeat(" ", max(0, n-ansi.StringWidth(s)))
+			gap := strings.Repeat(" ", max(0, n-textWidth(s)))
 			if right {
 				return gap + s
 			}

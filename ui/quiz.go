@@ -220,7 +220,7 @@ func (m *Model) quizLimit() (last int, mask *quizMask) {
 // renderQuizPanel draws the quiz panel in w×h: a title line with the
 // score, then the question and the answer line, or the feedback on the last
 // answer and what to press next.
-func (m Model) renderQuizPanel(w, h int) string {
+func (m *Model) renderQuizPanel(w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -287,7 +287,7 @@ func (m Model) renderQuizPanel(w, h int) string {
 }
 
 // quizNextHint says what → does next.
-func (m Model) quizNextHint() string {
+func (m *Model) quizNextHint() string {
 	if m.quiz.revealed >= len(m.rows)-1 {
 		return fmt.Sprintf("End of the conversation: %s right. Q leaves the quiz, g goes back to the start.", m.quiz.score)
 	}

@@ -32,10 +32,10 @@ func renderSpans(spans []span, w int, bg *lipgloss.Style) string {
 			break
 		}
 		t := s.text
-		tw := ansi.StringWidth(t)
+		tw := textWidth(t)
 		if used+tw > w {
 			t = ansi.Truncate(t, w-used, "")
-			tw = ansi.StringWidth(t)
+			tw = textWidth(t)
 		}
 		if t == "" {
 			continue
@@ -63,16 +63,73 @@ func renderSpans(spans []span, w int, bg *lipgloss.Style) string {
 	return b.String()
 }
 
+// textWidth is ansi.StringWidth, measured quickly for what the views draw
+// on every frame: printable ASCII, SGR and other CSI sequences, and glyphs
+// that are one cell whatever follows them (box drawing, arrows, shapes,
+// braille, control pictures). A string holding anything else is measured
+// by ansi.StringWidth, so the two never disagree.
+func textWidth(s string) int {
+	w := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			w++
+			i++
+		case c == 0x1b:
+			// ESC [ parameters intermediates final: no width.
+			j := i + 1
+			if j >= len(s) || s[j] != '[' {
+				return ansi.StringWidth(s)
+			}
+			for j++; j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f; j++ {
+			}
+			for ; j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f; j++ {
+			}
+			if j >= len(s) || s[j] < 0x40 || s[j] > 0x7e {
+				return ansi.StringWidth(s)
+			}
+			i = j + 1
+		case c >= 0x80:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !oneCell(r) {
+				return ansi.StringWidth(s)
+			}
+			w++
+			i += n
+		default:
+			return ansi.StringWidth(s)
+		}
+	}
+	return w
+}
+
+// oneCell reports whether r is one cell wide and never joins what is next
+// to it into one grapheme: the glyphs the views draw with.
+func oneCell(r rune) bool {
+	switch {
+	case r == 0x25fd || r == 0x25fe: // ◽◾ are emoji, two cells
+		return false
+	case r >= 0x2500 && r <= 0x25ff, // box drawing, block elements, geometric shapes
+		r >= 0x2190 && r <= 0x21ff,          // arrows
+		r >= 0x2800 && r <= 0x28ff,          // braille
+		r >= 0x2400 && r <= 0x2426,          // control pictures
+		r == 0xb7, r == 0x2022, r == 0x2026: // · • …
+		return true
+	}
+	return false
+}
+
 // fit makes s exactly w cells wide: cut with an ellipsis when longer, padded
 // with spaces when shorter. s may carry styles.
 func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := textWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, glyphEllipsis)
-		sw = ansi.StringWidth(s)
+		sw = textWidth(s)
 	}
 	if sw < w {
 		s += strings.Repeat(" ", w-sw)
@@ -118,7 +175,7 @@ func boxed(st *Styles, title, content string, w, h int, focused bool) []string {
 		label = "[" + title + "]"
 	}
 	label = ansi.Truncate(label, max(inW-1, 0), "")
-	lw := ansi.StringWidth(label)
+	lw := textWidth(label)
 	topRest := max(inW-1-lw, 0)
 	out := make([]string, 0, h)
 	out = append(out, bs.Render("╭─")+ts.Render(label)+bs.Render(strings.Repeat("─", topRest)+"╮"))
@@ -169,7 +226,7 @@ func wrapText(s string, w int) []string {
 		line, lw := "", 0
 		started := false
 		for _, word := range strings.Split(para, " ") {
-			ww := ansi.StringWidth(word)
+			ww := textWidth(word)
 			switch {
 			case !started:
 			case lw+1+ww <= w:
@@ -189,7 +246,7 @@ func wrapText(s string, w int) []string {
 				}
 				out = append(out, head)
 				word = word[len(head):]
-				ww = ansi.StringWidth(word)
+				ww = textWidth(word)
 			}
 			line, lw = word, ww
 		}

@@ -437,7 +437,7 @@ func (c *dgCanvas) drawBox(b dgBox, boxH int, client, server bool) {
 }
 
 func dgPad(s string, w int) string {
-	if n := ansi.StringWidth(s); n < w {
+	if n := textWidth(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
@@ -527,7 +527,7 @@ func renderStateMoves(st DiagramStyles, client, server model.State, mv stateMove
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
+		if textWidth(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -606,7 +606,7 @@ func dgMoveLines(st DiagramStyles, mv stateMoves, w int) []string {
 				prefix = ws.Render(who+":") + " "
 			}
 			one := prefix + st.Active.Render(head) + "  " + st.Label.Render(label)
-			if ansi.StringWidth(one) <= w || label == "" {
+			if textWidth(one) <= w || label == "" {
 				out = append(out, one)
 				continue
 			}

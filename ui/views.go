@@ -14,7 +14,7 @@ import (
 // renderHeader is the top line: the program, the input, the conversation
 // and, kept whole at the right however narrow the screen, the step and the
 // numbering in use.
-func (m Model) renderHeader(w int) string {
+func (m *Model) renderHeader(w int) string {
 	st := m.st.Header
 	left := []span{{" tcpstep ", &st.Title}, {model.Visible(displayName(m.src.Name())), &st.Name}}
 	var right []span
@@ -141,7 +141,7 @@ func tabAt(w, x int) (paneID, bool) {
 
 // renderBody draws the panes: the focused one alone in tab mode, the four
 // slots' views in their boxes in split mode.
-func (m Model) renderBody() []string {
+func (m *Model) renderBody() []string {
 	l := m.lay
 	if l.Tabs {
 		r := l.Body
@@ -151,7 +151,7 @@ func (m Model) renderBody() []string {
 	for i := range numSlots {
 		p := m.shown[i]
 		o, in := l.Slot[i], l.SlotIn[i]
-		boxes[i] = boxed(m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
+		boxes[i] = m.views.render.boxed(i, m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
 	}
 	out := make([]string, 0, l.Body.H)
 	for _, pair := range [][2]int{{slotTopLeft, slotTopRight}, {slotBottomLeft, slotBottomRight}} {
@@ -169,7 +169,7 @@ func (m Model) renderBody() []string {
 
 // paneTitle names a view in its border: its number key, its name, what
 // it is showing, and the other views its slot can show.
-func (m Model) paneTitle(p paneID) string {
+func (m *Model) paneTitle(p paneID) string {
 	t := fmt.Sprintf("%d %s", p+1, p)
 	switch p {
 	case paneStates:
@@ -208,7 +208,7 @@ func (m Model) paneTitle(p paneID) string {
 }
 
 // renderPane draws one pane's content in w×h.
-func (m Model) renderPane(p paneID, w, h int) string {
+func (m *Model) renderPane(p paneID, w, h int) string {
 	if w <= 0 || h <= 0 || m.conv == nil {
 		return ""
 	}
@@ -221,7 +221,7 @@ func (m Model) renderPane(p paneID, w, h int) string {
 			quiz: m.quiz.on, last: last, mask: mask,
 		}, w, h)
 	case paneStates:
-		return m.renderStatesPane(w, h)
+		return m.statesPane(w, h)
 	case paneLayers:
 		return m.layers.View(m.st.Layers, w, h)
 	case paneExplain:
@@ -233,13 +233,13 @@ func (m Model) renderPane(p paneID, w, h int) string {
 	case paneNetstat:
 		return m.renderNetstatPane(w, h)
 	case paneISN:
-		return m.renderISNPane(w, h)
+		return m.isnPane(w, h)
 	}
 	return ""
 }
 
 // explainParagraphs is the explanation of the selected row.
-func (m Model) explainParagraphs() []string {
+func (m *Model) explainParagraphs() []string {
 	if m.cur >= len(m.rows) {
 		return nil
 	}
@@ -253,14 +253,14 @@ func (m Model) explainParagraphs() []string {
 // explainLines is the explanation wrapped to w, paragraphs apart, after
 // the lesson's text for the step when the lesson is on, each of its lines
 // marked with a bar.
-func (m Model) explainLines(w int) []string {
+func (m *Model) explainLines(w int) []string {
 	lines, _ := m.explainLinesLesson(w)
 	return lines
 }
 
 // explainLinesLesson is explainLines and how many of its first lines are
 // the lesson's.
-func (m Model) explainLinesLesson(w int) (lines []string, nLesson int) {
+func (m *Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 	if lp := m.lessonParagraphs(); len(lp) > 0 {
 		for i, p := range lp {
 			if i > 0 {
@@ -284,7 +284,7 @@ func (m Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 
 // renderExplain wraps the explanation's paragraphs to w, scrolled by
 // explainTop lines.
-func (m Model) renderExplain(w, h int) string {
+func (m *Model) renderExplain(w, h int) string {
 	lines, nLesson := m.explainLinesLesson(w)
 	top := min(m.explainTop, max(len(lines)-h, 0))
 	st := m.st.Explain
@@ -302,7 +302,7 @@ func (m Model) renderExplain(w, h int) string {
 
 // renderFooter is the bottom line: an error until the next key, the
 // loading progress, or the help bar.
-func (m Model) renderFooter(w int) string {
+func (m *Model) renderFooter(w int) string {
 	switch {
 	case m.err != "":
 		return renderSpans([]span{{" " + model.Visible(m.err), &m.st.Footer.Error}}, w, nil)
@@ -328,7 +328,7 @@ func (m Model) renderFooter(w int) string {
 }
 
 // progressSpans is a progress bar of the load.
-func (m Model) progressSpans(w int) []span {
+func (m *Model) progressSpans(w int) []span {
 	label := " loading " + model.Visible(m.src.Name())
 	if m.indexing {
 		label = fmt.Sprintf(" indexing %s  %s frames", model.Visible(displayName(m.src.Name())), groupDigits(m.prog.Frames))
@@ -352,7 +352,7 @@ func (m Model) progressSpans(w int) []span {
 }
 
 // renderStatus fills the body while loading or after a failed load.
-func (m Model) renderStatus(w int) string {
+func (m *Model) renderStatus(w int) string {
 	if m.screen == screenFailed {
 		return "\n  " + m.st.Footer.Error.Render("could not load "+model.Visible(m.src.Name())) +
 			"\n\n  " + strings.Join(wrapText(model.Visible(m.err), max(w-4, 1)), "\n  ") + "\n\n  press q to quit"
@@ -362,7 +362,7 @@ func (m Model) renderStatus(w int) string {
 
 // renderFullHelp is the ? screen in w×h, from its line helpTop; when it
 // is longer than the screen, the last line says how to see the rest.
-func (m Model) renderFullHelp(w, h int) string {
+func (m *Model) renderFullHelp(w, h int) string {
 	lines := m.fullHelpLines(w)
 	if len(lines) <= h || h <= 0 {
 		return strings.Join(lines, "\n")
@@ -377,7 +377,7 @@ func (m Model) renderFullHelp(w, h int) string {
 
 // fullHelpLines is the whole ? screen for a width of w: the key groups,
 // as many side by side as fit, then notes.
-func (m Model) fullHelpLines(w int) []string {
+func (m *Model) fullHelpLines(w int) []string {
 	hm := m.help
 	hm.SetWidth(0)
 	var groups = m.keys.FullHelp()
