@@ -10,6 +10,9 @@
 # segments and their ACKs), then runs under /usr/bin/time -v, one after the
 # other, each printing wall seconds, peak RSS, packets/s and peak bytes per
 # packet:
+#   first   the interface's first screen: tcpstep FILE started in a
+#           pseudo-terminal (scripts/firstscreen.py) until it draws the
+#           picker with the first conversations indexed;
 #   index   scripts/loadcap FILE: the indexing the interface does on open
 #           (read, extract, build the timeline), nothing printed;
 #   jsonl   tcpstep dump --format jsonl FILE > /dev/null;
@@ -60,6 +63,11 @@ measure() {
 	}'
 }
 
+if command -v python3 >/dev/null 2>&1; then
+	# The interface's first screen: median of 5 starts, whole process.
+	ms=$(for _ in 1 2 3 4 5; do python3 scripts/firstscreen.py conversations "$dir/tcpstep" "$cap"; done | sort -n | sed -n 3p)
+	echo "first   ${ms} ms to the first screen with conversations (tcpstep FILE in a 120x40 pseudo-terminal, median of 5)"
+fi
 measure index "$dir/loadcap" "$cap"
 measure jsonl "$dir/tcpstep" dump --format jsonl "$cap"
 jsonl=$wall

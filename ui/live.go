@@ -38,6 +38,10 @@ type LiveSource interface {
 // drawn and keys are handled again.
 const ingestBudget = 12 * time.Millisecond
 
+// firstBudget is the first batch's: what a user waits for on opening a
+// capture, before anything but the progress can be drawn.
+const firstBudget = 2 * time.Millisecond
+
 // refreshEvery is how often, while a capture is being indexed, the
 // stepper redoes the work that grows with the capture rather than with a
 // batch: the picker's summaries and order, the analyst's views.
@@ -90,7 +94,12 @@ func (m *Model) ingest() tea.Cmd {
 		m.ingestHeld = true
 		return nil
 	}
-	p := m.ix.Apply(m.builder, ingestBudget)
+	budget := ingestBudget
+	if m.tl == nil {
+		// The first screen waits for the first batch: keep it short.
+		budget = firstBudget
+	}
+	p := m.ix.Apply(m.builder, budget)
 	m.prog = p
 	m.loadDone, m.loadTotal = p.Read, p.Total
 	tl, changed := m.builder.Live()
