@@ -33,20 +33,11 @@ type Input struct {
 
 // Open opens a capture file and checks that it starts like one.
 func Open(path string) (*Input, error) {
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+		return nil, err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a capture file", path)
-	}
-	in := &Input{name: path, ra: f, size: st.Size(), file: f}
+	in := &Input{name: path, ra: f, size: size, file: f}
 	if err := in.check(); err != nil {
 		f.Close()
 		return nil, err
@@ -87,18 +78,9 @@ func OpenReader(name string, r io.Reader) (*Input, error) {
 // program writing it): it is read like tail -f, frames being indexed as
 // they are written, until Close.
 func OpenFollow(path string) (*Input, error) {
-	f, err := os.Open(path)
+	f, _, err := openFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory, not a capture file", path)
+		return nil, err
 	}
 	in := &Input{name: path, ra: f, size: -1, file: f, stop: make(chan struct{})}
 	rd, err := capfile.NewReader(&follower{f: f, name: path, stop: in.stop})
@@ -108,6 +90,25 @@ func OpenFollow(path string) (*Input, error) {
 	}
 	in.live = rd
 	return in, nil
+}
+
+// openFile opens a capture file read-only and returns its length, refusing
+// a directory.
+func openFile(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: %w", path, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: is a directory, not a capture file", path)
+	}
+	return f, st.Size(), nil
 }
 
 // unwrapPathError drops the *PathError's repetition of the path, which the

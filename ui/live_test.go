@@ -105,18 +105,23 @@ func synthInput(t testing.TB, frames, conns int) liveInput {
 // issue's big case), generated once per test binary.
 var bigCapture = sync.OnceValue(func() []byte { return synth.Capture(1000000, 25000) })
 
+// startBig opens the million-packet capture in a 120x40 stepper.
+func startBig(b *testing.B) (Model, tea.Cmd) {
+	in, err := decode.OpenBytes("big.pcap", bigCapture())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return startedModel(b, liveInput{in}, Options{Stream: -1}, 120, 40)
+}
+
 // BenchmarkFirstScreen measures what a user waits for on opening a big
 // capture: from the stepper's creation to its first drawn screen with
 // frames in it (the first batch filed), on the million-packet capture.
 func BenchmarkFirstScreen(b *testing.B) {
-	data := bigCapture()
+	bigCapture()
 	b.ResetTimer()
 	for b.Loop() {
-		in, err := decode.OpenBytes("big.pcap", data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		m, cmd := startedModel(b, liveInput{in}, Options{Stream: -1}, 120, 40)
+		m, cmd := startBig(b)
 		r := newRunner()
 		r.run(cmd)
 		m = r.until(b, m, true, func(m Model) bool { return m.screen != screenLoading })
@@ -131,14 +136,10 @@ func BenchmarkFirstScreen(b *testing.B) {
 // stepper does, batch by batch between screens drawn, and reports packets
 // per second.
 func BenchmarkIndexLive(b *testing.B) {
-	data := bigCapture()
+	bigCapture()
 	b.ResetTimer()
 	for b.Loop() {
-		in, err := decode.OpenBytes("big.pcap", data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		m, cmd := startedModel(b, liveInput{in}, Options{Stream: -1}, 120, 40)
+		m, cmd := startBig(b)
 		m = indexAll(b, m, cmd)
 		if m.prog.Frames != 1000000 {
 			b.Fatalf("%d frames filed", m.prog.Frames)
