@@ -31,6 +31,7 @@ type Builder struct {
 	// isTouched marks them, by stream.
 	touched   []int32
 	isTouched []bool
+	changed   []*Conversation // Live's result, reused
 	// deferSegs says Conversation.Segs hold only the rows that may still
 	// change until Finish fills them in (DeferSegs).
 	deferSegs bool

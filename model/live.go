@@ -6,9 +6,10 @@ package model
 
 // Live returns the timeline as built so far and the conversations that
 // changed since the last call (opened, or given a segment, an ICMP error or
-// a fragment), in the order they first changed. The conversations' summary
-// fields (InitClient, InitServer, Assumed, Base, BaseFromSYN, WinScale) are
-// brought up to date for those; Packets, Bytes and EventCounts always are.
+// a fragment), in the order they first changed; the list is reused by the
+// next call. The conversations' summary fields (InitClient, InitServer,
+// Assumed, Base, BaseFromSYN, WinScale) are brought up to date for those;
+// Packets, Bytes and EventCounts always are.
 //
 // The Timeline is the builder's own: it is valid until the next Add call
 // (which may move its slices) and must be read on the builder's goroutine
@@ -17,14 +18,14 @@ package model
 // changes, such as the lengths of Frames and Segments. The Conversation
 // pointers stay valid for good: Finish returns the same ones.
 func (b *Builder) Live() (*Timeline, []*Conversation) {
-	changed := make([]*Conversation, 0, len(b.touched))
+	b.changed = b.changed[:0]
 	for _, idx := range b.touched {
 		b.settle(int(idx))
 		b.isTouched[idx] = false
-		changed = append(changed, b.tl.Conversations[idx])
+		b.changed = append(b.changed, b.tl.Conversations[idx])
 	}
 	b.touched = b.touched[:0]
-	return &b.tl, changed
+	return &b.tl, b.changed
 }
 
 // touch marks conversation idx as changed since the last Live call.
