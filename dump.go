@@ -274,9 +274,19 @@ func streamJSONL(w io.Writer, in *decode.Input, stream int) ([]string, error) {
 		}
 	}
 	last := uint32(0)
+	// A capture still arriving (tcpdump -U -w - | tcpstep dump -) gets its
+	// rows as its frames come, not when a buffer fills.
+	fl, live := w.(interface{ Flush() error })
+	live = live && in.Live()
 	err := in.Feed(bld, func(n uint32) {
 		last = n
 		flush(n, false)
+		if live && len(buf) > 0 && werr == nil {
+			if _, werr = w.Write(buf); werr == nil {
+				werr = fl.Flush()
+			}
+			buf = buf[:0]
+		}
 	})
 	if err != nil {
 		return nil, badInput(err)

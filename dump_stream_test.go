@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/internal/synth"
@@ -118,4 +121,84 @@ func BenchmarkStreamJSONL(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*frames), "ns/frame")
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while another goroutine
+// writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestStreamJSONLLive pipes the paper's session in, as tcpdump -U -w -
+// does, and checks that the dump writes a frame's row while the pipe is
+// still open (not when its buffer fills or the input ends), then the whole
+// dump as from the file.
+func TestStreamJSONLLive(t *testing.T) {
+	data, err := samples.Bytes("smtp-figure10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := decode.OpenBytes("sample", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := file.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := writeJSONL(&want, tl, -1, nil); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw := io.Pipe()
+	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(data[:24]), pr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var out lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(&out, 1<<16)
+		_, err := streamJSONL(w, in, -1)
+		if err == nil {
+			err = w.Flush()
+		}
+		done <- err
+	}()
+	// Ten frames in; the pipe stays open.
+	f10 := tl.Frames[9]
+	if _, err := pw.Write(data[24 : f10.Offset+int64(f10.CapLen)]); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), `"frame":8,`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no row for frame 8 with 10 frames in and the pipe open; written so far:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := pw.Write(data[f10.Offset+int64(f10.CapLen):]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want.String() {
+		t.Errorf("the live dump differs from the file's:\n%s\nwant\n%s", out.String(), want.String())
+	}
 }
