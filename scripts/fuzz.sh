@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run every fuzz target of the module for a while each (FUZZTIME, default
-# 5s): CI runs them briefly after the tests; run it with FUZZTIME=10m to hunt.
+# 5s); run it with FUZZTIME=10m to hunt. CI does not run this script: the
+# normal tests do the brief run (TestFuzzBrief in fuzz_brief_test.go fuzzes
+# every target for 2s, skipped under -short).
 # Inputs that fail are written under the package's testdata/fuzz/ by go test;
 # commit them as regression seeds once fixed.
 set -euo pipefail
