@@ -141,6 +141,7 @@ type Model struct {
 	note string
 	// fatal ends the program: a panic turned into an error.
 	fatal error
+	crash *crash // a panic in View (crash.go)
 
 	tl     *model.Timeline
 	picker picker
@@ -205,6 +206,7 @@ func New(src Source, opts Options) Model {
 		dirty:       map[*model.Conversation]bool{},
 		pickerStale: map[*model.Conversation]bool{},
 	}
+	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
 	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
 	m.setStyles(true)
@@ -240,7 +242,13 @@ func runProgram(src Source, opts Options, popts ...tea.ProgramOption) (err error
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	final, err := tea.NewProgram(New(src, opts), popts...).Run()
+	m := New(src, opts)
+	p := tea.NewProgram(m, popts...)
+	m.crash.quit = p.Quit
+	final, err := p.Run()
+	if err := m.crash.error(); err != nil {
+		return err
+	}
 	if errors.Is(err, tea.ErrProgramPanic) {
 		return fmt.Errorf("internal error: %w", err)
 	}
@@ -299,6 +307,7 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 			res, cmd = m, tea.Quit
 		}
 	}()
+	panicHookUpdate(msg) // nothing, except in a test build (panichook.go)
 	m, cmd = m.handle(msg)
 	// Whatever changed, the views on screen get what they need.
 	cmd = batch(cmd, m.ensureViews())
@@ -941,8 +950,10 @@ func (m Model) View() (v tea.View) {
 	defer func() {
 		if r := recover(); r != nil {
 			v = tea.NewView(fmt.Sprintf("internal error: %v (press q)", r))
+			m.crash.viewPanic(r)
 		}
 	}()
+	panicHookView() // nothing, except in a test build (panichook.go)
 	v = tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion

@@ -81,8 +81,10 @@ const (
 // TestPanicRestoresTerminal runs the whole program on a pipe and injects a
 // panic at each place one could come from: Update (a key makes the stepper
 // read a frame), a command (the follow view's reassembly), View (the
-// window title), and the event loop itself (a message filter). Each time
-// the program ends with the error, and its last words to the terminal
+// window title), and the event loop itself (a message filter). A panic in
+// Update or View ends the program with the error (View's by asking the
+// program to quit, as View cannot return a command); one in a command is
+// shown and the program goes on. Each time its last words to the terminal
 // leave the alternate screen, show the cursor and stop mouse reporting.
 func TestPanicRestoresTerminal(t *testing.T) {
 	cases := []struct {
@@ -95,7 +97,7 @@ func TestPanicRestoresTerminal(t *testing.T) {
 	}{
 		{name: "update", frame: true, keys: "l", wantErr: "injected panic in Frame"},
 		{name: "command", pay: true, keys: "5", wantScreen: "injected panic in Payload"},
-		{name: "view", nm: true, keys: "l", wantScreen: "injected panic in Name"},
+		{name: "view", nm: true, keys: "l", wantErr: "injected panic in Name"},
 		{name: "event loop", filter: true, keys: "l", wantErr: "internal error"},
 	}
 	for _, c := range cases {
