@@ -2,7 +2,7 @@
 # Run every fuzz target of the module for a while each (FUZZTIME, default
 # 5s); run it with FUZZTIME=10m to hunt. CI does not run this script: the
 # normal tests do the brief run (TestFuzzBrief in fuzz_brief_test.go fuzzes
-# every target for 2s, skipped under -short).
+# every target for 500 inputs, skipped under -short).
 # Inputs that fail are written under the package's testdata/fuzz/ by go test;
 # commit them as regression seeds once fixed.
 # FUZZMINIMIZETIME (default 5s) bounds the minimisation of each new input:
