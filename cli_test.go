@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -15,13 +17,25 @@ import (
 // run runs the built binary and returns stdout, stderr and the exit status.
 func run(t *testing.T, bin string, stdin []byte, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return runLimit(t, bin, stdin, time.Minute, args...)
+}
+
+// runLimit is run with a time limit: a command that hangs fails the test
+// instead of blocking it.
+func runLimit(t *testing.T, bin string, stdin []byte, limit time.Duration, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%v: no end within %v", args, limit)
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

@@ -65,17 +65,8 @@ func TestPanicTmux(t *testing.T) {
 }
 
 func panicTmux(t *testing.T, bin, where string) {
-	server := fmt.Sprintf("tcpstep-panic-%d-%s", os.Getpid(), where)
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", server, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
+	tm := privateTmux(t)
 	tm("new-session", "-d", "-s", "p", "-x", "120", "-y", "40", "env", "TERM=xterm-256color", "PS1=$ ", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-L", server, "kill-server").Run() })
 	flag := func(f string) string { return strings.TrimSpace(tm("display", "-p", "-t", "p", "#{"+f+"}")) }
 	screen := func() string { return tm("capture-pane", "-p", "-t", "p") }
 	history := func() string { return tm("capture-pane", "-p", "-t", "p", "-S", "-") }

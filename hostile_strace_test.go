@@ -85,20 +85,11 @@ func TestReadOnlyNoNetwork(t *testing.T) {
 	}
 	t.Run("interface", func(t *testing.T) {
 		needTools(t, "tmux")
-		sock := filepath.Join(t.TempDir(), "tmux.sock")
 		log := filepath.Join(t.TempDir(), "strace.log")
-		tm := func(args ...string) string {
-			t.Helper()
-			out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-			if err != nil {
-				t.Fatalf("tmux %v: %v\n%s", args, err, out)
-			}
-			return string(out)
-		}
-		tm("-f", "/dev/null", "new-session", "-d", "-s", "ts", "-x", "160", "-y", "45",
+		tm := privateTmux(t)
+		tm("new-session", "-d", "-s", "ts", "-x", "160", "-y", "45",
 			"env", "TERM=xterm-256color", "sh", "-c", `strace "$@"; echo "tcpstep exited $?"; sleep 60`, "sh",
 			"-f", "-e", "trace=socket,connect,bind,open,openat,creat", "-o", log, bin, capPath)
-		t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 		capture := func() string { return tm("capture-pane", "-p", "-t", "ts") }
 		waitUntil(t, "the ladder", func() bool { return strings.Contains(capture(), "step 1/") })
 		for _, k := range []string{"Right", "Right", "Right", "5", "3", "6", "7", "8", "G"} {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,19 +149,10 @@ func TestHostileTmux(t *testing.T) {
 }
 
 func hostileTmux(t *testing.T, bin, capPath string, frames, w, h int) {
-	// A private socket keeps the test off the user's tmux server (and off
-	// their clipboard).
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	tm("-f", "/dev/null", "new-session", "-d", "-s", "control", "-x", "80", "-y", "24", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	// A private server keeps the test off the user's (and off their
+	// clipboard).
+	tm := privateTmux(t)
+	tm("new-session", "-d", "-s", "control", "-x", "80", "-y", "24", "sh")
 	tm("set", "-g", "set-clipboard", "on")
 	if got := strings.TrimSpace(tm("show", "-gv", "set-clipboard")); got != "on" {
 		t.Fatalf("set-clipboard is %q", got)
@@ -360,17 +350,8 @@ func TestHostileFileNames(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, evil+".pcap"), b[:len(b)-10], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	tm("-f", "/dev/null", "new-session", "-d", "-s", "sh", "-c", dir, "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "PS1=$ ", "sh")
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	tm := privateTmux(t)
+	tm("new-session", "-d", "-s", "sh", "-c", dir, "-x", "200", "-y", "50", "env", "TERM=xterm-256color", "PS1=$ ", "sh")
 	title := strings.TrimSpace(tm("display", "-p", "-t", "sh", "#{pane_title}"))
 	// The shell builds the hostile names itself: send-keys types only
 	// printable text.

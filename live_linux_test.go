@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,18 +35,9 @@ func TestLivePipeFromTcpdump(t *testing.T) {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
+	tm := privateTmux(t)
 	pipeline := fmt.Sprintf("tcpdump -i lo -U -w - tcp port %d 2>/dev/null | %s -", port, bin)
 	tm("new-session", "-d", "-s", "live", "-x", "120", "-y", "30", "env", "TERM=xterm-256color", "sh", "-c", pipeline)
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	screen := func() string { return tm("capture-pane", "-p", "-t", "live") }
 	waitFor := func(what string, ok func(string) bool) {
 		t.Helper()

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -63,19 +62,10 @@ func TestQuizCmdTmux(t *testing.T) {
 	const seed = 9
 	qz := model.NewQuiz(tl, conv, seed)
 
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
 	name := fmt.Sprintf("tcpstep-quiz-%d", os.Getpid())
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tm := privateTmux(t)
 	tm("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
 		"env", "TERM=xterm-256color", "sh", "-c", `"$0" quiz --seed `+strconv.Itoa(seed)+`; echo "tcpstep exited $?"; sleep 60`, bin)
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 	screen := func() string { return tm("capture-pane", "-p", "-t", name) }
 	waitFor := func(what string, ok func(string) bool) string {
 		t.Helper()

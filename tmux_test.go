@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// privateTmux returns a function that runs a tmux command on a tmux server
+// of the test's own (its socket in a temporary directory, no configuration
+// file) and returns its output, failing the test when tmux fails. The
+// server is killed when the test ends. Tests stay off the user's server,
+// their clipboard and their settings.
+func privateTmux(t *testing.T) func(args ...string) string {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	return func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+}
