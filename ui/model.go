@@ -36,7 +36,8 @@ type Source interface {
 	// Name is the file name or "sample:NAME", for the header.
 	Name() string
 	// Load decodes the whole capture. It is slow, so the stepper calls it
-	// inside a tea.Cmd, reporting progress, never in Update or View.
+	// inside a tea.Cmd, reporting progress, never in Update or View; a
+	// LiveSource is indexed while it is shown instead (live.go).
 	Load(progress func(done, total int64)) (*model.Timeline, error)
 	// Frame re-reads one frame's bytes and dissects them.
 	Frame(f *model.Frame) ([]byte, model.Dissection, error)
