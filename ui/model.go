@@ -11,6 +11,11 @@
 // read through the small Source interface (never gopacket), only for the
 // rows on screen, and are made printable before they are styled.
 //
+// The stepper owns the timeline's builder (live.go): an Indexer reads and
+// decodes the capture on its own goroutine, and Update files its frames a
+// batch of a few milliseconds at a time, so a big file is shown at once and
+// a live capture as it grows, while keys keep working.
+//
 // Two teaching modes share a strip under the body: quiz mode (quiz.go),
 // which hides the steps to come and asks about them before revealing them,
 // and a sample's lesson (lesson.go), whose notes also head the explanation.
