@@ -23,21 +23,26 @@ type rowRef struct {
 // order. It is the only O(n) work of opening a conversation; stepping and
 // drawing touch only the rows on screen.
 func buildRows(tl *model.Timeline, c *model.Conversation) []rowRef {
-	rows := make([]rowRef, 0, len(c.Segs)+len(c.Extra))
+	return appendRows(tl, make([]rowRef, 0, len(c.Segs)+len(c.Extra)), c.Segs, c.Extra)
+}
+
+// appendRows merges segments segs and extra frames extra (both in capture
+// order, all after rows' last frame) onto rows.
+func appendRows(tl *model.Timeline, rows []rowRef, segs, extra []uint32) []rowRef {
 	ei := 0
-	for _, si := range c.Segs {
+	for _, si := range segs {
 		if int(si) >= len(tl.Segments) {
 			continue
 		}
 		f := tl.Segments[si].Frame
-		for ei < len(c.Extra) && c.Extra[ei] < f {
-			rows = append(rows, rowRef{seg: -1, frame: c.Extra[ei]})
+		for ei < len(extra) && extra[ei] < f {
+			rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
 			ei++
 		}
 		rows = append(rows, rowRef{seg: int32(si), frame: f})
 	}
-	for ; ei < len(c.Extra); ei++ {
-		rows = append(rows, rowRef{seg: -1, frame: c.Extra[ei]})
+	for ; ei < len(extra); ei++ {
+		rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
 	}
 	return rows
 }

@@ -101,7 +101,6 @@ func (m *Model) ingest() tea.Cmd {
 	}
 	p := m.ix.Apply(m.builder, budget)
 	m.prog = p
-	m.loadDone, m.loadTotal = p.Read, p.Total
 	tl, changed := m.builder.Live()
 	if p.Done {
 		tl = m.builder.Finish()
@@ -121,13 +120,19 @@ func (m *Model) ingest() tea.Cmd {
 	return batch(waitIngest(m.ix), refresh)
 }
 
+// refreshDue says a refresh has work: conversations changed or opened since
+// the last one.
+func (m *Model) refreshDue() bool {
+	return len(m.dirty) > 0 || m.picker.seen < len(m.tl.Conversations)
+}
+
 // refreshMsg asks for the refresh that was put off.
 type refreshMsg struct{}
 
 // refreshLater makes sure a refresh put off by refreshEvery happens even
 // when no more frames come to trigger it: a tick, when none is pending.
 func (m *Model) refreshLater() tea.Cmd {
-	if m.refreshPending || (len(m.dirty) == 0 && len(m.picker.all) == len(m.tl.Conversations)) {
+	if m.refreshPending || !m.refreshDue() {
 		return nil
 	}
 	m.refreshPending = true
@@ -153,23 +158,16 @@ func (m *Model) release() tea.Cmd {
 	return nil
 }
 
-// grow takes the timeline after a batch: the first time, as loaded does;
-// then the picker, the open conversation's rows and the caches follow it.
+// grow takes the timeline after a batch: the first time there is
+// something to show, as loaded does; then the picker, the open
+// conversation's rows and the caches follow it.
 func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done bool) {
-	m.gen++
-	first := m.tl == nil
 	m.tl = tl
-	if first || m.screen == screenLoading {
+	if m.screen == screenLoading {
 		if len(tl.Conversations) == 0 && !done {
 			return // nothing to show yet but the progress
 		}
-		m.picker = newPicker(tl)
-		m.picker.growing = !done
-		m.lastRefresh = time.Now()
-		if len(tl.Warnings) > 0 {
-			m.err = "warning: " + model.Visible(tl.Warnings[0])
-		}
-		m.choose(done)
+		m.show(tl, done)
 		return
 	}
 	for _, c := range changed {
@@ -196,6 +194,19 @@ func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done boo
 	} else if m.screen == screenPicker && !m.touched && !m.pickerBack && m.conv == nil {
 		m.choose(false)
 	}
+}
+
+// show takes a timeline to show (done: all of the capture, else the first
+// batches): the picker, the first warning, and the screen choose picks.
+func (m *Model) show(tl *model.Timeline, done bool) {
+	m.tl = tl
+	m.picker = newPicker(tl)
+	m.picker.growing = !done
+	m.lastRefresh = time.Now()
+	if len(tl.Warnings) > 0 {
+		m.err = "warning: " + model.Visible(tl.Warnings[0])
+	}
+	m.choose(done)
 }
 
 // choose decides what to show once there is something: the conversation
@@ -228,7 +239,7 @@ func (m *Model) choose(done bool) {
 // views computed from the whole conversation or capture.
 func (m *Model) refresh() {
 	m.lastRefresh = time.Now()
-	if len(m.dirty) == 0 && len(m.picker.all) == len(m.tl.Conversations) {
+	if !m.refreshDue() {
 		return
 	}
 	// The picker's rows are redone only while it is on screen; s brings
@@ -258,7 +269,7 @@ func (m *Model) refresh() {
 
 // freshPicker brings the picker up to date before it is shown.
 func (m *Model) freshPicker() {
-	if len(m.pickerStale) == 0 && len(m.picker.all) == len(m.tl.Conversations) {
+	if len(m.pickerStale) == 0 && m.picker.seen == len(m.tl.Conversations) {
 		return
 	}
 	m.picker.update(m.tl, m.pickerStale)
@@ -308,27 +319,6 @@ func (m *Model) noteRows() {
 	}
 }
 
-// appendRows merges segments segs and extra frames extra (both in capture
-// order, all after rows' last frame) onto rows.
-func appendRows(tl *model.Timeline, rows []rowRef, segs, extra []uint32) []rowRef {
-	ei := 0
-	for _, si := range segs {
-		if int(si) >= len(tl.Segments) {
-			continue
-		}
-		f := tl.Segments[si].Frame
-		for ei < len(extra) && extra[ei] < f {
-			rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
-			ei++
-		}
-		rows = append(rows, rowRef{seg: int32(si), frame: f})
-	}
-	for ; ei < len(extra); ei++ {
-		rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
-	}
-	return rows
-}
-
 // followEnd selects the last row, as following the end does.
 func (m *Model) followEnd() {
 	m.setCur(len(m.rows) - 1)
@@ -367,8 +357,8 @@ func (m Model) indexStatus() string {
 			s += " · following"
 		}
 		return s
-	case m.loadTotal > 0:
-		return fmt.Sprintf("indexing %d%%", min(int(100*m.loadDone/m.loadTotal), 100))
+	case m.prog.Total > 0:
+		return fmt.Sprintf("indexing %d%%", min(int(100*m.prog.Read/m.prog.Total), 100))
 	}
 	return "indexing"
 }

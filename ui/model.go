@@ -105,13 +105,12 @@ type Model struct {
 	st   *Styles // a pointer: Styles is large and Model is copied on every Update
 	lay  layout
 
-	loadCh              chan tea.Msg
-	loadDone, loadTotal int64
+	loadCh chan tea.Msg
 
 	// Indexing a LiveSource (live.go): the stepper owns the builder and
 	// files the indexer's frames between keys. indexing lasts until the
-	// last frame is filed (for a live capture, until the input ends); gen
-	// counts the batches filed, so caches can tell the timeline grew.
+	// last frame is filed (for a live capture, until the input ends); prog
+	// is how far reading has got, for any Source.
 	ix        Indexer
 	builder   *model.Builder
 	prog      model.IndexProgress
@@ -119,7 +118,6 @@ type Model struct {
 	live      bool
 	following bool // the selection follows the last row as rows come (F)
 	gcPercent int  // the GC target to restore when indexing ends
-	gen       uint64
 	// busy counts commands reading the timeline on another goroutine;
 	// filing waits for them (ingestHeld says a batch is waiting).
 	busy       int
@@ -332,7 +330,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case loadProgressMsg:
-		m.loadDone, m.loadTotal = msg.done, msg.total
+		m.prog.Read, m.prog.Total = msg.done, msg.total
 		return m, waitLoad(m.loadCh)
 	case loadedMsg:
 		m.loaded(msg.tl, msg.err)
@@ -370,22 +368,7 @@ func (m *Model) loaded(tl *model.Timeline, err error) {
 		m.err = err.Error()
 		return
 	}
-	m.tl = tl
-	m.picker = newPicker(tl)
-	if len(tl.Warnings) > 0 {
-		m.err = "warning: " + model.Visible(tl.Warnings[0])
-	}
-	switch {
-	case m.opts.Stream >= 0 && m.opts.Stream < len(tl.Conversations) && tl.Conversations[m.opts.Stream] != nil:
-		m.open(tl.Conversations[m.opts.Stream])
-	case m.opts.Stream >= 0:
-		m.screen = screenPicker
-		m.err = fmt.Sprintf("no conversation %d in %s (it has %d)", m.opts.Stream, model.Visible(m.src.Name()), len(tl.Conversations))
-	case len(m.picker.all) == 1:
-		m.open(m.picker.all[0].conv)
-	default:
-		m.screen = screenPicker
-	}
+	m.show(tl, true)
 }
 
 // open shows a conversation in the stepper, at its first row.

@@ -334,12 +334,12 @@ func (m *Model) progressSpans(w int) []span {
 		label = fmt.Sprintf(" indexing %s  %s frames", model.Visible(displayName(m.src.Name())), groupDigits(m.prog.Frames))
 	}
 	if m.live {
-		return []span{{fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.loadDone, 0)))), &m.st.Footer.Progress}}
+		return []span{{fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.prog.Read, 0)))), &m.st.Footer.Progress}}
 	}
-	if m.loadTotal <= 0 {
-		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.loadDone, 0)))), &m.st.Footer.Progress}}
+	if m.prog.Total <= 0 {
+		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.prog.Read, 0)))), &m.st.Footer.Progress}}
 	}
-	frac := min(max(float64(m.loadDone)/float64(m.loadTotal), 0), 1)
+	frac := min(max(float64(m.prog.Read)/float64(m.prog.Total), 0), 1)
 	pct := fmt.Sprintf(" %3.0f%%", frac*100)
 	barW := max(min(w-ansi.StringWidth(label)-len(pct)-2, 40), 0)
 	done := int(frac * float64(barW))
