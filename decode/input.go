@@ -202,24 +202,15 @@ func (in *Input) feed(b *model.Builder, progress func(done, total int64), each f
 			break
 		}
 		if err != nil {
-			var te *capfile.TruncatedError
-			if errors.As(err, &te) {
-				b.Warn(fmt.Sprintf("%s: %v; the %d frames before it are shown", in.name, err, n-1))
-			} else {
-				b.Warn(fmt.Sprintf("%s: reading stopped at frame %d: %v; the %d frames before it are shown", in.name, n, err, n-1))
-			}
+			b.Warn(readWarning(in.name, n, err))
 			break
 		}
 		ix.add(uint32(n), rec)
 		if each != nil {
 			each(uint32(n))
 		}
-		if grow && n == sizeProbe && in.size > 0 {
-			// Size the timeline once from the first frames' average length,
-			// rather than letting a million appends grow it step by step.
-			if off := r.Offset(); off > 0 {
-				b.Grow(int(float64(in.size)/float64(off)*sizeProbe*1.05) - n)
-			}
+		if grow && n == sizeProbe {
+			b.Grow(in.growHint(r.Offset()))
 		}
 		if progress != nil && n%progressEvery == 0 {
 			progress(r.Offset(), in.size)
@@ -230,6 +221,17 @@ func (in *Input) feed(b *model.Builder, progress func(done, total int64), each f
 		progress(r.Offset(), max(in.size, r.Offset()))
 	}
 	return nil
+}
+
+// growHint is how many more frames to make room for once the first
+// sizeProbe frames have taken off bytes: the timeline is sized once from
+// their average length, rather than letting a million appends grow it step
+// by step. It is 0 when the capture's length is not known (a stream).
+func (in *Input) growHint(off int64) int {
+	if in.size <= 0 || off <= 0 {
+		return 0
+	}
+	return int(float64(in.size)/float64(off)*sizeProbe*1.05) - sizeProbe
 }
 
 // reader returns a reader from the start of the capture: the live one for

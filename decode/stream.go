@@ -170,10 +170,8 @@ func (s *Stream) push(e entry, ex *Extracted, off int64, n int) bool {
 	}
 	s.pending.e = append(s.pending.e, e)
 	s.read = off
-	if n == sizeProbe && s.in.size > 0 && off > 0 {
-		// Size the timeline once from the first frames' average length,
-		// as Load does.
-		s.grow = int(float64(s.in.size)/float64(off)*sizeProbe*1.05) - n
+	if n == sizeProbe {
+		s.grow = s.in.growHint(off) // as Load sizes it
 	}
 	if len(s.pending.e) == 1 {
 		s.signal()
