@@ -28,13 +28,11 @@ func openSample(t *testing.T, name string) (*Input, *model.Timeline) {
 
 func segOfFrame(t *testing.T, tl *model.Timeline, frame uint32) int {
 	t.Helper()
-	for i := range tl.Segments {
-		if tl.Segments[i].Frame == frame {
-			return i
-		}
+	i := tl.SegOf(frame)
+	if i < 0 {
+		t.Fatalf("no segment in frame %d", frame)
 	}
-	t.Fatalf("no segment in frame %d", frame)
-	return -1
+	return i
 }
 
 // TestPayloadIPFragments re-reads the segment of the ip-fragments sample,

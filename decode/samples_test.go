@@ -9,18 +9,7 @@ import (
 
 func loadSample(t *testing.T, name string) *model.Timeline {
 	t.Helper()
-	b, err := samples.Bytes(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := OpenBytes("sample:"+name, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tl := openSample(t, name)
 	if len(tl.Warnings) > 0 {
 		t.Errorf("%s: warnings %v", name, tl.Warnings)
 	}

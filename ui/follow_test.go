@@ -9,26 +9,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
-	"github.com/tcpstep/tcpstep/samples"
 )
 
 // followOf reassembles conversation 0 of an embedded sample.
 func followOf(t *testing.T, name string) (*model.Timeline, []model.FollowChunk) {
 	t.Helper()
-	b, err := samples.Bytes(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decode.OpenBytes("sample:"+name, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, tl := testsample.Open(t, name)
 	chunks, err := model.FollowDialogue(tl, tl.Conversations[0], func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
 	if err != nil {
 		t.Fatal(err)
@@ -38,13 +26,11 @@ func followOf(t *testing.T, name string) (*model.Timeline, []model.FollowChunk) 
 
 func frameSeg(t *testing.T, tl *model.Timeline, frame uint32) int {
 	t.Helper()
-	for i := range tl.Segments {
-		if tl.Segments[i].Frame == frame {
-			return i
-		}
+	i := tl.SegOf(frame)
+	if i < 0 {
+		t.Fatalf("no segment in frame %d", frame)
 	}
-	t.Fatalf("no segment in frame %d", frame)
-	return -1
+	return i
 }
 
 // hostileFollow is a hand-built conversation whose payload tries to reach

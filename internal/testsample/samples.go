@@ -16,6 +16,14 @@ import (
 // cannot use it (it imports decode).
 func Timeline(tb testing.TB, name string) *model.Timeline {
 	tb.Helper()
+	_, tl := Open(tb, name)
+	return tl
+}
+
+// Open is Timeline with the opened input too, for tests that re-read
+// frames or payloads from it. An embedded sample needs no Close.
+func Open(tb testing.TB, name string) (*decode.Input, *model.Timeline) {
+	tb.Helper()
 	b, err := samples.Bytes(name)
 	if err != nil {
 		tb.Fatal(err)
@@ -24,10 +32,9 @@ func Timeline(tb testing.TB, name string) *model.Timeline {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer in.Close()
 	tl, err := in.Load(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return tl
+	return in, tl
 }
