@@ -308,23 +308,30 @@ func TestNetstatISNVantageCorpus(t *testing.T) {
 	}
 }
 
-// BenchmarkNetstatLastStep measures the view at the last step of a long
-// conversation: the walk the interface makes on every keypress.
-func BenchmarkNetstatLastStep(b *testing.B) {
+// upload is one conversation: a handshake, then n client segments of
+// length(i) bytes, the server acknowledging after segment i when acks(i)
+// says so, lag bytes short of all it has received.
+func upload(n int, length func(i int) uint32, acks func(i int) bool, lag uint32) *model.Timeline {
 	bld := model.NewBuilder()
 	cli := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.1"), Port: 40000}
 	srv := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.2"), Port: 80}
 	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18, Src: cli, Dst: srv, Seq: 100, Flags: model.SYN, WinScale: -1})
 	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + 1, Src: srv, Dst: cli, Seq: 900, Ack: 101, Flags: model.SYN | model.ACK, WinScale: -1})
 	seq := uint32(101)
-	for i := range 100000 {
-		bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000, Src: cli, Dst: srv, Seq: seq, Ack: 901, Len: 1000, Flags: model.ACK, WinScale: -1})
-		seq += 1000
-		if i%2 == 1 {
-			bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000 + 500, Src: srv, Dst: cli, Seq: 901, Ack: seq, Flags: model.ACK, WinScale: -1})
+	for i := range n {
+		bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000, Src: cli, Dst: srv, Seq: seq, Ack: 901, Len: length(i), Flags: model.ACK, WinScale: -1})
+		seq += length(i)
+		if acks(i) {
+			bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000 + 500, Src: srv, Dst: cli, Seq: 901, Ack: seq - lag, Flags: model.ACK, WinScale: -1})
 		}
 	}
-	tl := bld.Finish()
+	return bld.Finish()
+}
+
+// BenchmarkNetstatLastStep measures the view at the last step of a long
+// conversation: the walk the interface makes on every keypress.
+func BenchmarkNetstatLastStep(b *testing.B) {
+	tl := upload(100000, func(int) uint32 { return 1000 }, func(i int) bool { return i%2 == 1 }, 0)
 	n := len(tl.Conversations[0].Segs)
 	b.Run("Netstat", func(b *testing.B) {
 		b.ReportAllocs()
@@ -351,20 +358,7 @@ func BenchmarkNetstatLastStep(b *testing.B) {
 // NetstatIndex gives the same view as Netstat at every step, across its
 // snapshot boundaries.
 func TestNetstatIndexMatches(t *testing.T) {
-	bld := model.NewBuilder()
-	cli := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.1"), Port: 40000}
-	srv := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.2"), Port: 80}
-	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18, Src: cli, Dst: srv, Seq: 100, Flags: model.SYN, WinScale: -1})
-	bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + 1, Src: srv, Dst: cli, Seq: 900, Ack: 101, Flags: model.SYN | model.ACK, WinScale: -1})
-	seq := uint32(101)
-	for i := range 3000 {
-		bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000, Src: cli, Dst: srv, Seq: seq, Ack: 901, Len: uint32(1 + i%7), Flags: model.ACK, WinScale: -1})
-		seq += uint32(1 + i%7)
-		if i%3 == 2 {
-			bld.AddPacket(model.Frame{}, &model.Packet{TimeNS: 1e18 + int64(i+2)*1000 + 500, Src: srv, Dst: cli, Seq: 901, Ack: seq - 2, Flags: model.ACK, WinScale: -1})
-		}
-	}
-	tl := bld.Finish()
+	tl := upload(3000, func(i int) uint32 { return uint32(1 + i%7) }, func(i int) bool { return i%3 == 2 }, 2)
 	x, err := model.NewNetstatIndex(tl, 0)
 	if err != nil {
 		t.Fatal(err)
