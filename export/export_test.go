@@ -269,15 +269,7 @@ func TestCorpusAgainstTshark(t *testing.T) {
 			continue
 		}
 		t.Run(base, func(t *testing.T) {
-			in, err := decode.Open(capture)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tl := testsample.File(t, capture)
 			tshark := readTSV(t, tsv)
 			for _, absolute := range []bool{false, true} {
 				var txt bytes.Buffer

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
@@ -140,15 +141,7 @@ func TestExplainLoopback(t *testing.T) {
 	var st explainStats
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			in, err := decode.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tl := testsample.File(t, path)
 			checkTimeline(t, tl, &st)
 		})
 	}
@@ -169,15 +162,7 @@ func TestExplainAgainstTshark(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			defer tsv.Close()
-			in, err := decode.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tl := testsample.File(t, path)
 			sc := bufio.NewScanner(tsv)
 			sc.Buffer(nil, 1<<20)
 			for sc.Scan() {

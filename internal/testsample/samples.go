@@ -1,6 +1,7 @@
-// Package testsample decodes the embedded samples for tests of the packages
-// above decode (ui, export, main); it lives apart from testshared so that
-// decode's and model's own tests can use testshared without an import cycle.
+// Package testsample decodes the embedded samples, and capture files, for
+// tests outside package decode (ui, export, main, model's external tests); it
+// lives apart from testshared so that decode's and model's own tests can use
+// testshared without an import cycle.
 package testsample
 
 import (
@@ -37,4 +38,19 @@ func Open(tb testing.TB, name string) (*decode.Input, *model.Timeline) {
 		tb.Fatal(err)
 	}
 	return in, tl
+}
+
+// File decodes a capture file, failing the test on any error.
+func File(tb testing.TB, path string) *model.Timeline {
+	tb.Helper()
+	in, err := decode.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	tl, err := in.Load(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tl
 }
