@@ -63,9 +63,11 @@ func TestFigure10Numbers(t *testing.T) {
 		client   model.State
 		server   model.State
 	}
+	// The states as RFC 9293's Figure 6 prints them: each segment takes
+	// effect at its receiver on its own row.
 	hand := []want{
-		{model.C2S, model.SYN, 1023645922, 0, 0, model.SynSent, model.Listen},
-		{model.S2C, model.SYN | model.ACK, 2234678799, 1023645923, 0, model.SynSent, model.SynReceived},
+		{model.C2S, model.SYN, 1023645922, 0, 0, model.SynSent, model.SynReceived},
+		{model.S2C, model.SYN | model.ACK, 2234678799, 1023645923, 0, model.Established, model.SynReceived},
 		{model.C2S, model.ACK, 1023645923, 2234678800, 1, model.Established, model.Established},
 	}
 	for i, w := range hand {

@@ -32,6 +32,9 @@ type Builder struct {
 	touched   []int32
 	isTouched []bool
 	changed   []*Conversation // Live's result, reused
+	// shown says Live has handed the timeline out: from then on a revision
+	// changes states someone may have seen, and is recorded (Revised).
+	shown bool
 	// deferSegs says Conversation.Segs hold only the rows that may still
 	// change until Finish fills them in (DeferSegs).
 	deferSegs bool
@@ -272,6 +275,11 @@ func (b *Builder) AddICMP(fr Frame, e ICMPError, note string) bool {
 	e.Stream = int(idx)
 	b.tl.ICMP = append(b.tl.ICMP, e)
 	c := b.tl.Conversations[idx]
+	if e.QuotedTCPLen >= 8 {
+		// The quoted segment never reached its receiver.
+		b.conns[idx].machine.Undelivered(dirOf(c, e.QuotedSrc), e.QuotedSeq)
+		b.applyRevisions(idx)
+	}
 	c.Extra = append(c.Extra, n)
 	b.touch(idx)
 	return true
@@ -460,6 +468,9 @@ func (b *Builder) applyRevisions(idx int32) {
 				s.setClient(r.State)
 			} else {
 				s.setServer(r.State)
+			}
+			if b.shown {
+				c.Revised = append(c.Revised, RevisedState{Seg: c.Segs[i], Client: r.Client})
 			}
 		}
 	}

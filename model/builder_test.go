@@ -368,8 +368,10 @@ func TestClientIsTheSynSender(t *testing.T) {
 func TestRefusedConnectionServerWasClosed(t *testing.T) {
 	b := newTB()
 	syn := b.add(C(SYN, 1000, 0, 0, 0))
-	if syn.Server() != Listen {
-		t.Fatalf("before the answer the server is shown LISTEN, got %v", syn.Server())
+	// Before the answer the server is guessed LISTEN, so the SYN takes it
+	// to SYN_RECEIVED on its row (RFC 9293 Figure 6).
+	if syn.Server() != SynReceived {
+		t.Fatalf("before the answer the server is shown SYN_RECEIVED, got %v", syn.Server())
 	}
 	b.add(S(RST|ACK, 0, 1001, 0, 1))
 	tl := b.Finish()

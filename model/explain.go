@@ -556,28 +556,136 @@ func (x *exCtx) statesPara(segIndex int) para {
 	case len(cm) == 0 && len(sm) == 0 && s.Client() == s.Server():
 		p.add("Both sides stay in %v.", s.Client().String())
 	default:
-		x.side(&p, "client", s.Client(), cm, s.Dir == C2S)
+		x.side(&p, "client", s.Client(), cm)
 		p.add(" ")
-		x.side(&p, "server", s.Server(), sm, s.Dir == S2C)
+		x.side(&p, "server", s.Server(), sm)
 	}
-	rcvMoves := sm
-	if s.Dir == S2C {
-		rcvMoves = cm
-	}
-	if s.Flags&(SYN|FIN) != 0 && !s.Flags.Has(RST) && len(rcvMoves) == 0 {
-		what := "FIN"
-		if s.Flags.Has(SYN) {
-			what = "SYN"
+	for _, who := range []string{"client", "server"} {
+		if seg := uint32(segIndex); x.c.WasRevised(seg, who == "client") {
+			p.add(" The %v's state on this row (marked %v) was revised after it was first shown: a later segment showed where an arrival really took effect.", who, "↺")
 		}
-		p.add(" An observer cannot see this %v arrive: the %v's state changes when it answers it.", what, x.rcv)
 	}
+	x.placed(&p)
 	return p
 }
 
+// placed says where the state machine placed, by evidence, an arrival that
+// this segment carries or that takes effect at it (see Machine): which of
+// the receiver's own segments showed it had not arrived, and where it did.
+func (x *exCtx) placed(p *para) {
+	if x.k < 0 {
+		return
+	}
+	for _, pl := range x.c.Placements {
+		rcv := "server"
+		if pl.Client {
+			rcv = "client"
+		}
+		what := exArrivalWords(pl.What, rcv)
+		ev, ok := x.rowFrame(pl.Evidence)
+		if !ok {
+			continue
+		}
+		switch {
+		case pl.Lost && x.k == pl.Evidence:
+			p.add(" %v never reaches the %v: an ICMP error quoting this segment came back instead.", upperFirst(what), rcv)
+		case pl.Lost && pl.Arrived < 0:
+		case pl.Rejected && pl.What != ArrivalSYN:
+			// Rejected with the SYN it came with: one sentence says both.
+		case pl.Rejected && x.k == pl.Evidence:
+			p.add(" This RST answers the SYN,ACK of frame %v, which the %v did not take: a RST without ACK is what a TCP sends for a segment it cannot accept (RFC 9293).",
+				frameNo(x.frameAt(pl.Sighted)), rcv)
+		case pl.Rejected:
+			if x.k >= pl.Sighted && x.k < pl.Evidence && x.carries(pl) {
+				p.add(" The %v answers this SYN,ACK with a RST in frame %v: it does not take it, and its state stays.", rcv, ev)
+			}
+		case x.k == pl.Arrived && pl.AfterEvidence:
+			p.add(" %v reaches the %v only after this segment, which shows the %v had not received it yet (%v), though it was seen in frame %v.",
+				upperFirst(what), rcv, rcv, exEvidenceWords(pl.What), frameNo(x.frameAt(pl.Sighted)))
+		case x.k == pl.Arrived:
+			p.add(" %v reaches the %v with this segment, not with frame %v: the %v's frame %v showed it had not received that one (%v).",
+				upperFirst(what), rcv, frameNo(x.frameAt(pl.Sighted)), rcv, ev, exEvidenceWords(pl.What))
+		case x.k == pl.Evidence:
+			p.add(" This segment shows the %v had not received %v of frame %v yet (%v).",
+				rcv, what, frameNo(x.frameAt(pl.Sighted)), exEvidenceWords(pl.What))
+		case x.k >= pl.Sighted && x.k < pl.Arrived && x.carries(pl):
+			p.add(" %v does not reach the %v yet: the %v's frame %v shows it had not received it (%v).", upperFirst(what), rcv, rcv, ev, exEvidenceWords(pl.What))
+		}
+	}
+}
+
+// exEvidenceWords says what kind of segment shows that arrival a had not
+// happened.
+func exEvidenceWords(a Arrival) string {
+	switch a {
+	case ArrivalAckSYN:
+		return "it sends its SYN again"
+	case ArrivalAckFIN:
+		return "it sends its FIN again"
+	}
+	return "its ACK number does not cover it"
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// exArrivalWords names an arrival at side rcv.
+func exArrivalWords(a Arrival, rcv string) string {
+	peer := "server"
+	if rcv == "server" {
+		peer = "client"
+	}
+	switch a {
+	case ArrivalSYN:
+		return "the " + peer + "'s SYN"
+	case ArrivalFIN:
+		return "the " + peer + "'s FIN"
+	case ArrivalAckSYN:
+		return "the ACK of the " + rcv + "'s SYN"
+	}
+	return "the ACK of the " + rcv + "'s FIN"
+}
+
+// carries reports whether this segment carries the arrival of pl: it is
+// sent by the receiver's peer with the SYN, FIN or ACK that pl names.
+func (x *exCtx) carries(pl Placement) bool {
+	s := x.s
+	if (s.Dir == C2S) == pl.Client || s.Flags.Has(RST) {
+		return false
+	}
+	switch pl.What {
+	case ArrivalSYN:
+		return s.Flags.Has(SYN)
+	case ArrivalFIN:
+		return s.Flags.Has(FIN)
+	}
+	return s.Flags.Has(ACK)
+}
+
+// rowFrame returns the frame number of the conversation's row i.
+func (x *exCtx) rowFrame(i int) (part, bool) {
+	if i < 0 || i >= len(x.c.Segs) || int(x.c.Segs[i]) >= len(x.tl.Segments) {
+		return part{}, false
+	}
+	return frameNo(x.tl.Segments[x.c.Segs[i]].Frame), true
+}
+
+func (x *exCtx) frameAt(i int) uint32 {
+	if i < 0 || i >= len(x.c.Segs) || int(x.c.Segs[i]) >= len(x.tl.Segments) {
+		return 0
+	}
+	return x.tl.Segments[x.c.Segs[i]].Frame
+}
+
 // side writes one side's moves at this segment: the path, RFC 793's labels,
-// what caused them and what the new state means. A side that moves because
-// it received the peer's SYN or FIN shows it by acknowledging it here.
-func (x *exCtx) side(p *para, who string, now State, ms []Transition, sender bool) {
+// what caused them and what the new state means. A segment moves its
+// receiver on its own row (RFC 9293 §3.5); placed says where evidence moved
+// an arrival.
+func (x *exCtx) side(p *para, who string, now State, ms []Transition) {
 	if len(ms) == 0 {
 		p.add("The %v stays in %v.", who, now.String())
 		return
@@ -596,31 +704,10 @@ func (x *exCtx) side(p *para, who string, now State, ms []Transition, sender boo
 		p.add(" (%v)", strings.Join(words, ", then "))
 	}
 	p.add(": %v.", exMeaning(ms[len(ms)-1].To))
-	if !sender {
-		return
-	}
 	for _, m := range ms {
-		var want Flags
-		switch m.Event {
-		case "rcv SYN", "rcv SYN,ACK":
-			want = SYN
-		case "rcv FIN", "rcv FIN,ACK":
-			want = FIN
-		default:
-			continue
+		if m.From == SynReceived && m.To == Listen {
+			p.add(" Linux differs in form, not in what netstat shows: it deletes the embryonic connection, and its listener goes on listening.")
 		}
-		var seen *Segment
-		x.back(func(q *Segment) bool {
-			if q.Dir != x.s.Dir && q.Flags.Has(want) {
-				seen = q
-				return false
-			}
-			return true
-		})
-		if seen != nil && x.s.Flags.Has(ACK) && seqGE(x.s.Ack, seen.Seq+seen.SeqLen()) {
-			p.add(" This segment shows it: its ACK covers the %v's %v of frame %v.", x.rcv, want.String(), frameNo(seen.Frame))
-		}
-		return
 	}
 }
 

@@ -227,13 +227,43 @@ func TestExplainNothingNew(t *testing.T) {
 
 func TestExplainFIN(t *testing.T) {
 	tl := exSMTP()
+	// RFC 9293 §3.5: the FIN takes effect at the server on its own row.
 	exWant(t, strings.Join(Explain(tl, 9, false), "\n"),
 		"a FIN consumes one sequence number, so the client's next number will be 7 = 6 + 1",
-		"An observer cannot see this FIN arrive")
+		"The server moves ESTABLISHED → CLOSE_WAIT")
 	exWant(t, strings.Join(Explain(tl, 10, false), "\n"),
 		"7 = 6 + 1: the client's FIN in frame 10 (SEQ 6) consumes one sequence number",
 		"newly acknowledges 1 = 7 - 6 sequence numbers",
-		"This segment shows it: its ACK covers the client's FIN of frame 10.")
+		"The client moves FIN_WAIT_1 → TIME_WAIT")
+}
+
+// TestExplainPlacedByEvidence checks the explanation of a FIN lost after
+// the capture point (RFC 9293 scenario e of testdata/rfc9293): the
+// receiver's ACK below it shows it had not arrived, and its retransmission
+// is the one that reaches the receiver.
+func TestExplainPlacedByEvidence(t *testing.T) {
+	b := newTB()
+	b.add(C(FIN|ACK, 100, 300, 0, 0))
+	b.add(S(PSH|ACK, 300, 100, 10, 1))
+	b.add(C(ACK, 101, 310, 0, 2))
+	b.add(S(ACK, 310, 100, 0, 3))
+	b.add(C(FIN|ACK, 100, 310, 0, 4))
+	b.add(S(ACK, 310, 101, 0, 5))
+	tl := b.Finish()
+	if got := tl.Segments[3].Server(); got != Established {
+		t.Fatalf("server before the retransmission %v, want ESTABLISHED", got)
+	}
+	if got := tl.Segments[4].Server(); got != CloseWait {
+		t.Fatalf("server at the retransmission %v, want CLOSE_WAIT", got)
+	}
+	exWant(t, strings.Join(Explain(tl, 0, false), "\n"),
+		"The client's FIN does not reach the server yet: the server's frame 4 shows it had not received it (its ACK number does not cover it).")
+	exWant(t, strings.Join(Explain(tl, 3, false), "\n"),
+		"This segment shows the server had not received the client's FIN of frame 1 yet")
+	exWant(t, strings.Join(Explain(tl, 4, false), "\n"),
+		"The server moves ESTABLISHED → CLOSE_WAIT",
+		"The client's FIN reaches the server with this segment, not with frame 1: the server's frame 4 showed it had not received that one")
+	exCheckAll(t, tl)
 }
 
 func TestExplainWindowScale(t *testing.T) {
@@ -284,21 +314,21 @@ func TestExplainStates(t *testing.T) {
 			t.Errorf("seg %d: client stays in %v but the text does not say so:\n%s", i, s.Client(), text)
 		}
 	}
-	// The SYN moves only the client; the server shows it received the SYN
-	// when it answers; frame 3 moves both: the client shows it received the
-	// SYN,ACK, and its ACK completes the server's handshake.
+	// RFC 9293 Figure 6: the SYN takes the server to SYN_RECEIVED on its
+	// own row, the SYN,ACK the client to ESTABLISHED, and the third segment
+	// completes the server's handshake.
 	cm, sm := StepTransitions(tl, 0)
-	if len(cm) != 1 || cm[0].From != Closed || cm[0].To != SynSent || len(sm) != 0 {
+	if len(cm) != 1 || cm[0].From != Closed || cm[0].To != SynSent || len(sm) != 1 || sm[0].To != SynReceived {
 		t.Errorf("at the SYN: client %+v server %+v", cm, sm)
 	}
-	exWant(t, strings.Join(Explain(tl, 0, true), "\n"), "The server stays in LISTEN.", "An observer cannot see this SYN arrive")
-	_, sm = StepTransitions(tl, 1)
-	if len(sm) != 1 || sm[0].From != Listen || sm[0].To != SynReceived {
-		t.Errorf("at the SYN,ACK: server %+v", sm)
+	exWant(t, strings.Join(Explain(tl, 0, true), "\n"), "The server moves LISTEN → SYN_RECEIVED")
+	cm, sm = StepTransitions(tl, 1)
+	if len(cm) != 1 || cm[0].From != SynSent || cm[0].To != Established || len(sm) != 0 {
+		t.Errorf("at the SYN,ACK: client %+v server %+v", cm, sm)
 	}
-	exWant(t, strings.Join(Explain(tl, 1, true), "\n"), "This segment shows it: its ACK covers the client's SYN of frame 1.")
+	exWant(t, strings.Join(Explain(tl, 1, true), "\n"), "The client moves SYN_SENT → ESTABLISHED", "The server stays in SYN_RECEIVED.")
 	cm, sm = StepTransitions(tl, 2)
-	if len(cm) != 1 || cm[0].To != Established || len(sm) != 1 || sm[0].To != Established {
+	if len(cm) != 0 || len(sm) != 1 || sm[0].To != Established {
 		t.Errorf("frame 3: client %+v server %+v", cm, sm)
 	}
 }

@@ -19,6 +19,7 @@ package model
 // pointers stay valid for good: Finish returns the same ones.
 func (b *Builder) Live() (*Timeline, []*Conversation) {
 	b.changed = b.changed[:0]
+	b.shown = true
 	for _, idx := range b.touched {
 		b.settle(int(idx))
 		b.isTouched[idx] = false
@@ -58,6 +59,7 @@ func (b *Builder) count(c *Conversation, s *Segment) {
 func (b *Builder) settle(idx int) {
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
 	c.InitClient, c.InitServer, c.Assumed = cs.machine.Initial()
+	c.Placements = cs.machine.Placements()
 	for d := range 2 {
 		c.Base[d] = cs.flows[d].base
 		c.BaseFromSYN[d] = cs.flows[d].baseFromSYN

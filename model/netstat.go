@@ -230,61 +230,19 @@ func (q *nsSendQueue) queued() uint32 {
 	return 0
 }
 
-// nsInbound holds the acknowledgements travelling to one side behind a SYN or
-// FIN it has not yet been seen to receive. The state machine applies a SYN
-// or FIN to its receiver only when the receiver's own ACK covers it (see
-// Machine); the ACK such a segment carries, and every ACK sent after it,
-// arrive behind it, so the receiver's snd_una moves only then too. That
-// keeps Send-Q consistent with the state shown: a side still shown in
-// SYN_SENT has its SYN unacknowledged (Send-Q 1).
-type nsInbound struct {
-	hold    bool
-	end     uint32 // sequence number just past the held SYN or FIN
-	hasAck  bool
-	ack     uint32 // the furthest ACK number held
-	sentAck bool
-	lastAck uint32 // the furthest ACK number this side has sent
-}
-
-// shown applies an ACK number the side sends: if it covers the held SYN or
-// FIN, the side had received it, and the ACKs behind it reach q.
-func (in *nsInbound) shown(ack uint32, q *nsSendQueue) {
-	if !in.sentAck || int32(ack-in.lastAck) > 0 {
-		in.lastAck, in.sentAck = ack, true
+// holdFor keeps snd_una below the side's SYN or FIN while its state says
+// the ACK of it has not arrived (Machine places that arrival, which may
+// come after the row of the segment that carried the ACK). It returns the
+// queue as the side in state st sees it.
+func (q nsSendQueue) holdFor(st State) nsSendQueue {
+	switch {
+	case !q.started:
+	case (st == SynSent || st == SynReceived) && q.haveISS && ackCovers(q.una, q.iss+1):
+		q.una = q.iss
+	case (st == FinWait1 || st == Closing || st == LastAck) && q.finSent && ackCovers(q.una, q.finEnd):
+		q.una = q.finEnd - 1
 	}
-	if in.hold && ackCovers(ack, in.end) {
-		in.hold = false
-		if in.hasAck {
-			q.acked(in.ack)
-		}
-		in.hasAck = false
-	}
-}
-
-// deliver hands the side a segment its peer sent.
-func (in *nsInbound) deliver(s *Segment, q *nsSendQueue) {
-	hasAck := s.Flags&ACK != 0
-	if s.Flags&(SYN|FIN) != 0 {
-		end := s.Seq + s.SeqLen()
-		if !in.sentAck || !ackCovers(in.lastAck, end) {
-			// A SYN or FIN the side has not acknowledged yet.
-			if !in.hold || int32(end-in.end) > 0 {
-				in.end = end
-			}
-			in.hold = true
-		}
-	}
-	if !hasAck {
-		return
-	}
-	if in.hold {
-		if !in.hasAck || int32(s.Ack-in.ack) > 0 {
-			in.ack = s.Ack
-		}
-		in.hasAck = true
-		return
-	}
-	q.acked(s.Ack)
+	return q
 }
 
 // Netstat computes both hosts' netstat lines for conversation stream after
@@ -341,7 +299,6 @@ type nsWalk struct {
 	n        int
 	cst, sst State
 	q        [2]nsSendQueue
-	in       [2]nsInbound
 	frame    uint32
 	timeNS   int64
 	passive  [2]bool
@@ -361,11 +318,13 @@ func (w *nsWalk) step() {
 	s := &w.tl.Segments[si]
 	a, b := s.Dir&1, 1-s.Dir&1
 	if s.Flags&RST == 0 {
-		if s.Flags&ACK != 0 {
-			w.in[a].shown(s.Ack, &w.q[a])
-		}
+		// An ACK reaches its receiver on its row (RFC 9293 §3.5, as the
+		// states have it); holdFor defers the ACK of a SYN or FIN whose
+		// arrival the state machine placed later.
 		w.q[a].sent(s)
-		w.in[b].deliver(s, &w.q[b])
+		if s.Flags&ACK != 0 {
+			w.q[b].acked(s.Ack)
+		}
 	}
 	w.cst, w.sst = s.Client(), s.Server()
 	w.frame, w.timeNS = s.Frame, w.tl.SegTime(s)
@@ -429,8 +388,9 @@ func nsHostLines(local, foreign Endpoint, st State, q *nsSendQueue, passive bool
 	case st == SynReceived && passive:
 		// A request socket: Linux prints 0 and 0.
 	default:
-		line.SendQ = q.queued()
-		line.SynFin = min(q.phantom(), uint8(min(line.SendQ, 2)))
+		held := q.holdFor(st)
+		line.SendQ = held.queued()
+		line.SynFin = min(held.phantom(), uint8(min(line.SendQ, 2)))
 	}
 	h.Lines = append(h.Lines, line)
 	return h

@@ -89,24 +89,26 @@ func nsCheck(t *testing.T, tl *model.Timeline, stream int, wants []nsWant) {
 
 // The expectations below are worked out by hand from the samples' ladders
 // (tcpstep dump --format text): Send-Q is the sender's SEQ+LEN (+1 for SYN
-// and FIN) minus the last ACK number its peer sent, once the peer's state
-// shows it received any SYN or FIN that carried that ACK.
+// and FIN) minus the last ACK number its peer sent, except that a side whose
+// state still waits for the ACK of its SYN or FIN keeps that one queued.
 func TestNetstatSMTPFigure10(t *testing.T) {
 	tl := nsSample(t, "smtp-figure10")
 	E, C := model.Established, model.Closed
 	nsCheck(t, tl, 0, []nsWant{
 		{0, C, model.Listen, 0, 0, true},
-		{1, model.SynSent, model.Listen, 1, 0, true}, // the SYN counts one, as in ss's "SYN-SENT 0 1"
-		{2, model.SynSent, model.SynReceived, 1, 0, true},
+		// The SYN counts one, as in ss's "SYN-SENT 0 1"; it reaches the
+		// listener on its row: a request socket, Linux's "SYN-RECV 0 0".
+		{1, model.SynSent, model.SynReceived, 1, 0, true},
+		{2, E, model.SynReceived, 0, 0, true}, // the SYN,ACK acknowledges the SYN
 		{3, E, E, 0, 0, true},
 		{4, E, E, 0, 93, true}, // the greeting, sent, not yet acknowledged
 		{5, E, E, 0, 0, true},
 		{6, E, E, 5, 0, true},   // "help\n"
 		{7, E, E, 0, 440, true}, // the reply acknowledges it
 		{25, E, E, 0, 50, true},
-		{26, E, model.FinWait1, 0, 51, true}, // 50 bytes and the FIN
+		{26, model.CloseWait, model.FinWait1, 0, 51, true}, // 50 bytes and the FIN
 		{27, model.CloseWait, model.FinWait2, 0, 0, true},
-		{28, model.LastAck, model.FinWait2, 1, 0, true},
+		{28, model.LastAck, model.TimeWait, 1, 0, true},
 		{29, C, C, 0, 0, true}, // the RST: both sockets gone, the listener stays
 	})
 	v, _ := model.Netstat(tl, 0, 4)
@@ -131,9 +133,9 @@ func TestNetstatHTTPCloseTimeWait(t *testing.T) {
 		{5, E, E, 0, 1448, true},
 		{6, E, E, 0, 2015, true},
 		{7, E, E, 0, 0, true},
-		{8, model.FinWait1, E, 1, 0, true},
+		{8, model.FinWait1, model.CloseWait, 1, 0, true},
 		{9, model.FinWait2, model.CloseWait, 0, 0, true},
-		{10, model.FinWait2, model.LastAck, 0, 1, true},
+		{10, model.TimeWait, model.LastAck, 0, 1, true},
 		// The client sits in TIME_WAIT (queues 0 there); the server's
 		// LAST_ACK ended with the ACK: its line is gone, the listener stays.
 		{11, model.TimeWait, model.Closed, 0, 0, true},
@@ -177,8 +179,10 @@ func TestNetstatSimultaneousClose(t *testing.T) {
 	tl := nsSample(t, "simultaneous-close")
 	nsCheck(t, tl, 0, []nsWant{
 		{7, model.FinWait1, model.Established, 1, 0, true},
-		{8, model.FinWait1, model.FinWait1, 1, 1, true},
-		{9, model.Closing, model.FinWait1, 1, 1, true},
+		// Each FIN left before the other arrived: both CLOSING (RFC 9293
+		// Figure 13), each waiting for the ACK of its FIN.
+		{8, model.Closing, model.Closing, 1, 1, true},
+		{9, model.Closing, model.TimeWait, 1, 0, true},
 		{10, model.TimeWait, model.TimeWait, 0, 0, true},
 	})
 }
@@ -192,8 +196,8 @@ func TestNetstatLoopbackServerClose(t *testing.T) {
 		{3, E, E, 0, 0, true},
 		{4, E, E, 0, 46, true},
 		{5, E, E, 0, 0, true},
-		{6, E, model.FinWait1, 0, 1, true},
-		{7, model.LastAck, model.FinWait1, 1, 1, true},
+		{6, model.CloseWait, model.FinWait1, 0, 1, true},
+		{7, model.LastAck, model.TimeWait, 1, 0, true},
 		{8, model.Closed, model.TimeWait, 0, 0, true},
 	})
 	v, _ := model.Netstat(tl, 0, 8)

@@ -1,155 +1,239 @@
 package model
 
-// Machine infers both sides' RFC 793 connection states over one
+import "slices"
+
+// Machine infers both sides' RFC 9293 connection states over one
 // conversation, as a passive observer of its segments can. There is one per
 // conversation; Step it with every segment in capture order.
 //
-// An observer sees segments, not the two hosts, so it only knows when a side
-// sent something and, from the acknowledgement number a side sends, which of
-// its peer's segments that side had received. The rules follow from that.
+// RFC 9293 §3.5: "TCP connection states represent the state AFTER the
+// departure or arrival of the segment". A capture point sees a segment at
+// about the moment it departs and arrives, so a segment takes effect at its
+// sender and at its receiver on the row where the capture shows it. The one
+// exception is what the receiver's own segments prove: it had not received
+// the segment yet.
 //
 // Roles. The client is the sender of the conversation's first segment (C2S);
 // the builder makes that the sender of a pure SYN when there is one.
 //
+// Arrivals. Four things that reach a side change its state: the peer's SYN,
+// the ACK of its own SYN, the peer's FIN and the ACK of its own FIN. Each is
+// seen (sighted) on the rows of the segments that carry it: the first one
+// and every retransmission. It arrives at the first sighting, unless a later
+// segment of its receiver is contrary evidence:
+//   - a segment whose ACK number does not cover the peer's SYN or FIN (every
+//     TCP sends its current RCV.NXT in every segment with ACK) or that has no
+//     ACK at all (a SYN sent again), for the peer's SYN or FIN;
+//   - its own SYN (or SYN,ACK) sent again, for the ACK of its SYN;
+//   - its own FIN sent again, for the ACK of its FIN.
+//
+// Then the arrival is placed at the first sighting after the last contrary
+// evidence, or, when there is none, right after that evidence (on its row,
+// after the evidence itself). This is what tells a simultaneous open or close
+// (RFC 9293 Figures 7 and 13: each side's SYN or FIN is sent before the
+// other's arrives) from a normal one, and a FIN lost after the capture point
+// (its receiver keeps acknowledging below it; the retransmission is the one
+// that arrives) from one that arrived. An arrival is confirmed, and never
+// moves again, once its receiver shows it (an ACK that covers the SYN or FIN,
+// a segment other than a SYN after the ACK of its SYN), or once the receiver
+// has sent smConfirmAfter segments since without contrary evidence.
+//
+// Later evidence revises earlier rows: the machine keeps the rows that may
+// still change since a snapshot, replays them when a placement moves, and
+// lists the changed rows as Revisions. Loading a file decides with the whole
+// capture; a live capture shows the answer so far.
+//
+// Each row, sent by side A to side B, is applied in order: A's sending (a
+// SYN takes CLOSED to SYN_SENT, a SYN,ACK takes LISTEN to SYN_RECEIVED, a
+// FIN with ACK takes ESTABLISHED or SYN_RECEIVED to FIN_WAIT_1 and
+// CLOSE_WAIT to LAST_ACK), then the arrivals placed at A after this row,
+// then what arrives at B on this row, in RFC 9293's order of processing: the
+// SYN, the ACK, then the FIN.
+//
 // Initial states. A first segment that is a pure SYN (SYN without ACK) comes
-// from a CLOSED side doing an active open; its peer is assumed to be LISTEN,
-// provisionally, until it answers: a SYN,ACK confirms LISTEN, a RST shows it
-// was CLOSED (a refused connection) and a pure SYN shows it was CLOSED too
-// (a simultaneous open is two active opens). Initial reports what is known
-// so far. A first segment that is a SYN,ACK means the capture missed the SYN:
-// its sender is SYN_RECEIVED and the other side SYN_SENT. Any other first
-// segment means the capture began mid-connection: both sides are assumed
-// ESTABLISHED. Both of these are reported as assumed.
+// from a CLOSED side doing an active open; its peer's state is read from its
+// first answer: a SYN,ACK shows it was LISTEN, a RST that acknowledges the
+// SYN or a SYN of its own that it was CLOSED (a refusal; a simultaneous
+// open), a plain ACK that it was a half-open ESTABLISHED side (Figure 9).
+// Until it answers, it is LISTEN, provisionally. A first segment that is a
+// SYN,ACK means the capture missed the SYN: its sender is SYN_RECEIVED and
+// the other side SYN_SENT. Any other first segment means the capture began
+// mid-connection: both sides are assumed ESTABLISHED, except that a side
+// whose first segment is a RST without ACK was CLOSED (Figure 10: no
+// synchronized TCP sends one).
 //
-// Each segment, sent by side A to side B, is applied in three steps.
+// Resets, as RFC 9293 §3.5.2 and §3.10.7 have them. A RST sent from an
+// unsynchronized state answers an unacceptable segment and leaves its sender
+// where it was (Figures 8 and 9), except that a SYN_SENT side that resets a
+// SYN,ACK acknowledging its SYN had no such connection: it was CLOSED (a
+// port scanner's half-open probe; Figure 11's passive side). Such a RST also
+// shows that the SYN,ACK's arrivals had no effect. A synchronized sender
+// aborts to CLOSED. The receiver of a RST: a SYN_RECEIVED side that came
+// from LISTEN returns to LISTEN, any other SYN_RECEIVED and every
+// synchronized side goes to CLOSED, SYN_SENT only when the RST acknowledges
+// its SYN, and LISTEN and CLOSED ignore it.
 //
-//  1. What A shows it had received. If A's ACK number covers (in serial
-//     number arithmetic, RFC 1982, so that sequence numbers may wrap past
-//     2^32) a SYN or FIN of B that A had not yet shown it received, A
-//     processed that segment before sending this one: LISTEN → SYN_RECEIVED,
-//     SYN_SENT → ESTABLISHED (a SYN,ACK that acknowledged A's SYN) or
-//     SYN_RECEIVED (a bare SYN: simultaneous open), ESTABLISHED → CLOSE_WAIT,
-//     FIN_WAIT_1 → CLOSING, or → TIME_WAIT when the FIN came with an ACK of
-//     A's own FIN, FIN_WAIT_2 → TIME_WAIT. The ACK that such a segment of B
-//     carried is processed with it, before its FIN, as RFC 793 orders it.
-//  2. What A sends. A SYN takes a CLOSED side to SYN_SENT; a SYN,ACK takes
-//     LISTEN or SYN_SENT to SYN_RECEIVED; the first FIN (with ACK) takes ESTABLISHED or
-//     SYN_RECEIVED to FIN_WAIT_1 and CLOSE_WAIT to LAST_ACK; a RST takes A to
-//     CLOSED (ABORT), and B with it unless B is LISTEN (which ignores resets)
-//     or SYN_SENT and the RST does not acknowledge B's SYN (RFC 793 3.4).
-//  3. What B receives that needs no answer. An ACK covering B's SYN moves
-//     SYN_RECEIVED → ESTABLISHED; one covering B's FIN moves FIN_WAIT_1 →
-//     FIN_WAIT_2, CLOSING → TIME_WAIT and LAST_ACK → CLOSED. These apply at
-//     once: nothing later in the capture could show when B got them.
-//
-// A SYN or FIN is not applied to its receiver at the row where it is sent,
-// because the observer cannot tell whether it has arrived: it is applied
-// when the receiver next sends a segment whose ACK number covers it (step
-// 1). This is what tells a simultaneous close, where each side sent its FIN
-// before receiving the other's (each FIN's ACK number does not cover the
-// other FIN, so both go FIN_WAIT_1 → CLOSING → TIME_WAIT), from a normal
-// close, where the second FIN acknowledges the first (ESTABLISHED →
-// CLOSE_WAIT → LAST_ACK). If the receiver's next segment does not cover it,
-// the receiver had not received it yet, and it stays pending. Segments
-// arrive in the order they were sent, so whatever A sends after a pending
-// SYN or FIN waits behind it: the ACKs it carries reach B only once B has
-// shown it received the SYN or FIN, and are applied after B's own send at
-// that row (step 3). That keeps a side that acknowledges its peer's FIN
-// from being shown in FIN_WAIT_2 before it is shown in CLOSING.
-//
-// Segments no TCP sends in that state change nothing. A FIN without ACK
-// is not a close: every state that could take a FIN drops a segment without
-// ACK (RFC 793 3.9), and every state that can send a FIN sends it with an
-// ACK, so such a FIN comes from a scanner or a broken capture. A RST that
-// answers a SYN but does not acknowledge it is not a refusal (a real one
-// acknowledges the SYN, RFC 793 3.4): the SYN's sender ignores it, and so
-// does the observer's guess of the answering side's state.
-//
-// Resets. A reset closes the connection rather than returning a passive
-// SYN_RECEIVED side to LISTEN as RFC 793's text has it: the capture of one
-// conversation shows the connection end, and modern stacks keep the
-// listener apart from the embryonic connection, which they delete. If the
-// same pair starts again, the next pure SYN restarts the handshake (below).
-//
-// Retransmissions and duplicates never move a state backwards: every rule
-// above moves forwards from named states only, and a SYN or FIN its
-// receiver has already processed (or is holding) is treated as a plain ACK.
-//
-// Restarts. A pure SYN from a side that is CLOSED or TIME_WAIT (after a
-// reset, a refusal, or a close when the same pair is reused) starts the
+// Restarts. A pure SYN from a side that is CLOSED or TIME_WAIT starts the
 // handshake again: a TIME_WAIT side first leaves it ("timeout=2MSL", the
 // only way the observer sees that move), and the peer, if CLOSED or
-// TIME_WAIT, is provisionally LISTEN again ("passive OPEN") if it had
-// accepted a connection before and CLOSED if it had refused. When its answer
-// shows otherwise, Revisions tells the caller which rows to correct.
+// TIME_WAIT, is read from its answer as at the start; with no answer yet it
+// is LISTEN again if it had accepted a connection before, CLOSED if it had
+// refused one, provisionally.
+//
+// Segments no TCP sends in that state change nothing: a FIN without ACK (a
+// scanner's), a SYN,ACK to a LISTEN side.
 type Machine struct {
-	sides [2]smSide
+	log   []smRow // the rows since baseRow
+	shown []uint8 // the states returned for them, packed as in Segment
+	facts []smFact
+	done  []Placement // placements of facts trimmed away
 	revs  []Revision
-	rows  uint32 // Step calls so far (a conversation has fewer than 2^32 frames)
-	// moves are the last Step's moves of each side, as allEdges indices.
-	moves   [2][smMaxMoves]uint8
-	nmoves  [2]uint8
+	base  smEngine // the engine before row baseRow
+	cur   smEngine // the engine after the last row
+
+	baseRow uint32
+	rows    uint32 // Step calls so far (a conversation has fewer than 2^32 frames)
+
+	// What observe has seen of each side's SYN and FIN.
+	isn    [2]uint32
+	finEnd [2]uint32
+	hasISN [2]bool
+	hasFin [2]bool
+
 	init    [2]State
-	started bool
 	assumed bool
 }
 
-// smMaxMoves bounds the moves one side makes at one segment; the longest
-// chain the rules allow is four (LISTEN → SYN_RECEIVED → ESTABLISHED →
-// CLOSE_WAIT → LAST_ACK for a SYN,FIN answered by a SYN,FIN).
-const smMaxMoves = 6
-
-// smSide is what the machine knows of one end of the connection.
-//
-// Its fields are ordered widest first so that padding does not make every
-// conversation's machine larger than it needs to be.
-type smSide struct {
-	// prov says st is a guess (LISTEN or CLOSED) that the side's first
-	// answer since row provFrom will confirm or revise.
-	provFrom uint32
-
-	// q holds the peer's segments with a SYN or FIN that this side has not
-	// yet shown it received, oldest first.
-	q [2]smPending
-
-	// What this side sent, and whether its peer acknowledged it.
-	synSeq uint32
-	synNxt uint32 // sequence number just past the SYN and its data
-	finEnd uint32 // sequence number just past the FIN
-
-	st   State
-	prov bool
-	nq   uint8
-	// accepted and refused remember how the side answered a SYN before, to
-	// guess its state when the pair restarts.
-	accepted, refused bool
-	synSent, synAcked bool
-	finSent, finAcked bool
-	// Whether this side has shown it received its peer's SYN and FIN.
-	peerSyn, peerFin bool
+// smRow is one segment as the machine keeps it.
+type smRow struct {
+	seq, ack, length uint32
+	flags            Flags
+	dir              uint8
 }
 
-// smPending is a peer segment carrying SYN or FIN, waiting for evidence that
-// its receiver got it.
-type smPending struct {
-	seq    uint32
-	finEnd uint32
-	ack    uint32
-	// trail is the furthest ACK number of the peer's later segments, which
-	// arrive only after this one.
-	trail            uint32
-	syn, fin         bool
-	hasAck, hasTrail bool
+// Arrival names what reaches a side and changes its state.
+type Arrival uint8
+
+// The arrivals, in the order RFC 9293 processes them within one segment.
+const (
+	ArrivalSYN    Arrival = iota // the peer's SYN
+	ArrivalAckSYN                // the ACK of the side's own SYN
+	ArrivalAckFIN                // the ACK of the side's own FIN
+	ArrivalFIN                   // the peer's FIN
+	numArrivals
+)
+
+var arrivalNames = [numArrivals]string{"SYN", "ACK of SYN", "ACK of FIN", "FIN"}
+
+func (a Arrival) String() string {
+	if a < numArrivals {
+		return arrivalNames[a]
+	}
+	return "?"
 }
 
-// Revision corrects states that Step has already returned for one side: rows
-// From up to (not including) To, counted from 0 in Step calls, showed the
-// side as LISTEN (or CLOSED) before its answer showed it was State. The
-// revision of the conversation's first rows is also reflected by Initial.
+// smFact is one arrival at one side and where the evidence places it. Rows
+// are Step indices; -1 is none.
+type smFact struct {
+	first    int32 // the first sighting
+	evidence int32 // the last contrary evidence
+	after    int32 // the first sighting after it
+	// quiet counts the receiver's segments since the placement without
+	// contrary evidence.
+	quiet    uint16
+	rcv      uint8 // the receiving side, as a Dir
+	what     Arrival
+	live     bool // the current incarnation's fact (else frozen)
+	final    bool // confirmed: it never moves again
+	rejected bool // answered by a RST: it had no effect
+	lost     bool // the sighting at evidence never arrived (an ICMP error quoted it)
+	fromAck  bool // sighted on a SYN,ACK (for ArrivalSYN)
+}
+
+// smConfirmAfter is how many segments a receiver sends after an arrival's
+// placement, none of them contrary evidence, before the placement is taken
+// as confirmed. It bounds the rows kept for replay in a long conversation
+// whose last arrival no segment can confirm (the ACK of a FIN).
+const smConfirmAfter = 16
+
+// place returns the row the fact takes effect on, and whether it does after
+// that row's own segment (placed right after evidence), or ok false when it
+// takes no effect.
+func (f *smFact) place() (row int32, afterRow, ok bool) {
+	switch {
+	case f.first < 0 || f.rejected:
+		return -1, false, false
+	case f.evidence < 0:
+		return f.first, false, true
+	case f.after >= 0:
+		return f.after, false, true
+	case f.lost:
+		return -1, false, false
+	}
+	return f.evidence, true, true
+}
+
+// Placement says where the rule placed one arrival whose receiver's own
+// segments showed it had not received it at its first sighting. Rows are
+// counted from 0 in Step calls, as the conversation's rows are.
+type Placement struct {
+	Client bool // the receiver is the client
+	What   Arrival
+	// Sighted is the row of the arrival's first sighting; Evidence the row
+	// of the receiver's last segment that showed it had not arrived.
+	Sighted, Evidence int
+	// Arrived is the row it takes effect on: a later sighting, or Evidence
+	// itself (AfterEvidence) when none came after the evidence.
+	Arrived       int
+	AfterEvidence bool
+	// Lost says an ICMP error showed that the segment on row Evidence never
+	// reached the receiver; Arrived is -1 unless a later sighting arrived.
+	Lost bool
+	// Rejected says a RST (on row Evidence) answered it instead: it had no
+	// effect, and Arrived is -1.
+	Rejected bool
+}
+
+// Revision corrects states that Step has already returned for one side:
+// rows From up to (not including) To, counted from 0 in Step calls, should
+// show the side as State. The revision of the conversation's first rows is
+// also reflected by Initial.
 type Revision struct {
 	Client   bool
 	From, To int
 	State    State
+}
+
+// smEngine is the state of both sides that the rows build up.
+type smEngine struct {
+	sides [2]smSide
+	// moves are the last row's moves of each side, as allEdges indices.
+	moves  [2][smMaxMoves]uint8
+	nmoves [2]uint8
+}
+
+// smMaxMoves bounds the moves one side makes at one row; the longest chain
+// the rules allow is four (LISTEN → SYN_RECEIVED → ESTABLISHED → CLOSE_WAIT
+// → LAST_ACK for a SYN,FIN answered by a SYN,FIN).
+const smMaxMoves = 6
+
+// smSide is what the engine knows of one end of the connection.
+type smSide struct {
+	provFrom  uint32 // the row from which st is a guess (prov)
+	synSeq    uint32
+	synNxt    uint32 // sequence number just past the SYN and its data
+	finEnd    uint32 // sequence number just past the FIN
+	synAckAck uint32 // the ACK of the last SYN,ACK that reached the side
+
+	st         State
+	prov       bool // st is a guess that the side's first answer settles
+	synSent    bool
+	finSent    bool
+	fromListen bool // in SYN_RECEIVED by a passive open
+	sawSynAck  bool
+	// accepted and refused remember how the side answered a SYN before, to
+	// guess its state when the pair restarts.
+	accepted, refused bool
 }
 
 // NewMachine returns the machine for a conversation before its first
@@ -166,50 +250,104 @@ func newMachine() Machine { return Machine{init: [2]State{Closed, Listen}} }
 // it holds across the wrap at 2^32.
 func ackCovers(ack, end uint32) bool { return int32(ack-end) >= 0 }
 
-// seqLater returns the later of two sequence numbers, serially.
-func seqLater(a, b uint32) uint32 {
-	if int32(b-a) > 0 {
-		return b
-	}
-	return a
-}
-
 // Initial returns both sides' states before the first segment as now known,
 // and whether they were assumed because the capture began mid-connection (or
-// at a SYN,ACK). Before any segment it returns CLOSED and LISTEN. The
-// server's LISTEN becomes CLOSED once its first answer is a RST (or a SYN:
-// simultaneous open).
+// at a SYN,ACK). Before any segment it returns CLOSED and LISTEN.
 func (m *Machine) Initial() (client, server State, assumed bool) {
 	return m.init[0], m.init[1], m.assumed
 }
 
 // Revisions lists the corrections to rows already returned by Step, oldest
-// first (see Revision). The first rows' correction to CLOSED of a server
-// that refuses is one; so is any restart whose guess the answer overturned.
+// first (see Revision).
 func (m *Machine) Revisions() []Revision {
 	return append([]Revision(nil), m.revs...)
 }
 
 // Settled returns how many of the rows returned by Step no revision can
-// change any more: all of them, unless a side's state is still a guess that
-// its first answer will confirm or revise (see Revision), in which case the
-// rows before the guess.
+// change any more.
 func (m *Machine) Settled() int {
-	n := m.rows
-	for d := range m.sides {
-		if s := &m.sides[d]; s.prov && s.provFrom < n {
-			n = s.provFrom
+	if len(m.log) == 0 {
+		return int(m.rows)
+	}
+	return int(m.baseRow)
+}
+
+// Provisional reports whether a side's state is still a guess that its first
+// answer will settle (a LISTEN that may turn out CLOSED), and since which row.
+func (m *Machine) Provisional(client bool) (from int, ok bool) {
+	s := &m.cur.sides[1]
+	if client {
+		s = &m.cur.sides[0]
+	}
+	return int(s.provFrom), s.prov
+}
+
+// Placements lists the arrivals that evidence placed later than their first
+// sighting, or that a RST rejected, in the order they were first sighted.
+func (m *Machine) Placements() []Placement {
+	out := append([]Placement(nil), m.done...)
+	for i := range m.facts {
+		if p, ok := m.facts[i].placement(); ok {
+			out = append(out, p)
 		}
 	}
-	return int(n)
+	slices.SortStableFunc(out, func(a, b Placement) int { return a.Sighted - b.Sighted })
+	return out
+}
+
+// placement describes the fact for Placements, if evidence placed it.
+func (f *smFact) placement() (Placement, bool) {
+	if f.evidence < 0 && !f.rejected {
+		return Placement{}, false
+	}
+	row, afterRow, _ := f.place()
+	return Placement{
+		Client: f.rcv == 0, What: f.what,
+		Sighted: int(f.first), Evidence: int(f.evidence),
+		Arrived: int(row), AfterEvidence: afterRow, Rejected: f.rejected, Lost: f.lost,
+	}, true
+}
+
+// Undelivered tells the machine that the last segment of direction dir with
+// sequence number seq never reached its receiver: an ICMP error quoting it
+// came back (time exceeded, unreachable, too big). What it carried arrives
+// only with a later sighting. Rows it revises are listed by Revisions.
+func (m *Machine) Undelivered(dir Dir, seq uint32) {
+	i := len(m.log) - 1
+	for ; i >= 0; i-- {
+		if r := &m.log[i]; r.dir == uint8(dir&1) && r.seq == seq && r.flags&RST == 0 {
+			break
+		}
+	}
+	if i < 0 {
+		return
+	}
+	row := int32(m.baseRow) + int32(i)
+	changed := false
+	for j := range m.facts {
+		f := &m.facts[j]
+		if !f.live || f.final || f.rejected || int(f.rcv) == int(dir&1) {
+			continue
+		}
+		switch {
+		case f.after == row, f.evidence < 0 && f.first == row:
+			f.evidence, f.after, f.lost = row, -1, true
+			changed = true
+		}
+	}
+	if changed {
+		m.replay(false)
+		m.trim()
+	}
 }
 
 // Moves returns the moves each side made at the last Step, exactly as the
 // machine made them (Transitions can only reconstruct them from two states).
 func (m *Machine) Moves() (client, server []Transition) {
 	out := [2][]Transition{}
+	e := &m.cur
 	for d := range 2 {
-		for _, i := range m.moves[d][:m.nmoves[d]] {
+		for _, i := range e.moves[d][:e.nmoves[d]] {
 			out[d] = append(out[d], allEdges[i])
 		}
 	}
@@ -220,347 +358,611 @@ func (m *Machine) Moves() (client, server []Transition) {
 // direction, flags, sequence and acknowledgement numbers and payload length.
 // It returns both sides' states after it.
 func (m *Machine) Step(dir Dir, flags Flags, seq, ack, length uint32) (client, server State) {
-	d := int(dir & 1)
-	a := &m.sides[d]
-	row := int(m.rows)
+	r := smRow{seq: seq, ack: ack, length: length, flags: flags, dir: uint8(dir & 1)}
+	row := int32(m.rows)
 	m.rows++
-	m.nmoves = [2]uint8{}
-	syn, rst, hasAck := flags&SYN != 0, flags&RST != 0, flags&ACK != 0
-	pureSyn := syn && !hasAck && !rst
-
-	if !m.started {
-		m.start(d, flags, ack)
-	} else if pureSyn && (a.st == Closed || a.st == TimeWait) {
-		m.restart(d, row)
+	m.log = append(m.log, r)
+	from := m.observe(row, r)
+	if s := &m.cur.sides[r.dir]; s.prov && row > 0 {
+		// The side's first answer: the guess is read again from it.
+		from = minRow(from, int32(s.provFrom))
 	}
+	if from >= 0 && from < row {
+		m.replay(true)
+	} else {
+		st := m.apply(&m.cur, row, r)
+		m.shown = append(m.shown, st)
+	}
+	st := m.shown[len(m.shown)-1]
+	m.trim()
+	return State(st & 0xF), State(st >> 4)
+}
+
+func minRow(a, b int32) int32 {
+	if a < 0 || (b >= 0 && b < a) {
+		return b
+	}
+	return a
+}
+
+// replay runs the engine again over the kept rows from the snapshot and
+// turns every changed state of an earlier row into a revision.
+//
+// The last kept row is the one being stepped when fresh: its states are
+// returned, not revised.
+func (m *Machine) replay(fresh bool) {
+	e := m.base
+	last := len(m.log) - 1
+	if !fresh {
+		last = -1
+	}
+	var run [2]Revision
+	var open [2]bool
+	flush := func(d int) {
+		if open[d] {
+			m.revs = append(m.revs, run[d])
+			open[d] = false
+		}
+	}
+	for i, r := range m.log {
+		row := int(m.baseRow) + i
+		st := m.apply(&e, int32(row), r)
+		if i == last {
+			m.shown = append(m.shown[:i], st)
+			break
+		}
+		old := m.shown[i]
+		m.shown[i] = st
+		for d := range 2 {
+			now, was := State(st>>(4*d)&0xF), State(old>>(4*d)&0xF)
+			if now != was && open[d] && run[d].State == now && run[d].To == row {
+				run[d].To = row + 1
+				continue
+			}
+			flush(d)
+			if now != was {
+				run[d] = Revision{Client: d == 0, From: row, To: row + 1, State: now}
+				open[d] = true
+			}
+		}
+	}
+	flush(0)
+	flush(1)
+	m.cur = e
+}
+
+// trim moves the snapshot forward past the rows that can no longer change:
+// those before the first sighting of every arrival still unconfirmed and
+// before every guess still open.
+func (m *Machine) trim() {
+	keep := int32(m.rows)
+	for i := range m.facts {
+		if f := &m.facts[i]; !f.final && f.first >= 0 && !f.rejected {
+			keep = min(keep, f.first)
+		}
+	}
+	for d := range m.cur.sides {
+		if s := &m.cur.sides[d]; s.prov {
+			keep = min(keep, int32(s.provFrom))
+		}
+	}
+	n := int(keep - int32(m.baseRow))
+	if n <= 0 {
+		return
+	}
+	if n < len(m.log) && n < len(m.log)/2 {
+		return // not worth the copy yet
+	}
+	if n == len(m.log) {
+		m.base = m.cur
+	} else {
+		for i, r := range m.log[:n] {
+			m.apply(&m.base, int32(m.baseRow)+int32(i), r)
+		}
+	}
+	m.log = m.log[:copy(m.log, m.log[n:])]
+	m.shown = m.shown[:copy(m.shown, m.shown[n:])]
+	m.baseRow = uint32(keep)
+	// Facts placed before the snapshot no longer matter to any replay.
+	out := m.facts[:0]
+	for _, f := range m.facts {
+		if row, afterRow, ok := f.place(); f.live || (ok && (row >= keep || afterRow && row+1 >= keep)) {
+			out = append(out, f)
+		} else if p, ok := f.placement(); ok {
+			m.done = append(m.done, p)
+		}
+	}
+	m.facts = out
+}
+
+// fact returns side rcv's live fact of kind what, or nil.
+func (m *Machine) fact(rcv int, what Arrival) *smFact {
+	for i := range m.facts {
+		if f := &m.facts[i]; f.live && int(f.rcv) == rcv && f.what == what {
+			return f
+		}
+	}
+	return nil
+}
+
+// sight records a sighting at row of side rcv's arrival what, opening the
+// fact at its first. It returns the fact.
+func (m *Machine) sight(rcv int, what Arrival, row int32) *smFact {
+	f := m.fact(rcv, what)
+	if f == nil {
+		m.facts = append(m.facts, smFact{first: row, evidence: -1, after: -1, rcv: uint8(rcv), what: what, live: true})
+		return &m.facts[len(m.facts)-1]
+	}
+	if f.evidence >= 0 && f.after < 0 && !f.final {
+		f.after = row
+	}
+	return f
+}
+
+// freeze ends the live facts of side rcv's arrivals what: a new
+// incarnation's SYN makes new ones.
+func (m *Machine) freeze(rcv int, whats ...Arrival) {
+	for _, w := range whats {
+		if f := m.fact(rcv, w); f != nil {
+			f.live, f.final = false, true
+		}
+	}
+}
+
+// observe files row's segment as sightings and evidence, and returns the
+// earliest row whose states may have changed because a placement moved, or
+// -1 when only this row is affected.
+func (m *Machine) observe(row int32, r smRow) int32 {
+	d, p := int(r.dir), int(1-r.dir)
+	before := m.placements()
+	syn, fin, hasAck, rst := r.flags&SYN != 0, r.flags&FIN != 0, r.flags&ACK != 0, r.flags&RST != 0
 
 	if rst {
-		m.reset(d, row, hasAck, ack)
-		return m.sides[0].st, m.sides[1].st
+		// A RST without ACK that answers a SYN,ACK rejects it: neither its
+		// SYN nor its ACK had any effect (see Machine, Resets).
+		if f := m.fact(d, ArrivalSYN); !hasAck && f != nil && f.fromAck && !f.final {
+			f.rejected, f.final, f.evidence = true, true, row
+			if g := m.fact(d, ArrivalAckSYN); g != nil && !g.final {
+				g.rejected, g.final, g.evidence = true, true, row
+			}
+		}
+		return m.moved(&before)
 	}
-	if a.prov {
-		m.answer(d, row, syn, hasAck)
+
+	if syn {
+		if m.hasISN[d] && r.seq != m.isn[d] {
+			// A new ISN: a new incarnation of this side's SYN; a pure SYN
+			// restarts the whole connection.
+			m.freeze(p, ArrivalSYN)
+			m.freeze(d, ArrivalAckSYN)
+			if !hasAck {
+				m.freeze(p, ArrivalFIN, ArrivalAckFIN)
+				m.freeze(d, ArrivalFIN, ArrivalAckFIN)
+				m.hasFin = [2]bool{}
+			}
+		}
+		m.isn[d], m.hasISN[d] = r.seq, true
+		if hasAck && row == 0 {
+			// A capture that begins at a SYN,ACK: the SYN it answers.
+			m.isn[p], m.hasISN[p] = r.ack-1, true
+		}
 	}
-	var trail uint32
-	var hasTrail bool
-	if hasAck {
-		trail, hasTrail = m.receive(d, ack)
+	if fin && hasAck && !m.hasFin[d] {
+		end := r.seq + r.length + 1
+		if syn {
+			end++
+		}
+		m.finEnd[d], m.hasFin[d] = end, true
 	}
-	m.send(d, flags, seq, length)
-	if hasTrail {
-		m.acked(d, trail)
+
+	// Evidence: what this segment shows of the arrivals at its sender.
+	for i := range m.facts {
+		f := &m.facts[i]
+		if !f.live || int(f.rcv) != d || f.final || f.rejected {
+			continue
+		}
+		contrary, confirms := false, false
+		switch f.what {
+		case ArrivalSYN:
+			contrary = !hasAck || !ackCovers(r.ack, m.isn[p]+1)
+			confirms = !contrary
+		case ArrivalAckSYN:
+			contrary = syn
+			confirms = !syn
+		case ArrivalFIN:
+			if hasAck {
+				contrary = !ackCovers(r.ack, m.finEnd[p])
+				confirms = !contrary
+			}
+		case ArrivalAckFIN:
+			contrary = fin
+		}
+		switch {
+		case contrary:
+			f.evidence, f.after, f.quiet = row, -1, 0
+		case confirms:
+			f.final = true
+		default:
+			if f.quiet++; f.quiet >= smConfirmAfter {
+				f.final = true
+			}
+		}
 	}
-	m.deliver(1-d, flags, seq, ack, length)
-	return m.sides[0].st, m.sides[1].st
+
+	// Sightings: what this segment carries to its receiver.
+	if syn && r.seq == m.isn[d] {
+		f := m.sight(p, ArrivalSYN, row)
+		if f.first == row {
+			f.fromAck = hasAck
+		}
+	}
+	if hasAck && m.hasISN[p] && ackCovers(r.ack, m.isn[p]+1) {
+		m.sight(p, ArrivalAckSYN, row)
+	}
+	if fin && hasAck && m.hasFin[d] {
+		m.sight(p, ArrivalFIN, row)
+	}
+	if hasAck && m.hasFin[p] && ackCovers(r.ack, m.finEnd[p]) {
+		m.sight(p, ArrivalAckFIN, row)
+	}
+	return m.moved(&before)
+}
+
+// placements returns where each live fact is placed, by receiver and kind:
+// -1 for no fact, -2 for one without effect.
+func (m *Machine) placements() (out [2 * numArrivals]int32) {
+	for i := range out {
+		out[i] = -1
+	}
+	for i := range m.facts {
+		if f := &m.facts[i]; f.live {
+			row, _, ok := f.place()
+			if !ok {
+				row = -2
+			}
+			out[int(f.rcv)*int(numArrivals)+int(f.what)] = row
+		}
+	}
+	return out
+}
+
+// moved compares the live facts' placements with before and returns the
+// earliest row that changed, or -1.
+func (m *Machine) moved(before *[2 * numArrivals]int32) int32 {
+	after := m.placements()
+	from := int32(-1)
+	for i := range after {
+		if before[i] == after[i] || before[i] < 0 {
+			continue // unchanged, or new at this row
+		}
+		from = minRow(from, before[i])
+		if after[i] >= 0 {
+			from = minRow(from, after[i])
+		}
+	}
+	return from
+}
+
+// apply runs one row through engine e and returns both states after it,
+// packed.
+func (m *Machine) apply(e *smEngine, row int32, r smRow) uint8 {
+	e.nmoves = [2]uint8{}
+	d := int(r.dir)
+	a := &e.sides[d]
+	pureSyn := r.flags&(SYN|ACK|RST) == SYN
+	if row == 0 {
+		m.start(e, r)
+	} else if pureSyn && (a.st == Closed || a.st == TimeWait) {
+		m.restart(e, row, r)
+	}
+	if r.flags&RST != 0 {
+		e.reset(d, r)
+	} else {
+		e.send(d, r)
+		m.arrive(e, d, row, true)
+		m.arrive(e, 1-d, row, false)
+	}
+	return packStates(e.sides[0].st, e.sides[1].st)
+}
+
+// arrive applies to side d of e the arrivals placed at row: those that come
+// after the row's own segment (d is its sender) or with it (d receives it).
+func (m *Machine) arrive(e *smEngine, d int, row int32, afterOwn bool) {
+	var at [numArrivals]bool
+	any := false
+	for i := range m.facts {
+		f := &m.facts[i]
+		if int(f.rcv) != d {
+			continue
+		}
+		if pr, afterRow, ok := f.place(); ok && pr == row && afterRow == afterOwn {
+			at[f.what], any = true, true
+		}
+	}
+	if !any {
+		return
+	}
+	s := &e.sides[d]
+	if s.st == Closed {
+		return
+	}
+	if at[ArrivalSYN] {
+		switch s.st {
+		case Listen:
+			s.fromListen = true
+			e.move(d, SynReceived, kindNormal)
+		case SynSent:
+			switch {
+			case at[ArrivalAckSYN] && s.acksSyn(s.synAckAck):
+				e.move(d, Established, kindNormal)
+			case s.sawSynAck && !s.acksSyn(s.synAckAck):
+				// A SYN,ACK with an unacceptable ACK: answered by a
+				// RST, the state stays (RFC 9293 §3.10.7.3).
+			default:
+				s.fromListen = false
+				e.move(d, SynReceived, kindNormal)
+			}
+		}
+	}
+	if at[ArrivalAckSYN] && s.st == SynReceived {
+		e.move(d, Established, kindNormal)
+	}
+	if at[ArrivalAckFIN] && s.finSent {
+		switch s.st {
+		case FinWait1:
+			if !at[ArrivalFIN] {
+				e.move(d, FinWait2, kindNormal)
+			}
+		case Closing:
+			e.move(d, TimeWait, kindNormal)
+		case LastAck:
+			e.move(d, Closed, kindNormal)
+		}
+	}
+	if at[ArrivalFIN] {
+		switch s.st {
+		case SynReceived:
+			// A FIN is accepted only with an ACK of our SYN (RFC 9293
+			// §3.10.7.4), so the side had that ACK too.
+			e.move(d, Established, kindNormal)
+			e.move(d, CloseWait, kindNormal)
+		case Established:
+			e.move(d, CloseWait, kindNormal)
+		case FinWait1:
+			if at[ArrivalAckFIN] {
+				e.move(d, TimeWait, kindNormal)
+			} else {
+				e.move(d, Closing, kindNormal)
+			}
+		case FinWait2:
+			e.move(d, TimeWait, kindNormal)
+		}
+	}
 }
 
 // move records side d's move to state to and makes it.
-func (m *Machine) move(d int, to State, kind int) {
-	s := &m.sides[d]
+func (e *smEngine) move(d int, to State, kind int) {
+	s := &e.sides[d]
 	i := edgeIndex[s.st][to][kind]
-	if i != noEdge && m.nmoves[d] < smMaxMoves {
-		m.moves[d][m.nmoves[d]] = i
-		m.nmoves[d]++
+	if i != noEdge && e.nmoves[d] < smMaxMoves {
+		e.moves[d][e.nmoves[d]] = i
+		e.nmoves[d]++
 	}
 	s.st = to
 }
 
-// start sets the states before the first segment, sent by side d.
-func (m *Machine) start(d int, flags Flags, ack uint32) {
-	m.started = true
-	a, b := &m.sides[d], &m.sides[1-d]
-	switch {
-	case flags&(SYN|ACK|RST) == SYN:
+// smAnswer is how a side first answered a SYN.
+type smAnswer uint8
+
+const (
+	answerNone     smAnswer = iota // not yet, or nothing that settles the guess
+	answerSynAck                   // it was LISTEN
+	answerClosed                   // its own SYN: it was CLOSED
+	answerRefused                  // a RST that acknowledges the SYN: CLOSED
+	answerHalfOpen                 // a plain ACK: a half-open ESTABLISHED side
+)
+
+// answer returns side d's first answer after row to a SYN acknowledged by
+// an ACK of synEnd, from the kept rows.
+func (m *Machine) answer(d int, row int32, synEnd uint32) smAnswer {
+	for i := int(row-int32(m.baseRow)) + 1; i < len(m.log); i++ {
+		r := &m.log[i]
+		if int(r.dir) != d {
+			continue
+		}
+		switch {
+		case r.flags&RST != 0:
+			if r.flags&ACK != 0 && r.ack == synEnd {
+				return answerRefused // RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+			}
+			continue // not an answer to the SYN
+		case r.flags&(SYN|ACK) == SYN|ACK:
+			return answerSynAck
+		case r.flags&SYN != 0:
+			return answerClosed
+		case r.flags&ACK != 0:
+			return answerHalfOpen
+		}
+	}
+	return answerNone
+}
+
+// guess sets side d, which a pure SYN from its peer at row finds without a
+// connection, from its answer; with none yet to st, provisionally.
+func (m *Machine) guess(s *smSide, d int, row int32, r smRow, st State) {
+	switch m.answer(d, row, r.seq+1+r.length) {
+	case answerSynAck:
+		s.st, s.accepted = Listen, true
+	case answerClosed:
+		s.st = Closed
+	case answerRefused:
+		s.st, s.refused = Closed, true
+	case answerHalfOpen:
+		s.st = Established
+		s.synSent = true
+	default:
+		s.st, s.prov, s.provFrom = st, true, uint32(row)
+	}
+}
+
+// start sets the states before the first row.
+func (m *Machine) start(e *smEngine, r smRow) {
+	*e = smEngine{}
+	d := int(r.dir)
+	a, b := &e.sides[d], &e.sides[1-d]
+	m.assumed = false
+	switch r.flags & (SYN | ACK | RST) {
+	case SYN:
 		a.st = Closed
-		b.st, b.prov, b.provFrom = Listen, true, 0
-	case flags&(SYN|ACK|RST) == SYN|ACK:
+		m.guess(b, 1-d, 0, r, Listen)
+	case SYN | ACK:
 		// The capture missed the SYN this answers.
 		m.assumed = true
-		a.st, a.peerSyn = SynReceived, true
-		b.st, b.synSent, b.synSeq, b.synNxt = SynSent, true, ack-1, ack
+		a.st, a.fromListen = SynReceived, true
+		b.st, b.synSent, b.synSeq, b.synNxt = SynSent, true, r.ack-1, r.ack
 	default:
 		m.assumed = true
-		for _, s := range []*smSide{a, b} {
-			s.st = Established
-			s.synSent, s.synAcked, s.peerSyn = true, true, true
+		a.st, b.st = Established, Established
+		a.synSent, b.synSent = true, true
+		if r.flags&(RST|ACK) == RST {
+			a.st = Closed
+		}
+		switch f := m.firstOf(1 - d); {
+		case f == nil:
+			// Its first segment settles it.
+			b.prov, b.provFrom = true, 0
+		case f.flags&(RST|ACK) == RST:
+			b.st = Closed
 		}
 	}
 	m.init[d], m.init[1-d] = a.st, b.st
 }
 
-// restart begins a new handshake of the same pair at a pure SYN from side d,
-// which is CLOSED or TIME_WAIT.
-func (m *Machine) restart(d, row int) {
-	a, b := &m.sides[d], &m.sides[1-d]
+// firstOf returns side d's first kept row, or nil.
+func (m *Machine) firstOf(d int) *smRow {
+	for i := range m.log {
+		if int(m.log[i].dir) == d {
+			return &m.log[i]
+		}
+	}
+	return nil
+}
+
+// restart begins a new handshake at row, a pure SYN from a side that is
+// CLOSED or TIME_WAIT.
+func (m *Machine) restart(e *smEngine, row int32, r smRow) {
+	d := int(r.dir)
+	a, b := &e.sides[d], &e.sides[1-d]
 	if a.st == TimeWait {
-		m.move(d, Closed, kindNormal)
+		e.move(d, Closed, kindNormal)
 	}
 	*a = smSide{st: a.st, accepted: a.accepted, refused: a.refused}
 	switch b.st {
 	case TimeWait, Closed:
 		if b.st == TimeWait {
-			m.move(1-d, Closed, kindNormal)
+			e.move(1-d, Closed, kindNormal)
 		}
-		if !b.refused || b.accepted {
-			m.move(1-d, Listen, kindNormal)
+		old := *b
+		*b = smSide{st: Closed, accepted: old.accepted, refused: old.refused}
+		def := Listen
+		if old.refused && !old.accepted {
+			def = Closed
 		}
-		*b = smSide{st: b.st, prov: true, provFrom: uint32(row), accepted: b.accepted, refused: b.refused}
+		m.guess(b, 1-d, row, r, def)
+		if b.st == Listen {
+			b.st = Closed
+			e.move(1-d, Listen, kindNormal) // passive OPEN
+		}
 	case Listen:
-		*b = smSide{st: Listen, prov: b.prov, provFrom: b.provFrom, accepted: b.accepted, refused: b.refused}
-	default:
-		// A half-open peer: it forgets the old connection's SYN and FIN so
-		// that it can receive the new SYN.
-		b.peerSyn, b.peerFin, b.nq = false, false, 0
+		*b = smSide{st: Listen, accepted: b.accepted, refused: b.refused}
 	}
 }
 
-// answer settles a provisional side d by its first answer, a segment
-// without RST: a pure SYN shows it was CLOSED (an active open), a SYN,ACK
-// that it was LISTEN. Anything else leaves the guess as it was.
-func (m *Machine) answer(d, row int, syn, hasAck bool) {
-	switch {
-	case syn && !hasAck:
-		m.revise(d, row, Closed)
-	case syn:
-		m.sides[d].accepted = true
-		m.revise(d, row, Listen)
-	default:
-		m.sides[d].prov = false
-	}
-}
-
-// revise ends side d's provisional state: rows [provFrom, row) should have
-// shown it as st.
-func (m *Machine) revise(d, row int, st State) {
-	s := &m.sides[d]
-	s.prov = false
-	if s.st == st {
-		return
-	}
-	if from := int(s.provFrom); from < row {
-		m.revs = append(m.revs, Revision{Client: d == 0, From: from, To: row, State: st})
-	}
-	if s.provFrom == 0 {
-		m.init[d] = st
-	}
-	s.st = st
-}
-
-// reset applies a segment with RST from side d.
-func (m *Machine) reset(d, row int, hasAck bool, ack uint32) {
-	a, b := &m.sides[d], &m.sides[1-d]
-	switch {
-	case a.prov:
-		// A refusal acknowledges the SYN it refuses (RFC 793 3.4: the
-		// RST's ACK is the SYN's SEQ plus its length). Any other RST
-		// (forged, or answering something else) is not the side's answer,
-		// and the SYN's sender ignores it too.
-		if !hasAck || !b.synSent || !b.acksSyn(ack) {
-			return
+// reset applies a RST from side d.
+func (e *smEngine) reset(d int, r smRow) {
+	a, b := &e.sides[d], &e.sides[1-d]
+	hasAck := r.flags&ACK != 0
+	switch a.st {
+	case Closed, Listen, SynReceived:
+		// Unsynchronized: the RST answers an unacceptable segment.
+	case SynSent:
+		if !hasAck && a.sawSynAck && a.acksSyn(a.synAckAck) {
+			// It resets a SYN,ACK that acknowledges its SYN: it had no
+			// connection that SYN,ACK could belong to.
+			e.move(d, Closed, kindSndRST)
 		}
-		a.refused = true
-		m.revise(d, row, Closed)
-	case a.st != Closed && a.st != Listen:
-		m.move(d, Closed, kindSndRST)
+	default:
+		e.move(d, Closed, kindSndRST)
 	}
-	a.nq = 0
-	accept := false
 	switch b.st {
 	case Closed, Listen:
 	case SynSent:
-		// RFC 793 3.9: in SYN_SENT a RST counts only if it acknowledges
-		// the SYN.
-		accept = hasAck && b.synSent && b.acksSyn(ack)
-	default:
-		accept = true
-	}
-	if accept {
-		m.move(1-d, Closed, kindRcvRST)
-		b.nq = 0
-	}
-}
-
-// receive applies what side d shows it had received by sending ACK number
-// ack (step 1), and returns the furthest ACK of the peer's segments that
-// queued behind what it received, to apply after d's own send.
-func (m *Machine) receive(d int, ack uint32) (trail uint32, ok bool) {
-	s := &m.sides[d]
-	for s.nq > 0 {
-		p := &s.q[0]
-		if p.syn {
-			if !ackCovers(ack, p.seq+1) {
-				break
-			}
-			p.syn = false
-			m.gotSyn(d, p)
+		// RFC 9293 §3.10.7.3: in SYN_SENT a RST counts only if it
+		// acknowledges the SYN.
+		if hasAck && b.synSent && b.acksSyn(r.ack) {
+			e.move(1-d, Closed, kindRcvRST)
 		}
-		if p.fin {
-			if !ackCovers(ack, p.finEnd) {
-				break
-			}
-			p.fin = false
-			m.gotFin(d, p)
-		}
-		if p.hasTrail {
-			if !ok {
-				trail = p.trail
-			}
-			trail, ok = seqLater(trail, p.trail), true
-		}
-		s.q[0] = s.q[1]
-		s.q[1] = smPending{}
-		s.nq--
-	}
-	return trail, ok
-}
-
-// gotSyn applies side d's receipt of its peer's SYN p.
-func (m *Machine) gotSyn(d int, p *smPending) {
-	s := &m.sides[d]
-	s.peerSyn = true
-	switch s.st {
-	case Listen:
-		m.move(d, SynReceived, kindNormal)
-	case SynSent:
-		if p.hasAck && s.synSent && s.acksSyn(p.ack) {
-			s.synAcked = true
-			m.move(d, Established, kindNormal)
-		} else {
-			m.move(d, SynReceived, kindNormal)
-		}
-		return
-	}
-	if p.hasAck {
-		m.acked(d, p.ack)
-	}
-}
-
-// gotFin applies side d's receipt of its peer's FIN p, and of the ACK it
-// carried, which RFC 793 processes first.
-func (m *Machine) gotFin(d int, p *smPending) {
-	s := &m.sides[d]
-	s.peerFin = true
-	if p.hasAck && s.st == FinWait1 && s.finSent && ackCovers(p.ack, s.finEnd) {
-		s.finAcked = true
-		m.move(d, TimeWait, kindNormal)
-		return
-	}
-	if p.hasAck {
-		m.acked(d, p.ack)
-	}
-	switch s.st {
 	case SynReceived:
-		// A FIN is accepted only with an ACK of our SYN (RFC 793 3.9): the
-		// side acknowledged the FIN, so it had that ACK.
-		s.synAcked = true
-		m.move(d, Established, kindNormal)
-		m.move(d, CloseWait, kindNormal)
-	case Established:
-		m.move(d, CloseWait, kindNormal)
-	case FinWait1:
-		m.move(d, Closing, kindNormal)
-	case FinWait2:
-		m.move(d, TimeWait, kindNormal)
+		if b.fromListen {
+			e.move(1-d, Listen, kindRcvRST)
+			*b = smSide{st: Listen, accepted: b.accepted, refused: b.refused}
+		} else {
+			e.move(1-d, Closed, kindRcvRST)
+		}
+	default:
+		e.move(1-d, Closed, kindRcvRST)
 	}
 }
 
 // acksSyn reports whether ack is acceptable to a side in SYN_SENT: it
-// acknowledges the SYN and nothing the side has not sent (RFC 793 3.9:
-// ISS < SEG.ACK =< SND.NXT).
+// acknowledges the SYN and nothing the side has not sent (RFC 9293
+// §3.10.7.3: ISS < SEG.ACK =< SND.NXT).
 func (s *smSide) acksSyn(ack uint32) bool {
-	return ackCovers(ack, s.synSeq+1) && ackCovers(s.synNxt, ack)
+	return s.synSent && ackCovers(ack, s.synSeq+1) && ackCovers(s.synNxt, ack)
 }
 
-// acked applies side d's receipt of ACK number ack (step 3).
-func (m *Machine) acked(d int, ack uint32) {
-	s := &m.sides[d]
-	// In SYN_SENT an ACK without the peer's SYN changes nothing (RFC 793
-	// 3.9); the SYN,ACK case is gotSyn's.
-	if s.synSent && !s.synAcked && s.st != SynSent && ackCovers(ack, s.synSeq+1) {
-		s.synAcked = true
-		if s.st == SynReceived {
-			m.move(d, Established, kindNormal)
-		}
-	}
-	if s.finSent && !s.finAcked && ackCovers(ack, s.finEnd) {
-		s.finAcked = true
-		switch s.st {
-		case FinWait1:
-			m.move(d, FinWait2, kindNormal)
-		case Closing:
-			m.move(d, TimeWait, kindNormal)
-		case LastAck:
-			m.move(d, Closed, kindNormal)
-		}
-	}
-}
-
-// send applies side d's own SYN and FIN (step 2).
-func (m *Machine) send(d int, flags Flags, seq, length uint32) {
-	s := &m.sides[d]
-	if flags&SYN != 0 {
-		if flags&ACK == 0 {
+// send applies side d's own SYN and FIN, and notes a SYN,ACK its peer sees.
+func (e *smEngine) send(d int, r smRow) {
+	s := &e.sides[d]
+	if r.flags&SYN != 0 {
+		if r.flags&ACK == 0 {
 			if s.st == Closed || s.st == Listen {
-				m.move(d, SynSent, kindNormal)
+				e.move(d, SynSent, kindNormal)
 			}
-		} else if s.st == Listen || s.st == SynSent {
-			m.move(d, SynReceived, kindNormal)
+		} else {
+			if s.st == Listen || s.st == SynSent {
+				s.fromListen = s.st == Listen
+				e.move(d, SynReceived, kindNormal)
+			}
+			peer := &e.sides[1-d]
+			peer.sawSynAck, peer.synAckAck = true, r.ack
 		}
-		if !s.synSent && (s.st == SynSent || s.st == SynReceived) {
-			s.synSent, s.synSeq, s.synNxt = true, seq, seq+1+length
+		if s.st == SynSent || s.st == SynReceived {
+			if !s.synSent || s.synSeq != r.seq {
+				s.synSent, s.synSeq, s.synNxt = true, r.seq, r.seq+1+r.length
+			}
 		}
 	}
-	if flags&(FIN|ACK) == FIN|ACK {
-		end := seq + length + 1
-		if flags&SYN != 0 {
+	if r.flags&(FIN|ACK) == FIN|ACK {
+		end := r.seq + r.length + 1
+		if r.flags&SYN != 0 {
 			end++
 		}
 		switch s.st {
 		case Established, SynReceived:
 			s.finSent, s.finEnd = true, end
-			m.move(d, FinWait1, kindNormal)
+			e.move(d, FinWait1, kindNormal)
 		case CloseWait:
 			s.finSent, s.finEnd = true, end
-			m.move(d, LastAck, kindNormal)
+			e.move(d, LastAck, kindNormal)
 		}
 	}
 }
 
-// deliver hands a segment without RST to its receiver, side d: a SYN or FIN
-// it has not had waits for evidence (see Machine); an ACK applies at once,
-// unless it queues behind such a segment.
-func (m *Machine) deliver(d int, flags Flags, seq, ack, length uint32) {
-	s := &m.sides[d]
-	if s.st == Closed {
-		return
+// seqLater returns the later of two sequence numbers, serially.
+func seqLater(a, b uint32) uint32 {
+	if int32(b-a) > 0 {
+		return b
 	}
-	hasAck := flags&ACK != 0
-	var qSyn, qFin bool
-	for _, p := range s.q[:s.nq] {
-		qSyn = qSyn || p.syn
-		qFin = qFin || p.fin
-	}
-	newSyn := flags&SYN != 0 && !s.peerSyn && !qSyn
-	newFin := flags&(FIN|ACK) == FIN|ACK && !s.peerFin && !qFin
-	if (newSyn || newFin) && int(s.nq) < len(s.q) {
-		end := seq + length + 1
-		if flags&SYN != 0 {
-			end++
-		}
-		s.q[s.nq] = smPending{syn: newSyn, fin: newFin, seq: seq, finEnd: end, hasAck: hasAck, ack: ack}
-		s.nq++
-		return
-	}
-	if !hasAck {
-		return
-	}
-	if s.nq > 0 {
-		p := &s.q[s.nq-1]
-		if !p.hasTrail {
-			p.trail = ack
-		}
-		p.trail, p.hasTrail = seqLater(p.trail, ack), true
-		return
-	}
-	m.acked(d, ack)
+	return a
 }

@@ -57,9 +57,9 @@ func l(labels ...string) []string { return labels }
 // handshake is the three-way handshake of ISNs c and s (RFC 793 figure 7).
 func handshake(c, s uint32) []row {
 	return []row{
-		{cs, SYN, c, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-		{sc, sa, s, c + 1, 0, SynSent, SynReceived, nil, l(rSyn), false},
-		{cs, ACK, c + 1, s + 1, 0, Established, Established, l(rSynAck), l(ackSyn), false},
+		{cs, SYN, c, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+		{sc, sa, s, c + 1, 0, Established, SynReceived, l(rSynAck), nil, false},
+		{cs, ACK, c + 1, s + 1, 0, Established, Established, nil, l(ackSyn), false},
 	}
 }
 
@@ -71,10 +71,10 @@ var machineCases = []machineCase{
 		rows: cat(handshake(1000, 5000), []row{
 			{cs, pa, 1001, 5001, 100, Established, Established, nil, nil, false},
 			{sc, ACK, 5001, 1101, 0, Established, Established, nil, nil, false},
-			{cs, fa, 1101, 5001, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, ACK, 5001, 1102, 0, FinWait2, CloseWait, l(ackFin), l(rFin), false},
-			{sc, fa, 5001, 1102, 0, FinWait2, LastAck, nil, l(closeF), false},
-			{cs, ACK, 1102, 5002, 0, TimeWait, Closed, l(rFin), l(ackFin), false},
+			{cs, fa, 1101, 5001, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, ACK, 5001, 1102, 0, FinWait2, CloseWait, l(ackFin), nil, false},
+			{sc, fa, 5001, 1102, 0, TimeWait, LastAck, l(rFin), l(closeF), false},
+			{cs, ACK, 1102, 5002, 0, TimeWait, Closed, nil, l(ackFin), false},
 		}),
 	},
 	{
@@ -82,53 +82,55 @@ var machineCases = []machineCase{
 		rows: cat(handshake(2000, 7000), []row{
 			{sc, pa, 7001, 2001, 50, Established, Established, nil, nil, false},
 			{cs, ACK, 2001, 7051, 0, Established, Established, nil, nil, false},
-			{sc, fa, 7051, 2001, 0, Established, FinWait1, nil, l(closeF), false},
-			{cs, ACK, 2001, 7052, 0, CloseWait, FinWait2, l(rFin), l(ackFin), false},
-			{cs, fa, 2001, 7052, 0, LastAck, FinWait2, l(closeF), nil, false},
-			{sc, ACK, 7052, 2002, 0, Closed, TimeWait, l(ackFin), l(rFin), false},
+			{sc, fa, 7051, 2001, 0, CloseWait, FinWait1, l(rFin), l(closeF), false},
+			{cs, ACK, 2001, 7052, 0, CloseWait, FinWait2, nil, l(ackFin), false},
+			{cs, fa, 2001, 7052, 0, LastAck, TimeWait, l(closeF), l(rFin), false},
+			{sc, ACK, 7052, 2002, 0, Closed, TimeWait, l(ackFin), nil, false},
 		}),
 	},
 	{
 		// The server's FIN carries the ACK of the client's: three segments.
 		name: "FIN,ACK close", initC: Closed, initS: Listen,
 		rows: cat(handshake(3000, 9000), []row{
-			{cs, fpa, 3001, 9001, 10, FinWait1, Established, l(closeF), nil, false},
-			{sc, fa, 9001, 3012, 0, FinWait1, LastAck, nil, l(rFin, closeF), false},
-			{cs, ACK, 3012, 9002, 0, TimeWait, Closed, l(rFinAck), l(ackFin), false},
+			{cs, fpa, 3001, 9001, 10, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, fa, 9001, 3012, 0, TimeWait, LastAck, l(rFinAck), l(closeF), false},
+			{cs, ACK, 3012, 9002, 0, TimeWait, Closed, nil, l(ackFin), false},
 		}),
 	},
 	{
 		// Each FIN's ACK number does not cover the other FIN: both were
 		// sent before the other arrived (RFC 793 figure 14).
 		name: "simultaneous close", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: false, From: 3, To: 4, State: Established}},
 		rows: cat(handshake(100, 200), []row{
-			{cs, fa, 101, 201, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, fa, 201, 101, 0, FinWait1, FinWait1, nil, l(closeF), false},
-			{cs, ACK, 102, 202, 0, Closing, FinWait1, l(rFin), nil, false},
-			{sc, ACK, 202, 102, 0, TimeWait, TimeWait, l(ackFin), l(rFin, ackFin), true},
+			{cs, fa, 101, 201, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, fa, 201, 101, 0, Closing, Closing, l(rFin), l(closeF, rFin), false},
+			{cs, ACK, 102, 202, 0, Closing, TimeWait, nil, l(ackFin), false},
+			{sc, ACK, 202, 102, 0, TimeWait, TimeWait, l(ackFin), nil, true},
 		}),
 	},
 	{
 		// As above, the server's ACK first.
 		name: "simultaneous close, server acknowledges first", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: true, From: 3, To: 4, State: Established}},
 		rows: cat(handshake(100, 200), []row{
-			{sc, fa, 201, 101, 0, Established, FinWait1, nil, l(closeF), false},
-			{cs, fa, 101, 201, 0, FinWait1, FinWait1, l(closeF), nil, false},
-			{sc, ACK, 202, 102, 0, FinWait1, Closing, nil, l(rFin), false},
-			{cs, ACK, 102, 202, 0, TimeWait, TimeWait, l(rFin, ackFin), l(ackFin), true},
+			{sc, fa, 201, 101, 0, CloseWait, FinWait1, l(rFin), l(closeF), false},
+			{cs, fa, 101, 201, 0, Closing, Closing, l(closeF, rFin), l(rFin), false},
+			{sc, ACK, 202, 102, 0, TimeWait, Closing, l(ackFin), nil, false},
+			{cs, ACK, 102, 202, 0, TimeWait, TimeWait, nil, l(ackFin), true},
 		}),
 	},
 	{
 		// RFC 793 figure 8: both sides send a SYN; each answers the other's
 		// with a SYN,ACK.
 		name: "simultaneous open", initC: Closed, initS: Closed,
-		revs: []Revision{{Client: false, From: 0, To: 1, State: Closed}},
+		revs: []Revision{{Client: false, From: 0, To: 1, State: Closed}, {Client: false, From: 1, To: 2, State: SynSent}, {Client: false, From: 2, To: 3, State: SynReceived}, {Client: false, From: 3, To: 4, State: SynReceived}},
 		rows: []row{
-			{cs, SYN, 1000, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, SYN, 5000, 0, 0, SynSent, SynSent, nil, l(aOpen), false},
-			{cs, sa, 1000, 5001, 0, SynReceived, SynSent, l(rSynSim), nil, false},
-			{sc, sa, 5000, 1001, 0, Established, Established, l(ackSyn), l(rSynSim, ackSyn), false},
-			{cs, pa, 1001, 5001, 5, Established, Established, nil, nil, false},
+			{cs, SYN, 1000, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, SYN, 5000, 0, 0, SynReceived, SynReceived, l(rSynSim), l(aOpen, rSynSim), false},
+			{cs, sa, 1000, 5001, 0, SynReceived, Established, nil, l(rSynAck), false},
+			{sc, sa, 5000, 1001, 0, Established, Established, l(ackSyn), l(ackSyn), false},
+			{cs, pa, 1001, 5001, 5, Established, Established, nil, l(ackSyn), false},
 		},
 	},
 	{
@@ -137,7 +139,7 @@ var machineCases = []machineCase{
 		name: "refused", initC: Closed, initS: Closed,
 		revs: []Revision{{Client: false, From: 0, To: 1, State: Closed}},
 		rows: []row{
-			{cs, SYN, 31337, 0, 0, SynSent, Listen, l(aOpen), nil, false},
+			{cs, SYN, 31337, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
 			{sc, ra, 0, 31338, 0, Closed, Closed, l(rRst), nil, false},
 			{cs, SYN, 31337, 0, 0, SynSent, Closed, l(aOpen), nil, false},
 			{sc, ra, 0, 31338, 0, Closed, Closed, l(rRst), nil, false},
@@ -147,16 +149,13 @@ var machineCases = []machineCase{
 		// Refused, then the server starts listening and accepts the retry:
 		// its answer revises the restart's guess.
 		name: "refused then accepted", initC: Closed, initS: Closed,
-		revs: []Revision{
-			{Client: false, From: 0, To: 1, State: Closed},
-			{Client: false, From: 2, To: 3, State: Listen},
-		},
+		revs: []Revision{{Client: false, From: 0, To: 1, State: Closed}, {Client: false, From: 2, To: 3, State: Listen}},
 		rows: []row{
-			{cs, SYN, 500, 0, 0, SynSent, Listen, l(aOpen), nil, false},
+			{cs, SYN, 500, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
 			{sc, ra, 0, 501, 0, Closed, Closed, l(rRst), nil, false},
 			{cs, SYN, 500, 0, 0, SynSent, Closed, l(aOpen), nil, false},
-			{sc, sa, 800, 501, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, ACK, 501, 801, 0, Established, Established, l(rSynAck), l(ackSyn), false},
+			{sc, sa, 800, 501, 0, Established, SynReceived, l(rSynAck), l(rSyn), false},
+			{cs, ACK, 501, 801, 0, Established, Established, nil, l(ackSyn), false},
 		},
 	},
 	{
@@ -169,10 +168,10 @@ var machineCases = []machineCase{
 		name: "RST without acceptable ACK ignored in SYN_SENT", initC: Closed, initS: Closed,
 		revs: []Revision{{Client: false, From: 0, To: 4, State: Closed}},
 		rows: []row{
-			{cs, SYN, 10, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, RST, 0, 0, 0, SynSent, Listen, nil, nil, false},
-			{sc, ra, 0, 999, 0, SynSent, Listen, nil, nil, false},
-			{sc, ra, 0, 10, 0, SynSent, Listen, nil, nil, false},
+			{cs, SYN, 10, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, RST, 0, 0, 0, SynSent, SynReceived, nil, nil, false},
+			{sc, ra, 0, 999, 0, SynSent, SynReceived, nil, nil, false},
+			{sc, ra, 0, 10, 0, SynSent, SynReceived, nil, nil, false},
 			{sc, ra, 0, 11, 0, Closed, Closed, l(rRst), nil, false},
 		},
 	},
@@ -182,10 +181,10 @@ var machineCases = []machineCase{
 		// sequence number).
 		name: "forged RST before the SYN,ACK", initC: Closed, initS: Listen,
 		rows: []row{
-			{cs, SYN, 1569339004, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, ra | NS | Reserved, 0, 1569339004, 0, SynSent, Listen, nil, nil, false},
-			{sc, sa, 1616457233, 1569339005, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, ACK, 1569339005, 1616457234, 0, Established, Established, l(rSynAck), l(ackSyn), false},
+			{cs, SYN, 1569339004, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, ra | NS | Reserved, 0, 1569339004, 0, SynSent, SynReceived, nil, nil, false},
+			{sc, sa, 1616457233, 1569339005, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, ACK, 1569339005, 1616457234, 0, Established, Established, nil, l(ackSyn), false},
 		},
 	},
 	{
@@ -194,11 +193,11 @@ var machineCases = []machineCase{
 		// no TCP sends it and none would accept it.
 		name: "FIN without ACK ignored", initC: Closed, initS: Listen,
 		rows: []row{
-			{cs, SYN, 100, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{cs, FIN, 100, 0, 0, SynSent, Listen, nil, nil, false},
-			{sc, sa, 500, 101, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, fa, 101, 501, 0, FinWait1, SynReceived, l(rSynAck, closeF), nil, false},
-			{sc, ACK, 501, 102, 0, FinWait2, CloseWait, l(ackFin), l(ackSyn, rFin), false},
+			{cs, SYN, 100, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{cs, FIN, 100, 0, 0, SynSent, SynReceived, nil, nil, false},
+			{sc, sa, 500, 101, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, fa, 101, 501, 0, FinWait1, CloseWait, l(closeF), l(ackSyn, rFin), false},
+			{sc, ACK, 501, 102, 0, FinWait2, CloseWait, l(ackFin), nil, false},
 			{sc, FIN, 501, 102, 0, FinWait2, CloseWait, nil, nil, false},
 		},
 	},
@@ -216,16 +215,17 @@ var machineCases = []machineCase{
 	{
 		name: "server abort during close", initC: Closed, initS: Listen,
 		rows: cat(handshake(10, 20), []row{
-			{cs, fa, 11, 21, 0, FinWait1, Established, l(closeF), nil, false},
+			{cs, fa, 11, 21, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
 			{sc, RST, 21, 0, 0, Closed, Closed, l(rRst), l(abortR), false},
 		}),
 	},
 	{
 		name: "abort in SYN_RECEIVED", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: true, From: 1, To: 2, State: SynSent}},
 		rows: []row{
-			{cs, SYN, 70, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, sa, 90, 71, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, RST, 71, 0, 0, Closed, Closed, l(abortR), l(rRst), false},
+			{cs, SYN, 70, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, sa, 90, 71, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, RST, 71, 0, 0, Closed, Listen, l(abortR), l(rRst), false},
 		},
 	},
 	{
@@ -233,10 +233,10 @@ var machineCases = []machineCase{
 		rows: []row{
 			{cs, pa, 5000, 9000, 10, Established, Established, nil, nil, false},
 			{sc, ACK, 9000, 5010, 0, Established, Established, nil, nil, false},
-			{sc, fa, 9000, 5010, 0, Established, FinWait1, nil, l(closeF), false},
-			{cs, ACK, 5010, 9001, 0, CloseWait, FinWait2, l(rFin), l(ackFin), false},
-			{cs, fa, 5010, 9001, 0, LastAck, FinWait2, l(closeF), nil, false},
-			{sc, ACK, 9001, 5011, 0, Closed, TimeWait, l(ackFin), l(rFin), false},
+			{sc, fa, 9000, 5010, 0, CloseWait, FinWait1, l(rFin), l(closeF), false},
+			{cs, ACK, 5010, 9001, 0, CloseWait, FinWait2, nil, l(ackFin), false},
+			{cs, fa, 5010, 9001, 0, LastAck, TimeWait, l(closeF), l(rFin), false},
+			{sc, ACK, 9001, 5011, 0, Closed, TimeWait, l(ackFin), nil, false},
 		},
 	},
 	{
@@ -250,29 +250,30 @@ var machineCases = []machineCase{
 		// the conversation (its first segment) and was SYN_RECEIVED.
 		name: "starts at SYN,ACK", initC: SynReceived, initS: SynSent, assumed: true,
 		rows: []row{
-			{cs, sa, 7000, 300, 0, SynReceived, SynSent, nil, nil, false},
-			{sc, ACK, 300, 7001, 0, Established, Established, l(ackSyn), l(rSynAck), false},
+			{cs, sa, 7000, 300, 0, SynReceived, Established, nil, l(rSynAck), false},
+			{sc, ACK, 300, 7001, 0, Established, Established, l(ackSyn), nil, false},
 		},
 	},
 	{
 		name: "retransmitted SYN and FIN", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: false, From: 4, To: 5, State: SynReceived}, {Client: false, From: 5, To: 7, State: SynReceived}, {Client: true, From: 9, To: 10, State: FinWait1}, {Client: true, From: 10, To: 11, State: FinWait1}, {Client: false, From: 13, To: 14, State: LastAck}, {Client: false, From: 14, To: 15, State: LastAck}},
 		rows: []row{
-			{cs, SYN, 40000, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{cs, SYN, 40000, 0, 0, SynSent, Listen, nil, nil, false},
-			{sc, sa, 60000, 40001, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{sc, sa, 60000, 40001, 0, SynSent, SynReceived, nil, nil, false},
-			{cs, ACK, 40001, 60001, 0, Established, Established, l(rSynAck), l(ackSyn), false},
-			{sc, sa, 60000, 40001, 0, Established, Established, nil, nil, false},
+			{cs, SYN, 40000, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{cs, SYN, 40000, 0, 0, SynSent, SynReceived, nil, nil, false},
+			{sc, sa, 60000, 40001, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{sc, sa, 60000, 40001, 0, Established, SynReceived, nil, nil, false},
+			{cs, ACK, 40001, 60001, 0, Established, Established, nil, l(ackSyn), false},
+			{sc, sa, 60000, 40001, 0, Established, Established, nil, l(ackSyn), false},
 			{cs, SYN, 40000, 0, 0, Established, Established, nil, nil, false},
-			{cs, fa, 40001, 60001, 0, FinWait1, Established, l(closeF), nil, false},
-			{cs, fa, 40001, 60001, 0, FinWait1, Established, nil, nil, false},
-			{sc, ACK, 60001, 40002, 0, FinWait2, CloseWait, l(ackFin), l(rFin), false},
-			{cs, fa, 40001, 60001, 0, FinWait2, CloseWait, nil, nil, false},
-			{sc, fa, 60001, 40002, 0, FinWait2, LastAck, nil, l(closeF), false},
-			{sc, fa, 60001, 40002, 0, FinWait2, LastAck, nil, nil, false},
-			{cs, ACK, 40002, 60002, 0, TimeWait, Closed, l(rFin), l(ackFin), false},
-			{sc, fa, 60001, 40002, 0, TimeWait, Closed, nil, nil, false},
-			{cs, ACK, 40002, 60002, 0, TimeWait, Closed, nil, nil, false},
+			{cs, fa, 40001, 60001, 0, FinWait1, CloseWait, l(closeF), l(ackSyn, rFin), false},
+			{cs, fa, 40001, 60001, 0, FinWait1, CloseWait, nil, nil, false},
+			{sc, ACK, 60001, 40002, 0, FinWait2, CloseWait, l(ackFin), nil, false},
+			{cs, fa, 40001, 60001, 0, FinWait2, CloseWait, l(ackFin), nil, false},
+			{sc, fa, 60001, 40002, 0, TimeWait, LastAck, l(rFinAck), l(closeF), false},
+			{sc, fa, 60001, 40002, 0, TimeWait, LastAck, nil, nil, false},
+			{cs, ACK, 40002, 60002, 0, TimeWait, Closed, nil, l(ackFin), false},
+			{sc, fa, 60001, 40002, 0, TimeWait, Closed, nil, l(ackFin), false},
+			{cs, ACK, 40002, 60002, 0, TimeWait, Closed, nil, l(ackFin), false},
 		},
 	},
 	{
@@ -280,38 +281,40 @@ var machineCases = []machineCase{
 		// server's stale ACK 4294967141 (from before the wrap) must not be
 		// read as covering the client's FIN at 45, which a plain >= would.
 		name: "sequence wraparound", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: false, From: 6, To: 7, State: Established}},
 		rows: cat(handshake(4294967040, 4294967290), []row{
 			{cs, pa, 4294967041, 4294967291, 300, Established, Established, nil, nil, false},
 			{sc, ACK, 4294967291, 45, 0, Established, Established, nil, nil, false},
 			{sc, pa, 4294967291, 45, 10, Established, Established, nil, nil, false},
-			{cs, fa, 45, 5, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, ACK, 5, 4294967141, 0, FinWait1, Established, nil, nil, false},
-			{sc, ACK, 5, 46, 0, FinWait2, CloseWait, l(ackFin), l(rFin), false},
-			{sc, fa, 5, 46, 0, FinWait2, LastAck, nil, l(closeF), false},
-			{cs, ACK, 46, 6, 0, TimeWait, Closed, l(rFin), l(ackFin), false},
+			{cs, fa, 45, 5, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, ACK, 5, 4294967141, 0, FinWait1, CloseWait, nil, l(rFin), false},
+			{sc, ACK, 5, 46, 0, FinWait2, CloseWait, l(ackFin), nil, false},
+			{sc, fa, 5, 46, 0, TimeWait, LastAck, l(rFin), l(closeF), false},
+			{cs, ACK, 46, 6, 0, TimeWait, Closed, nil, l(ackFin), false},
 		}),
 	},
 	{
 		// The SYN itself takes the last sequence number: its ACK is 0.
 		name: "SYN at 2^32-1", initC: Closed, initS: Listen,
 		rows: cat(handshake(4294967295, 100), []row{
-			{cs, fa, 0, 101, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, fa, 101, 1, 0, FinWait1, LastAck, nil, l(rFin, closeF), false},
-			{cs, ACK, 1, 102, 0, TimeWait, Closed, l(rFinAck), l(ackFin), false},
+			{cs, fa, 0, 101, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, fa, 101, 1, 0, TimeWait, LastAck, l(rFinAck), l(closeF), false},
+			{cs, ACK, 1, 102, 0, TimeWait, Closed, nil, l(ackFin), false},
 		}),
 	},
 	{
 		// TCP Fast Open (RFC 7413): 20 bytes on the SYN, acknowledged by the
 		// SYN,ACK; the FIN's sequence number follows the data.
 		name: "data on SYN", initC: Closed, initS: Listen,
+		revs: []Revision{{Client: false, From: 3, To: 4, State: Established}},
 		rows: []row{
-			{cs, SYN, 1000, 0, 20, SynSent, Listen, l(aOpen), nil, false},
-			{sc, sa, 5000, 1021, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, ACK, 1021, 5001, 0, Established, Established, l(rSynAck), l(ackSyn), false},
-			{cs, fa, 1021, 5001, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, ACK, 5001, 1021, 0, FinWait1, Established, nil, nil, false},
-			{sc, fa, 5001, 1022, 0, FinWait1, LastAck, nil, l(rFin, closeF), false},
-			{cs, ACK, 1022, 5002, 0, TimeWait, Closed, l(rFinAck), l(ackFin), false},
+			{cs, SYN, 1000, 0, 20, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, sa, 5000, 1021, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, ACK, 1021, 5001, 0, Established, Established, nil, l(ackSyn), false},
+			{cs, fa, 1021, 5001, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, ACK, 5001, 1021, 0, FinWait1, CloseWait, nil, l(rFin), false},
+			{sc, fa, 5001, 1022, 0, TimeWait, LastAck, l(rFinAck), l(closeF), false},
+			{cs, ACK, 1022, 5002, 0, TimeWait, Closed, nil, l(ackFin), false},
 		},
 	},
 	{
@@ -319,19 +322,19 @@ var machineCases = []machineCase{
 		// Open cookie); the client sends the data again.
 		name: "data on SYN not accepted", initC: Closed, initS: Listen,
 		rows: []row{
-			{cs, SYN, 1000, 0, 20, SynSent, Listen, l(aOpen), nil, false},
-			{sc, sa, 5000, 1001, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, pa, 1001, 5001, 20, Established, Established, l(rSynAck), l(ackSyn), false},
+			{cs, SYN, 1000, 0, 20, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, sa, 5000, 1001, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, pa, 1001, 5001, 20, Established, Established, nil, l(ackSyn), false},
 		},
 	},
 	{
 		// The third segment of the handshake already carries the FIN.
 		name: "FIN on the handshake's ACK", initC: Closed, initS: Listen,
 		rows: []row{
-			{cs, SYN, 1000, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, sa, 5000, 1001, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, fa, 1001, 5001, 0, FinWait1, SynReceived, l(rSynAck, closeF), nil, false},
-			{sc, ACK, 5001, 1002, 0, FinWait2, CloseWait, l(ackFin), l(ackSyn, rFin), false},
+			{cs, SYN, 1000, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, sa, 5000, 1001, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, fa, 1001, 5001, 0, FinWait1, CloseWait, l(closeF), l(ackSyn, rFin), false},
+			{sc, ACK, 5001, 1002, 0, FinWait2, CloseWait, l(ackFin), nil, false},
 		},
 	},
 	{
@@ -339,12 +342,12 @@ var machineCases = []machineCase{
 		// ACK then acknowledges both its SYN and its FIN.
 		name: "server closes in SYN_RECEIVED", initC: Closed, initS: Listen,
 		rows: []row{
-			{cs, SYN, 1000, 0, 0, SynSent, Listen, l(aOpen), nil, false},
-			{sc, sa, 5000, 1001, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{sc, fa, 5001, 1001, 0, SynSent, FinWait1, nil, l(closeF), false},
-			{cs, ACK, 1001, 5002, 0, CloseWait, FinWait2, l(rSynAck, rFin), l(ackFin), false},
-			{cs, fa, 1001, 5002, 0, LastAck, FinWait2, l(closeF), nil, false},
-			{sc, ACK, 5002, 1002, 0, Closed, TimeWait, l(ackFin), l(rFin), false},
+			{cs, SYN, 1000, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
+			{sc, sa, 5000, 1001, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{sc, fa, 5001, 1001, 0, CloseWait, FinWait1, l(rFin), l(closeF), false},
+			{cs, ACK, 1001, 5002, 0, CloseWait, FinWait2, nil, l(ackFin), false},
+			{cs, fa, 1001, 5002, 0, LastAck, TimeWait, l(closeF), l(rFin), false},
+			{sc, ACK, 5002, 1002, 0, Closed, TimeWait, l(ackFin), nil, false},
 		},
 	},
 	{
@@ -352,12 +355,12 @@ var machineCases = []machineCase{
 		// leaves it by its timeout and opens again.
 		name: "pair reused after TIME_WAIT", initC: Closed, initS: Listen,
 		rows: cat(handshake(1000, 5000), []row{
-			{cs, fa, 1001, 5001, 0, FinWait1, Established, l(closeF), nil, false},
-			{sc, fa, 5001, 1002, 0, FinWait1, LastAck, nil, l(rFin, closeF), false},
-			{cs, ACK, 1002, 5002, 0, TimeWait, Closed, l(rFinAck), l(ackFin), false},
-			{cs, SYN, 90000, 0, 0, SynSent, Listen, l(tmo, aOpen), l(pOpen), false},
-			{sc, sa, 70000, 90001, 0, SynSent, SynReceived, nil, l(rSyn), false},
-			{cs, ACK, 90001, 70001, 0, Established, Established, l(rSynAck), l(ackSyn), false},
+			{cs, fa, 1001, 5001, 0, FinWait1, CloseWait, l(closeF), l(rFin), false},
+			{sc, fa, 5001, 1002, 0, TimeWait, LastAck, l(rFinAck), l(closeF), false},
+			{cs, ACK, 1002, 5002, 0, TimeWait, Closed, nil, l(ackFin), false},
+			{cs, SYN, 90000, 0, 0, SynSent, SynReceived, l(tmo, aOpen), l(pOpen, rSyn), false},
+			{sc, sa, 70000, 90001, 0, Established, SynReceived, l(rSynAck), nil, false},
+			{cs, ACK, 90001, 70001, 0, Established, Established, nil, l(ackSyn), false},
 		}),
 	},
 }
@@ -555,16 +558,25 @@ func TestServerInitialFollowsAnswer(t *testing.T) {
 	}
 }
 
+// TestStepAllocatesNothing checks that once the handshake's arrivals are
+// confirmed, the rows kept for replay are dropped and stepping the data of
+// an established connection allocates nothing.
 func TestStepAllocatesNothing(t *testing.T) {
-	rows := machineCases[0].rows
-	allocs := testing.AllocsPerRun(100, func() {
-		m := Machine{}
-		for _, r := range rows {
-			m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
-		}
+	m := NewMachine()
+	for _, r := range handshake(1000, 5000) {
+		m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
+	}
+	seq, ack := uint32(1001), uint32(5001)
+	allocs := testing.AllocsPerRun(1000, func() {
+		m.Step(C2S, PSH|ACK, seq, ack, 100)
+		seq += 100
+		m.Step(S2C, ACK, ack, seq, 0)
 	})
 	if allocs != 0 {
-		t.Errorf("stepping a conversation allocates %v times, want 0", allocs)
+		t.Errorf("stepping an established conversation allocates %v times a round trip, want 0", allocs)
+	}
+	if got := m.Settled(); got != int(m.rows) {
+		t.Errorf("Settled() = %d of %d rows: the data rows are kept for replay", got, m.rows)
 	}
 }
 
@@ -577,6 +589,18 @@ func BenchmarkMachineStep(b *testing.B) {
 			m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 		}
 	}
+}
+
+// placedAfter reports whether an arrival was placed right after row n, the
+// last of its receiver's segments that showed it had not arrived: the one
+// way a segment sent twice in a row moves a state the second time.
+func placedAfter(m *Machine, n int) bool {
+	for _, p := range m.Placements() {
+		if p.AfterEvidence && p.Arrived == n {
+			return true
+		}
+	}
+	return false
 }
 
 // encodeRows writes rows in FuzzMachine's input format.
@@ -625,7 +649,7 @@ func FuzzMachine(f *testing.F) {
 				if err := checkChain(ms, st); err != "" {
 					t.Fatalf("segment %d side %d: %s", n, d, err)
 				}
-				if prevSeg != nil && string(prevSeg) == string(seg) && len(ms) > 0 {
+				if prevSeg != nil && string(prevSeg) == string(seg) && len(ms) > 0 && !placedAfter(m, n) {
 					t.Fatalf("segment %d side %d: a repeated segment moved %q", n, d, labels(ms))
 				}
 				if len(ms) > 0 && ms[0].From != prev[d] && !revisedAt(m.Revisions(), d == 0, n) {
@@ -645,7 +669,7 @@ func FuzzMachine(f *testing.F) {
 			t.Fatalf("invalid initial states %d %d", ic, is)
 		}
 		for _, r := range m.Revisions() {
-			if r.From < 0 || r.From >= r.To || r.To > n || (r.State != Listen && r.State != Closed) {
+			if r.From < 0 || r.From >= r.To || r.To > n || r.State >= NumStates {
 				t.Fatalf("bad revision %+v of %d rows", r, n)
 			}
 		}

@@ -150,11 +150,37 @@ type Conversation struct {
 	// segment (LISTEN or CLOSED for a server, decided by how it answers).
 	InitClient State
 	InitServer State
+	// Placements lists the arrivals (a SYN, a FIN, the ACK of either) that
+	// the receiver's own segments showed had not arrived where they were
+	// first seen, and where they were placed instead (see Machine).
+	Placements []Placement
+	// Revised lists the rows whose state of one side later evidence changed
+	// after a live view had been handed them (Builder.Live), so that the
+	// view can mark them.
+	Revised []RevisedState
 	// Packets and Bytes count segments and payload bytes, by Dir.
 	Packets [2]int
 	Bytes   [2]uint64
 	// EventCounts counts analysis events over the conversation, by name.
 	EventCounts map[string]int
+}
+
+// RevisedState names one side's state on one row, changed by later
+// evidence after it was first shown.
+type RevisedState struct {
+	Seg    uint32 // the row's index in Timeline.Segments
+	Client bool
+}
+
+// WasRevised reports whether the state of a side (the client's when client)
+// after segment seg was revised after it was first shown.
+func (c *Conversation) WasRevised(seg uint32, client bool) bool {
+	for _, r := range c.Revised {
+		if r.Seg == seg && r.Client == client {
+			return true
+		}
+	}
+	return false
 }
 
 // ICMPError is an ICMP or ICMPv6 error that quotes a TCP header of one of the

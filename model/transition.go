@@ -122,9 +122,9 @@ var edgeIndex = func() (t [NumStates][NumStates][3]uint8) {
 		case e.Event == evAbort:
 			k = kindSndRST
 		case e.From == SynReceived && e.To == Listen:
-			// Only a RST makes this move; Transitions handles it apart so
-			// that a path search never chooses it.
-			continue
+			// Only a RST makes this move; the path search, which follows
+			// kindNormal entries only, never chooses it.
+			k = kindRcvRST
 		}
 		t[e.From][e.To][k] = uint8(i)
 	}

@@ -41,10 +41,12 @@ var lessons = map[string]model.Lesson{
 				"segments of a connection he cannot see, or spoof a whole connection from a trusted address " +
 				"(sample isn-prediction shows a host whose ISNs can be guessed). The SYN carries no data yet consumes " +
 				"one sequence number, so the client's first data byte will be 1023645923 = 1023645922 + 1. " +
-				"The ACK flag is off: ACK 0 means nothing here.",
+				"The ACK flag is off: ACK 0 means nothing here. The SYN reaches the listening server on this very row, " +
+				"which puts it in SYN_RECEIVED: a state is the state after a segment's departure or arrival (RFC 9293).",
 			2: "The server (port 25) accepts with a SYN,ACK: its own ISN 2234678799, and ACK 1023645923 = 1023645922 + 1 " +
 				"for the client's SYN in frame 1. An ACK is not a count of segments: it is the number of the next byte the " +
-				"sender expects. The server is now in SYN_RECEIVED.",
+				"sender expects. The SYN,ACK takes the client to ESTABLISHED as it arrives; the server stays in SYN_RECEIVED " +
+				"until the ACK of its own SYN comes back.",
 			3: "The third segment of the three-way handshake: ACK 2234678800 = 2234678799 + 1 acknowledges the server's SYN " +
 				"of frame 2, and both sides are ESTABLISHED. Each side has announced its ISN and seen it acknowledged. " +
 				"Its SEQ 1023645923 = 1023645922 + 1: the SYN of frame 1 used one sequence number.",
@@ -69,18 +71,18 @@ var lessons = map[string]model.Lesson{
 			15: "EXPN admin asks the server to expand a mailing list; frame 16 lists its members, 101 bytes.",
 			24: "QUIT, 5 bytes at SEQ 1023645993. The server answers in frame 25 and then closes.",
 			26: "The close begins on the server's side: FIN at SEQ 2234679648, right after its last reply of frame 25. " +
-				"The server enters FIN_WAIT_1. A FIN, like a SYN, consumes one sequence number.",
-			27: "The client acknowledges the FIN: ACK 2234679649 = 2234679648 + 1 for the FIN of frame 26. Receiving the " +
-				"FIN moved the client to CLOSE_WAIT (its own application has not closed yet); the ACK moves the server " +
-				"to FIN_WAIT_2.",
+				"The server enters FIN_WAIT_1, and the FIN takes the client to CLOSE_WAIT as it arrives (its own application " +
+				"has not closed yet). A FIN, like a SYN, consumes one sequence number.",
+			27: "The client acknowledges the FIN: ACK 2234679649 = 2234679648 + 1 for the FIN of frame 26. The ACK moves " +
+				"the server to FIN_WAIT_2.",
 			28: "The client's application closes too: its FIN, SEQ 1023645998, takes it to LAST_ACK, where it waits for " +
-				"the ACK of that FIN.",
-			29: "No final ACK comes: the server sends a RST instead, and both sides are CLOSED at once. Its SEQ 2234679649 " +
+				"the ACK of that FIN. Arriving, the FIN takes the server from FIN_WAIT_2 to TIME_WAIT.",
+			29: "No final ACK comes: the server sends a RST instead, even from TIME_WAIT, and both sides are CLOSED at once. Its SEQ 2234679649 " +
 				"is the ACK field of the client's FIN in frame 28, as RFC 793 has a reset take it, so the client " +
 				"accepts it. The close mixed an orderly FIN exchange with an abort. Over the session the two sides " +
-				"passed through 9 of the 11 states of RFC 793: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, " +
-				"FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT and LAST_ACK. The other two need other closes: CLOSING comes when " +
-				"FINs cross (sample simultaneous-close), TIME_WAIT after an orderly last ACK (sample http-close).",
+				"passed through 10 of the 11 states of RFC 793: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, " +
+				"FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK and TIME_WAIT. The eleventh, CLOSING, needs another close: " +
+				"it comes when FINs cross (sample simultaneous-close).",
 		},
 	},
 	"http-close": {
@@ -98,10 +100,10 @@ var lessons = map[string]model.Lesson{
 			5: "The response starts: 1448 bytes, and ACK 88 = 1 + 87 for the request of frame 4.",
 			7: "One ACK for two segments: ACK 2016 = 1449 + 567 covers frame 5 and frame 6. A receiver need not " +
 				"acknowledge every segment; the ACK names the next byte it expects.",
-			8: "The client closes first: FIN at SEQ 88, and it enters FIN_WAIT_1.",
+			8: "The client closes first: FIN at SEQ 88, and it enters FIN_WAIT_1; arriving, the FIN takes the server to CLOSE_WAIT.",
 			9: "A bare ACK of the FIN of frame 8, ACK 89 = 88 + 1: the server is in CLOSE_WAIT (it may still send), the " +
 				"client in FIN_WAIT_2 (its FIN is acknowledged, it waits for the server's).",
-			10: "The server's application closes: its FIN takes it to LAST_ACK.",
+			10: "The server's application closes: its FIN takes it to LAST_ACK, and the client, receiving it in FIN_WAIT_2, to TIME_WAIT.",
 			11: "The last ACK, ACK 2017 = 2016 + 1 for the FIN of frame 10: the server is CLOSED, the client in TIME_WAIT, " +
 				"where it waits 2MSL in case this ACK is lost and the FIN comes again.",
 		},
@@ -142,15 +144,21 @@ var lessons = map[string]model.Lesson{
 			"Each SYN,ACK repeats its sender's SYN, which tshark calls a retransmission.",
 		Notes: map[uint32]string{
 			1: "One peer sends a SYN: SYN_SENT.",
-			2: "The other peer sends its own SYN before it sees the first: both are active opens, both in SYN_SENT.",
-			3: "The first peer got the other's SYN: it answers with a SYN,ACK that repeats its own ISN, SEQ 0, and " +
-				"ACK 1 = 0 + 1 for the SYN of frame 2. It moves to SYN_RECEIVED (RFC 793, figure 8).",
-			4: "The second peer answers the same way, ACK 1 = 0 + 1 for the SYN of frame 1. Each SYN,ACK acknowledges a " +
-				"SYN, so both sides reach ESTABLISHED.",
+			2: "The other peer sends its own SYN before the first has reached it: both are active opens. Its SYN shows it: " +
+				"it acknowledges nothing, so this peer stays SYN_SENT, while its SYN reaches the first peer and moves it to " +
+				"SYN_RECEIVED (RFC 9293, Figure 7).",
+			3: "The first peer answers the SYN it received with a SYN,ACK that repeats its own ISN, SEQ 0, and " +
+				"ACK 1 = 0 + 1 for the SYN of frame 2. This repeated SYN is the one that reaches the second peer: it " +
+				"moves to SYN_RECEIVED too.",
+			4: "The second peer answers the same way, ACK 1 = 0 + 1 for the SYN of frame 1, and the first peer, its SYN " +
+				"acknowledged, is ESTABLISHED. The second peer's own SYN,ACK shows the ACK of its SYN had not reached it " +
+				"yet: it becomes ESTABLISHED with the next segment that carries it, frame 5.",
 			5: "The first data, 17 bytes.",
-			9: "Data and FIN in one segment: the second peer sends its last 4 bytes and closes, FIN_WAIT_1.",
+			9: "Data and FIN in one segment: the second peer sends its last 4 bytes and closes, FIN_WAIT_1; the FIN " +
+				"takes the first peer to CLOSE_WAIT.",
 			10: "ACK 26 = 21 + 5 acknowledges frame 9: its 4 bytes from SEQ 21 and its FIN, which counts one more. The " +
-				"first peer closes in the same segment and goes to LAST_ACK.",
+				"first peer closes in the same segment and goes to LAST_ACK; the second, its FIN acknowledged and a FIN " +
+				"received, goes to TIME_WAIT.",
 			11: "The last ACK: one side CLOSED, the other in TIME_WAIT.",
 		},
 	},
@@ -165,11 +173,13 @@ var lessons = map[string]model.Lesson{
 			4: "The request, 84 bytes; frame 5 answers with 256 bytes.",
 			7: "The client closes: FIN at SEQ 85, FIN_WAIT_1.",
 			8: "The server closes at the same moment: its FIN carries ACK 85, which does not cover the client's FIN of " +
-				"frame 7 (that takes ACK 86 = 85 + 1, which frame 10 sends). The FINs crossed.",
+				"frame 7 (that takes ACK 86 = 85 + 1, which frame 10 sends). The FINs crossed: the server sent its FIN " +
+				"before the client's arrived. Each FIN then reaches a side whose own FIN is unacknowledged: both go to " +
+				"CLOSING (RFC 9293, Figure 13).",
 			9: "The client acknowledges the server's FIN: ACK 258 = 257 + 1 for frame 8. Its own FIN is not acknowledged " +
-				"yet, so it goes to CLOSING.",
-			10: "The server acknowledges the client's FIN, ACK 86 = 85 + 1 for frame 7, passing through CLOSING too. " +
-				"Each side's FIN is now acknowledged: both are in TIME_WAIT.",
+				"yet, so it stays in CLOSING; the ACK takes the server to TIME_WAIT.",
+			10: "The server acknowledges the client's FIN, ACK 86 = 85 + 1 for frame 7. Each side's FIN is now " +
+				"acknowledged: both are in TIME_WAIT.",
 		},
 	},
 	"lossy-transfer": {
@@ -194,8 +204,8 @@ var lessons = map[string]model.Lesson{
 				"order, not a retransmission.",
 			34: "The last segment, 700 bytes; it is lost, and nothing follows it to provoke duplicate ACKs.",
 			35: "The server's retransmission timer runs out, about 216 ms after frame 34, and it resends SEQ 23169.",
-			37: "The client closes: FIN_WAIT_1.",
-			38: "The server's FIN carries ACK 97 = 96 + 1 for the FIN of frame 37: it goes to LAST_ACK.",
+			37: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			38: "The server's FIN carries ACK 97 = 96 + 1 for the FIN of frame 37: it goes to LAST_ACK, the client to TIME_WAIT.",
 			39: "The last ACK: the client in TIME_WAIT, the server CLOSED.",
 		},
 	},
@@ -217,10 +227,10 @@ var lessons = map[string]model.Lesson{
 			9:  "Still window 0: the printer acknowledges the probe without taking its byte (ACK 4381).",
 			12: "A window update: same ACK 4381, window 2920. The printer has room again.",
 			13: "The job resumes from the probed byte, SEQ 4381.",
-			16: "The client closes: FIN_WAIT_1.",
+			16: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
 			17: "ACK 6822 = 6821 + 1 for the FIN of frame 16: client FIN_WAIT_2, server CLOSE_WAIT while the printer " +
 				"finishes the job.",
-			18: "The printer closes: LAST_ACK.",
+			18: "The printer closes: LAST_ACK; its FIN takes the client to TIME_WAIT.",
 			19: "The last ACK: the client in TIME_WAIT, the printer CLOSED.",
 		},
 	},
@@ -240,9 +250,9 @@ var lessons = map[string]model.Lesson{
 				"(frame 13 was at SEQ 268).",
 			15: "The client answers with ACK 268: it did not accept the byte, the ACK stays where it was.",
 			16: "New mail: the server speaks again, 12 bytes.",
-			24: "The server closes first: FIN_WAIT_1.",
+			24: "The server closes first: FIN_WAIT_1; the FIN takes the client to CLOSE_WAIT.",
 			25: "The client's FIN,ACK acknowledges the FIN of frame 24, ACK 382 = 381 + 1, and closes its side at once: " +
-				"CLOSE_WAIT and LAST_ACK in one step.",
+				"LAST_ACK (it was in CLOSE_WAIT since the FIN arrived), and it takes the server to TIME_WAIT.",
 			26: "The last ACK, ACK 45 = 44 + 1 for the FIN of frame 25: the server in TIME_WAIT, the client CLOSED.",
 		},
 	},
@@ -256,8 +266,8 @@ var lessons = map[string]model.Lesson{
 			2:  "The server's first segment seen: 1448 bytes at relative SEQ 1.",
 			4:  "ACK 2897 = 1449 + 1448 covers frame 2 and frame 3.",
 			13: "A second request on the same connection, 90 bytes.",
-			16: "The client closes: FIN_WAIT_1.",
-			17: "The server's FIN,ACK acknowledges the FIN of frame 16 (ACK 92 = 91 + 1) and closes: LAST_ACK.",
+			16: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			17: "The server's FIN,ACK acknowledges the FIN of frame 16 (ACK 92 = 91 + 1) and closes: LAST_ACK; the client goes to TIME_WAIT.",
 			18: "The last ACK: client TIME_WAIT, server CLOSED.",
 		},
 	},
@@ -269,8 +279,8 @@ var lessons = map[string]model.Lesson{
 			1: "The old host's first connection: ISN 52672001 from port 1025.",
 			2: "The server answers with its own ISN and ACK 52672002 = 52672001 + 1 (absolute) for the SYN of frame 1.",
 			3: "Handshake done: the check has its answer, the port is open.",
-			4: "The old host closes at once: FIN_WAIT_1.",
-			5: "The server's FIN,ACK acknowledges the FIN of frame 4 and closes too: LAST_ACK.",
+			4: "The old host closes at once: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			5: "The server's FIN,ACK acknowledges the FIN of frame 4 and closes too: LAST_ACK; the old host goes to TIME_WAIT.",
 			6: "The last ACK: the old host in TIME_WAIT, the server CLOSED. The next connections repeat this exchange.",
 			7: "Its second connection: ISN 52736001 = 52672001 + 64000 (frame 1), from port 1026. A fixed step: after seeing one " +
 				"connection, an attacker can predict the ISN of the next and forge its segments without seeing them.",
@@ -296,7 +306,7 @@ var lessons = map[string]model.Lesson{
 			6:  "The server closes first: FIN at SEQ 261, FIN_WAIT_1.",
 			7:  "The client acknowledges the data of frame 5, ACK 261 = 1 + 260, but not yet the FIN.",
 			8:  "ACK 262 = 261 + 1 for the FIN of frame 6: client CLOSE_WAIT, server FIN_WAIT_2.",
-			9:  "The client closes: LAST_ACK.",
+			9:  "The client closes: LAST_ACK; its FIN takes the server to TIME_WAIT.",
 			10: "The last ACK, from the server: it waits in TIME_WAIT, the client is CLOSED.",
 		},
 	},
@@ -313,8 +323,8 @@ var lessons = map[string]model.Lesson{
 			7: "The middle fragment, offset 1480, arrives last and completes the datagram: only now is the segment, " +
 				"2968 bytes at SEQ 1, there to see.",
 			8:  "ACK 2969 = 1 + 2968 acknowledges the reassembled segment of frame 7.",
-			9:  "The client closes: FIN_WAIT_1.",
-			10: "The server's FIN,ACK acknowledges the FIN of frame 9, ACK 99 = 98 + 1, and closes: LAST_ACK.",
+			9:  "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			10: "The server's FIN,ACK acknowledges the FIN of frame 9, ACK 99 = 98 + 1, and closes: LAST_ACK; the client goes to TIME_WAIT.",
 			11: "The last ACK: client TIME_WAIT, server CLOSED.",
 		},
 	},
@@ -334,8 +344,8 @@ var lessons = map[string]model.Lesson{
 				"comes soon after frame 6, within the threshold.",
 			11: "The rest, 200 bytes.",
 			13: "ACK 2897 = 2697 + 200 for frame 11: everything has arrived.",
-			14: "The client closes: FIN_WAIT_1.",
-			15: "The server's FIN,ACK acknowledges the FIN of frame 14, ACK 100 = 99 + 1, and closes: LAST_ACK.",
+			14: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			15: "The server's FIN,ACK acknowledges the FIN of frame 14, ACK 100 = 99 + 1, and closes: LAST_ACK; the client goes to TIME_WAIT.",
 			16: "The last ACK: client TIME_WAIT, server CLOSED.",
 		},
 	},

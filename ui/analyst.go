@@ -572,8 +572,9 @@ func (m *Model) renderStatesPane(w, h int) string {
 	if m.segAt(m.cur) != nil {
 		cm, sm = model.StepTransitions(m.tl, seg)
 	}
-	// The note may not take the lines that name this step's moves.
-	moves := max(len(cm)+len(sm), 1)
+	// The note may not take the line that names this step's moves (one
+	// line for both sides when there is no room for one each).
+	moves := 1
 	form := diagramForm(w, h)
 	room := func(dh int) bool {
 		switch {

@@ -274,9 +274,15 @@ func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
 	return out
 }
 
-func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
+// stateCell is one side's state column: the state where it changes, and
+// glyphRevised in the gap beside the lane when later evidence revised it.
+func stateCell(s model.State, g ladderGeom, show, right, revised bool) string {
 	if g.stateW == 0 {
 		return ""
+	}
+	gap := " "
+	if revised {
+		gap, show = glyphRevised, true
 	}
 	t := ""
 	if show {
@@ -288,15 +294,15 @@ func stateCell(s model.State, g ladderGeom, show bool, right bool) string {
 	t = ansi.Truncate(t, g.stateW, "")
 	pad := strings.Repeat(" ", g.stateW-textWidth(t))
 	if right {
-		return " " + t + pad
+		return gap + t + pad
 	}
-	return pad + t + " "
+	return pad + t + gap
 }
 
 func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
 	spans := leadSpans(st, v, g, i, v.rows[i])
 	spans = append(spans,
-		span{stateCell(s.Client(), g, first || s.Client() != prevC, false), &st.Ladder.State},
+		span{stateCell(s.Client(), g, first || s.Client() != prevC, false, v.conv.WasRevised(uint32(v.rows[i].seg), true)), &st.Ladder.State},
 		span{glyphLane, &st.Ladder.Lane})
 
 	label := segmentLabel(st, v, s)
@@ -314,7 +320,7 @@ func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segmen
 	spans = append(spans, body...)
 	spans = append(spans,
 		span{glyphLane, &st.Ladder.Lane},
-		span{stateCell(s.Server(), g, first || s.Server() != prevS, true), &st.Ladder.State})
+		span{stateCell(s.Server(), g, first || s.Server() != prevS, true, v.conv.WasRevised(uint32(v.rows[i].seg), false)), &st.Ladder.State})
 	return spans
 }
 
@@ -394,7 +400,7 @@ func segmentLabel(st *Styles, v ladderView, s *model.Segment) []span {
 // both lanes with what it is.
 func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
 	spans := leadSpans(st, v, g, i, r)
-	spans = append(spans, span{stateCell(0, g, false, false), &st.Ladder.State}, span{glyphLane, &st.Ladder.Lane})
+	spans = append(spans, span{stateCell(0, g, false, false, false), &st.Ladder.State}, span{glyphLane, &st.Ladder.Lane})
 	text := extraText(v.tl, r.frame)
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "

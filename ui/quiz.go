@@ -306,7 +306,7 @@ func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment
 	}
 	state := func(x model.State, changed, right bool) span {
 		if shows.Has(model.ShowStates) {
-			return span{stateCell(x, g, first || changed, right), &st.Ladder.State}
+			return span{stateCell(x, g, first || changed, right, false), &st.Ladder.State}
 		}
 		if g.stateW == 0 {
 			return span{"", nil}

@@ -619,6 +619,31 @@ func dgMoveLines(st DiagramStyles, mv stateMoves, w int) []string {
 	return out
 }
 
+// dgMovesOneLine names each side's moves by their states alone on one line,
+// "client CLOSED → SYN_SENT · server LISTEN → SYN_RECEIVED", for a pane
+// without room for a line per move (the heavy arrows carry the labels).
+func dgMovesOneLine(st DiagramStyles, mv stateMoves) string {
+	var parts []string
+	add := func(who string, ws lipgloss.Style, ms []model.Transition) {
+		if len(ms) == 0 {
+			return
+		}
+		path := ms[0].From.String()
+		for _, m := range ms {
+			path += " → " + m.To.String()
+		}
+		prefix := ""
+		if who != "" {
+			prefix = ws.Render(who) + " "
+		}
+		parts = append(parts, prefix+st.Active.Render(path))
+	}
+	add("client", st.Client, mv.client)
+	add("server", st.Server, mv.server)
+	add("", st.Active, mv.either)
+	return strings.Join(parts, st.Dim.Render(" · "))
+}
+
 // dgFooter is the text under the figure: the named transitions, or that
 // nothing changed, then a legend when there is room.
 func dgFooter(st DiagramStyles, mv stateMoves, w, h int) []string {
@@ -626,6 +651,9 @@ func dgFooter(st DiagramStyles, mv stateMoves, w, h int) []string {
 		return nil
 	}
 	out := dgMoveLines(st, mv, w)
+	if len(out) > h {
+		out = []string{dgMovesOneLine(st, mv)}
+	}
 	if len(out) == 0 {
 		out = append(out, st.Dim.Render("no state change at this step"))
 	}

@@ -15,12 +15,15 @@ const (
 	glyphDotted     = "┄"
 	glyphLane       = "│"
 	glyphCursor     = "▸"
-	glyphBoth       = "⇄"
-	glyphEllipsis   = "…"
-	glyphRight      = "✓"
-	glyphWrong      = "✗"
-	glyphLessonBar  = "┃"
-	glyphHidden     = "?"
+	// glyphRevised marks a state that later evidence changed after the row
+	// was first shown (a live capture).
+	glyphRevised   = "↺"
+	glyphBoth      = "⇄"
+	glyphEllipsis  = "…"
+	glyphRight     = "✓"
+	glyphWrong     = "✗"
+	glyphLessonBar = "┃"
+	glyphHidden    = "?"
 )
 
 // Styles holds every style the interface uses, by meaning rather than by
