@@ -88,7 +88,6 @@ type connState struct {
 	machine    Machine
 	tsMruSyn   int64 // capture time of the latest pure SYN (0: none)
 	tsFirstRTT int64 // SYN to first pure ACK (0: not known)
-	revs       int   // how many of the machine's revisions the rows have had
 	dropped    int   // how many of the first rows Forget has dropped from Segs
 	sawSYN     bool  // a SYN without ACK has been seen: the client is settled
 }

@@ -441,7 +441,7 @@ func (b *Builder) swapSides(idx int32) {
 	c.Packets[0], c.Packets[1] = c.Packets[1], c.Packets[0]
 	c.Bytes[0], c.Bytes[1] = c.Bytes[1], c.Bytes[0]
 	cs.flows[0], cs.flows[1] = cs.flows[1], cs.flows[0]
-	cs.machine, cs.revs = newMachine(), 0
+	cs.machine = newMachine()
 	for _, si := range c.Segs {
 		s := b.seg(si)
 		s.Dir ^= 1
@@ -455,11 +455,12 @@ func (b *Builder) swapSides(idx int32) {
 // shown LISTEN but refused was CLOSED; a restart's guess overturned).
 func (b *Builder) applyRevisions(idx int32) {
 	c, cs := b.tl.Conversations[idx], b.conns[idx]
-	if len(cs.machine.revs) == cs.revs {
-		return // nothing new: checked without copying the list
+	if len(cs.machine.revs) == 0 {
+		return
 	}
-	revs := cs.machine.Revisions()
-	for _, r := range revs[cs.revs:] {
+	// The builder drains the machine's list, so that a long conversation
+	// whose rows evidence keeps revising does not keep them all.
+	for _, r := range cs.machine.revs {
 		// Rows before cs.dropped were settled (Forget keeps the rest).
 		to := min(r.To-cs.dropped, len(c.Segs))
 		for i := max(r.From-cs.dropped, 0); i < to; i++ {
@@ -474,7 +475,7 @@ func (b *Builder) applyRevisions(idx int32) {
 			}
 		}
 	}
-	cs.revs = len(revs)
+	cs.machine.revs = cs.machine.revs[:0]
 }
 
 // Finish completes the timeline: each conversation's initial states, bases

@@ -87,6 +87,7 @@ type Machine struct {
 	shown []uint8 // the states returned for them, packed as in Segment
 	facts []smFact
 	done  []Placement // placements of facts trimmed away
+	snaps []smSnap    // the engine every smSnapEvery rows since baseRow
 	revs  []Revision
 	base  smEngine // the engine before row baseRow
 	cur   smEngine // the engine after the last row
@@ -227,6 +228,7 @@ type smSide struct {
 
 	st         State
 	prov       bool // st is a guess that the side's first answer settles
+	provAny    bool // any segment answers (else a RST without ACK does not)
 	synSent    bool
 	finSent    bool
 	fromListen bool // in SYN_RECEIVED by a passive open
@@ -258,7 +260,7 @@ func (m *Machine) Initial() (client, server State, assumed bool) {
 }
 
 // Revisions lists the corrections to rows already returned by Step, oldest
-// first (see Revision).
+// first (see Revision); the builder drains the list as it applies them.
 func (m *Machine) Revisions() []Revision {
 	return append([]Revision(nil), m.revs...)
 }
@@ -336,7 +338,7 @@ func (m *Machine) Undelivered(dir Dir, seq uint32) {
 		}
 	}
 	if changed {
-		m.replay(false)
+		m.replay(row, false)
 		m.trim()
 	}
 }
@@ -363,15 +365,16 @@ func (m *Machine) Step(dir Dir, flags Flags, seq, ack, length uint32) (client, s
 	m.rows++
 	m.log = append(m.log, r)
 	from := m.observe(row, r)
-	if s := &m.cur.sides[r.dir]; s.prov && row > 0 {
+	if s := &m.cur.sides[r.dir]; s.prov && row > 0 && (s.provAny || r.flags&(RST|ACK) != RST) {
 		// The side's first answer: the guess is read again from it.
 		from = minRow(from, int32(s.provFrom))
 	}
 	if from >= 0 && from < row {
-		m.replay(true)
+		m.replay(from, true)
 	} else {
 		st := m.apply(&m.cur, row, r)
 		m.shown = append(m.shown, st)
+		m.snapshot(row+1, &m.cur)
 	}
 	st := m.shown[len(m.shown)-1]
 	m.trim()
@@ -390,8 +393,19 @@ func minRow(a, b int32) int32 {
 //
 // The last kept row is the one being stepped when fresh: its states are
 // returned, not revised.
-func (m *Machine) replay(fresh bool) {
-	e := m.base
+func (m *Machine) replay(from int32, fresh bool) {
+	// Start from the last snapshot at or before from, so that evidence
+	// that moves an arrival by a few rows costs a few rows, not every row
+	// kept since the arrival was first seen.
+	e, start := m.base, int(m.baseRow)
+	k := len(m.snaps)
+	for k > 0 && m.snaps[k-1].row > from {
+		k--
+	}
+	if k > 0 {
+		e, start = m.snaps[k-1].e, int(m.snaps[k-1].row)
+	}
+	m.snaps = m.snaps[:k]
 	last := len(m.log) - 1
 	if !fresh {
 		last = -1
@@ -404,9 +418,10 @@ func (m *Machine) replay(fresh bool) {
 			open[d] = false
 		}
 	}
-	for i, r := range m.log {
+	for i := start - int(m.baseRow); i < len(m.log); i++ {
 		row := int(m.baseRow) + i
-		st := m.apply(&e, int32(row), r)
+		st := m.apply(&e, int32(row), m.log[i])
+		m.snapshot(int32(row+1), &e)
 		if i == last {
 			m.shown = append(m.shown[:i], st)
 			break
@@ -429,6 +444,22 @@ func (m *Machine) replay(fresh bool) {
 	flush(0)
 	flush(1)
 	m.cur = e
+}
+
+// smSnapEvery is how many rows apart replay snapshots are taken.
+const smSnapEvery = 64
+
+// smSnap is the engine before row.
+type smSnap struct {
+	row int32
+	e   smEngine
+}
+
+// snapshot keeps e as the engine before row when row is due for one.
+func (m *Machine) snapshot(row int32, e *smEngine) {
+	if row%smSnapEvery == 0 && row > int32(m.baseRow) {
+		m.snaps = append(m.snaps, smSnap{row: row, e: *e})
+	}
 }
 
 // trim moves the snapshot forward past the rows that can no longer change:
@@ -460,6 +491,11 @@ func (m *Machine) trim() {
 			m.apply(&m.base, int32(m.baseRow)+int32(i), r)
 		}
 	}
+	j := 0
+	for j < len(m.snaps) && m.snaps[j].row <= keep {
+		j++
+	}
+	m.snaps = m.snaps[:copy(m.snaps, m.snaps[j:])]
 	m.log = m.log[:copy(m.log, m.log[n:])]
 	m.shown = m.shown[:copy(m.shown, m.shown[n:])]
 	m.baseRow = uint32(keep)
@@ -830,7 +866,7 @@ func (m *Machine) start(e *smEngine, r smRow) {
 		switch f := m.firstOf(1 - d); {
 		case f == nil:
 			// Its first segment settles it.
-			b.prov, b.provFrom = true, 0
+			b.prov, b.provAny, b.provFrom = true, true, 0
 		case f.flags&(RST|ACK) == RST:
 			b.st = Closed
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/binary"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -674,4 +675,33 @@ func FuzzMachine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkMachineLostFIN steps a half-closed connection whose FIN was lost
+// after the capture point while the peer streams data below it: every data
+// segment is evidence that moves the FIN's arrival, so the cost per
+// segment must not grow with the rows since the FIN was first seen.
+func BenchmarkMachineLostFIN(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m := NewMachine()
+				for _, r := range handshake(1000, 5000) {
+					m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
+				}
+				m.Step(C2S, FIN|ACK, 1001, 5001, 0)
+				seq := uint32(5001)
+				for i := range n {
+					m.Step(S2C, PSH|ACK, seq, 1001, 1000)
+					seq += 1000
+					m.Step(C2S, ACK, 1002, seq, 0)
+					if i%1000 == 999 {
+						m.Step(C2S, FIN|ACK, 1001, seq, 0)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/segment")
+		})
+	}
 }
