@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/internal/synth"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -363,5 +364,53 @@ func TestLiveHoldsForReaders(t *testing.T) {
 	m = r.until(t, m, false, func(m Model) bool { return !m.indexing && m.busy == 0 })
 	if m.prog.Frames != 60000 {
 		t.Errorf("%d frames filed, want 60000", m.prog.Frames)
+	}
+}
+
+// TestLiveRevisedRowMarked feeds the simultaneous close a frame at a time:
+// the client's FIN first shows the server in CLOSE_WAIT on its row; the
+// server's FIN, whose ACK does not cover it, shows it had not arrived, so
+// that row is revised to ESTABLISHED, marked ↺, and its explanation says why.
+func TestLiveRevisedRowMarked(t *testing.T) {
+	feed, pr := newPipeFeeder(t, "simultaneous-close")
+	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(feed.data[:24]), pr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	m, cmd := startedModel(t, liveInput{in}, Options{Stream: -1}, 200, 50)
+	r := newRunner()
+	r.run(cmd)
+	filed := func(n int) func(Model) bool {
+		return func(m Model) bool { return m.prog.Frames >= n || !m.indexing }
+	}
+	row := func(s string, n int) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, fmt.Sprintf("│ %d 5.0", n)) || strings.Contains(l, fmt.Sprintf("│▸%d 5.0", n)) {
+				return l
+			}
+		}
+		return ""
+	}
+	feed.sendFrames(7)
+	m = r.until(t, m, false, filed(7))
+	s := screenOf(m)
+	if l := row(s, 7); !strings.Contains(l, "CLOSE_WAIT") || strings.Contains(l, glyphRevised) {
+		t.Fatalf("after the client's FIN want row 7 with the server in CLOSE_WAIT, unmarked:\n%s", s)
+	}
+	feed.sendFrames(8)
+	m = r.until(t, m, false, filed(8))
+	s = screenOf(m)
+	if l := row(s, 7); !strings.Contains(l, glyphRevised+"ESTABLISHED") {
+		t.Fatalf("after the server's FIN want row 7 revised to ESTABLISHED and marked %s:\n%s", glyphRevised, s)
+	}
+	if l := row(s, 8); !strings.Contains(l, "CLOSING") || strings.Contains(l, glyphRevised) {
+		t.Fatalf("want row 8 CLOSING on both sides, unmarked:\n%s", s)
+	}
+	text := strings.Join(model.Explain(m.tl, m.tl.SegOf(7), false), "\n")
+	for _, want := range []string{"was revised after it was first shown", "does not reach the server yet"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explanation of the revised row lacks %q:\n%s", want, text)
+		}
 	}
 }
