@@ -12,8 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/decode"
-	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/internal/synth"
+	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
 
