@@ -237,6 +237,26 @@ func (f *pipeFeeder) sendFrames(k int) {
 // close ends the capture, after the frames sent.
 func (f *pipeFeeder) close() { f.queue <- nil }
 
+// startPiped starts the interface at 200x50 on the capture that feed writes
+// into pr, read as standard input is; the input closes with the test.
+func startPiped(t *testing.T, feed *pipeFeeder, pr *io.PipeReader) (Model, *runner) {
+	t.Helper()
+	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(feed.data[:24]), pr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close() })
+	m, cmd := startedModel(t, liveInput{in}, Options{Stream: -1}, 200, 50)
+	r := newRunner()
+	r.run(cmd)
+	return m, r
+}
+
+// filed is the condition that n frames are filed, or indexing has ended.
+func filed(n int) func(Model) bool {
+	return func(m Model) bool { return m.prog.Frames >= n || !m.indexing }
+}
+
 // TestLiveWatch pipes the paper's session in a frame at a time, as
 // `tcpdump -U -w - | tcpstep -` does, and watches the stepper: the
 // conversation opens by itself, the ladder grows and the selection follows
@@ -245,17 +265,7 @@ func (f *pipeFeeder) close() { f.queue <- nil }
 // the live mark goes.
 func TestLiveWatch(t *testing.T) {
 	feed, pr := newPipeFeeder(t, "smtp-figure10")
-	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(feed.data[:24]), pr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	m, cmd := startedModel(t, liveInput{in}, Options{Stream: -1}, 200, 50)
-	r := newRunner()
-	r.run(cmd)
-	filed := func(n int) func(Model) bool {
-		return func(m Model) bool { return m.prog.Frames >= n || !m.indexing }
-	}
+	m, r := startPiped(t, feed, pr)
 	// The header is all there is: waiting, not an error.
 	if s := screenOf(m); !strings.Contains(s, "waiting for packets") {
 		t.Fatalf("before any frame:\n%s", s)
@@ -373,17 +383,7 @@ func TestLiveHoldsForReaders(t *testing.T) {
 // that row is revised to ESTABLISHED, marked ↺, and its explanation says why.
 func TestLiveRevisedRowMarked(t *testing.T) {
 	feed, pr := newPipeFeeder(t, "simultaneous-close")
-	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(feed.data[:24]), pr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	m, cmd := startedModel(t, liveInput{in}, Options{Stream: -1}, 200, 50)
-	r := newRunner()
-	r.run(cmd)
-	filed := func(n int) func(Model) bool {
-		return func(m Model) bool { return m.prog.Frames >= n || !m.indexing }
-	}
+	m, r := startPiped(t, feed, pr)
 	row := func(s string, n int) string {
 		for _, l := range strings.Split(s, "\n") {
 			if strings.Contains(l, fmt.Sprintf("│ %d 5.0", n)) || strings.Contains(l, fmt.Sprintf("│▸%d 5.0", n)) {
