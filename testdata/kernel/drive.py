@@ -394,6 +394,17 @@ class Run:
         self.wait_for(what, lambda: any(pred(f) for f in self.cap.frames()[n0:]), timeout)
 
     # -- checkpoints
+    def close_client_first(self, cli, conn, note):
+        """The four-way close, the client first: a checkpoint (note) once its FIN is
+        acknowledged, the last when both have closed."""
+        self.act()
+        cli.close()
+        self.checkpoint(note, FW2, CW)
+        expect_eof(conn)
+        self.act()
+        conn.close()
+        self.checkpoint("end: four-way close done", TW, CLD)
+
     def checkpoint(self, note, want_client, want_server, timeout=60, record=True, alts=None):
         """Record a checkpoint; alts maps other acceptable (client, server) pairs to the note
         to write instead when the kernel shows one of them. Returns the pair seen."""
@@ -516,13 +527,7 @@ def sc_normal(r):
     r.checkpoint("after the three-way handshake", EST, EST)
     r.exchange(cli, conn)
     r.checkpoint("request and response exchanged", EST, EST)
-    r.act()
-    cli.close()
-    r.checkpoint("client's FIN acknowledged; the server has not closed yet", FW2, CW)
-    expect_eof(conn)
-    r.act()
-    conn.close()
-    r.checkpoint("end: four-way close done", TW, CLD)
+    r.close_client_first(cli, conn, "client's FIN acknowledged; the server has not closed yet")
 
 
 def sc_synack_held(r):
@@ -542,13 +547,7 @@ def sc_synack_held(r):
     r.act()
     r.checkpoint("rule removed; a retransmitted SYN,ACK got through", EST, EST)
     r.exchange(cli, conn)
-    r.act()
-    cli.close()
-    r.checkpoint("client's FIN acknowledged", FW2, CW)
-    expect_eof(conn)
-    r.act()
-    conn.close()
-    r.checkpoint("end: four-way close done", TW, CLD)
+    r.close_client_first(cli, conn, "client's FIN acknowledged")
 
 
 def sc_fin_ack_held(r):
@@ -676,13 +675,7 @@ def sc_syn_held(r):
     srv.close()
     r.act()
     r.checkpoint("rule removed; a retransmitted SYN got through", EST, EST)
-    r.act()
-    cli.close()
-    r.checkpoint("client's FIN acknowledged", FW2, CW)
-    expect_eof(conn)
-    r.act()
-    conn.close()
-    r.checkpoint("end: four-way close done", TW, CLD)
+    r.close_client_first(cli, conn, "client's FIN acknowledged")
 
 
 def sc_half_close(r):
