@@ -1,7 +1,7 @@
 // Command gen writes the captures of testdata/rfc9293: RFC 9293's
 // connection figures (Figures 6-13) and a few close scenarios built from its
 // event processing rules, segment for segment, as the capture point named
-// for each figure in model/rfc9293_test.go sees them.
+// for each figure in model/rfc9293_states_test.go sees them.
 //
 // Run it from the module root:
 //
@@ -12,7 +12,7 @@
 // and TCP checksums) into testdata/rfc9293 (or -dir). The output is
 // deterministic: the same bytes on every run. Only the segments are made
 // here; the states each figure prints are written by hand in
-// model/rfc9293_test.go, which checks that the captures hold exactly the
+// model/rfc9293_states_test.go, which checks that the captures hold exactly the
 // segments it expects.
 package main
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -11,10 +11,6 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 )
-
-func init() {
-	subcommands = append(subcommands, newFollowCmd)
-}
 
 func newFollowCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var stream int

@@ -1,4 +1,4 @@
-package main
+package model_test
 
 import (
 	"os"
@@ -76,7 +76,7 @@ type checkpoint struct {
 func TestKernelStates(t *testing.T) {
 	for _, c := range kernelCaptures {
 		t.Run(c.name, func(t *testing.T) {
-			dir := filepath.Join("testdata", "kernel")
+			dir := filepath.Join("..", "testdata", "kernel")
 			tl := testsample.File(t, filepath.Join(dir, c.name+".pcap"))
 			cps := readCheckpoints(t, filepath.Join(dir, c.name+".states"))
 			if len(tl.Conversations) != 1 {

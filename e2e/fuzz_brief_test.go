@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -116,7 +116,7 @@ func takesTestingF(fn *ast.FuncDecl) bool {
 // from it (a moved file, a broken walk) cannot make TestFuzzBrief pass by
 // fuzzing nothing.
 func TestFuzzTargetsFound(t *testing.T) {
-	found := fuzzTargets(t, ".")
+	found := fuzzTargets(t, moduleRoot)
 	known := []fuzzTarget{
 		{"./decode", "FuzzDissect"}, {"./decode", "FuzzExtract"}, {"./decode", "FuzzReassemble"},
 		{"./decode/capfile", "FuzzReader"},
@@ -170,13 +170,13 @@ func TestFuzzBrief(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fuzzes every target for " + fuzzTime)
 	}
-	targets := fuzzTargets(t, ".")
+	targets := fuzzTargets(t, moduleRoot)
 	if len(targets) == 0 {
 		t.Fatal("no fuzz targets found")
 	}
 	for _, ft := range targets {
 		t.Run(strings.TrimPrefix(ft.pkg, "./")+"/"+ft.name, func(t *testing.T) {
-			corpus := filepath.Join(ft.pkg, "testdata", "fuzz", ft.name)
+			corpus := filepath.Join(moduleRoot, ft.pkg, "testdata", "fuzz", ft.name)
 			before := listFiles(corpus)
 			out, err, timedOut := fuzzOnce(ft)
 			// Go 1.26's fuzz coordinator can report its own -fuzztime
@@ -215,6 +215,7 @@ func fuzzOnce(ft fuzzTarget) (out []byte, err error, timedOut bool) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-fuzz", "^"+ft.name+"$",
 		"-fuzztime", fuzzTime, "-parallel", "1", ft.pkg)
+	cmd.Dir = moduleRoot
 	out, err = cmd.CombinedOutput()
 	return out, err, ctx.Err() != nil
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -17,6 +17,7 @@ func buildPanicHook(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "tcpstep-panichook")
 	cmd := exec.Command("go", "build", "-tags", "panichook", "-o", bin, ".")
+	cmd.Dir = moduleRoot
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags panichook: %v\n%s", err, out)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// moduleRoot is the module's directory, seen from this package's: the
+// binary is built there and the repository's test captures live there.
+const moduleRoot = ".."
+
 // buildBinary builds tcpstep once per test binary run: the tests exercise
 // the real command as a user runs it.
 func buildBinary(t *testing.T) string {
@@ -45,6 +49,7 @@ func buildBinary(t *testing.T) string {
 		}
 		builtBin = filepath.Join(buildDir, "tcpstep")
 		cmd := exec.Command("go", "build", "-o", builtBin, ".")
+		cmd.Dir = moduleRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
@@ -105,7 +110,7 @@ func TestCorpusAgainstTshark(t *testing.T) {
 func TestLoopbackCaptures(t *testing.T) {
 	shared := sharedDir(t)
 	needTools(t, "python3")
-	caps, _ := filepath.Glob(filepath.Join("testdata", "loopback", "*.pcap"))
+	caps, _ := filepath.Glob(filepath.Join(moduleRoot, "testdata", "loopback", "*.pcap"))
 	if len(caps) == 0 {
 		t.Fatal("no captures in testdata/loopback")
 	}
@@ -113,7 +118,7 @@ func TestLoopbackCaptures(t *testing.T) {
 	for _, c := range caps {
 		name := strings.TrimSuffix(filepath.Base(c), ".pcap")
 		t.Run(name, func(t *testing.T) {
-			exp := filepath.Join("testdata", "loopback", "expected", name+".tsv")
+			exp := filepath.Join(moduleRoot, "testdata", "loopback", "expected", name+".tsv")
 			jsonl, err := exec.Command(bin, "dump", "--format", "jsonl", c).Output()
 			if err != nil {
 				t.Fatalf("dump: %v", err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -10,10 +10,6 @@ import (
 
 	"github.com/tcpstep/tcpstep/export"
 )
-
-func init() {
-	subcommands = append(subcommands, newExportCmd)
-}
 
 // countingWriter counts what goes through it, so the command can warn when a
 // Mermaid diagram is past what renderers accept by default.

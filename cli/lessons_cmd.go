@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,10 +8,6 @@ import (
 
 	"github.com/tcpstep/tcpstep/samples"
 )
-
-func init() {
-	subcommands = append(subcommands, newLessonsCmd)
-}
 
 // newLessonsCmd lists the lessons that come with the embedded samples.
 func newLessonsCmd(_ io.Reader, stdout, _ io.Writer) *cobra.Command {

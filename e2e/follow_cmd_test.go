@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 // gap, where tcpstep deliberately writes more than tshark.
 func TestFollowRawAgainstTshark(t *testing.T) {
 	bin := buildBinary(t)
-	f, err := os.Open(filepath.Join("testdata", "follow", "expected.tsv"))
+	f, err := os.Open(filepath.Join(moduleRoot, "testdata", "follow", "expected.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestFollowRawAgainstTshark(t *testing.T) {
 		case strings.HasPrefix(c[0], "samples/"):
 			path = "sample:" + strings.TrimSuffix(strings.TrimPrefix(c[0], "samples/"), ".pcap")
 		case strings.HasPrefix(c[0], "loopback/"):
-			path = filepath.Join("testdata", "loopback", strings.TrimPrefix(c[0], "loopback/"))
+			path = filepath.Join(moduleRoot, "testdata", "loopback", strings.TrimPrefix(c[0], "loopback/"))
 		default:
 			continue
 		}

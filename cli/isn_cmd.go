@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,10 +8,6 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 )
-
-func init() {
-	subcommands = append(subcommands, newISNCmd)
-}
 
 func newISNCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	return &cobra.Command{

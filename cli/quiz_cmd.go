@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -8,8 +8,6 @@ import (
 
 	"github.com/tcpstep/tcpstep/ui"
 )
-
-func init() { subcommands = append(subcommands, newQuizCmd) }
 
 func newQuizCmd(stdin io.Reader, _, _ io.Writer) *cobra.Command {
 	var absolute bool

@@ -1,4 +1,4 @@
-package main
+package model_test
 
 import (
 	"path/filepath"
@@ -171,7 +171,7 @@ func TestRFC9293Figures(t *testing.T) {
 	port := map[byte]uint16{'A': portA, 'B': portB}
 	for _, c := range rfcCaptures {
 		t.Run(c.file, func(t *testing.T) {
-			tl := testsample.File(t, filepath.Join("testdata", "rfc9293", c.file))
+			tl := testsample.File(t, filepath.Join("..", "testdata", "rfc9293", c.file))
 			if len(tl.Segments) != len(c.rows) {
 				t.Fatalf("%s: %d segments, the table has %d rows", c.file, len(tl.Segments), len(c.rows))
 			}

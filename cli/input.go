@@ -1,0 +1,152 @@
+// Input helpers every command shares: the capture argument, opening it,
+// exit statuses, and the writer that keeps capture bytes off the terminal.
+
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui"
+)
+
+// captureArg is the capture a command was given, or the default sample when
+// it was given none.
+func captureArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "sample:" + samples.Default
+}
+
+// noStream reports a --stream past the capture's conversations (nil when the
+// stream exists or none was asked for).
+func noStream(name string, tl *model.Timeline, stream int) error {
+	if stream < len(tl.Conversations) {
+		return nil
+	}
+	return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", name, stream, len(tl.Conversations)))
+}
+
+// printWarnings writes problems with the file as a whole (cut short) after
+// the output, so that everything before them is kept and seen first.
+func printWarnings(stderr io.Writer, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "tcpstep: warning: %s\n", w)
+	}
+}
+
+// exitError carries the exit status a failure should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// badInput marks an error about the user's input (not a capture, unreadable,
+// unknown sample): exit status 2.
+func badInput(err error) error { return &exitError{code: 2, err: err} }
+
+// visibleWriter makes control characters visible in each line written
+// through it (model.Visible), keeping the line breaks. Every write of the
+// commands to standard error is one or more whole lines.
+type visibleWriter struct{ w io.Writer }
+
+func (v visibleWriter) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, l := range lines {
+		lines[i] = model.Visible(l)
+	}
+	if _, err := io.WriteString(v.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// openInput opens a capture named on the command line: a file path, "-" for
+// standard input, or "sample:NAME" for an embedded sample. Errors name the
+// input and say what is wrong.
+func openInput(name string, stdin io.Reader) (*decode.Input, error) {
+	if s, ok := strings.CutPrefix(name, "sample:"); ok {
+		b, err := samples.Bytes(s)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		in, err := decode.OpenBytes(name, b)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return in, nil
+	}
+	if name == "-" {
+		in, err := decode.OpenReader("-", stdin)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return in, nil
+	}
+	in, err := decode.Open(name)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return in, nil
+}
+
+// openFollow opens a capture file to be followed as it grows (--follow).
+func openFollow(name string) (*decode.Input, error) {
+	if strings.HasPrefix(name, "sample:") || name == "-" {
+		return nil, badInput(fmt.Errorf("--follow reads a file that is still being written, not %s (standard input is always read as it arrives)", name))
+	}
+	in, err := decode.OpenFollow(name)
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return in, nil
+}
+
+// stepperSource is an input as the stepper takes it: indexed as it is
+// read, so a big file shows at once and a live capture as it grows.
+type stepperSource struct{ *decode.Input }
+
+func (s stepperSource) Index() ui.Indexer { return s.Input.Index() }
+
+// loadTimeline opens and decodes a capture named on the command line,
+// reporting problems with the file as a whole on stderr after the output,
+// through the returned function.
+func loadTimeline(name string, stdin io.Reader, stderr io.Writer) (*model.Timeline, func(), error) {
+	in, err := openInput(name, stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.Close()
+	tl, err := in.Load(nil)
+	if err != nil {
+		return nil, nil, badInput(err)
+	}
+	warn := func() {
+		printWarnings(stderr, tl.Warnings)
+	}
+	return tl, warn, nil
+}
+
+// writeLines writes lines to stdout, one per line, buffered; a closed pipe
+// (| head) is not an error.
+func writeLines(stdout io.Writer, lines []string) error {
+	w := bufio.NewWriter(stdout)
+	for _, l := range lines {
+		w.WriteString(l)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}

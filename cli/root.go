@@ -1,0 +1,133 @@
+// Package cli is tcpstep's command line: the root command, which opens the
+// stepper, and one file per subcommand (dump, export, follow, isn, lessons,
+// netstat, quiz, samples, vantage), sharing the input helpers of input.go.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui"
+)
+
+// buildVersion is the version to print: version as set at build time (in
+// package main, with -ldflags "-X main.version=..."), or without it the
+// module version that go install recorded, or the VCS revision of a build
+// from a checkout.
+func buildVersion(version string) string {
+	if version != "dev" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
+		}
+	}
+	return version
+}
+
+// Main runs the command line with the process's arguments and returns the
+// exit status: 0, 1 for a failure of the work itself, 2 for bad input or
+// usage.
+func Main(version string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Warnings and errors name files and quote captures: whatever control
+	// bytes they hold are shown, never sent to the terminal raw.
+	stderr = visibleWriter{stderr}
+	root := newRootCmd(stdin, stdout, stderr)
+	err := fang.Execute(context.Background(), root,
+		fang.WithVersion(buildVersion(version)),
+		fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
+			// One line, as scripts and people reading a terminal expect.
+			fmt.Fprintf(stderr, "tcpstep: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		}),
+	)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return 2 // usage errors: unknown flag, bad argument
+	}
+	return 0
+}
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var absolute, follow bool
+	var stream int
+	root := &cobra.Command{
+		Use:   "tcpstep [CAPTURE]",
+		Short: "Step through TCP conversations packet by packet",
+		Long: `tcpstep opens a packet capture (pcap or pcapng) and steps through a TCP
+conversation segment by segment: a ladder of the segments between client and
+server, each side's RFC 793 state, the encapsulation layers and bytes of each
+frame, and a plain-words explanation of every step.
+
+With no CAPTURE it opens the embedded sample "` + samples.Default + `", the SMTP
+session of the paper "TCP/IP for security professionals". CAPTURE may be a
+file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
+		Example: `  tcpstep                          # the embedded SMTP sample
+  tcpstep capture.pcap             # a capture file
+  tcpstep -S capture.pcapng        # start with absolute sequence numbers
+  tcpdump -U -w - port 25 | tcpstep -   # watch a capture as it is made
+  tcpstep --follow live.pcap       # a file a capture program is still writing
+  tcpstep sample:simultaneous-close`,
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name := captureArg(args)
+			// Open (and so validate) before the terminal is taken over, so a
+			// bad file gets the same one-line error as dump.
+			var in *decode.Input
+			var err error
+			if follow {
+				in, err = openFollow(name)
+			} else {
+				in, err = openInput(name, stdin)
+			}
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			opts := ui.Options{Absolute: absolute, Stream: stream}
+			// An embedded sample opens with its lesson on (L hides it).
+			if s, ok := strings.CutPrefix(name, "sample:"); ok {
+				if l, ok := samples.Lesson(s); ok {
+					opts.Lesson = &l
+				}
+			}
+			return ui.Run(stepperSource{in}, opts)
+		},
+	}
+	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")
+	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
+	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
+	root.AddCommand(
+		newDumpCmd(stdin, stdout, stderr),
+		newExportCmd(stdin, stdout, stderr),
+		newFollowCmd(stdin, stdout, stderr),
+		newISNCmd(stdin, stdout, stderr),
+		newLessonsCmd(stdin, stdout, stderr),
+		newNetstatCmd(stdin, stdout, stderr),
+		newQuizCmd(stdin, stdout, stderr),
+		newSamplesCmd(stdout),
+		newVantageCmd(stdin, stdout, stderr),
+	)
+	return root
+}
