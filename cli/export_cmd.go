@@ -11,19 +11,6 @@ import (
 	"github.com/tcpstep/tcpstep/export"
 )
 
-// countingWriter counts what goes through it, so the command can warn when a
-// Mermaid diagram is past what renderers accept by default.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
 func newExportCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var format, output string
 	var absolute bool
@@ -88,7 +75,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 					return err
 				}
 			} else {
-				cw := &countingWriter{w: stdout}
+				cw := &export.CountingWriter{W: stdout}
 				w := bufio.NewWriterSize(cw, 1<<16)
 				err = write(w, tl, stream, absolute)
 				if ferr := w.Flush(); err == nil {
@@ -97,7 +84,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				if err != nil && !errors.Is(err, io.ErrClosedPipe) {
 					return fmt.Errorf("write output: %w", err)
 				}
-				n = cw.n
+				n = cw.N
 			}
 			printWarnings(stderr, tl.Warnings)
 			if (format == "mermaid" || format == "mmd") && n > export.MermaidMaxText {

@@ -50,15 +50,17 @@ func FileName(capture string, stream int, format string) string {
 	return base + "-" + s + ext
 }
 
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
+// CountingWriter counts the bytes written through it to W, so that a caller
+// can tell how long an export was (a Mermaid diagram past MermaidMaxText
+// deserves a warning).
+type CountingWriter struct {
+	W io.Writer
+	N int64
 }
 
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
+func (c *CountingWriter) Write(p []byte) (int, error) {
+	n, err := c.W.Write(p)
+	c.N += int64(n)
 	return n, err
 }
 
@@ -75,7 +77,7 @@ func WriteFile(path string, format string, tl *model.Timeline, stream int, absol
 		return 0, fmt.Errorf("create %s: %w", path, err)
 	}
 	defer os.Remove(f.Name()) // after a successful rename, there is nothing to remove
-	cw := &countWriter{w: f}
+	cw := &CountingWriter{W: f}
 	err = write(cw, tl, stream, absolute)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -86,7 +88,7 @@ func WriteFile(path string, format string, tl *model.Timeline, stream int, absol
 		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
-		return cw.n, fmt.Errorf("write %s: %w", path, err)
+		return cw.N, fmt.Errorf("write %s: %w", path, err)
 	}
-	return cw.n, nil
+	return cw.N, nil
 }

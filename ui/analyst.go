@@ -14,7 +14,7 @@ import (
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// This file wires the analyst's views (issue 5) into the stepper: follow
+// This file wires the analyst's views into the stepper: follow
 // stream, time-sequence graph, netstat lines and ISN analysis, the vantage
 // sentence under the state diagram, and the export key. Their drawing is in
 // follow.go, graph.go, netstat.go and isn.go as pure functions; here is what

@@ -18,7 +18,7 @@ func (r rect) inset(n int) rect {
 }
 
 // paneID names the views of the stepper: the four panes of the first
-// screen, then the analyst's views (issue 5). The number key of a view is
+// screen, then the views an analyst adds to them. The number key of a view is
 // its paneID plus one.
 type paneID int
 

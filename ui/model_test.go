@@ -467,7 +467,7 @@ func TestExtraFramesAreRows(t *testing.T) {
 	}
 }
 
-// The paper's numbers (issue 3, Figure 10), read off the ladder of the real
+// The paper's numbers (its Figure 10), read off the ladder of the real
 // embedded sample in absolute numbering: the SYN at the client's ISN, the
 // SYN/ACK at the server's ISN acknowledging ISN+1, and the server's reply to
 // the 5-byte help acknowledging 1023645928.
