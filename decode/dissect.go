@@ -647,11 +647,11 @@ func tcpOptions(b []byte, s int) []model.Field {
 			p++
 			continue
 		}
-		if p+2 > len(b) || b[p+1] < 2 || p+int(b[p+1]) > len(b) {
+		_, n, ok := tcpOptionAt(b, p)
+		if !ok {
 			out = append(out, fld(fmt.Sprintf("Malformed option (kind %d)", k), hexValue(b[p:]), s+p, s+len(b)))
 			return out
 		}
-		n := int(b[p+1])
 		a, z := s+p, s+p+n
 		v := b[p+2 : p+n]
 		lenF := fld("Length", strconv.Itoa(n), a+1, a+2)

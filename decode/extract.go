@@ -195,24 +195,14 @@ func (w *walker) packet() model.Packet {
 // tells a receiver to do.
 func windowScale(opts []byte) int8 {
 	for i := 0; i < len(opts); {
-		switch opts[i] {
-		case 0:
+		k, n, ok := tcpOptionAt(opts, i)
+		switch {
+		case !ok || k == tcpOptEOL:
 			return -1
-		case 1:
-			i++
-			continue
-		}
-		if i+1 >= len(opts) {
-			return -1
-		}
-		l := int(opts[i+1])
-		if l < 2 {
-			return -1
-		}
-		if opts[i] == 3 && l == 3 && i+2 < len(opts) {
+		case k == tcpOptWindowScale && n == 3:
 			return int8(min(opts[i+2], 14))
 		}
-		i += l
+		i += n
 	}
 	return -1
 }

@@ -9,10 +9,12 @@ import (
 // This file holds the header walk that both entry points share: Extract (the
 // fast path used while indexing) and Dissect (the full field-by-field account
 // for views). The walk is hand-written rather than built on gopacket's
-// DecodingLayerParser because several link types the corpus needs (NFLOG,
-// Cisco HDLC, PPP in HDLC framing, loopback in either byte order) have no
-// DecodingLayer there, because the walk must keep the captured length and the
-// length the headers claim apart (snap-length truncation), and because a
+// DecodingLayerParser because some link types the corpus needs have no
+// DecodingLayer in gopacket (NFLOG, Cisco HDLC, PPP in HDLC framing; its
+// Loopback layer does read both byte orders, and loopbackFamily below does
+// the same in a few lines so that the one walk covers every link type),
+// because the walk must keep the captured length and the length the headers
+// claim apart (snap-length truncation, reported per layer), and because a
 // fixed array of spans lets it run without allocating.
 
 // layerID names a header the walk recognised.
