@@ -340,505 +340,43 @@ func (w *walker) byIPProto(p uint8, v6 bool) layerID {
 	return lNone
 }
 
+// walkPos is where the walk is: the header to read next, its offset, the
+// end of the captured bytes of the current region, the end its enclosing
+// headers claim (beyond capEnd when the snap length cut the frame), and
+// whether the innermost IP header is IPv6 (for protocol numbers).
+type walkPos struct {
+	cur                 layerID
+	off, capEnd, repEnd int
+	v6                  bool
+}
+
 // run walks headers starting with cur at off. capEnd is the end of the
 // captured bytes of the current region, repEnd the end its enclosing
 // headers claim (beyond capEnd when the snap length cut the frame).
 func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
-	data := w.data
-	v6 := w.ipVer == 6 // whether the innermost IP header is IPv6 (for protocol numbers)
-	for cur != lNone {
+	p := walkPos{cur: cur, off: off, capEnd: capEnd, repEnd: repEnd, v6: w.ipVer == 6}
+	for p.cur != lNone {
 		if w.n >= len(w.spans)-2 {
 			w.bad("too many nested headers")
 			return
 		}
-		switch cur {
-		case lEthernet:
-			if !w.need("Ethernet", off, 14, capEnd) {
-				return
-			}
-			t := be16(data, off+12)
-			w.push(lEthernet, off, off+14)
-			off += 14
-			if t <= 1500 {
-				// An IEEE 802.3 length field: LLC follows, and bytes past
-				// the length are padding.
-				if end := off + int(t); end < repEnd {
-					repEnd = end
-					capEnd = min(capEnd, end)
-				}
-				cur = lLLC
-				continue
-			}
-			cur = w.byEthertype(t)
-		case lVLAN:
-			if !w.need("VLAN tag", off, 4, capEnd) {
-				return
-			}
-			w.push(lVLAN, off, off+4)
-			t := be16(data, off+2)
-			off += 4
-			cur = w.byEthertype(t)
-		case lLLC:
-			if !w.need("LLC", off, 3, capEnd) {
-				return
-			}
-			if data[off] == 0xff && data[off+1] == 0xff {
-				w.other("Novell raw IPX over IEEE 802.3")
-				w.push(lData, off, capEnd)
-				return
-			}
-			n := 3
-			if data[off+2]&3 != 3 {
-				n = 4 // I and S formats have a two-byte control field
-			}
-			if !w.need("LLC", off, n, capEnd) {
-				return
-			}
-			w.push(lLLC, off, off+n)
-			if data[off] == 0xaa && data[off+1] == 0xaa && n == 3 {
-				off += n
-				cur = lSNAP
-				continue
-			}
-			w.other(fmt.Sprintf("IEEE 802.2 LLC, DSAP 0x%02x SSAP 0x%02x", data[off], data[off+1]))
-			w.push(lData, off+n, capEnd)
-			return
-		case lSNAP:
-			if !w.need("SNAP", off, 5, capEnd) {
-				return
-			}
-			w.push(lSNAP, off, off+5)
-			oui := uint32(data[off])<<16 | uint32(data[off+1])<<8 | uint32(data[off+2])
-			t := be16(data, off+3)
-			off += 5
-			if oui != 0 && oui != 0xf8 {
-				w.other(fmt.Sprintf("SNAP OUI %06x protocol 0x%04x", oui, t))
-				w.push(lData, off, capEnd)
-				return
-			}
-			cur = w.byEthertype(t)
-		case lSLL, lSLL2:
-			n, name := 16, "Linux cooked"
-			if cur == lSLL2 {
-				n, name = 20, "Linux cooked v2"
-			}
-			if !w.need(name, off, n, capEnd) {
-				return
-			}
-			var proto, hatype uint16
-			if cur == lSLL {
-				hatype, proto = be16(data, off+2), be16(data, off+14)
-			} else {
-				proto, hatype = be16(data, off), be16(data, off+8)
-			}
-			w.push(cur, off, off+n)
-			off += n
-			switch {
-			case hatype == 824:
-				w.other("Linux netlink message")
-				cur = lNone
-			case proto == 0x0004:
-				cur = lLLC
-			case proto < 0x0600:
-				w.other(fmt.Sprintf("%s protocol 0x%04x", name, proto))
-				cur = lNone
-			default:
-				cur = w.byEthertype(proto)
-			}
-		case lLoopback:
-			if !w.need("loopback", off, 4, capEnd) {
-				return
-			}
-			fam := loopbackFamily(data[off : off+4])
-			w.push(lLoopback, off, off+4)
-			off += 4
-			switch fam {
-			case 2:
-				cur = lIPv4
-			case 10, 24, 28, 30:
-				cur = lIPv6
-			default:
-				w.other(fmt.Sprintf("loopback address family %d", fam))
-				cur = lNone
-			}
-		case lPPP:
-			if !w.need("PPP", off, 1, capEnd) {
-				return
-			}
-			start := off
-			if data[off] == 0xff {
-				if !w.need("PPP", off, 2, capEnd) {
-					return
-				}
-				off += 2 // address 0xff, control 0x03
-			}
-			n := 2
-			if off < capEnd && data[off]&1 == 1 {
-				n = 1 // protocol field compression
-			}
-			if !w.need("PPP", off, n, capEnd) {
-				return
-			}
-			proto := uint16(data[off])
-			if n == 2 {
-				proto = be16(data, off)
-			}
-			off += n
-			w.push(lPPP, start, off)
-			switch proto {
-			case 0x0021:
-				cur = lIPv4
-			case 0x0057:
-				cur = lIPv6
-			case 0x0281, 0x0283:
-				cur = lMPLS
-			default:
-				w.other(pppProtoName(proto))
-				cur = lNone
-			}
-		case lCHDLC:
-			if !w.need("Cisco HDLC", off, 4, capEnd) {
-				return
-			}
-			t := be16(data, off+2)
-			w.push(lCHDLC, off, off+4)
-			off += 4
-			if t == 0x8035 {
-				w.other("Cisco SLARP")
-				cur = lNone
-				continue
-			}
-			cur = w.byEthertype(t)
-		case lNFLOG:
-			if !w.need("NFLOG", off, 4, capEnd) {
-				return
-			}
-			fam := data[off]
-			pay, payLen, ok := nflogPayload(data[off:capEnd])
-			if !ok {
-				w.push(lNFLOG, off, capEnd)
-				w.other("NFLOG message without a packet payload")
-				return
-			}
-			w.push(lNFLOG, off, off+pay)
-			off += pay
-			if end := off + payLen; end < repEnd {
-				repEnd = end
-				capEnd = min(capEnd, end)
-			}
-			switch fam {
-			case 2:
-				cur = lIPv4
-			case 10:
-				cur = lIPv6
-			default:
-				cur = w.byVersion(data[:capEnd], off, "NFLOG")
-			}
-		case lPPPoE:
-			if !w.need("PPPoE", off, 6, capEnd) {
-				return
-			}
-			l := int(be16(data, off+4))
-			w.push(lPPPoE, off, off+6)
-			off += 6
-			if end := off + l; end < repEnd {
-				repEnd = end
-				capEnd = min(capEnd, end)
-			}
-			cur = lPPP
-		case lMPLS:
-			start := off
-			for {
-				if !w.need("MPLS", off, 4, capEnd) {
-					return
-				}
-				bottom := data[off+2]&1 == 1
-				off += 4
-				if bottom {
-					break
-				}
-			}
-			w.push(lMPLS, start, off)
-			if off >= capEnd {
-				w.other("MPLS with no payload captured")
-				return
-			}
-			switch data[off] >> 4 {
-			case 4:
-				cur = lIPv4
-			case 6:
-				cur = lIPv6
-			default:
-				w.other("MPLS payload that is not IP (pseudowire)")
-				w.push(lData, off, capEnd)
-				return
-			}
-		case lGRE:
-			if !w.need("GRE", off, 4, capEnd) {
-				return
-			}
-			fl := be16(data, off)
-			ver := fl & 7
-			if ver > 1 || fl&0x4000 != 0 {
-				if fl&0x4000 != 0 {
-					w.other("GRE with source routing")
-				} else {
-					w.other(fmt.Sprintf("GRE version %d", ver))
-				}
-				w.push(lData, off, capEnd)
-				return
-			}
-			n := 4
-			for _, bit := range [...]uint16{0x8000, 0x2000, 0x1000} {
-				if fl&bit != 0 {
-					n += 4
-				}
-			}
-			if ver == 1 && fl&0x0080 != 0 {
-				n += 4 // enhanced GRE acknowledgment number
-			}
-			if !w.need("GRE", off, n, capEnd) {
-				return
-			}
-			t := be16(data, off+2)
-			w.push(lGRE, off, off+n)
-			off += n
-			if t == 0x880b {
-				cur = lPPP
-				continue
-			}
-			cur = w.byEthertype(t)
-		case lUDP:
-			if !w.need("UDP", off, 8, capEnd) {
-				return
-			}
-			sp, dp, l := be16(data, off), be16(data, off+2), int(be16(data, off+4))
-			w.push(lUDP, off, off+8)
-			if l >= 8 {
-				if end := off + l; end < repEnd {
-					repEnd = end
-					capEnd = min(capEnd, end)
-				}
-			}
-			off += 8
-			switch {
-			case dp == 4789 || sp == 4789:
-				cur = lVXLAN
-			case dp == 6081 || sp == 6081:
-				cur = lGeneve
-			default:
-				w.other(fmt.Sprintf("UDP %s → %s", netip.AddrPortFrom(w.src, sp), netip.AddrPortFrom(w.dst, dp)))
-				if off < capEnd {
-					w.push(lPayload, off, capEnd)
-				}
-				return
-			}
-		case lVXLAN:
-			if !w.need("VXLAN", off, 8, capEnd) {
-				return
-			}
-			w.push(lVXLAN, off, off+8)
-			off += 8
-			cur = lEthernet
-		case lGeneve:
-			if !w.need("Geneve", off, 8, capEnd) {
-				return
-			}
-			n := 8 + int(data[off]&0x3f)*4
-			if !w.need("Geneve", off, n, capEnd) {
-				return
-			}
-			t := be16(data, off+2)
-			w.push(lGeneve, off, off+n)
-			off += n
-			cur = w.byEthertype(t)
-		case lIPv4:
-			if !w.need("IPv4", off, 20, capEnd) {
-				return
-			}
-			if v := data[off] >> 4; v != 4 {
-				w.bad(fmt.Sprintf("IPv4 header with version %d", v))
-				w.push(lUndecoded, off, capEnd)
-				return
-			}
-			ihl := int(data[off]&0x0f) * 4
-			if ihl < 20 {
-				w.bad(fmt.Sprintf("IPv4 header length %d bytes (less than 20)", ihl))
-				w.push(lUndecoded, off, capEnd)
-				return
-			}
-			if !w.need("IPv4", off, ihl, capEnd) {
-				return
-			}
-			total := int(be16(data, off+2))
-			if total == 0 {
-				total = repEnd - off // segmentation offload: the length was left 0
-			}
-			if total < ihl {
-				w.bad(fmt.Sprintf("IPv4 total length %d less than its header length %d", total, ihl))
-				w.push(lUndecoded, off, capEnd)
-				return
-			}
-			w.push(lIPv4, off, off+ihl)
-			w.ipVer = 4
-			v6 = false
-			w.src = netip.AddrFrom4([4]byte(data[off+12 : off+16]))
-			w.dst = netip.AddrFrom4([4]byte(data[off+16 : off+20]))
-			proto := data[off+9]
-			ff := be16(data, off+6)
-			if end := off + total; end < repEnd {
-				repEnd = end
-				capEnd = min(capEnd, end)
-			}
-			off += ihl
-			mf, foff := ff&0x2000 != 0, int(ff&0x1fff)*8
-			if mf || foff != 0 {
-				w.frag = fragInfo{
-					id: uint32(be16(data, off-ihl+4)), df: ff&0x4000 != 0, mf: mf, offset: foff,
-					payOff: off, payCapEnd: max(capEnd, off), payLen: repEnd - off, proto: proto,
-				}
-				w.out = outFrag
-				if off < capEnd {
-					w.push(lFragData, off, capEnd)
-				}
-				return
-			}
-			cur = w.byIPProto(proto, false)
-		case lIPv6:
-			if !w.need("IPv6", off, 40, capEnd) {
-				return
-			}
-			if v := data[off] >> 4; v != 6 {
-				w.bad(fmt.Sprintf("IPv6 header with version %d", v))
-				w.push(lUndecoded, off, capEnd)
-				return
-			}
-			pl := int(be16(data, off+4))
-			if pl == 0 {
-				pl = repEnd - off - 40 // jumbogram or segmentation offload
-			}
-			nh := data[off+6]
-			w.push(lIPv6, off, off+40)
-			w.ipVer = 6
-			v6 = true
-			w.src = netip.AddrFrom16([16]byte(data[off+8 : off+24]))
-			w.dst = netip.AddrFrom16([16]byte(data[off+24 : off+40]))
-			if end := off + 40 + pl; end < repEnd {
-				repEnd = end
-				capEnd = min(capEnd, end)
-			}
-			off += 40
-			cur = w.byIPProto(nh, true)
-		case lIPv6HopByHop, lIPv6Routing, lIPv6DestOpts, lIPv6Ext, lAH:
-			if !w.need(extName(cur), off, 2, capEnd) {
-				return
-			}
-			nh := data[off]
-			n := (int(data[off+1]) + 1) * 8
-			if cur == lAH {
-				n = (int(data[off+1]) + 2) * 4
-			}
-			if !w.need(extName(cur), off, n, capEnd) {
-				return
-			}
-			w.push(cur, off, off+n)
-			off += n
-			cur = w.byIPProto(nh, v6)
-		case lIPv6Fragment:
-			if !w.need("IPv6 fragment", off, 8, capEnd) {
-				return
-			}
-			nh := data[off]
-			fo := be16(data, off+2)
-			w.push(lIPv6Fragment, off, off+8)
-			off += 8
-			mf, foff := fo&1 != 0, int(fo>>3)*8
-			if mf || foff != 0 {
-				w.frag = fragInfo{
-					v6: true, id: be32(data, off-4), mf: mf, offset: foff,
-					payOff: off, payCapEnd: max(capEnd, off), payLen: repEnd - off, proto: nh,
-				}
-				w.out = outFrag
-				if off < capEnd {
-					w.push(lFragData, off, capEnd)
-				}
-				return
-			}
-			// An atomic fragment (offset 0, no more fragments): the
-			// datagram is whole, carry on.
-			cur = w.byIPProto(nh, true)
-		case lTCP:
-			// tshark reads the header up to the window before it shows
-			// any field: fewer than 16 bytes make the frame undecodable.
-			if have := capEnd - off; have < 16 {
-				w.bad(fmt.Sprintf("TCP header cut short: %d of 20 bytes captured", max(have, 0)))
-				if have > 0 {
-					w.push(lUndecoded, off, capEnd)
-				}
-				return
-			}
-			doff := int(data[off+12]>>4) * 4
-			if doff < 20 {
-				// Undecodable for tshark too; Dissect still shows the
-				// fixed header, as tshark -V does.
-				w.bad(fmt.Sprintf("TCP data offset %d bytes (less than 20)", doff))
-				hend := min(off+20, capEnd)
-				w.push(lTCP, off, hend)
-				if hend < capEnd {
-					w.push(lUndecoded, hend, capEnd)
-				}
-				return
-			}
-			hend := min(off+doff, capEnd)
-			w.push(lTCP, off, hend)
-			w.out = outTCP
-			w.l4Off, w.l4RepEnd, w.l4CapEnd = off, repEnd, capEnd
-			if hend < capEnd {
-				w.push(lPayload, hend, capEnd)
-			}
-			return
-		case lICMPv4, lICMPv6:
-			name := "ICMP"
-			if cur == lICMPv6 {
-				name = "ICMPv6"
-			}
-			if !w.need(name, off, 8, capEnd) {
-				return
-			}
-			w.push(cur, off, off+8)
-			w.icmpType, w.icmpCode = data[off], data[off+1]
-			w.l4Off, w.l4RepEnd, w.l4CapEnd = off, repEnd, capEnd
-			if icmpIsError(cur == lICMPv6, w.icmpType) {
-				if off+8 < capEnd {
-					w.push(lQuote, off+8, capEnd)
-				}
-				if _, ok := parseQuote(data[off+8:capEnd], cur == lICMPv6); ok {
-					w.out = outICMP
-					return
-				}
-				w.other(fmt.Sprintf("%s %s %s → %s quoting no TCP header", name, icmpTypeName(cur == lICMPv6, w.icmpType, w.icmpCode), w.src, w.dst))
-				return
-			}
-			w.other(fmt.Sprintf("%s %s %s → %s", name, icmpTypeName(cur == lICMPv6, w.icmpType, w.icmpCode), w.src, w.dst))
-			if off+8 < capEnd {
-				w.push(lData, off+8, capEnd)
-			}
-			return
-		case lARP:
-			what := "ARP"
-			if off+8 <= capEnd {
-				switch be16(data, off+6) {
-				case 1:
-					what = "ARP request"
-				case 2:
-					what = "ARP reply"
-				}
-			}
-			w.push(lARP, off, min(off+28, capEnd))
-			w.other(what)
-			return
+		var more bool
+		switch p.cur {
+		case lEthernet, lLLC, lSNAP, lSLL, lSLL2, lLoopback, lCHDLC, lNFLOG:
+			more = w.walkLink(&p)
+		case lVLAN, lPPP, lPPPoE, lMPLS:
+			more = w.walkShim(&p)
+		case lGRE, lUDP, lVXLAN, lGeneve:
+			more = w.walkTunnel(&p)
+		case lIPv4, lIPv6, lIPv6HopByHop, lIPv6Routing, lIPv6DestOpts, lIPv6Ext, lAH, lIPv6Fragment:
+			more = w.walkIP(&p)
+		case lTCP, lICMPv4, lICMPv6, lARP:
+			more = w.walkTransport(&p)
 		default:
 			w.bad("internal: unknown layer")
+			return
+		}
+		if !more {
 			return
 		}
 	}
@@ -846,9 +384,544 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 	if w.out == outNone {
 		w.bad("nothing decodable")
 	}
-	if off < capEnd && w.n > 0 && w.spans[w.n-1].end <= off {
-		w.push(lData, off, capEnd)
+	if p.off < p.capEnd && w.n > 0 && w.spans[w.n-1].end <= p.off {
+		w.push(lData, p.off, p.capEnd)
 	}
+}
+
+// walkLink reads a link-layer header: Ethernet (and the LLC/SNAP of an
+// 802.3 frame), Linux cooked capture, BSD loopback, Cisco HDLC, NFLOG.
+// It returns false when the walk ends here.
+func (w *walker) walkLink(p *walkPos) bool {
+	data := w.data
+	switch p.cur {
+	case lEthernet:
+		if !w.need("Ethernet", p.off, 14, p.capEnd) {
+			return false
+		}
+		t := be16(data, p.off+12)
+		w.push(lEthernet, p.off, p.off+14)
+		p.off += 14
+		if t <= 1500 {
+			// An IEEE 802.3 length field: LLC follows, and bytes past
+			// the length are padding.
+			if end := p.off + int(t); end < p.repEnd {
+				p.repEnd = end
+				p.capEnd = min(p.capEnd, end)
+			}
+			p.cur = lLLC
+			return true
+		}
+		p.cur = w.byEthertype(t)
+	case lLLC:
+		if !w.need("LLC", p.off, 3, p.capEnd) {
+			return false
+		}
+		if data[p.off] == 0xff && data[p.off+1] == 0xff {
+			w.other("Novell raw IPX over IEEE 802.3")
+			w.push(lData, p.off, p.capEnd)
+			return false
+		}
+		n := 3
+		if data[p.off+2]&3 != 3 {
+			n = 4 // I and S formats have a two-byte control field
+		}
+		if !w.need("LLC", p.off, n, p.capEnd) {
+			return false
+		}
+		w.push(lLLC, p.off, p.off+n)
+		if data[p.off] == 0xaa && data[p.off+1] == 0xaa && n == 3 {
+			p.off += n
+			p.cur = lSNAP
+			return true
+		}
+		w.other(fmt.Sprintf("IEEE 802.2 LLC, DSAP 0x%02x SSAP 0x%02x", data[p.off], data[p.off+1]))
+		w.push(lData, p.off+n, p.capEnd)
+		return false
+	case lSNAP:
+		if !w.need("SNAP", p.off, 5, p.capEnd) {
+			return false
+		}
+		w.push(lSNAP, p.off, p.off+5)
+		oui := uint32(data[p.off])<<16 | uint32(data[p.off+1])<<8 | uint32(data[p.off+2])
+		t := be16(data, p.off+3)
+		p.off += 5
+		if oui != 0 && oui != 0xf8 {
+			w.other(fmt.Sprintf("SNAP OUI %06x protocol 0x%04x", oui, t))
+			w.push(lData, p.off, p.capEnd)
+			return false
+		}
+		p.cur = w.byEthertype(t)
+	case lSLL, lSLL2:
+		n, name := 16, "Linux cooked"
+		if p.cur == lSLL2 {
+			n, name = 20, "Linux cooked v2"
+		}
+		if !w.need(name, p.off, n, p.capEnd) {
+			return false
+		}
+		var proto, hatype uint16
+		if p.cur == lSLL {
+			hatype, proto = be16(data, p.off+2), be16(data, p.off+14)
+		} else {
+			proto, hatype = be16(data, p.off), be16(data, p.off+8)
+		}
+		w.push(p.cur, p.off, p.off+n)
+		p.off += n
+		switch {
+		case hatype == 824:
+			w.other("Linux netlink message")
+			p.cur = lNone
+		case proto == 0x0004:
+			p.cur = lLLC
+		case proto < 0x0600:
+			w.other(fmt.Sprintf("%s protocol 0x%04x", name, proto))
+			p.cur = lNone
+		default:
+			p.cur = w.byEthertype(proto)
+		}
+	case lLoopback:
+		if !w.need("loopback", p.off, 4, p.capEnd) {
+			return false
+		}
+		fam := loopbackFamily(data[p.off : p.off+4])
+		w.push(lLoopback, p.off, p.off+4)
+		p.off += 4
+		switch fam {
+		case 2:
+			p.cur = lIPv4
+		case 10, 24, 28, 30:
+			p.cur = lIPv6
+		default:
+			w.other(fmt.Sprintf("loopback address family %d", fam))
+			p.cur = lNone
+		}
+	case lCHDLC:
+		if !w.need("Cisco HDLC", p.off, 4, p.capEnd) {
+			return false
+		}
+		t := be16(data, p.off+2)
+		w.push(lCHDLC, p.off, p.off+4)
+		p.off += 4
+		if t == 0x8035 {
+			w.other("Cisco SLARP")
+			p.cur = lNone
+			return true
+		}
+		p.cur = w.byEthertype(t)
+	case lNFLOG:
+		if !w.need("NFLOG", p.off, 4, p.capEnd) {
+			return false
+		}
+		fam := data[p.off]
+		pay, payLen, ok := nflogPayload(data[p.off:p.capEnd])
+		if !ok {
+			w.push(lNFLOG, p.off, p.capEnd)
+			w.other("NFLOG message without a packet payload")
+			return false
+		}
+		w.push(lNFLOG, p.off, p.off+pay)
+		p.off += pay
+		if end := p.off + payLen; end < p.repEnd {
+			p.repEnd = end
+			p.capEnd = min(p.capEnd, end)
+		}
+		switch fam {
+		case 2:
+			p.cur = lIPv4
+		case 10:
+			p.cur = lIPv6
+		default:
+			p.cur = w.byVersion(data[:p.capEnd], p.off, "NFLOG")
+		}
+	}
+	return true
+}
+
+// walkShim reads a header between the link and IP: a VLAN tag, PPP,
+// PPPoE, an MPLS label stack.
+// It returns false when the walk ends here.
+func (w *walker) walkShim(p *walkPos) bool {
+	data := w.data
+	switch p.cur {
+	case lVLAN:
+		if !w.need("VLAN tag", p.off, 4, p.capEnd) {
+			return false
+		}
+		w.push(lVLAN, p.off, p.off+4)
+		t := be16(data, p.off+2)
+		p.off += 4
+		p.cur = w.byEthertype(t)
+	case lPPP:
+		if !w.need("PPP", p.off, 1, p.capEnd) {
+			return false
+		}
+		start := p.off
+		if data[p.off] == 0xff {
+			if !w.need("PPP", p.off, 2, p.capEnd) {
+				return false
+			}
+			p.off += 2 // address 0xff, control 0x03
+		}
+		n := 2
+		if p.off < p.capEnd && data[p.off]&1 == 1 {
+			n = 1 // protocol field compression
+		}
+		if !w.need("PPP", p.off, n, p.capEnd) {
+			return false
+		}
+		proto := uint16(data[p.off])
+		if n == 2 {
+			proto = be16(data, p.off)
+		}
+		p.off += n
+		w.push(lPPP, start, p.off)
+		switch proto {
+		case 0x0021:
+			p.cur = lIPv4
+		case 0x0057:
+			p.cur = lIPv6
+		case 0x0281, 0x0283:
+			p.cur = lMPLS
+		default:
+			w.other(pppProtoName(proto))
+			p.cur = lNone
+		}
+	case lPPPoE:
+		if !w.need("PPPoE", p.off, 6, p.capEnd) {
+			return false
+		}
+		l := int(be16(data, p.off+4))
+		w.push(lPPPoE, p.off, p.off+6)
+		p.off += 6
+		if end := p.off + l; end < p.repEnd {
+			p.repEnd = end
+			p.capEnd = min(p.capEnd, end)
+		}
+		p.cur = lPPP
+	case lMPLS:
+		start := p.off
+		for {
+			if !w.need("MPLS", p.off, 4, p.capEnd) {
+				return false
+			}
+			bottom := data[p.off+2]&1 == 1
+			p.off += 4
+			if bottom {
+				break
+			}
+		}
+		w.push(lMPLS, start, p.off)
+		if p.off >= p.capEnd {
+			w.other("MPLS with no payload captured")
+			return false
+		}
+		switch data[p.off] >> 4 {
+		case 4:
+			p.cur = lIPv4
+		case 6:
+			p.cur = lIPv6
+		default:
+			w.other("MPLS payload that is not IP (pseudowire)")
+			w.push(lData, p.off, p.capEnd)
+			return false
+		}
+	}
+	return true
+}
+
+// walkTunnel reads a tunnel's headers: GRE, and UDP with the VXLAN and
+// Geneve it may carry (UDP that carries nothing the walk knows ends it).
+// It returns false when the walk ends here.
+func (w *walker) walkTunnel(p *walkPos) bool {
+	data := w.data
+	switch p.cur {
+	case lGRE:
+		if !w.need("GRE", p.off, 4, p.capEnd) {
+			return false
+		}
+		fl := be16(data, p.off)
+		ver := fl & 7
+		if ver > 1 || fl&0x4000 != 0 {
+			if fl&0x4000 != 0 {
+				w.other("GRE with source routing")
+			} else {
+				w.other(fmt.Sprintf("GRE version %d", ver))
+			}
+			w.push(lData, p.off, p.capEnd)
+			return false
+		}
+		n := 4
+		for _, bit := range [...]uint16{0x8000, 0x2000, 0x1000} {
+			if fl&bit != 0 {
+				n += 4
+			}
+		}
+		if ver == 1 && fl&0x0080 != 0 {
+			n += 4 // enhanced GRE acknowledgment number
+		}
+		if !w.need("GRE", p.off, n, p.capEnd) {
+			return false
+		}
+		t := be16(data, p.off+2)
+		w.push(lGRE, p.off, p.off+n)
+		p.off += n
+		if t == 0x880b {
+			p.cur = lPPP
+			return true
+		}
+		p.cur = w.byEthertype(t)
+	case lUDP:
+		if !w.need("UDP", p.off, 8, p.capEnd) {
+			return false
+		}
+		sp, dp, l := be16(data, p.off), be16(data, p.off+2), int(be16(data, p.off+4))
+		w.push(lUDP, p.off, p.off+8)
+		if l >= 8 {
+			if end := p.off + l; end < p.repEnd {
+				p.repEnd = end
+				p.capEnd = min(p.capEnd, end)
+			}
+		}
+		p.off += 8
+		switch {
+		case dp == 4789 || sp == 4789:
+			p.cur = lVXLAN
+		case dp == 6081 || sp == 6081:
+			p.cur = lGeneve
+		default:
+			w.other(fmt.Sprintf("UDP %s → %s", netip.AddrPortFrom(w.src, sp), netip.AddrPortFrom(w.dst, dp)))
+			if p.off < p.capEnd {
+				w.push(lPayload, p.off, p.capEnd)
+			}
+			return false
+		}
+	case lVXLAN:
+		if !w.need("VXLAN", p.off, 8, p.capEnd) {
+			return false
+		}
+		w.push(lVXLAN, p.off, p.off+8)
+		p.off += 8
+		p.cur = lEthernet
+	case lGeneve:
+		if !w.need("Geneve", p.off, 8, p.capEnd) {
+			return false
+		}
+		n := 8 + int(data[p.off]&0x3f)*4
+		if !w.need("Geneve", p.off, n, p.capEnd) {
+			return false
+		}
+		t := be16(data, p.off+2)
+		w.push(lGeneve, p.off, p.off+n)
+		p.off += n
+		p.cur = w.byEthertype(t)
+	}
+	return true
+}
+
+// walkIP reads an IPv4 or IPv6 header, IPv6 extension headers and the
+// fragment header.
+// It returns false when the walk ends here.
+func (w *walker) walkIP(p *walkPos) bool {
+	data := w.data
+	switch p.cur {
+	case lIPv4:
+		if !w.need("IPv4", p.off, 20, p.capEnd) {
+			return false
+		}
+		if v := data[p.off] >> 4; v != 4 {
+			w.bad(fmt.Sprintf("IPv4 header with version %d", v))
+			w.push(lUndecoded, p.off, p.capEnd)
+			return false
+		}
+		ihl := int(data[p.off]&0x0f) * 4
+		if ihl < 20 {
+			w.bad(fmt.Sprintf("IPv4 header length %d bytes (less than 20)", ihl))
+			w.push(lUndecoded, p.off, p.capEnd)
+			return false
+		}
+		if !w.need("IPv4", p.off, ihl, p.capEnd) {
+			return false
+		}
+		total := int(be16(data, p.off+2))
+		if total == 0 {
+			total = p.repEnd - p.off // segmentation offload: the length was left 0
+		}
+		if total < ihl {
+			w.bad(fmt.Sprintf("IPv4 total length %d less than its header length %d", total, ihl))
+			w.push(lUndecoded, p.off, p.capEnd)
+			return false
+		}
+		w.push(lIPv4, p.off, p.off+ihl)
+		w.ipVer = 4
+		p.v6 = false
+		w.src = netip.AddrFrom4([4]byte(data[p.off+12 : p.off+16]))
+		w.dst = netip.AddrFrom4([4]byte(data[p.off+16 : p.off+20]))
+		proto := data[p.off+9]
+		ff := be16(data, p.off+6)
+		if end := p.off + total; end < p.repEnd {
+			p.repEnd = end
+			p.capEnd = min(p.capEnd, end)
+		}
+		p.off += ihl
+		mf, foff := ff&0x2000 != 0, int(ff&0x1fff)*8
+		if mf || foff != 0 {
+			w.frag = fragInfo{
+				id: uint32(be16(data, p.off-ihl+4)), df: ff&0x4000 != 0, mf: mf, offset: foff,
+				payOff: p.off, payCapEnd: max(p.capEnd, p.off), payLen: p.repEnd - p.off, proto: proto,
+			}
+			w.out = outFrag
+			if p.off < p.capEnd {
+				w.push(lFragData, p.off, p.capEnd)
+			}
+			return false
+		}
+		p.cur = w.byIPProto(proto, false)
+	case lIPv6:
+		if !w.need("IPv6", p.off, 40, p.capEnd) {
+			return false
+		}
+		if v := data[p.off] >> 4; v != 6 {
+			w.bad(fmt.Sprintf("IPv6 header with version %d", v))
+			w.push(lUndecoded, p.off, p.capEnd)
+			return false
+		}
+		pl := int(be16(data, p.off+4))
+		if pl == 0 {
+			pl = p.repEnd - p.off - 40 // jumbogram or segmentation offload
+		}
+		nh := data[p.off+6]
+		w.push(lIPv6, p.off, p.off+40)
+		w.ipVer = 6
+		p.v6 = true
+		w.src = netip.AddrFrom16([16]byte(data[p.off+8 : p.off+24]))
+		w.dst = netip.AddrFrom16([16]byte(data[p.off+24 : p.off+40]))
+		if end := p.off + 40 + pl; end < p.repEnd {
+			p.repEnd = end
+			p.capEnd = min(p.capEnd, end)
+		}
+		p.off += 40
+		p.cur = w.byIPProto(nh, true)
+	case lIPv6HopByHop, lIPv6Routing, lIPv6DestOpts, lIPv6Ext, lAH:
+		if !w.need(extName(p.cur), p.off, 2, p.capEnd) {
+			return false
+		}
+		nh := data[p.off]
+		n := (int(data[p.off+1]) + 1) * 8
+		if p.cur == lAH {
+			n = (int(data[p.off+1]) + 2) * 4
+		}
+		if !w.need(extName(p.cur), p.off, n, p.capEnd) {
+			return false
+		}
+		w.push(p.cur, p.off, p.off+n)
+		p.off += n
+		p.cur = w.byIPProto(nh, p.v6)
+	case lIPv6Fragment:
+		if !w.need("IPv6 fragment", p.off, 8, p.capEnd) {
+			return false
+		}
+		nh := data[p.off]
+		fo := be16(data, p.off+2)
+		w.push(lIPv6Fragment, p.off, p.off+8)
+		p.off += 8
+		mf, foff := fo&1 != 0, int(fo>>3)*8
+		if mf || foff != 0 {
+			w.frag = fragInfo{
+				v6: true, id: be32(data, p.off-4), mf: mf, offset: foff,
+				payOff: p.off, payCapEnd: max(p.capEnd, p.off), payLen: p.repEnd - p.off, proto: nh,
+			}
+			w.out = outFrag
+			if p.off < p.capEnd {
+				w.push(lFragData, p.off, p.capEnd)
+			}
+			return false
+		}
+		// An atomic fragment (offset 0, no more fragments): the
+		// datagram is whole, carry on.
+		p.cur = w.byIPProto(nh, true)
+	}
+	return true
+}
+
+// walkTransport reads what the walk is for: a TCP header, an ICMP or
+// ICMPv6 message (an error quotes a TCP header), ARP.
+// It returns false when the walk ends here.
+func (w *walker) walkTransport(p *walkPos) bool {
+	data := w.data
+	switch p.cur {
+	case lTCP:
+		// tshark reads the header up to the window before it shows
+		// any field: fewer than 16 bytes make the frame undecodable.
+		if have := p.capEnd - p.off; have < 16 {
+			w.bad(fmt.Sprintf("TCP header cut short: %d of 20 bytes captured", max(have, 0)))
+			if have > 0 {
+				w.push(lUndecoded, p.off, p.capEnd)
+			}
+			return false
+		}
+		doff := int(data[p.off+12]>>4) * 4
+		if doff < 20 {
+			// Undecodable for tshark too; Dissect still shows the
+			// fixed header, as tshark -V does.
+			w.bad(fmt.Sprintf("TCP data offset %d bytes (less than 20)", doff))
+			hend := min(p.off+20, p.capEnd)
+			w.push(lTCP, p.off, hend)
+			if hend < p.capEnd {
+				w.push(lUndecoded, hend, p.capEnd)
+			}
+			return false
+		}
+		hend := min(p.off+doff, p.capEnd)
+		w.push(lTCP, p.off, hend)
+		w.out = outTCP
+		w.l4Off, w.l4RepEnd, w.l4CapEnd = p.off, p.repEnd, p.capEnd
+		if hend < p.capEnd {
+			w.push(lPayload, hend, p.capEnd)
+		}
+		return false
+	case lICMPv4, lICMPv6:
+		name := "ICMP"
+		if p.cur == lICMPv6 {
+			name = "ICMPv6"
+		}
+		if !w.need(name, p.off, 8, p.capEnd) {
+			return false
+		}
+		w.push(p.cur, p.off, p.off+8)
+		w.icmpType, w.icmpCode = data[p.off], data[p.off+1]
+		w.l4Off, w.l4RepEnd, w.l4CapEnd = p.off, p.repEnd, p.capEnd
+		if icmpIsError(p.cur == lICMPv6, w.icmpType) {
+			if p.off+8 < p.capEnd {
+				w.push(lQuote, p.off+8, p.capEnd)
+			}
+			if _, ok := parseQuote(data[p.off+8:p.capEnd], p.cur == lICMPv6); ok {
+				w.out = outICMP
+				return false
+			}
+			w.other(fmt.Sprintf("%s %s %s → %s quoting no TCP header", name, icmpTypeName(p.cur == lICMPv6, w.icmpType, w.icmpCode), w.src, w.dst))
+			return false
+		}
+		w.other(fmt.Sprintf("%s %s %s → %s", name, icmpTypeName(p.cur == lICMPv6, w.icmpType, w.icmpCode), w.src, w.dst))
+		if p.off+8 < p.capEnd {
+			w.push(lData, p.off+8, p.capEnd)
+		}
+		return false
+	case lARP:
+		what := "ARP"
+		if p.off+8 <= p.capEnd {
+			switch be16(data, p.off+6) {
+			case 1:
+				what = "ARP request"
+			case 2:
+				what = "ARP reply"
+			}
+		}
+		w.push(lARP, p.off, min(p.off+28, p.capEnd))
+		w.other(what)
+		return false
+	}
+	return true
 }
 
 // loopbackFamily reads the 4-byte address family of a BSD loopback header,
