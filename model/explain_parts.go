@@ -17,70 +17,70 @@ import (
 type partKind uint8
 
 const (
-	kText partKind = iota
-	// kFrame is a frame number (v); it must exist in the capture.
-	kFrame
-	// kTime is frame f's time since the first frame, in ns, shown in seconds.
-	kTime
-	// kGap is the time from frame g to frame f in ns, shown in milliseconds.
-	kGap
-	// kAddr is an endpoint or address (s): which one is said by v
+	partText partKind = iota
+	// partFrame is a frame number (v); it must exist in the capture.
+	partFrame
+	// partTime is frame f's time since the first frame, in ns, shown in seconds.
+	partTime
+	// partGap is the time from frame g to frame f in ns, shown in milliseconds.
+	partGap
+	// partAddr is an endpoint or address (s): which one is said by v
 	// (addrSrc ... addrQuotedDst) of frame f.
-	kAddr
-	// kPort is the port (v) of segment f's source (g == 0) or destination.
-	kPort
-	// kOne is the constant 1 of sequence arithmetic.
-	kOne
-	// kSeq, kAck, kNext and kLast are segment f's SEQ, ACK, next sequence
+	partAddr
+	// partPort is the port (v) of segment f's source (g == 0) or destination.
+	partPort
+	// partOne is the constant 1 of sequence arithmetic.
+	partOne
+	// partSeq, partAck, partNext and partLast are segment f's SEQ, ACK, next sequence
 	// number (SEQ + SeqLen) and last data byte (SEQ + Len - 1), in the
 	// numbering the explanation uses.
-	kSeq
-	kAck
-	kNext
-	kLast
-	// kWireSeq and kWireAck are segment f's sequence and acknowledgement
+	partSeq
+	partAck
+	partNext
+	partLast
+	// partWireSeq and partWireAck are segment f's sequence and acknowledgement
 	// numbers as sent, in any numbering.
-	kWireSeq
-	kWireAck
-	// kLen is segment f's payload length, kSeqLen the sequence space it uses.
-	kLen
-	kSeqLen
-	// kWin is segment f's window field as sent; kShift the window scale shift
-	// its sender negotiated; kWinBytes the window in bytes (scaled unless f
-	// is a SYN); kWinEdge is f's ACK plus kWinBytes, in the numbering used.
-	kWin
-	kShift
-	kWinBytes
-	kWinEdge
-	// kBase is the relative-numbering base (as sent) of the direction of
+	partWireSeq
+	partWireAck
+	// partLen is segment f's payload length, partSeqLen the sequence space it uses.
+	partLen
+	partSeqLen
+	// partWin is segment f's window field as sent; partShift the window scale shift
+	// its sender negotiated; partWinBytes the window in bytes (scaled unless f
+	// is a SYN); partWinEdge is f's ACK plus partWinBytes, in the numbering used.
+	partWin
+	partShift
+	partWinBytes
+	partWinEdge
+	// partBase is the relative-numbering base (as sent) of the direction of
 	// segment f's sender (g == 0) or of its receiver (g == 1).
-	kBase
-	// kCalc is a number computed from others: it must be the left side of
+	partBase
+	// partCalc is a number computed from others: it must be the left side of
 	// an equation ("A = B + C") whose right side holds typed parts.
-	kCalc
-	// kDupNth says which duplicate of frame g's ACK segment f is.
-	kDupNth
+	partCalc
+	// partDupNth says which duplicate of frame g's ACK segment f is.
+	partDupNth
 	// Fragments (f is the fragment's frame): ID in decimal and in hex,
-	// offset and length in bytes. kFragCount is how many fragments frame f
+	// offset and length in bytes. partFragCount is how many fragments frame f
 	// completed.
-	kFragID
-	kFragIDHex
-	kFragOffset
-	kFragLen
-	kFragCount
+	partFragID
+	partFragIDHex
+	partFragOffset
+	partFragLen
+	partFragCount
 	// ICMP errors (f is the ICMP frame): type, code, MTU, the quoted
 	// sequence number as sent and relative, the quoted TCP header length.
-	kICMPType
-	kICMPCode
-	kMTU
-	kQuotedSeq
-	kQuotedRel
-	kQuotedLen
-	// kNote is a frame's note from the decoder (s).
-	kNote
+	partICMPType
+	partICMPCode
+	partMTU
+	partQuotedSeq
+	partQuotedRel
+	partQuotedLen
+	// partNote is a frame's note from the decoder (s).
+	partNote
 )
 
-// Which address a kAddr part is.
+// Which address a partAddr part is.
 const (
 	addrSrc = iota
 	addrDst
@@ -100,13 +100,13 @@ type part struct {
 
 func (p part) String() string {
 	switch p.kind {
-	case kText, kAddr, kNote:
+	case partText, partAddr, partNote:
 		return p.s
-	case kTime:
+	case partTime:
 		return strconv.FormatFloat(float64(int64(p.v))/1e9, 'f', 6, 64)
-	case kGap:
+	case partGap:
 		return strconv.FormatFloat(float64(int64(p.v))/1e6, 'f', 3, 64)
-	case kFragIDHex:
+	case partFragIDHex:
 		return fmt.Sprintf("0x%04x", p.v)
 	}
 	return strconv.FormatUint(p.v, 10)
@@ -150,11 +150,11 @@ func (p *para) text(s string) {
 	if s == "" {
 		return
 	}
-	if n := len(*p); n > 0 && (*p)[n-1].kind == kText {
+	if n := len(*p); n > 0 && (*p)[n-1].kind == partText {
 		(*p)[n-1].s += s
 		return
 	}
-	*p = append(*p, part{kind: kText, s: s})
+	*p = append(*p, part{kind: partText, s: s})
 }
 
 // term is one operand of an equation: a part with its sign.
@@ -204,9 +204,9 @@ func (p *para) eq(lhs part, ts ...term) bool {
 
 // calc is a number computed by the explanation, to be shown as the left
 // side of an equation.
-func calc(v uint32) part { return part{kind: kCalc, v: uint64(v)} }
+func calc(v uint32) part { return part{kind: partCalc, v: uint64(v)} }
 
-func frameNo(f uint32) part { return part{kind: kFrame, v: uint64(f)} }
+func frameNo(f uint32) part { return part{kind: partFrame, v: uint64(f)} }
 
 // render turns paragraphs into text, dropping empty ones.
 func render(ps []para) []string {

@@ -128,7 +128,7 @@ func TestExplainCheckerCatchesLies(t *testing.T) {
 	found := false
 	for i := range ps {
 		for j := range ps[i] {
-			if ps[i][j].kind == kAck && ps[i][j].f == 7 && !found {
+			if ps[i][j].kind == partAck && ps[i][j].f == 7 && !found {
 				ps[i][j].v++
 				found = true
 			}
@@ -140,7 +140,7 @@ func TestExplainCheckerCatchesLies(t *testing.T) {
 	if _, errs := checkParas(tl, ps, true); len(errs) == 0 {
 		t.Error("a wrong ACK passed the check")
 	}
-	bad := []para{{{kind: kText, s: "frame 12 is wrong"}}}
+	bad := []para{{{kind: partText, s: "frame 12 is wrong"}}}
 	if _, errs := checkParas(tl, bad, true); len(errs) == 0 {
 		t.Error("an untyped number in the text passed the check")
 	}

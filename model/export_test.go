@@ -40,9 +40,9 @@ func OwnNumbers(tl *Timeline, segIndex int, absolute bool) (seq, ack uint64, seq
 	for _, p := range explainParts(tl, segIndex, absolute) {
 		for _, x := range p {
 			switch {
-			case x.kind == kSeq && x.f == f && !seqOK:
+			case x.kind == partSeq && x.f == f && !seqOK:
 				seq, seqOK = x.v, true
-			case x.kind == kAck && x.f == f && !ackOK:
+			case x.kind == partAck && x.f == f && !ackOK:
 				ack, ackOK = x.v, true
 			}
 		}
@@ -91,7 +91,7 @@ func checkParas(tl *Timeline, ps []para, absolute bool) (checked int, errs []str
 			fail("%q does not add up", b)
 		}
 		for j, x := range p {
-			if x.kind == kText {
+			if x.kind == partText {
 				if rest := textNumbers.ReplaceAllString(x.s, ""); strings.ContainsAny(rest, "0123456789") {
 					fail("a number in text, not typed: %q", x.s)
 				}
@@ -100,8 +100,8 @@ func checkParas(tl *Timeline, ps []para, absolute bool) (checked int, errs []str
 				}
 				continue
 			}
-			if x.kind == kCalc {
-				if j+1 >= len(p) || p[j+1].kind != kText || !strings.HasPrefix(p[j+1].s, " = ") {
+			if x.kind == partCalc {
+				if j+1 >= len(p) || p[j+1].kind != partText || !strings.HasPrefix(p[j+1].s, " = ") {
 					fail("computed number %d is not the left side of an equation", x.v)
 				}
 				continue
@@ -135,32 +135,32 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 		return ""
 	}
 	switch x.kind {
-	case kFrame:
+	case partFrame:
 		if x.v == 0 || x.v > uint64(len(tl.Frames)) {
 			return fmt.Sprintf("frame %d does not exist", x.v)
 		}
 		return ""
-	case kOne:
+	case partOne:
 		return want(1)
-	case kGap:
+	case partGap:
 		if x.f == 0 || x.g == 0 || int(x.f) > len(tl.Frames) || int(x.g) > len(tl.Frames) {
 			return "gap between frames that do not exist"
 		}
 		return want(uint64(tl.Frames[x.f-1].TimeNS - tl.Frames[x.g-1].TimeNS))
-	case kNote:
+	case partNote:
 		if x.f == 0 || int(x.f) > len(tl.Frames) || x.s != Visible(tl.Note(x.f)) {
 			return fmt.Sprintf("note %q is not frame %d's", x.s, x.f)
 		}
 		return ""
 	}
 	switch x.kind {
-	case kFragID, kFragIDHex, kFragOffset, kFragLen:
+	case partFragID, partFragIDHex, partFragOffset, partFragLen:
 		for _, g := range tl.Fragments {
 			if g.Frame == x.f {
 				switch x.kind {
-				case kFragID, kFragIDHex:
+				case partFragID, partFragIDHex:
 					return want(uint64(g.ID))
-				case kFragOffset:
+				case partFragOffset:
 					return want(uint64(g.Offset))
 				default:
 					return want(uint64(g.Len))
@@ -168,7 +168,7 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 			}
 		}
 		return fmt.Sprintf("frame %d is no fragment", x.f)
-	case kFragCount:
+	case partFragCount:
 		n, self := 0, false
 		for _, g := range tl.Fragments {
 			if g.Completes == x.f {
@@ -180,21 +180,21 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 			n++
 		}
 		return want(uint64(n))
-	case kICMPType, kICMPCode, kMTU, kQuotedSeq, kQuotedRel, kQuotedLen:
+	case partICMPType, partICMPCode, partMTU, partQuotedSeq, partQuotedRel, partQuotedLen:
 		for _, e := range tl.ICMP {
 			if e.Frame != x.f {
 				continue
 			}
 			switch x.kind {
-			case kICMPType:
+			case partICMPType:
 				return want(uint64(e.Type))
-			case kICMPCode:
+			case partICMPCode:
 				return want(uint64(e.Code))
-			case kMTU:
+			case partMTU:
 				return want(uint64(e.MTU))
-			case kQuotedSeq:
+			case partQuotedSeq:
 				return want(uint64(e.QuotedSeq))
-			case kQuotedLen:
+			case partQuotedLen:
 				return want(uint64(e.QuotedTCPLen))
 			default:
 				c := tl.Conversations[e.Stream]
@@ -206,7 +206,7 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 			}
 		}
 		return fmt.Sprintf("frame %d is no ICMP error", x.f)
-	case kAddr:
+	case partAddr:
 		var got string
 		switch x.v {
 		case addrSrc, addrDst:
@@ -252,44 +252,44 @@ func checkPart(tl *Timeline, x part, absolute bool) string {
 		win <<= uint(sh)
 	}
 	switch x.kind {
-	case kTime:
+	case partTime:
 		return want(uint64(tl.Frames[x.f-1].TimeNS - tl.StartNS))
-	case kPort:
+	case partPort:
 		src, dst := tl.SrcDst(s)
 		if x.g == 0 {
 			return want(uint64(src.Port))
 		}
 		return want(uint64(dst.Port))
-	case kSeq:
+	case partSeq:
 		return want(uint64(seq))
-	case kAck:
+	case partAck:
 		return want(uint64(ack))
-	case kNext:
+	case partNext:
 		return want(uint64(seq + sl))
-	case kLast:
+	case partLast:
 		return want(uint64(seq + s.Len - 1))
-	case kWireSeq:
+	case partWireSeq:
 		return want(uint64(s.Seq))
-	case kWireAck:
+	case partWireAck:
 		return want(uint64(s.Ack))
-	case kLen:
+	case partLen:
 		return want(uint64(s.Len))
-	case kSeqLen:
+	case partSeqLen:
 		return want(uint64(sl))
-	case kWin:
+	case partWin:
 		return want(uint64(s.Win))
-	case kShift:
+	case partShift:
 		if c.WinScale[s.Dir] < 0 {
 			return "a window scale stated where none was negotiated"
 		}
 		return want(uint64(c.WinScale[s.Dir]))
-	case kWinBytes:
+	case partWinBytes:
 		return want(win)
-	case kWinEdge:
+	case partWinEdge:
 		return want(uint64(ack + uint32(win)))
-	case kBase:
+	case partBase:
 		return want(uint64(c.Base[s.Dir^Dir(x.g)]))
-	case kDupNth:
+	case partDupNth:
 		// Count the sender's duplicates of frame g's ACK up to frame f.
 		n := 0
 		in := false

@@ -418,9 +418,9 @@ func (q *Quiz) Candidates(segIndex int, absolute bool) []Question {
 	return out
 }
 
-func quizPlural(n uint32, one, many string) string {
+func quizPlural(n uint32, onePart, many string) string {
 	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
+		return fmt.Sprintf("%d %s", n, onePart)
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
