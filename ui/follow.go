@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"sort"
 	"strings"
 	"unicode"
@@ -41,12 +42,12 @@ type FollowStyles struct {
 // background. The client is red and the server blue, as in Wireshark's
 // Follow TCP Stream.
 func NewFollowStyles(isDark bool) FollowStyles {
-	ld := lipgloss.LightDark(isDark)
-	client := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80"))
-	server := ld(lipgloss.Color("#1A4FA0"), lipgloss.Color("#82B1FF"))
-	muted := ld(lipgloss.Color("#767676"), lipgloss.Color("#8A8A8A"))
-	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A7FF"))
-	hole := ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#F2CC8F"))
+	p := theme.For(isDark)
+	client := p.Coral
+	server := p.DeepBlue
+	muted := p.Ash
+	accent := p.Accent
+	hole := p.Khaki
 	return FollowStyles{
 		Client:      lipgloss.NewStyle().Foreground(client),
 		Server:      lipgloss.NewStyle().Foreground(server),

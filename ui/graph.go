@@ -17,6 +17,9 @@ package ui
 // million.
 
 import (
+	"image/color"
+
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"math"
 	"slices"
 	"sort"
@@ -88,22 +91,20 @@ type GraphStyles struct {
 
 // NewGraphStyles builds the graph's styles for a dark or light background.
 func NewGraphStyles(isDark bool) GraphStyles {
-	ld := lipgloss.LightDark(isDark)
-	fg := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	return GraphStyles{
-		Title:    fg("#303030", "#E0E0E0").Bold(true),
-		Heading:  fg("#505050", "#A8A8A8"),
-		Axis:     fg("#9E9E9E", "#5C5C5C"),
-		Tick:     fg("#6E6E6E", "#8B949E"),
-		Data:     [2]lipgloss.Style{fg("#0550AE", "#79C0FF"), fg("#A0410D", "#FFA657")},
-		Ack:      fg("#1B7F1B", "#7EE787"),
-		Window:   fg("#8250DF", "#D2A8FF"),
-		Retrans:  fg("#C62828", "#FF7B72").Bold(true),
-		Mark:     fg("#303030", "#E0E0E0").Bold(true),
+		Title:    fg(p.Ink).Bold(true),
+		Heading:  fg(p.InkSoft),
+		Axis:     fg(p.Faint),
+		Tick:     fg(p.GreyTick),
+		Data:     [2]lipgloss.Style{fg(p.Blue), fg(p.Orange)},
+		Ack:      fg(p.Green),
+		Window:   fg(p.Purple),
+		Retrans:  fg(p.Red).Bold(true),
+		Mark:     fg(p.Ink).Bold(true),
 		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
-		Dim:      fg("#8A8A8A", "#6C6C6C"),
+		Dim:      fg(p.Muted),
 	}
 }
 

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fmt"
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"strconv"
 	"strings"
 
@@ -28,21 +31,19 @@ type ISNStyles struct {
 
 // NewISNStyles builds the ISN view's styles for a dark or light background.
 func NewISNStyles(isDark bool) ISNStyles {
-	ld := lipgloss.LightDark(isDark)
-	fg := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	return ISNStyles{
-		Title:         fg("#303030", "#E0E0E0").Bold(true),
-		Header:        fg("#6E6E6E", "#8A8A8A").Underline(true),
-		Row:           fg("#303030", "#D0D0D0"),
-		Selected:      fg("#0550AE", "#79C0FF").Bold(true),
-		Predictable:   fg("#CF222E", "#FF7B72").Bold(true),
-		Unpredictable: fg("#1B7F1B", "#7EE787").Bold(true),
-		TooFew:        fg("#8A8A8A", "#6C6C6C").Italic(true),
-		Why:           fg("#505050", "#A8A8A8"),
-		Plot:          fg("#6E3FC0", "#D2A8FF"),
-		Axis:          fg("#8A8A8A", "#6C6C6C"),
+		Title:         fg(p.Ink).Bold(true),
+		Header:        fg(p.Grey).Underline(true),
+		Row:           fg(p.InkRow),
+		Selected:      fg(p.Blue).Bold(true),
+		Predictable:   fg(p.Crimson).Bold(true),
+		Unpredictable: fg(p.Green).Bold(true),
+		TooFew:        fg(p.Muted).Italic(true),
+		Why:           fg(p.InkSoft),
+		Plot:          fg(p.Violet),
+		Axis:          fg(p.Muted),
 		Ellipsis:      glyphEllipsis,
 	}
 }

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fmt"
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"slices"
 	"strings"
 
@@ -31,25 +34,23 @@ type LayerStyles struct {
 // NewLayerStyles builds the layers pane's styles for a dark or light
 // background.
 func NewLayerStyles(isDark bool) LayerStyles {
-	ld := lipgloss.LightDark(isDark)
-	fg := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	var s LayerStyles
-	s.Kind[model.LayerLink] = fg("#8250DF", "#D2A8FF")
-	s.Kind[model.LayerTunnel] = fg("#BF3989", "#FF9BCE")
-	s.Kind[model.LayerIP] = fg("#0550AE", "#79C0FF")
-	s.Kind[model.LayerTransport] = fg("#1B7F1B", "#7EE787")
-	s.Kind[model.LayerPayload] = fg("#9A6700", "#E3B341")
-	s.Kind[model.LayerTrailer] = fg("#6E7781", "#8B949E")
+	s.Kind[model.LayerLink] = fg(p.Purple)
+	s.Kind[model.LayerTunnel] = fg(p.Pink)
+	s.Kind[model.LayerIP] = fg(p.Blue)
+	s.Kind[model.LayerTransport] = fg(p.Green)
+	s.Kind[model.LayerPayload] = fg(p.Amber)
+	s.Kind[model.LayerTrailer] = fg(p.Pewter)
 	s.Title = lipgloss.NewStyle().Bold(true)
-	s.Field = fg("#57606A", "#8B949E")
-	s.Value = fg("#1F2328", "#E6EDF3")
+	s.Field = fg(p.SlateSoft)
+	s.Value = fg(p.InkStrong)
 	s.Selected = lipgloss.NewStyle().Reverse(true).Bold(true)
-	s.Offset = fg("#8A8A8A", "#6C6C6C")
-	s.Unowned = fg("#8A8A8A", "#6C6C6C")
-	s.Problem = fg("#C62828", "#FF7B72").Bold(true)
-	s.Dim = fg("#8A8A8A", "#6C6C6C")
+	s.Offset = fg(p.Muted)
+	s.Unowned = fg(p.Muted)
+	s.Problem = fg(p.Red).Bold(true)
+	s.Dim = fg(p.Muted)
 	return s
 }
 

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fmt"
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"strconv"
 	"strings"
 
@@ -31,23 +34,21 @@ type NetstatStyles struct {
 // NewNetstatStyles builds the netstat view's styles for a dark or light
 // background.
 func NewNetstatStyles(isDark bool) NetstatStyles {
-	ld := lipgloss.LightDark(isDark)
-	fg := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	return NetstatStyles{
-		Title:    fg("#303030", "#E0E0E0").Bold(true),
-		Host:     fg("#303030", "#E0E0E0"),
-		Client:   fg("#0550AE", "#79C0FF").Bold(true),
-		Server:   fg("#A0410D", "#FFA657").Bold(true),
-		Header:   fg("#6E6E6E", "#8A8A8A").Underline(true),
-		Line:     fg("#303030", "#D0D0D0"),
-		Listen:   fg("#6E6E6E", "#8A8A8A"),
-		State:    fg("#1B7F1B", "#7EE787").Bold(true),
-		Closing:  fg("#9A6700", "#E3B341").Bold(true),
-		SendQ:    fg("#CF222E", "#FF7B72").Bold(true),
-		Empty:    fg("#8A8A8A", "#6C6C6C").Italic(true),
-		Note:     fg("#6E6E6E", "#8A8A8A"),
+		Title:    fg(p.Ink).Bold(true),
+		Host:     fg(p.Ink),
+		Client:   fg(p.Blue).Bold(true),
+		Server:   fg(p.Orange).Bold(true),
+		Header:   fg(p.Grey).Underline(true),
+		Line:     fg(p.InkRow),
+		Listen:   fg(p.Grey),
+		State:    fg(p.Green).Bold(true),
+		Closing:  fg(p.Amber).Bold(true),
+		SendQ:    fg(p.Crimson).Bold(true),
+		Empty:    fg(p.Muted).Italic(true),
+		Note:     fg(p.Grey),
 		Ellipsis: glyphEllipsis,
 	}
 }

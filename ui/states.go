@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"image/color"
+
+	"github.com/tcpstep/tcpstep/ui/theme"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -28,20 +31,18 @@ type DiagramStyles struct {
 // NewDiagramStyles builds the diagram's styles for a dark or light
 // background.
 func NewDiagramStyles(isDark bool) DiagramStyles {
-	ld := lipgloss.LightDark(isDark)
-	fg := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	return DiagramStyles{
-		Box:    fg("#9E9E9E", "#5C5C5C"),
-		Name:   fg("#505050", "#A8A8A8"),
-		Client: fg("#0550AE", "#79C0FF").Bold(true),
-		Server: fg("#A0410D", "#FFA657").Bold(true),
-		Both:   fg("#6E3FC0", "#D2A8FF").Bold(true),
-		Edge:   fg("#B0B0B0", "#4A4A4A"),
-		Active: fg("#1B7F1B", "#7EE787").Bold(true),
-		Label:  fg("#303030", "#E0E0E0"),
-		Dim:    fg("#8A8A8A", "#6C6C6C"),
+		Box:    fg(p.Faint),
+		Name:   fg(p.InkSoft),
+		Client: fg(p.Blue).Bold(true),
+		Server: fg(p.Orange).Bold(true),
+		Both:   fg(p.Violet).Bold(true),
+		Edge:   fg(p.Fainter),
+		Active: fg(p.Green).Bold(true),
+		Label:  fg(p.Ink),
+		Dim:    fg(p.Muted),
 	}
 }
 

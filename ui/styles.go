@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"image/color"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // Glyphs are constants so that every pane draws the same picture. They are
@@ -136,23 +139,21 @@ type Styles struct {
 // direction) is also made by a glyph or an attribute, so it survives when
 // colour is gone.
 func NewStyles(isDark bool) Styles {
-	ld := lipgloss.LightDark(isDark)
-	c := func(light, dark string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(ld(lipgloss.Color(light), lipgloss.Color(dark)))
-	}
+	p := theme.For(isDark)
+	c := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
 	var s Styles
 	s.IsDark = isDark
 
-	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A7FF"))
-	muted := ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#6C6C6C"))
-	selBG := ld(lipgloss.Color("#E4DEFF"), lipgloss.Color("#2E2A4A"))
+	accent := p.Accent
+	muted := p.Muted
+	selBG := p.Selection
 
 	s.Header.Base = lipgloss.NewStyle()
 	s.Header.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Header.Name = c("#303030", "#E0E0E0")
-	s.Header.Endpoint = c("#00695C", "#7FDBCA").Bold(true)
-	s.Header.Step = c("#303030", "#F0F0F0").Bold(true)
-	s.Header.Mode = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#B3541E"), lipgloss.Color("#FFB86C")))
+	s.Header.Name = c(p.Ink)
+	s.Header.Endpoint = c(p.Teal).Bold(true)
+	s.Header.Step = c(p.InkBright).Bold(true)
+	s.Header.Mode = lipgloss.NewStyle().Bold(true).Foreground(p.Rust)
 
 	s.Tabs.Active = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(accent)
 	s.Tabs.Inactive = lipgloss.NewStyle().Foreground(muted)
@@ -167,15 +168,15 @@ func NewStyles(isDark bool) Styles {
 	s.Ladder.Lane = lipgloss.NewStyle().Foreground(muted)
 	s.Ladder.Number = lipgloss.NewStyle().Foreground(muted)
 	s.Ladder.Time = lipgloss.NewStyle().Foreground(muted)
-	s.Ladder.State = c("#00695C", "#7FDBCA")
-	s.Ladder.SYN = c("#1B7F1B", "#7EE787")
-	s.Ladder.FIN = c("#9A6700", "#E3B341")
-	s.Ladder.RST = c("#C62828", "#FF7B72").Bold(true)
-	s.Ladder.Data = c("#0550AE", "#79C0FF")
-	s.Ladder.ACK = c("#404040", "#C9D1D9")
-	s.Ladder.Event = c("#B3261E", "#FFA198").Bold(true)
-	s.Ladder.Payload = c("#6E5494", "#D2A8FF")
-	s.Ladder.Extra = c("#8A5A00", "#D29922").Italic(true)
+	s.Ladder.State = c(p.Teal)
+	s.Ladder.SYN = c(p.Green)
+	s.Ladder.FIN = c(p.Amber)
+	s.Ladder.RST = c(p.Red).Bold(true)
+	s.Ladder.Data = c(p.Blue)
+	s.Ladder.ACK = c(p.Slate)
+	s.Ladder.Event = c(p.Salmon).Bold(true)
+	s.Ladder.Payload = c(p.Lilac)
+	s.Ladder.Extra = c(p.Ochre).Italic(true)
 	s.Ladder.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
 	s.Ladder.Marker = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.Ladder.Scrollbar = lipgloss.NewStyle().Foreground(muted)
@@ -192,7 +193,7 @@ func NewStyles(isDark bool) Styles {
 
 	s.Explain.Text = lipgloss.NewStyle()
 	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
-	lessonC := ld(lipgloss.Color("#7A4A00"), lipgloss.Color("#F2CC8F"))
+	lessonC := p.Sand
 	s.Explain.Lesson = lipgloss.NewStyle().Foreground(lessonC)
 	s.Explain.LessonBar = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
 	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
@@ -202,15 +203,15 @@ func NewStyles(isDark bool) Styles {
 	s.Quiz.Score = s.Header.Mode
 	s.Quiz.Dim = lipgloss.NewStyle().Foreground(muted)
 	s.Quiz.Prompt = lipgloss.NewStyle().Bold(true)
-	s.Quiz.Right = c("#1B7F1B", "#7EE787").Bold(true)
-	s.Quiz.Wrong = c("#C62828", "#FF7B72")
+	s.Quiz.Right = c(p.Green).Bold(true)
+	s.Quiz.Wrong = c(p.Red)
 	s.Quiz.Hidden = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
-	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#C62828"), lipgloss.Color("#FF7B72")))
+	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(p.Red)
 	s.Footer.Progress = lipgloss.NewStyle().Foreground(accent)
 	s.Footer.Bar = lipgloss.NewStyle().Foreground(accent)
-	s.Footer.Note = lipgloss.NewStyle().Bold(true).Foreground(ld(lipgloss.Color("#1B7F1B"), lipgloss.Color("#7EE787")))
+	s.Footer.Note = lipgloss.NewStyle().Bold(true).Foreground(p.Green)
 
 	s.Views.Note = lipgloss.NewStyle().Foreground(muted).Italic(true)
 	s.Views.Wait = lipgloss.NewStyle().Foreground(muted).Italic(true)
