@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/tcpstep/tcpstep/ui/theme"
 	"sort"
 	"strings"
 	"unicode"
@@ -12,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // This file draws the follow view: a conversation's payload reassembled in

@@ -18,8 +18,6 @@ package ui
 
 import (
 	"image/color"
-
-	"github.com/tcpstep/tcpstep/ui/theme"
 	"math"
 	"slices"
 	"sort"
@@ -30,6 +28,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // GraphShow says which directions the time-sequence graph plots.

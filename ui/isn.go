@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"image/color"
-
 	"fmt"
-	"github.com/tcpstep/tcpstep/ui/theme"
+	"image/color"
 	"strconv"
 	"strings"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // ISNStyles are the ISN view's styles, by meaning.

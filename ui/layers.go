@@ -1,18 +1,17 @@
 package ui
 
 import (
-	"image/color"
-
 	"fmt"
-	"github.com/tcpstep/tcpstep/ui/theme"
+	"image/color"
 	"slices"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // LayerStyles are the layers pane's styles. Each layer kind has a colour,

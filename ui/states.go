@@ -2,14 +2,13 @@ package ui
 
 import (
 	"image/color"
-
-	"github.com/tcpstep/tcpstep/ui/theme"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
 // DiagramStyles are the state diagram's styles, by meaning. The diagram never

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
+
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
