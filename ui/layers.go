@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/theme"
