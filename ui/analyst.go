@@ -12,6 +12,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // This file wires the analyst's views into the stepper: follow
@@ -46,8 +47,6 @@ type viewCache struct {
 	ns     *model.NetstatIndex
 	nsErr  error
 
-	isnTL  *model.Timeline
-	isn    []model.ISNSeries
 	follow map[*model.Conversation]*followData
 
 	render renderCache // panes and boxes as last drawn (rendercache.go)
@@ -209,10 +208,8 @@ func (m *Model) ensureViews() tea.Cmd {
 		vc.nsConv = m.conv
 		vc.ns, vc.nsErr = model.NewNetstatIndex(m.tl, m.conv.Index)
 	}
-	if m.visible(paneISN) && vc.isnTL != m.tl {
-		vc.isnTL = m.tl
-		vc.isn = model.AnalyzeISNs(m.tl)
-		m.isnSel = m.defaultISNSeries()
+	if m.visible(paneISN) {
+		m.isnView.Prepare(m.paneCtx())
 	}
 	return cmd
 }
@@ -334,26 +331,6 @@ func sign(d int) int {
 		return -1
 	}
 	return 1
-}
-
-// defaultISNSeries is the series of the selected conversation's client
-// opening connections, else its server accepting them, else the first.
-func (m *Model) defaultISNSeries() int {
-	series := m.views.isn
-	if m.conv == nil {
-		return 0
-	}
-	for _, want := range []struct {
-		host model.Endpoint
-		role model.ISNRole
-	}{{m.conv.Client, model.ISNActive}, {m.conv.Server, model.ISNPassive}} {
-		for i := range series {
-			if series[i].Host == want.host.Addr && series[i].Role == want.role {
-				return i
-			}
-		}
-	}
-	return 0
 }
 
 // viewKey handles the keys of the analyst's views: the number keys, the
@@ -538,17 +515,6 @@ func (m *Model) renderNetstatPane(w, h int) string {
 	return RenderNetstat(m.st.Netstat, v, m.vantage.Sentence(), m.netstatSS, w, h)
 }
 
-// renderISNPane draws the ISN analysis of the whole capture.
-func (m *Model) renderISNPane(w, h int) string {
-	if m.quiz.on {
-		return m.quizHides("The ISN analysis", w, h)
-	}
-	if m.views.isnTL != m.tl {
-		return m.st.Views.Wait.Render("analysing" + glyphEllipsis)
-	}
-	return RenderISN(m.st.ISN, m.views.isn, m.isnSel, w, h)
-}
-
 // vantageShort is the vantage sentence for a pane with one line to spare.
 func vantageShort(v model.Vantage) string {
 	switch v.Kind {
@@ -587,7 +553,7 @@ func (m *Model) renderStatesPane(w, h int) string {
 		}
 		return true
 	}
-	full := wrapText(m.vantage.Sentence(), w)
+	full := pane.Wrap(m.vantage.Sentence(), w)
 	for _, note := range [][]string{full, {vantageShort(m.vantage)}} {
 		if dh := h - len(note); room(dh) {
 			d := strings.Split(renderStateSides(m.st.Diagram, c, s, cm, sm, w, dh), "\n")

@@ -23,6 +23,7 @@ import (
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // Each number key brings its view to the front: a tab on a small screen,
@@ -517,19 +518,19 @@ func TestWrapText(t *testing.T) {
 		}
 		s := b.String()
 		w := 1 + r.IntN(20)
-		lines := wrapText(s, w)
+		lines := pane.Wrap(s, w)
 		for _, l := range lines {
 			if lw := ansi.StringWidth(l); lw > w && !(w == 1 && lw == 2 && len([]rune(l)) == 1) {
-				t.Fatalf("wrapText(%q, %d): line %q is %d wide", s, w, l, lw)
+				t.Fatalf("pane.Wrap(%q, %d): line %q is %d wide", s, w, l, lw)
 			}
 		}
 		// Only spaces go: at a break one space is dropped, words are cut
 		// but kept.
 		if got, want := strings.ReplaceAll(strings.Join(lines, ""), " ", ""), strings.ReplaceAll(s, " ", ""); got != want {
-			t.Fatalf("wrapText(%q, %d) = %q: lost text", s, w, lines)
+			t.Fatalf("pane.Wrap(%q, %d) = %q: lost text", s, w, lines)
 		}
 	}
-	if got := wrapText("it newly acknowledges 5 = 6 - 1 bytes", 28); got[0] != "it newly acknowledges 5 = 6" || got[1] != "- 1 bytes" {
+	if got := pane.Wrap("it newly acknowledges 5 = 6 - 1 bytes", 28); got[0] != "it newly acknowledges 5 = 6" || got[1] != "- 1 bytes" {
 		t.Fatalf("%q", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -193,7 +194,7 @@ func followCell(b []byte) (text string, size, width int) {
 		return t, n, len(t)
 	}
 	s := string(b[:n])
-	return s, n, textWidth(s)
+	return s, n, pane.Width(s)
 }
 
 // asciiCells holds the printable ASCII characters, so that a cell of one
@@ -248,7 +249,7 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 			name, from, to = "server", to, from
 		}
 		b.WriteString(st.Marker.Render(glyphLine+glyphLine+" ") + label.Render(name) + st.Marker.Render(" "+from+" → "+to+" "))
-		if fill := w - textWidth(b.String()); fill > 0 {
+		if fill := w - pane.Width(b.String()); fill > 0 {
 			b.WriteString(st.Marker.Render(strings.Repeat(glyphLine, fill)))
 		}
 		return ansi.Truncate(b.String(), w, "")

@@ -28,6 +28,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -1052,7 +1053,7 @@ func graphFit(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if textWidth(l) > w {
+		if pane.Width(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // rowRef is one row of the ladder: a segment of the conversation, or one of
@@ -240,11 +241,11 @@ func ladderHeader(st *Styles, v ladderView, g ladderGeom, w int) string {
 		return strings.Repeat(" ", w)
 	}
 	half := room / 2
-	if textWidth(c)+textWidth(s)+1 > room {
+	if pane.Width(c)+pane.Width(s)+1 > room {
 		c = ansi.Truncate(c, max(half-1, 0), glyphEllipsis)
 		s = ansi.Truncate(s, max(room-half-1, 0), glyphEllipsis)
 	}
-	gap := max(room-textWidth(c)-textWidth(s), 0)
+	gap := max(room-pane.Width(c)-pane.Width(s), 0)
 	var timeHdr string
 	if g.timeW > 0 {
 		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
@@ -292,7 +293,7 @@ func stateCell(s model.State, g ladderGeom, show, right, revised bool) string {
 		}
 	}
 	t = ansi.Truncate(t, g.stateW, "")
-	pad := strings.Repeat(" ", g.stateW-textWidth(t))
+	pad := strings.Repeat(" ", g.stateW-pane.Width(t))
 	if right {
 		return gap + t + pad
 	}
@@ -330,7 +331,7 @@ func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	if aw <= 0 {
 		return nil
 	}
-	tailW := textWidth(tail)
+	tailW := pane.Width(tail)
 	room := aw - tailW
 	if room <= 0 {
 		return []span{{ansi.Truncate(tail, aw, ""), lane}}
@@ -338,12 +339,12 @@ func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	out := make([]span, 0, len(body)+2)
 	used := 0
 	for _, s := range body {
-		sw := textWidth(s.text)
+		sw := pane.Width(s.text)
 		if used+sw > room {
 			t := ansi.Truncate(s.text, room-used, "")
 			if t != "" {
 				out = append(out, span{t, s.st})
-				used += textWidth(t)
+				used += pane.Width(t)
 			}
 			break
 		}
@@ -405,7 +406,7 @@ func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span 
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "
 	t = ansi.Truncate(t, aw, glyphEllipsis)
-	if fill := aw - textWidth(t); fill > 0 {
+	if fill := aw - pane.Width(t); fill > 0 {
 		t += strings.Repeat(glyphDotted, fill)
 	}
 	spans = append(spans, span{t, &st.Ladder.Extra}, span{glyphLane, &st.Ladder.Lane})

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -207,7 +208,7 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 			if i < len(tree) {
 				l = tree[i]
 			}
-			l += strings.Repeat(" ", max(tw-textWidth(l), 0)) + "  "
+			l += strings.Repeat(" ", max(tw-pane.Width(l), 0)) + "  "
 			if i < len(hex) {
 				l += hex[i]
 			}
@@ -235,7 +236,7 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 		}
 	}
 	for i, l := range out {
-		if textWidth(l) > w {
+		if pane.Width(l) > w {
 			out[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -367,8 +368,8 @@ func (p *layersPane) frameLine(st LayerStyles, open []int, w int, lc, rc, title 
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	ks := st.kind(p.d.Layers[li].Kind)
-	title = ansi.Truncate(title, max(inner-textWidth(lc)-textWidth(rc), 0), "…")
-	fill := max(inner-textWidth(lc)-textWidth(title)-textWidth(rc), 0)
+	title = ansi.Truncate(title, max(inner-pane.Width(lc)-pane.Width(rc), 0), "…")
+	fill := max(inner-pane.Width(lc)-pane.Width(title)-pane.Width(rc), 0)
 	ts := st.Title.Inherit(ks)
 	if sel {
 		ts = st.Selected.Inherit(ks)
@@ -385,16 +386,16 @@ func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val stri
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	text := " " + name + val
-	if textWidth(text) > inner {
+	if pane.Width(text) > inner {
 		text = ansi.Truncate(text, inner, "…")
 	}
-	tw := textWidth(text)
+	tw := pane.Width(text)
 	pad := strings.Repeat(" ", max(inner-tw, 0))
 	var body string
 	if sel {
 		body = st.Selected.Render(text + pad)
 	} else {
-		nw := textWidth(" " + name)
+		nw := pane.Width(" " + name)
 		if nw >= tw {
 			body = st.Field.Render(text) + pad
 		} else {

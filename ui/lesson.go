@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // A lesson (the teaching text of an embedded sample) shows in two places:
@@ -93,7 +94,7 @@ func (m *Model) renderLessonPanel(w, h int) string {
 	bar := m.st.Explain.LessonBar.Render(glyphLessonBar) + " "
 	var body []string
 	for _, text := range texts {
-		for _, t := range wrapText(model.Visible(text), max(w-2, 1)) {
+		for _, t := range pane.Wrap(model.Visible(text), max(w-2, 1)) {
 			body = append(body, bar+m.st.Explain.Lesson.Render(t))
 		}
 	}

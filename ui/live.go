@@ -263,7 +263,7 @@ func (m *Model) refresh() {
 			delete(vc.follow, c) // reassembled again when shown
 		}
 	}
-	vc.isnTL = nil
+	m.isnView.Invalidate()
 	clear(m.dirty)
 }
 

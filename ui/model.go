@@ -33,6 +33,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // Source is where the stepper gets its data: the decoded timeline, once,
@@ -180,10 +182,11 @@ type Model struct {
 	followTop int
 	graphView GraphView
 	netstatSS bool
-	isnSel    int
 	vantage   model.Vantage
 	exportAsk bool
 	views     *viewCache
+	// isnView is the ISN view (ui/isn), its state its own.
+	isnView *isn.Pane
 
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
@@ -205,6 +208,7 @@ func New(src Source, opts Options) Model {
 		layersRow:   -1,
 		shown:       defaultShown,
 		views:       &viewCache{follow: map[*model.Conversation]*followData{}},
+		isnView:     isn.NewPane(isn.Styles{}), // styled by setStyles below
 		previews:    map[uint32]string{},
 		rowCache:    map[ladderKey]string{},
 		dirty:       map[*model.Conversation]bool{},
@@ -221,6 +225,7 @@ func (m *Model) setStyles(isDark bool) {
 	st := NewStyles(isDark)
 	m.st = &st
 	m.help.Styles = m.st.Help
+	m.isnView.SetStyles(m.st.ISN)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -381,9 +386,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.followTop = 0
 	m.graphView.Zoom = 0
 	m.vantage = model.VantageOf(m.tl, c.Index)
-	if m.views.isnTL == m.tl {
-		m.isnSel = m.defaultISNSeries()
-	}
+	m.isnView.ConversationChanged(m.paneCtx())
 	m.screen = screenStepper
 	m.showHelp = false
 	m.quiz.on = false
@@ -812,9 +815,9 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 	case paneISN:
 		switch {
 		case key.Matches(msg, k.Down):
-			m.isnSel = min(m.isnSel+1, max(len(m.views.isn)-1, 0))
+			m.isnView.Key(m.paneCtx(), pane.KeyDown)
 		case key.Matches(msg, k.Up):
-			m.isnSel = max(m.isnSel-1, 0)
+			m.isnView.Key(m.paneCtx(), pane.KeyUp)
 		}
 	}
 }
@@ -990,4 +993,13 @@ func (m *Model) render() string {
 		out = append(out, strings.Repeat(" ", l.W))
 	}
 	return strings.Join(out[:l.H], "\n")
+}
+
+// paneCtx is what the views are told of the stepper (ui/pane).
+func (m *Model) paneCtx() pane.Context {
+	ctx := pane.Context{TL: m.tl, Conv: m.conv, Row: m.cur, Seg: -1, Absolute: m.absolute}
+	if m.cur >= 0 && m.cur < len(m.rows) {
+		ctx.Seg = int(m.rows[m.cur].seg)
+	}
+	return ctx
 }

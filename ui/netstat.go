@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -97,7 +98,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	width := [6]int{}
 	measure := func(c nsColumns) {
 		for i, s := range []string{c.proto, c.recvq, c.sendq, c.local, c.foreign, c.state} {
-			width[i] = max(width[i], textWidth(s))
+			width[i] = max(width[i], pane.Width(s))
 		}
 	}
 	measure(head)
@@ -110,7 +111,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	}
 	row := func(c nsColumns, header bool) string {
 		pad := func(s string, n int, right bool) string {
-			gap := strings.Repeat(" ", max(0, n-textWidth(s)))
+			gap := strings.Repeat(" ", max(0, n-pane.Width(s)))
 			if right {
 				return gap + s
 			}
@@ -191,7 +192,7 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 	}
 	out = append(out, nsOut{"", 3})
 	for _, n := range notes {
-		for _, l := range wrapText(n, w) {
+		for _, l := range pane.Wrap(n, w) {
 			out = append(out, nsOut{st.Note.Render(l), 3})
 		}
 	}

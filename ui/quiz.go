@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // Quiz mode hides the steps after the last one revealed. Stepping on
@@ -235,7 +236,7 @@ func (m *Model) renderQuizPanel(w, h int) string {
 	title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim})
 	lines := []string{renderSpans(title, w, nil)}
 	wrap := func(text string, style *lipgloss.Style) {
-		for _, l := range wrapText(model.Visible(text), max(w-2, 1)) {
+		for _, l := range pane.Wrap(model.Visible(text), max(w-2, 1)) {
 			lines = append(lines, " "+style.Render(l))
 		}
 	}
@@ -251,7 +252,7 @@ func (m *Model) renderQuizPanel(w, h int) string {
 		if q.retry != "" {
 			hint = q.retry
 		}
-		for _, l := range wrapText(model.Visible(hint), max(w-2, 1)) {
+		for _, l := range pane.Wrap(model.Visible(hint), max(w-2, 1)) {
 			tail = append(tail, " "+st.Dim.Render(l))
 		}
 	case q.lastSeg >= 0 && q.lastSeg < len(m.tl.Segments):
@@ -262,7 +263,7 @@ func (m *Model) renderQuizPanel(w, h int) string {
 				mark, style = glyphRight+" ", &st.Right
 			}
 			text := qu.Feedback(q.last)
-			first := wrapText(model.Visible(text), max(w-4, 1))
+			first := pane.Wrap(model.Visible(text), max(w-4, 1))
 			for i, l := range first {
 				lead := "   "
 				if i == 0 {

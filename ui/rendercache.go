@@ -17,23 +17,7 @@ type renderCache struct {
 	statesKey statesKey
 	statesOut string
 	statesOK  bool
-	isnKey    isnKey
-	isnOut    string
-	isnOK     bool
 	boxes     [numSlots]boxMemo
-}
-
-// isnKey is everything the ISN pane's drawing depends on: it is the same
-// at every step of a conversation.
-type isnKey struct {
-	st *Styles
-	tl *model.Timeline // the capture analysed (nil: not yet)
-	n  int             // its number of series
-	// first is where the series are: a new analysis is a new slice.
-	first *model.ISNSeries
-	sel   int
-	quiz  bool
-	w, h  int
 }
 
 // statesKey is everything the states pane's drawing depends on.
@@ -76,20 +60,12 @@ func (m *Model) statesPane(w, h int) string {
 	return rc.statesOut
 }
 
-// isnPane is renderISNPane, from the cache while nothing it shows changed.
+// isnPane is the ISN view, unless the quiz hides it.
 func (m *Model) isnPane(w, h int) string {
-	rc := &m.views.render
-	k := isnKey{st: m.st, tl: m.views.isnTL, n: len(m.views.isn), sel: m.isnSel, quiz: m.quiz.on, w: w, h: h}
-	if m.views.isnTL != m.tl {
-		k.tl = nil
+	if m.quiz.on {
+		return m.quizHides("The ISN analysis", w, h)
 	}
-	if len(m.views.isn) > 0 {
-		k.first = &m.views.isn[0]
-	}
-	if !rc.isnOK || rc.isnKey != k {
-		rc.isnKey, rc.isnOut, rc.isnOK = k, m.renderISNPane(w, h), true
-	}
-	return rc.isnOut
+	return m.isnView.View(m.paneCtx(), w, h)
 }
 
 // boxed is the package's boxed, from slot's memo when the box and its

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -437,7 +438,7 @@ func (c *dgCanvas) drawBox(b dgBox, boxH int, client, server bool) {
 }
 
 func dgPad(s string, w int) string {
-	if n := textWidth(s); n < w {
+	if n := pane.Width(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s
@@ -527,7 +528,7 @@ func renderStateMoves(st DiagramStyles, client, server model.State, mv stateMove
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		if textWidth(l) > w {
+		if pane.Width(l) > w {
 			lines[i] = ansi.Truncate(l, w, "")
 		}
 	}
@@ -606,7 +607,7 @@ func dgMoveLines(st DiagramStyles, mv stateMoves, w int) []string {
 				prefix = ws.Render(who+":") + " "
 			}
 			one := prefix + st.Active.Render(head) + "  " + st.Label.Render(label)
-			if textWidth(one) <= w || label == "" {
+			if pane.Width(one) <= w || label == "" {
 				out = append(out, one)
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
+	"github.com/tcpstep/tcpstep/ui/isn"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -18,12 +19,12 @@ const (
 	glyphLine       = "─"
 	glyphDotted     = "┄"
 	glyphLane       = "│"
-	glyphCursor     = "▸"
+	glyphCursor     = theme.Cursor
 	// glyphRevised marks a state that later evidence changed after the row
 	// was first shown (a live capture).
 	glyphRevised   = "↺"
 	glyphBoth      = "⇄"
-	glyphEllipsis  = "…"
+	glyphEllipsis  = theme.Ellipsis
 	glyphRight     = "✓"
 	glyphWrong     = "✗"
 	glyphLessonBar = "┃"
@@ -130,7 +131,7 @@ type Styles struct {
 	Follow  FollowStyles
 	Graph   GraphStyles
 	Netstat NetstatStyles
-	ISN     ISNStyles
+	ISN     isn.Styles
 }
 
 // NewStyles builds the styles for a dark or a light terminal background.
@@ -226,6 +227,6 @@ func NewStyles(isDark bool) Styles {
 	s.Follow = NewFollowStyles(isDark)
 	s.Graph = NewGraphStyles(isDark)
 	s.Netstat = NewNetstatStyles(isDark)
-	s.ISN = NewISNStyles(isDark)
+	s.ISN = isn.NewStyles(isDark)
 	return s
 }

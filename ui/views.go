@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // renderHeader is the top line: the program, the input, the conversation
@@ -266,7 +267,7 @@ func (m *Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 			if i > 0 {
 				lines = append(lines, glyphLessonBar)
 			}
-			for _, l := range wrapText(model.Visible(p), max(w-2, 1)) {
+			for _, l := range pane.Wrap(model.Visible(p), max(w-2, 1)) {
 				lines = append(lines, glyphLessonBar+" "+l)
 			}
 		}
@@ -277,7 +278,7 @@ func (m *Model) explainLinesLesson(w int) (lines []string, nLesson int) {
 		if i > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, wrapText(model.Visible(p), max(w, 1))...)
+		lines = append(lines, pane.Wrap(model.Visible(p), max(w, 1))...)
 	}
 	return lines, nLesson
 }
@@ -355,7 +356,7 @@ func (m *Model) progressSpans(w int) []span {
 func (m *Model) renderStatus(w int) string {
 	if m.screen == screenFailed {
 		return "\n  " + m.st.Footer.Error.Render("could not load "+model.Visible(m.src.Name())) +
-			"\n\n  " + strings.Join(wrapText(model.Visible(m.err), max(w-4, 1)), "\n  ") + "\n\n  press q to quit"
+			"\n\n  " + strings.Join(pane.Wrap(model.Visible(m.err), max(w-4, 1)), "\n  ") + "\n\n  press q to quit"
 	}
 	return "\n  " + renderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
 }
@@ -419,7 +420,7 @@ func (m *Model) fullHelpLines(w int) []string {
 		"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 	}
 	for _, n := range notes {
-		for _, l := range wrapText(n, max(w-4, 1)) {
+		for _, l := range pane.Wrap(n, max(w-4, 1)) {
 			lines = append(lines, "  "+m.st.Explain.Dim.Render(l))
 		}
 	}

@@ -10,6 +10,12 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
+// Glyphs every view shares.
+const (
+	Ellipsis = "…" // text cut to fit
+	Cursor   = "▸" // the selected row
+)
+
 // Palette holds the colours for one background.
 type Palette struct {
 	Accent    color.Color // focus, keys, the cursor mark

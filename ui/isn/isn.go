@@ -1,4 +1,6 @@
-package ui
+// Package isn is the ISN view: every host's initial sequence numbers over
+// the capture, how they grow, and whether the next one could be guessed.
+package isn
 
 import (
 	"fmt"
@@ -10,11 +12,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// ISNStyles are the ISN view's styles, by meaning.
-type ISNStyles struct {
+// Styles are the ISN view's styles, by meaning.
+type Styles struct {
 	Title         lipgloss.Style // a series' host and role
 	Header        lipgloss.Style // the table's column header
 	Row           lipgloss.Style
@@ -25,14 +28,15 @@ type ISNStyles struct {
 	Why           lipgloss.Style
 	Plot          lipgloss.Style // the points
 	Axis          lipgloss.Style // axis labels and frame
+	Wait          lipgloss.Style // "analysing…" until the analysis is done
 	Ellipsis      string
 }
 
-// NewISNStyles builds the ISN view's styles for a dark or light background.
-func NewISNStyles(isDark bool) ISNStyles {
+// NewStyles builds the ISN view's styles for a dark or light background.
+func NewStyles(isDark bool) Styles {
 	p := theme.For(isDark)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	return ISNStyles{
+	return Styles{
 		Title:         fg(p.Ink).Bold(true),
 		Header:        fg(p.Grey).Underline(true),
 		Row:           fg(p.InkRow),
@@ -43,12 +47,13 @@ func NewISNStyles(isDark bool) ISNStyles {
 		Why:           fg(p.InkSoft),
 		Plot:          fg(p.Violet),
 		Axis:          fg(p.Muted),
-		Ellipsis:      glyphEllipsis,
+		Wait:          fg(p.Muted).Italic(true),
+		Ellipsis:      theme.Ellipsis,
 	}
 }
 
 // isnVerdict renders a series' verdict in its style.
-func isnVerdict(st ISNStyles, s *model.ISNSeries) string {
+func verdict(st Styles, s *model.ISNSeries) string {
 	switch {
 	case s.Pattern == model.ISNTooFew:
 		return st.TooFew.Render(s.Verdict())
@@ -58,11 +63,11 @@ func isnVerdict(st ISNStyles, s *model.ISNSeries) string {
 	return st.Unpredictable.Render(s.Verdict())
 }
 
-// RenderISN draws the ISN analysis in at most w columns and h lines: a list
+// Render draws the ISN analysis in at most w columns and h lines: a list
 // of every host's series with its verdict (sel marked), then the selected
 // series: its verdict and reason, its table (as many rows as fit, the latest
 // last) and a braille plot of ISN against time when there is room.
-func RenderISN(st ISNStyles, series []model.ISNSeries, sel, w, h int) string {
+func Render(st Styles, series []model.ISNSeries, sel, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -93,25 +98,25 @@ func RenderISN(st ISNStyles, series []model.ISNSeries, sel, w, h int) string {
 		}
 		mark, name := "  ", st.Row
 		if i == sel {
-			mark, name = glyphCursor+" ", st.Selected
+			mark, name = theme.Cursor+" ", st.Selected
 		}
-		lines = append(lines, mark+name.Render(fmt.Sprintf("%s %s %d", x.Host, verb, len(x.Samples)))+"  "+isnVerdict(st, x))
+		lines = append(lines, mark+name.Render(fmt.Sprintf("%s %s %d", x.Host, verb, len(x.Samples)))+"  "+verdict(st, x))
 	}
 	rest := h - len(lines)
 	if rest <= 1 {
 		return cut(lines)
 	}
 	lines = append(lines, "")
-	head := st.Title.Render(fmt.Sprintf("%s, connections %s", s.Host, s.Role)) + ": " + isnVerdict(st, s)
+	head := st.Title.Render(fmt.Sprintf("%s, connections %s", s.Host, s.Role)) + ": " + verdict(st, s)
 	if s.Pattern != model.ISNTooFew {
 		head += st.Why.Render(" (" + s.Pattern.String() + ")")
 	}
 	lines = append(lines, head)
-	why := wrapText(s.Why(), w)
+	why := pane.Wrap(s.Why(), w)
 	rest = h - len(lines)
 	// The reason, the table and the plot share what is left: the plot gets
 	// up to half of it once the table has its rows.
-	table := isnTable(st, s, w)
+	table := table(st, s, w)
 	plotH := 0
 	if len(s.Samples) >= 2 && rest-len(why)-2 >= 6 {
 		plotH = min(12, (rest-len(why)-1)/2)
@@ -135,14 +140,14 @@ func RenderISN(st ISNStyles, series []model.ISNSeries, sel, w, h int) string {
 	lines = append(lines, table...)
 	if plotH > 0 {
 		lines = append(lines, "")
-		lines = append(lines, isnPlot(st, s, w, plotH)...)
+		lines = append(lines, plot(st, s, w, plotH)...)
 	}
 	return cut(lines)
 }
 
 // isnTable formats a series' table: a header and one row per ISN, columns
 // dropped from the least needed when the width is short.
-func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
+func table(st Styles, s *model.ISNSeries, w int) []string {
 	type col struct {
 		name  string
 		cells []string
@@ -162,7 +167,7 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 		diff, dt, rate := "", "", ""
 		if i > 0 {
 			diff = strconv.FormatUint(uint64(x.Diff), 10)
-			dt = isnDur(x.DtNS)
+			dt = dur(x.DtNS)
 			rate = "-"
 			if x.DtNS > 0 {
 				rate = strconv.FormatFloat(x.Rate, 'f', 0, 64)
@@ -176,9 +181,9 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 	}
 	widths := make([]int, len(cols))
 	for c := range cols {
-		widths[c] = textWidth(cols[c].name)
+		widths[c] = pane.Width(cols[c].name)
 		for _, v := range cols[c].cells {
-			widths[c] = max(widths[c], textWidth(v))
+			widths[c] = max(widths[c], pane.Width(v))
 		}
 	}
 	// Keep the most needed columns that fit, two spaces apart.
@@ -199,7 +204,7 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 				continue
 			}
 			v := get(c)
-			pad := strings.Repeat(" ", max(0, widths[c]-textWidth(v)))
+			pad := strings.Repeat(" ", max(0, widths[c]-pane.Width(v)))
 			parts = append(parts, pad+v)
 		}
 		return style.Render(strings.Join(parts, "  "))
@@ -211,7 +216,7 @@ func isnTable(st ISNStyles, s *model.ISNSeries, w int) []string {
 	return out
 }
 
-func isnDur(ns int64) string {
+func dur(ns int64) string {
 	switch a := max(ns, -ns); {
 	case a < 1e6:
 		return strconv.FormatFloat(float64(ns)/1e3, 'f', 0, 64) + " µs"
@@ -224,7 +229,7 @@ func isnDur(ns int64) string {
 // isnPlot draws the series' ISNs against time in braille, h lines in all:
 // h-1 rows of plot with the ISN range on the left, and a time axis. Each
 // character cell holds 2×4 dots.
-func isnPlot(st ISNStyles, s *model.ISNSeries, w, h int) []string {
+func plot(st Styles, s *model.ISNSeries, w, h int) []string {
 	lo, hi := s.Samples[0].ISN, s.Samples[0].ISN
 	t0, t1 := s.Samples[0].TimeNS, s.Samples[0].TimeNS
 	for _, x := range s.Samples {
@@ -256,7 +261,7 @@ func isnPlot(st ISNStyles, s *model.ISNSeries, w, h int) []string {
 			dy = int(float64(hi-x.ISN) / float64(hi-lo) * float64(dotsY-1))
 		}
 		dx, dy = max(0, min(dx, dotsX-1)), max(0, min(dy, dotsY-1))
-		cells[dy/4][dx/2] |= isnBrailleBit(dx%2, dy%4)
+		cells[dy/4][dx/2] |= brailleBit(dx%2, dy%4)
 	}
 	out := make([]string, 0, h)
 	for r := range cells {
@@ -271,7 +276,7 @@ func isnPlot(st ISNStyles, s *model.ISNSeries, w, h int) []string {
 		out = append(out, st.Axis.Render(label+" │")+st.Plot.Render(string(cells[r])))
 	}
 	left := "0 s"
-	right := isnDur(t1-t0) + " later"
+	right := dur(t1-t0) + " later"
 	axis := strings.Repeat(" ", labelW) + " └"
 	span := pw - len([]rune(left)) - len([]rune(right))
 	if span >= 1 {
@@ -283,7 +288,113 @@ func isnPlot(st ISNStyles, s *model.ISNSeries, w, h int) []string {
 }
 
 // isnBrailleBit is the dot of a braille cell at column x (0-1), row y (0-3).
-func isnBrailleBit(x, y int) rune {
+func brailleBit(x, y int) rune {
 	bits := [2][4]rune{{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}}
 	return bits[x][y]
+}
+
+// Pane is the ISN view as the stepper holds it: the capture's series,
+// analysed once per timeline when the view is about to be shown, the
+// selected series, and the last drawing.
+type Pane struct {
+	st     Styles
+	tl     *model.Timeline // the timeline the series were analysed for
+	series []model.ISNSeries
+	sel    int
+	memo   struct {
+		key  memoKey
+		out  string
+		done bool
+	}
+}
+
+// memoKey is everything a drawing depends on: it is the same at every step
+// of a conversation.
+type memoKey struct {
+	tl   *model.Timeline
+	sel  int
+	w, h int
+}
+
+// NewPane returns the view, with nothing analysed yet.
+func NewPane(st Styles) *Pane { return &Pane{st: st} }
+
+// SetStyles changes the view's colours (the terminal's background was
+// learnt).
+func (p *Pane) SetStyles(st Styles) {
+	p.st = st
+	p.memo.done = false
+}
+
+// Prepare analyses ctx's capture unless it already has: the root calls it
+// when the view is about to be shown, so a capture nobody looks at the ISNs
+// of is never analysed.
+func (p *Pane) Prepare(ctx pane.Context) {
+	if p.tl == ctx.TL {
+		return
+	}
+	p.tl = ctx.TL
+	p.series = model.AnalyzeISNs(ctx.TL)
+	p.sel = defaultSeries(p.series, ctx.Conv)
+	p.memo.done = false
+}
+
+// Invalidate forgets the analysis: the capture grew.
+func (p *Pane) Invalidate() { p.tl = nil }
+
+// ConversationChanged selects the series of the newly selected
+// conversation, if the capture is analysed.
+func (p *Pane) ConversationChanged(ctx pane.Context) {
+	if p.tl == ctx.TL {
+		p.sel = defaultSeries(p.series, ctx.Conv)
+	}
+}
+
+// Selected is the index of the selected series.
+func (p *Pane) Selected() int { return p.sel }
+
+// View draws the analysis in w×h cells, or says it is on its way.
+func (p *Pane) View(ctx pane.Context, w, h int) string {
+	if p.tl != ctx.TL {
+		return p.st.Wait.Render("analysing" + theme.Ellipsis)
+	}
+	k := memoKey{tl: p.tl, sel: p.sel, w: w, h: h}
+	if !p.memo.done || p.memo.key != k {
+		p.memo.key, p.memo.out, p.memo.done = k, Render(p.st, p.series, p.sel, w, h), true
+	}
+	return p.memo.out
+}
+
+// Key moves the selection among the series (↑ and ↓) and reports whether it
+// used the key.
+func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+	switch k {
+	case pane.KeyDown:
+		p.sel = min(p.sel+1, max(len(p.series)-1, 0))
+	case pane.KeyUp:
+		p.sel = max(p.sel-1, 0)
+	default:
+		return false
+	}
+	p.memo.done = false
+	return true
+}
+
+// defaultSeries is the series of conversation c's client opening
+// connections, else its server accepting them, else the first.
+func defaultSeries(series []model.ISNSeries, c *model.Conversation) int {
+	if c == nil {
+		return 0
+	}
+	for _, want := range []struct {
+		host model.Endpoint
+		role model.ISNRole
+	}{{c.Client, model.ISNActive}, {c.Server, model.ISNPassive}} {
+		for i := range series {
+			if series[i].Host == want.host.Addr && series[i].Role == want.role {
+				return i
+			}
+		}
+	}
+	return 0
 }

@@ -1,4 +1,4 @@
-package ui
+package isn
 
 import (
 	"fmt"
@@ -10,24 +10,26 @@ import (
 
 	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 func TestISNRenderFits(t *testing.T) {
-	st := NewISNStyles(true)
+	st := NewStyles(true)
 	for _, name := range []string{"isn-prediction", "smtp-figure10", "refused"} {
 		series := model.AnalyzeISNs(testsample.Timeline(t, name))
 		for sel := -1; sel <= len(series); sel++ {
 			for _, w := range []int{1, 8, 30, 60, 80, 120, 200} {
 				for _, h := range []int{1, 2, 5, 10, 20, 40, 60} {
-					checkFits(t, fmt.Sprintf("%s sel %d", name, sel), RenderISN(st, series, sel, w, h), w, h)
+					panetest.CheckFits(t, fmt.Sprintf("%s sel %d", name, sel), Render(st, series, sel, w, h), w, h)
 				}
 			}
 		}
 	}
-	if out := RenderISN(st, nil, 0, 40, 5); !strings.Contains(out, "No SYN") {
+	if out := Render(st, nil, 0, 40, 5); !strings.Contains(out, "No SYN") {
 		t.Errorf("no series: %q", out)
 	}
-	if out := RenderISN(st, nil, 0, 0, 5); out != "" {
+	if out := Render(st, nil, 0, 0, 5); out != "" {
 		t.Errorf("zero width: %q", out)
 	}
 }
@@ -46,7 +48,7 @@ func TestISNPlotShape(t *testing.T) {
 	if old == nil {
 		t.Fatal("no series for 192.0.2.10")
 	}
-	plot := isnPlot(NewISNStyles(false), old, 40, 6)
+	plot := plot(NewStyles(false), old, 40, 6)
 	if len(plot) != 6 {
 		t.Fatalf("%d lines", len(plot))
 	}
@@ -80,12 +82,53 @@ func TestISNPlotShape(t *testing.T) {
 
 func TestISNRenderGolden(t *testing.T) {
 	series := model.AnalyzeISNs(testsample.Timeline(t, "isn-prediction"))
-	st := NewISNStyles(true)
+	st := NewStyles(true)
 	for _, sz := range [][2]int{{100, 30}, {60, 14}} {
 		for sel := range series {
 			t.Run(fmt.Sprintf("sel%d_%dx%d", sel, sz[0], sz[1]), func(t *testing.T) {
-				golden.RequireEqual(t, ansi.Strip(RenderISN(st, series, sel, sz[0], sz[1])))
+				golden.RequireEqual(t, ansi.Strip(Render(st, series, sel, sz[0], sz[1])))
 			})
 		}
+	}
+}
+
+// TestPane drives the view as the stepper does: nothing is analysed until
+// Prepare, the selection starts at the selected conversation's client, ↑
+// and ↓ move it within the series, and a capture that grew is analysed
+// again.
+func TestPane(t *testing.T) {
+	tl := testsample.Timeline(t, "isn-prediction")
+	p := NewPane(NewStyles(true))
+	ctx := pane.Context{TL: tl, Conv: tl.Conversations[0], Seg: -1}
+	if out := ansi.Strip(p.View(ctx, 80, 20)); !strings.Contains(out, "analysing") {
+		t.Fatalf("before Prepare: %q", out)
+	}
+	p.Prepare(ctx)
+	series := model.AnalyzeISNs(tl)
+	want := defaultSeries(series, ctx.Conv)
+	if got := p.Selected(); got != want || series[got].Host != ctx.Conv.Client.Addr {
+		t.Fatalf("selected series %d (%v), want %d, the client's", got, series[got].Host, want)
+	}
+	if got, want := p.View(ctx, 100, 30), Render(NewStyles(true), series, want, 100, 30); got != want {
+		t.Errorf("View differs from Render of the selected series")
+	}
+	for range len(series) + 2 {
+		p.Key(ctx, pane.KeyDown)
+	}
+	if got := p.Selected(); got != len(series)-1 {
+		t.Errorf("after more ↓ than series: %d, want the last, %d", got, len(series)-1)
+	}
+	for range len(series) + 2 {
+		p.Key(ctx, pane.KeyUp)
+	}
+	if got := p.Selected(); got != 0 {
+		t.Errorf("after more ↑ than series: %d, want 0", got)
+	}
+	if p.Key(ctx, pane.KeyMode) {
+		t.Error("the ISN view has no mode, yet it took the key")
+	}
+	p.Invalidate()
+	if out := ansi.Strip(p.View(ctx, 80, 20)); !strings.Contains(out, "analysing") {
+		t.Errorf("after Invalidate: %q", out)
 	}
 }

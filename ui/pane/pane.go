@@ -1,0 +1,36 @@
+// Package pane is the contract between the stepper's root model and its
+// views: what a view is told (Context) and the keys it may be handed (Key).
+// Each view lives in a package of its own under ui/ and implements what it
+// needs of it; ui/PANES.md says how to add one.
+package pane
+
+import "github.com/tcpstep/tcpstep/model"
+
+// Context is what a view sees of the stepper when it prepares, draws or
+// takes a key. All of it is the root's: a view reads it and never keeps a
+// pointer into it beyond the call, except the timeline and conversation,
+// which stay valid for good.
+type Context struct {
+	TL   *model.Timeline
+	Conv *model.Conversation // the selected conversation, or nil
+	// Row is the selected row of the ladder, and Seg the index in
+	// TL.Segments of its segment, -1 for a row that is not a segment (a
+	// fragment or an ICMP error).
+	Row, Seg int
+	// Absolute says the numbers are shown as sent, not relative.
+	Absolute bool
+}
+
+// Key is a key the root hands the focused view, already mapped from the
+// key bindings, so that a view does not know the key map.
+type Key int
+
+const (
+	KeyUp Key = iota
+	KeyDown
+	KeyPageUp
+	KeyPageDown
+	KeyMode // m: the view's other mode
+	KeyZoomIn
+	KeyZoomOut
+)
