@@ -43,10 +43,6 @@ type viewCache struct {
 	graphBase    *graphBase
 	graphBaseKey graphKey
 
-	nsConv *model.Conversation
-	ns     *model.NetstatIndex
-	nsErr  error
-
 	follow map[*model.Conversation]*followData
 
 	render renderCache // panes and boxes as last drawn (rendercache.go)
@@ -204,9 +200,8 @@ func (m *Model) ensureViews() tea.Cmd {
 			m.busy++ // no frames are filed while it reads the timeline
 		}
 	}
-	if m.visible(paneNetstat) && vc.nsConv != m.conv {
-		vc.nsConv = m.conv
-		vc.ns, vc.nsErr = model.NewNetstatIndex(m.tl, m.conv.Index)
+	if m.visible(paneNetstat) {
+		m.netstatView.Prepare(m.paneCtx())
 	}
 	if m.visible(paneISN) {
 		m.isnView.Prepare(m.paneCtx())
@@ -360,7 +355,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		case paneGraph:
 			m.graphView.Show = m.graphView.Show.Next()
 		case paneNetstat:
-			m.netstatSS = !m.netstatSS
+			m.netstatView.Key(m.paneCtx(), pane.KeyMode)
 		default:
 			m.err = "m switches the mode of the follow (5), graph (6) and netstat (7) views: focus one first"
 		}
@@ -498,21 +493,7 @@ func (m *Model) renderGraphPane(w, h int) string {
 
 // renderNetstatPane draws both hosts' netstat (or ss) lines at the step.
 func (m *Model) renderNetstatPane(w, h int) string {
-	vc := m.views
-	if vc.nsConv != m.conv {
-		return m.st.Views.Wait.Render("computing" + glyphEllipsis)
-	}
-	var err error
-	var v model.NetstatView
-	if vc.nsErr != nil {
-		err = vc.nsErr
-	} else {
-		v, err = vc.ns.At(m.segSteps())
-	}
-	if err != nil {
-		return m.st.Footer.Error.Render(ansi.Wrap(model.Visible("netstat: "+err.Error()), max(w, 1), ""))
-	}
-	return RenderNetstat(m.st.Netstat, v, m.vantage.Sentence(), m.netstatSS, w, h)
+	return m.netstatView.View(m.paneCtx(), w, h)
 }
 
 // vantageShort is the vantage sentence for a pane with one line to spare.

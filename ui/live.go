@@ -256,7 +256,7 @@ func (m *Model) refresh() {
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
 		vc.graphKey = graphKey{}
-		vc.nsConv = nil
+		m.netstatView.Invalidate()
 	}
 	for c := range m.dirty {
 		if fd := vc.follow[c]; fd != nil && fd.done {

@@ -34,6 +34,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -181,12 +182,13 @@ type Model struct {
 	followHex bool
 	followTop int
 	graphView GraphView
-	netstatSS bool
 	vantage   model.Vantage
 	exportAsk bool
 	views     *viewCache
 	// isnView is the ISN view (ui/isn), its state its own.
 	isnView *isn.Pane
+	// netstatView is the netstat view (ui/netstat).
+	netstatView *netstat.Pane
 
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
@@ -209,6 +211,7 @@ func New(src Source, opts Options) Model {
 		shown:       defaultShown,
 		views:       &viewCache{follow: map[*model.Conversation]*followData{}},
 		isnView:     isn.NewPane(isn.Styles{}), // styled by setStyles below
+		netstatView: netstat.NewPane(netstat.Styles{}),
 		previews:    map[uint32]string{},
 		rowCache:    map[ladderKey]string{},
 		dirty:       map[*model.Conversation]bool{},
@@ -226,6 +229,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.st = &st
 	m.help.Styles = m.st.Help
 	m.isnView.SetStyles(m.st.ISN)
+	m.netstatView.SetStyles(m.st.Netstat)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -997,9 +1001,5 @@ func (m *Model) render() string {
 
 // paneCtx is what the views are told of the stepper (ui/pane).
 func (m *Model) paneCtx() pane.Context {
-	ctx := pane.Context{TL: m.tl, Conv: m.conv, Row: m.cur, Seg: -1, Absolute: m.absolute}
-	if m.cur >= 0 && m.cur < len(m.rows) {
-		ctx.Seg = int(m.rows[m.cur].seg)
-	}
-	return ctx
+	return pane.Context{TL: m.tl, Conv: m.conv, Row: m.cur, Seg: m.selSeg(), Absolute: m.absolute}
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -130,7 +131,7 @@ type Styles struct {
 	Layers  LayerStyles
 	Follow  FollowStyles
 	Graph   GraphStyles
-	Netstat NetstatStyles
+	Netstat netstat.Styles
 	ISN     isn.Styles
 }
 
@@ -226,7 +227,7 @@ func NewStyles(isDark bool) Styles {
 	s.Layers = NewLayerStyles(isDark)
 	s.Follow = NewFollowStyles(isDark)
 	s.Graph = NewGraphStyles(isDark)
-	s.Netstat = NewNetstatStyles(isDark)
+	s.Netstat = netstat.NewStyles(isDark)
 	s.ISN = isn.NewStyles(isDark)
 	return s
 }

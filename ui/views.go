@@ -190,11 +190,7 @@ func (m *Model) paneTitle(p paneID) string {
 			t += fmt.Sprintf("  zoom %d", m.graphView.Zoom)
 		}
 	case paneNetstat:
-		if m.netstatSS {
-			t += "  ss -tan"
-		} else {
-			t += "  netstat -tan"
-		}
+		t += "  " + m.netstatView.Mode()
 	}
 	var alt []string
 	for q := range numPanes {

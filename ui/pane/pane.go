@@ -14,8 +14,9 @@ type Context struct {
 	TL   *model.Timeline
 	Conv *model.Conversation // the selected conversation, or nil
 	// Row is the selected row of the ladder, and Seg the index in
-	// TL.Segments of its segment, -1 for a row that is not a segment (a
-	// fragment or an ICMP error).
+	// TL.Segments of the segment whose states it shows: its own, or for a
+	// row that is not a segment (a fragment, an ICMP error) the last
+	// segment before it; -1 before the first.
 	Row, Seg int
 	// Absolute says the numbers are shown as sent, not relative.
 	Absolute bool

@@ -1,8 +1,11 @@
-package ui
+// Package netstat is the netstat view: both hosts' netstat -tan (or ss -tan)
+// lines at the selected step, as the two kernels would print them.
+package netstat
 
 import (
 	"fmt"
 	"image/color"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -14,8 +17,8 @@ import (
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// NetstatStyles are the netstat view's styles, by meaning.
-type NetstatStyles struct {
+// Styles are the netstat view's styles, by meaning.
+type Styles struct {
 	Title    lipgloss.Style // "stream 0, step 4/29"
 	Host     lipgloss.Style // "client host 192.0.2.10"
 	Client   lipgloss.Style // the client's role word
@@ -28,15 +31,17 @@ type NetstatStyles struct {
 	SendQ    lipgloss.Style // a Send-Q above 0
 	Empty    lipgloss.Style // "(no line: …)"
 	Note     lipgloss.Style // the footnote and the vantage sentence
+	Wait     lipgloss.Style // "computing…" until the lines are ready
+	Error    lipgloss.Style // a conversation whose lines cannot be computed
 	Ellipsis string
 }
 
-// NewNetstatStyles builds the netstat view's styles for a dark or light
+// NewStyles builds the netstat view's styles for a dark or light
 // background.
-func NewNetstatStyles(isDark bool) NetstatStyles {
+func NewStyles(isDark bool) Styles {
 	p := theme.For(isDark)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	return NetstatStyles{
+	return Styles{
 		Title:    fg(p.Ink).Bold(true),
 		Host:     fg(p.Ink),
 		Client:   fg(p.Blue).Bold(true),
@@ -49,7 +54,9 @@ func NewNetstatStyles(isDark bool) NetstatStyles {
 		SendQ:    fg(p.Crimson).Bold(true),
 		Empty:    fg(p.Muted).Italic(true),
 		Note:     fg(p.Grey),
-		Ellipsis: glyphEllipsis,
+		Wait:     fg(p.Muted).Italic(true),
+		Error:    fg(p.Red).Bold(true),
+		Ellipsis: theme.Ellipsis,
 	}
 }
 
@@ -79,13 +86,13 @@ func nsLineColumns(l model.SocketLine, ss bool) nsColumns {
 	return c
 }
 
-// RenderNetstat draws what netstat -tan (ss false) or ss -tan (ss true)
+// Render draws what netstat -tan (ss false) or ss -tan (ss true)
 // would print on the client host and on the server host at the view's step,
 // in at most w columns and h lines. vantage is the sentence saying where the
 // capture was taken (model.Vantage.Sentence), shown last when there is
 // room; "" leaves it out. Columns are sized to the lines shown, so both
 // hosts' tables line up; lines too wide are cut with an ellipsis.
-func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss bool, w, h int) string {
+func Render(st Styles, v model.NetstatView, vantage string, ss bool, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -214,4 +221,84 @@ func RenderNetstat(st NetstatStyles, v model.NetstatView, vantage string, ss boo
 		lines[i] = ansi.Truncate(o.text, w, st.Ellipsis)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Pane is the netstat view as the stepper holds it: the selected
+// conversation's netstat index and vantage sentence, made when the view is
+// about to be shown, and which tool's format it prints.
+type Pane struct {
+	st      Styles
+	conv    *model.Conversation // the conversation idx is for
+	idx     *model.NetstatIndex
+	err     error
+	vantage string
+	ss      bool
+}
+
+// NewPane returns the view, in netstat's format, with nothing computed.
+func NewPane(st Styles) *Pane { return &Pane{st: st} }
+
+// SetStyles changes the view's colours.
+func (p *Pane) SetStyles(st Styles) { p.st = st }
+
+// Prepare indexes ctx's conversation unless it already has: the root calls
+// it when the view is about to be shown.
+func (p *Pane) Prepare(ctx pane.Context) {
+	if ctx.Conv == nil || p.conv == ctx.Conv {
+		return
+	}
+	p.conv = ctx.Conv
+	p.idx, p.err = model.NewNetstatIndex(ctx.TL, ctx.Conv.Index)
+	p.vantage = model.VantageOf(ctx.TL, ctx.Conv.Index).Sentence()
+}
+
+// Invalidate forgets the index: the conversation grew.
+func (p *Pane) Invalidate() { p.conv = nil }
+
+// SS reports whether the view prints ss -tan rather than netstat -tan.
+func (p *Pane) SS() bool { return p.ss }
+
+// Mode is the view's format, for its title.
+func (p *Pane) Mode() string {
+	if p.ss {
+		return "ss -tan"
+	}
+	return "netstat -tan"
+}
+
+// Key switches between netstat's and ss's format (m) and reports whether
+// it used the key.
+func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+	if k != pane.KeyMode {
+		return false
+	}
+	p.ss = !p.ss
+	return true
+}
+
+// View draws both hosts' lines after the segments up to ctx.Seg.
+func (p *Pane) View(ctx pane.Context, w, h int) string {
+	if ctx.Conv == nil || p.conv != ctx.Conv {
+		return p.st.Wait.Render("computing" + theme.Ellipsis)
+	}
+	err := p.err
+	var v model.NetstatView
+	if err == nil {
+		v, err = p.idx.At(steps(ctx))
+	}
+	if err != nil {
+		return p.st.Error.Render(ansi.Wrap(model.Visible("netstat: "+err.Error()), max(w, 1), ""))
+	}
+	return Render(p.st, v, p.vantage, p.ss, w, h)
+}
+
+// steps is how many of the conversation's segments are applied at ctx's
+// row: those up to and including ctx.Seg.
+func steps(ctx pane.Context) int {
+	if ctx.Seg < 0 {
+		return 0
+	}
+	segs := ctx.Conv.Segs
+	i := sort.Search(len(segs), func(i int) bool { return int(segs[i]) >= ctx.Seg })
+	return min(i+1, len(segs))
 }
