@@ -36,13 +36,6 @@ import (
 
 // viewCache is what the analyst's views have computed.
 type viewCache struct {
-	graphKey graphKey
-	graphOut string
-	// graphBase is the graph walked and drawn without the step, for
-	// graphBaseKey: the step's marks go on top of it.
-	graphBase    *graphBase
-	graphBaseKey graphKey
-
 	follow map[*model.Conversation]*followData
 
 	render renderCache // panes and boxes as last drawn (rendercache.go)
@@ -51,17 +44,6 @@ type viewCache struct {
 // maxFollowCached bounds how many conversations' reassembled payloads are
 // kept: each holds all of its conversation's bytes.
 const maxFollowCached = 4
-
-// graphKey is everything the drawn graph depends on.
-type graphKey struct {
-	tl        *model.Timeline
-	conv, sel int
-	segs      int // the conversation's segments so far: a growing timeline redraws
-	absolute  bool
-	dark      bool
-	view      GraphView
-	w, h      int
-}
 
 // followData is one conversation's reassembled dialogue and its layout for
 // the width and mode last drawn.
@@ -343,9 +325,9 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		}
 		m.exportAsk = true
 	case key.Matches(msg, k.ZoomIn) && m.visible(paneGraph):
-		m.graphView.Zoom = min(m.graphView.Zoom+1, 30)
+		m.graphView.Key(m.paneCtx(), pane.KeyZoomIn)
 	case key.Matches(msg, k.ZoomOut) && m.visible(paneGraph):
-		m.graphView.Zoom = max(m.graphView.Zoom-1, 0)
+		m.graphView.Key(m.paneCtx(), pane.KeyZoomOut)
 	case key.Matches(msg, k.ZoomIn, k.ZoomOut):
 		m.err = "+ and - zoom the graph: show it first (6)"
 	case key.Matches(msg, k.Mode):
@@ -353,7 +335,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		case paneFollow:
 			m.followHex = !m.followHex
 		case paneGraph:
-			m.graphView.Show = m.graphView.Show.Next()
+			m.graphView.Key(m.paneCtx(), pane.KeyMode)
 		case paneNetstat:
 			m.netstatView.Key(m.paneCtx(), pane.KeyMode)
 		default:
@@ -466,29 +448,12 @@ func (m *Model) renderFollowPane(w, h int) string {
 	return renderSpans(head, w, nil) + "\n" + body
 }
 
-// renderGraphPane draws the time-sequence graph, from the cache when
-// nothing it depends on changed.
+// renderGraphPane draws the time-sequence graph, unless the quiz hides it.
 func (m *Model) renderGraphPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The graph", w, h)
 	}
-	k := graphKey{tl: m.tl, conv: m.conv.Index, sel: m.selSeg(), segs: len(m.conv.Segs), absolute: m.absolute, dark: m.st.IsDark, view: m.graphView, w: w, h: h}
-	vc := m.views
-	if vc.graphKey != k || vc.graphOut == "" {
-		// Unzoomed, the walk over the conversation does not depend on the
-		// step: a step only moves its marks.
-		bk := k
-		if k.view.Zoom == 0 {
-			bk.sel = -1
-		}
-		if vc.graphBase == nil || vc.graphBaseKey != bk {
-			vc.graphBase = newGraphBase(m.st.Graph, m.tl, k.conv, k.sel, k.absolute, k.view, w, h)
-			vc.graphBaseKey = bk
-		}
-		vc.graphKey = k
-		vc.graphOut = vc.graphBase.render(m.st.Graph, k.sel)
-	}
-	return vc.graphOut
+	return m.graphView.View(m.paneCtx(), w, h)
 }
 
 // renderNetstatPane draws both hosts' netstat (or ss) lines at the step.

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // lyHostile is a payload full of bytes that a terminal would act on.
@@ -67,7 +68,7 @@ func TestLayersFit(t *testing.T) {
 		p.cur = min(cur, len(p.items)-1)
 		for w := 0; w <= 140; w++ {
 			for _, h := range []int{0, 1, 2, 3, 5, 12, 40} {
-				checkFits(t, fmt.Sprintf("layers cur=%d", p.cur), p.View(st, w, h), w, h)
+				panetest.CheckFits(t, fmt.Sprintf("layers cur=%d", p.cur), p.View(st, w, h), w, h)
 			}
 		}
 	}

@@ -255,7 +255,7 @@ func (m *Model) refresh() {
 	vc := m.views
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
-		vc.graphKey = graphKey{}
+		m.graphView.Invalidate()
 		m.netstatView.Invalidate()
 	}
 	for c := range m.dirty {

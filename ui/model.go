@@ -33,6 +33,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
 	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/pane"
@@ -181,7 +182,6 @@ type Model struct {
 	shown     [numSlots]paneID
 	followHex bool
 	followTop int
-	graphView GraphView
 	vantage   model.Vantage
 	exportAsk bool
 	views     *viewCache
@@ -189,6 +189,8 @@ type Model struct {
 	isnView *isn.Pane
 	// netstatView is the netstat view (ui/netstat).
 	netstatView *netstat.Pane
+	// graphView is the time-sequence graph (ui/graph).
+	graphView *graph.Pane
 
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
@@ -212,6 +214,7 @@ func New(src Source, opts Options) Model {
 		views:       &viewCache{follow: map[*model.Conversation]*followData{}},
 		isnView:     isn.NewPane(isn.Styles{}), // styled by setStyles below
 		netstatView: netstat.NewPane(netstat.Styles{}),
+		graphView:   graph.NewPane(graph.Styles{}),
 		previews:    map[uint32]string{},
 		rowCache:    map[ladderKey]string{},
 		dirty:       map[*model.Conversation]bool{},
@@ -230,6 +233,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.help.Styles = m.st.Help
 	m.isnView.SetStyles(m.st.ISN)
 	m.netstatView.SetStyles(m.st.Netstat)
+	m.graphView.SetStyles(m.st.Graph)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -388,7 +392,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.cur, m.top, m.explainTop = 0, 0, 0
 	m.layersRow = -1
 	m.followTop = 0
-	m.graphView.Zoom = 0
+	m.graphView.ConversationChanged(m.paneCtx())
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.isnView.ConversationChanged(m.paneCtx())
 	m.screen = screenStepper

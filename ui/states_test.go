@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // The transitions are written out here rather than taken from
@@ -54,7 +55,7 @@ func TestStatesFit(t *testing.T) {
 		for w := 0; w <= 100; w++ {
 			for _, h := range []int{0, 1, 2, 3, 5, 7, 8, 10, 14, 20, 24, 28, 29, 30, 31, 40} {
 				out := renderStates(st, tc.c, tc.s, tc.moves, w, h)
-				checkFits(t, fmt.Sprintf("%v/%v", tc.c, tc.s), out, w, h)
+				panetest.CheckFits(t, fmt.Sprintf("%v/%v", tc.c, tc.s), out, w, h)
 			}
 		}
 	}

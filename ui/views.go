@@ -185,10 +185,7 @@ func (m *Model) paneTitle(p paneID) string {
 			t += "  hex"
 		}
 	case paneGraph:
-		t += "  " + m.graphView.Show.String()
-		if m.graphView.Zoom > 0 {
-			t += fmt.Sprintf("  zoom %d", m.graphView.Zoom)
-		}
+		t += "  " + m.graphView.Mode()
 	case paneNetstat:
 		t += "  " + m.netstatView.Mode()
 	}

@@ -1,4 +1,7 @@
-package ui
+// Package graph is the time-sequence graph view (Stevens' tcptrace
+// graph): sequence numbers against time for each direction, with the ACKs
+// and the receive window, the selected step marked.
+package graph
 
 // The time-sequence graph (W. Richard Stevens' figures, tcptrace's
 // xplot output, Wireshark's "Stevens" graph) drawn in the terminal: for the
@@ -17,6 +20,7 @@ package ui
 // million.
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -32,50 +36,52 @@ import (
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// GraphShow says which directions the time-sequence graph plots.
-type GraphShow uint8
+// Show says which directions the time-sequence graph plots.
+type Show uint8
 
 const (
-	// GraphAuto plots both directions, one above the other, when the pane
+	// ShowAuto plots both directions, one above the other, when the pane
 	// is tall enough and both send data, else the direction that sends
 	// more bytes.
-	GraphAuto GraphShow = iota
-	// GraphC2S plots the client's data (and the server's ACKs of it).
-	GraphC2S
-	// GraphS2C plots the server's data (and the client's ACKs of it).
-	GraphS2C
-	// GraphBoth plots both directions when there is room for two plots.
-	GraphBoth
+	ShowAuto Show = iota
+	// ShowC2S plots the client's data (and the server's ACKs of it).
+	ShowC2S
+	// ShowS2C plots the server's data (and the client's ACKs of it).
+	ShowS2C
+	// ShowBoth plots both directions when there is room for two plots.
+	ShowBoth
 )
 
 // Next is the toggle's next setting.
-func (g GraphShow) Next() GraphShow { return (g + 1) % 4 }
+func (g Show) Next() Show { return (g + 1) % 4 }
 
-func (g GraphShow) String() string {
+func (g Show) String() string {
 	switch g {
-	case GraphC2S:
+	case ShowC2S:
 		return "client→server"
-	case GraphS2C:
+	case ShowS2C:
 		return "server→client"
-	case GraphBoth:
+	case ShowBoth:
 		return "both directions"
 	}
 	return "auto"
 }
 
+// SelectedMark marks the selected step on a plot.
+const SelectedMark = '◆'
+
 // Glyphs of the graph's marks and axes.
 const (
-	graphRetrans  = 'R' // a retransmission (also fast and spurious)
-	graphSYN      = 'S'
-	graphFIN      = 'F'
-	graphSelected = '◆'
-	graphCursor   = "▲" // under the selected step, on the time axis
+	graphRetrans = 'R' // a retransmission (also fast and spurious)
+	graphSYN     = 'S'
+	graphFIN     = 'F'
+	graphCursor  = "▲" // under the selected step, on the time axis
 )
 
-// GraphStyles are the time-sequence graph's styles, by meaning. Each
+// Styles are the time-sequence graph's styles, by meaning. Each
 // direction has its colour (the client's and server's colours of the state
 // diagram); the ACK line and the window edge have theirs.
-type GraphStyles struct {
+type Styles struct {
 	Title    lipgloss.Style    // the legend line
 	Heading  lipgloss.Style    // a plot's heading: who sends to whom
 	Axis     lipgloss.Style    // axis lines and ticks
@@ -89,11 +95,11 @@ type GraphStyles struct {
 	Dim      lipgloss.Style    // empty plots, notes
 }
 
-// NewGraphStyles builds the graph's styles for a dark or light background.
-func NewGraphStyles(isDark bool) GraphStyles {
+// NewStyles builds the graph's styles for a dark or light background.
+func NewStyles(isDark bool) Styles {
 	p := theme.For(isDark)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	return GraphStyles{
+	return Styles{
 		Title:    fg(p.Ink).Bold(true),
 		Heading:  fg(p.InkSoft),
 		Axis:     fg(p.Faint),
@@ -114,8 +120,8 @@ func NewGraphStyles(isDark bool) GraphStyles {
 // labels the sequence axis with the numbers on the wire instead of
 // relative ones. It reads no globals and never returns more than h lines or
 // a line wider than w.
-func renderGraph(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, w, h int) string {
-	return renderGraphShow(st, tl, conv, selected, absolute, GraphAuto, w, h)
+func renderGraph(st Styles, tl *model.Timeline, conv int, selected int, absolute bool, w, h int) string {
+	return renderGraphShow(st, tl, conv, selected, absolute, ShowAuto, w, h)
 }
 
 // series is one line or set of bars of a plot, in unwrapped sequence space
@@ -200,10 +206,10 @@ type graphPlot struct {
 	heading    string
 }
 
-// GraphView is what the graph's keys change: which directions it plots
+// Settings is what the graph's keys change: which directions it plots
 // and how far it zooms into time.
-type GraphView struct {
-	Show GraphShow
+type Settings struct {
+	Show Show
 	// Zoom halves the time span shown at each step, centred on the selected
 	// step (0 shows the whole conversation). A late segment, a keep-alive
 	// or a reset a minute after a burst, squeezes everything else into a few
@@ -212,12 +218,12 @@ type GraphView struct {
 }
 
 // renderGraphShow is renderGraph with the directions to plot chosen.
-func renderGraphShow(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, show GraphShow, w, h int) string {
-	return renderGraphView(st, tl, conv, selected, absolute, GraphView{Show: show}, w, h)
+func renderGraphShow(st Styles, tl *model.Timeline, conv int, selected int, absolute bool, show Show, w, h int) string {
+	return renderGraphView(st, tl, conv, selected, absolute, Settings{Show: show}, w, h)
 }
 
 // renderGraphView is renderGraph with the directions and the zoom chosen.
-func renderGraphView(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, v GraphView, w, h int) string {
+func renderGraphView(st Styles, tl *model.Timeline, conv int, selected int, absolute bool, v Settings, w, h int) string {
 	return newGraphBase(st, tl, conv, selected, absolute, v, w, h).render(st, selected)
 }
 
@@ -260,7 +266,7 @@ type graphBase struct {
 // newGraphBase walks the conversation and draws everything but the
 // selected step's marks. selected matters only to a zoomed view, which is
 // centred on it.
-func newGraphBase(st GraphStyles, tl *model.Timeline, conv int, selected int, absolute bool, v GraphView, w, h int) *graphBase {
+func newGraphBase(st Styles, tl *model.Timeline, conv int, selected int, absolute bool, v Settings, w, h int) *graphBase {
 	gb := &graphBase{tl: tl, w: w, h: h}
 	show := v.Show
 	if w <= 0 || h <= 0 {
@@ -359,12 +365,12 @@ func newGraphBase(st GraphStyles, tl *model.Timeline, conv int, selected int, ab
 		busier = plots[model.S2C]
 	}
 	switch {
-	case show == GraphC2S:
+	case show == ShowC2S:
 		shown = []*graphPlot{plots[model.C2S]}
-	case show == GraphS2C:
+	case show == ShowS2C:
 		shown = []*graphPlot{plots[model.S2C]}
-	case show == GraphBoth && rest >= 8,
-		show == GraphAuto && rest >= 12 && (c.Bytes[model.C2S] > 0) == (c.Bytes[model.S2C] > 0):
+	case show == ShowBoth && rest >= 8,
+		show == ShowAuto && rest >= 12 && (c.Bytes[model.C2S] > 0) == (c.Bytes[model.S2C] > 0):
 		// (Auto leaves out a direction that sends no data at all, as its
 		// plot would only show the handshake.)
 		// The server's data above, as the server is drawn on the right of
@@ -537,7 +543,7 @@ func (gb *graphBase) selMarks(selected int) []int {
 
 // render draws the graph with the selected step (an index in
 // tl.Segments, -1 for none) marked in its plots and on the time axis.
-func (gb *graphBase) render(st GraphStyles, selected int) string {
+func (gb *graphBase) render(st Styles, selected int) string {
 	if gb.c == nil || gb.msg != "" {
 		return gb.msg
 	}
@@ -793,7 +799,7 @@ func (g *graphPass) visit(s *model.Segment, x int, isSel bool) {
 		g.wins.add(x, win)
 		if isSel {
 			if y, in := p.rowOf(ack); in {
-				p.setMark(x, y, graphSelected, 4)
+				p.setMark(x, y, SelectedMark, 4)
 			}
 		}
 		return
@@ -804,7 +810,7 @@ func (g *graphPass) visit(s *model.Segment, x int, isSel bool) {
 	if !bar {
 		if isSel {
 			if y, in := p.rowOf(lo); in {
-				p.setMark(x, y, graphSelected, 4)
+				p.setMark(x, y, SelectedMark, 4)
 			}
 		}
 		return
@@ -817,7 +823,7 @@ func (g *graphPass) visit(s *model.Segment, x int, isSel bool) {
 	}
 	switch {
 	case isSel:
-		p.setMark(x, yTop, graphSelected, 4)
+		p.setMark(x, yTop, SelectedMark, 4)
 	case s.Events.Has(model.Retransmission) || s.Events.Has(model.FastRetransmission) || s.Events.Has(model.SpuriousRetransmission):
 		p.setMark(x, yTop, graphRetrans, 3)
 	case s.Flags&model.SYN != 0:
@@ -849,7 +855,7 @@ func (p *graphPlot) tickRows() map[int]string {
 // renderRow draws row r of the plot's grid: its tick label, the axis,
 // then cells in runs of one style. The cell sel (an index in the grid, -1
 // for none) shows the selected step's mark over whatever it holds.
-func (p *graphPlot) renderRow(st GraphStyles, r, labelW, plotX int, tickAt map[int]string, sel int) string {
+func (p *graphPlot) renderRow(st Styles, r, labelW, plotX int, tickAt map[int]string, sel int) string {
 	var b, run strings.Builder
 	if plotX > 0 {
 		if l, ok := tickAt[r]; ok {
@@ -878,7 +884,7 @@ func (p *graphPlot) renderRow(st GraphStyles, r, labelW, plotX int, tickAt map[i
 		var ch rune = ' '
 		switch {
 		case i == sel:
-			ch, sty = graphSelected, &st.Selected
+			ch, sty = SelectedMark, &st.Selected
 		case p.markPri[i] > 0:
 			ch = p.mark[i]
 			switch p.markPri[i] {
@@ -911,7 +917,7 @@ func (p *graphPlot) renderRow(st GraphStyles, r, labelW, plotX int, tickAt map[i
 }
 
 // graphLegend is the line above the plots: what each mark means.
-func graphLegend(st GraphStyles, c *model.Conversation, shown []*graphPlot, absolute, zoomed bool, zoom int, w int) string {
+func graphLegend(st Styles, c *model.Conversation, shown []*graphPlot, absolute, zoomed bool, zoom int, w int) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("stream " + strconv.Itoa(c.Index)))
 	b.WriteString(st.Dim.Render(" · " + graphNumbering(absolute) + " seq"))
@@ -926,7 +932,7 @@ func graphLegend(st GraphStyles, c *model.Conversation, shown []*graphPlot, abso
 	b.WriteString(st.Window.Render("⠤ window "))
 	b.WriteString(st.Retrans.Render(string(graphRetrans)))
 	b.WriteString(st.Dim.Render(" retrans "))
-	b.WriteString(st.Selected.Render(string(graphSelected)))
+	b.WriteString(st.Selected.Render(string(SelectedMark)))
 	b.WriteString(st.Dim.Render(" step"))
 	return ansi.Truncate(b.String(), w, "…")
 }
@@ -941,7 +947,7 @@ func graphNumbering(absolute bool) string {
 // graphTimeAxis draws the time axis under the plots: a line with a tick under
 // each label and ▲ under the selected step, then the labels (seconds since
 // the first frame of the capture).
-func graphTimeAxis(st GraphStyles, t0, t1 int64, cols, plotX, labelW, selCol, rows int, xOf func(int64) int) []string {
+func graphTimeAxis(st Styles, t0, t1 int64, cols, plotX, labelW, selCol, rows int, xOf func(int64) int) []string {
 	n := max(cols/12, 1)
 	step := max(int64(graphNiceStep(float64(t1-t0)/float64(n))), 1)
 	decimals := 0
@@ -1058,4 +1064,97 @@ func graphFit(lines []string, w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Render draws conversation conv's graph in w×h cells with the selected
+// segment marked, as settings v have it.
+func Render(st Styles, tl *model.Timeline, conv int, selected int, absolute bool, v Settings, w, h int) string {
+	return renderGraphView(st, tl, conv, selected, absolute, v, w, h)
+}
+
+// Pane is the graph view as the stepper holds it: its settings and the last
+// drawing, with the walk over the conversation kept apart so that a step
+// only moves its marks.
+type Pane struct {
+	st       Styles
+	settings Settings
+	key      paneKey
+	out      string
+	base     *graphBase
+	baseKey  paneKey
+}
+
+// paneKey is everything a drawing depends on.
+type paneKey struct {
+	tl        *model.Timeline
+	conv, sel int
+	segs      int // the conversation's segments so far: a growing timeline redraws
+	absolute  bool
+	settings  Settings
+	w, h      int
+}
+
+// NewPane returns the view, unzoomed, choosing its directions itself.
+func NewPane(st Styles) *Pane { return &Pane{st: st} }
+
+// SetStyles changes the view's colours.
+func (p *Pane) SetStyles(st Styles) {
+	p.st = st
+	p.Invalidate()
+}
+
+// Invalidate forgets the drawings: the conversation grew.
+func (p *Pane) Invalidate() { p.key, p.out, p.base = paneKey{}, "", nil }
+
+// Settings are which directions the view plots and how far it zooms.
+func (p *Pane) Settings() Settings { return p.settings }
+
+// ConversationChanged zooms out: a new conversation is shown whole.
+func (p *Pane) ConversationChanged(pane.Context) { p.settings.Zoom = 0 }
+
+// Mode is the view's settings, for its title: the directions, and the zoom
+// when zoomed.
+func (p *Pane) Mode() string {
+	t := p.settings.Show.String()
+	if p.settings.Zoom > 0 {
+		t += fmt.Sprintf("  zoom %d", p.settings.Zoom)
+	}
+	return t
+}
+
+// Key takes m (the next directions), + and - (zoom in and out) and reports
+// whether it used the key.
+func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+	switch k {
+	case pane.KeyMode:
+		p.settings.Show = p.settings.Show.Next()
+	case pane.KeyZoomIn:
+		p.settings.Zoom = min(p.settings.Zoom+1, 30)
+	case pane.KeyZoomOut:
+		p.settings.Zoom = max(p.settings.Zoom-1, 0)
+	default:
+		return false
+	}
+	return true
+}
+
+// View draws the selected conversation's graph with the step marked, from
+// the last drawing when nothing it depends on changed.
+func (p *Pane) View(ctx pane.Context, w, h int) string {
+	k := paneKey{tl: ctx.TL, conv: ctx.Conv.Index, sel: ctx.Seg, segs: len(ctx.Conv.Segs), absolute: ctx.Absolute, settings: p.settings, w: w, h: h}
+	if p.key != k || p.out == "" {
+		// Unzoomed, the walk over the conversation does not depend on the
+		// step: a step only moves its marks.
+		bk := k
+		if k.settings.Zoom == 0 {
+			bk.sel = -1
+		}
+		if p.base == nil || p.baseKey != bk {
+			p.base = newGraphBase(p.st, ctx.TL, k.conv, k.sel, k.absolute, k.settings, w, h)
+			p.baseKey = bk
+		}
+		p.key = k
+		p.out = p.base.render(p.st, k.sel)
+	}
+	return p.out
 }

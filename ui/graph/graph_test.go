@@ -1,4 +1,4 @@
-package ui
+package graph
 
 import (
 	"fmt"
@@ -16,6 +16,8 @@ import (
 	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // bulkTimeline builds, through the real Builder, one conversation of about
@@ -61,30 +63,12 @@ func bulkTimeline(t testing.TB, n int) *model.Timeline {
 	return b.Finish()
 }
 
-// checkFits fails when out has more than h lines or a line wider than w.
-func checkFits(t *testing.T, what, out string, w, h int) {
-	t.Helper()
-	if out == "" {
-		return
-	}
-	lines := strings.Split(out, "\n")
-	if len(lines) > h {
-		t.Errorf("%s at %dx%d: %d lines", what, w, h, len(lines))
-	}
-	for i, l := range lines {
-		if lw := ansi.StringWidth(l); lw > w {
-			t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, w, h, i, lw, ansi.Strip(l))
-			return
-		}
-	}
-}
-
 // TestGraphSizes redraws the graph at every size from nothing to large,
 // for every sample's conversations, each direction setting, zooms from
 // none to past a nanosecond, both numberings and degenerate inputs: never more than h lines, never a line
 // wider than w, never a panic.
 func TestGraphSizes(t *testing.T) {
-	st := NewGraphStyles(true)
+	st := NewStyles(true)
 	type input struct {
 		name string
 		tl   *model.Timeline
@@ -116,10 +100,10 @@ func TestGraphSizes(t *testing.T) {
 		}
 		for _, w := range widths {
 			for _, h := range heights {
-				for show := GraphAuto; show <= GraphBoth; show++ {
+				for show := ShowAuto; show <= ShowBoth; show++ {
 					zoom := []int{0, 4, 90}[(w+h+int(show)+6)%3]
-					out := renderGraphView(st, in.tl, in.conv, sel, show == GraphC2S, GraphView{Show: show, Zoom: zoom}, w, h)
-					checkFits(t, in.name+" "+show.String(), out, w, h)
+					out := renderGraphView(st, in.tl, in.conv, sel, show == ShowC2S, Settings{Show: show, Zoom: zoom}, w, h)
+					panetest.CheckFits(t, in.name+" "+show.String(), out, w, h)
 				}
 			}
 		}
@@ -130,7 +114,7 @@ func TestGraphSizes(t *testing.T) {
 // SMTP session at two sizes, colours stripped, with a step selected. After
 // a deliberate change: go test ./ui -run TestGraphGolden -update, and review.
 func TestGraphGolden(t *testing.T) {
-	st := NewGraphStyles(true)
+	st := NewStyles(true)
 	for _, name := range []string{"lossy-transfer", "smtp-figure10"} {
 		tl := testsample.Timeline(t, name)
 		c := tl.Conversations[0]
@@ -146,7 +130,7 @@ func TestGraphGolden(t *testing.T) {
 				}
 				t.Run(n, func(t *testing.T) {
 					out := renderGraph(st, tl, 0, sel, absolute, sz[0], sz[1])
-					checkFits(t, n, out, sz[0], sz[1])
+					panetest.CheckFits(t, n, out, sz[0], sz[1])
 					golden.RequireEqual(t, ansi.Strip(out))
 				})
 			}
@@ -225,7 +209,7 @@ func interpolate(p float64, ps []int, vs []float64) float64 {
 func TestGraphRetransmissions(t *testing.T) {
 	tl := testsample.Timeline(t, "lossy-transfer")
 	c := tl.Conversations[0]
-	out := ansi.Strip(renderGraphShow(GraphStyles{}, tl, 0, -1, false, GraphS2C, 200, 50))
+	out := ansi.Strip(renderGraphShow(Styles{}, tl, 0, -1, false, ShowS2C, 200, 50))
 	lines := strings.Split(out, "\n")
 	a := readAxes(t, lines, 2)
 	type mark struct{ row, col int }
@@ -272,7 +256,7 @@ func TestGraphSelected(t *testing.T) {
 	c := tl.Conversations[0]
 	prev := -1
 	for _, k := range []int{0, 10, len(c.Segs) - 1} {
-		out := ansi.Strip(renderGraph(GraphStyles{}, tl, 0, int(c.Segs[k]), false, 120, 30))
+		out := ansi.Strip(renderGraph(Styles{}, tl, 0, int(c.Segs[k]), false, 120, 30))
 		lines := strings.Split(out, "\n")
 		var axis string
 		for _, l := range lines {
@@ -288,8 +272,8 @@ func TestGraphSelected(t *testing.T) {
 			t.Errorf("step %d: cursor at byte %d, not right of the previous step's %d", k, col, prev)
 		}
 		prev = col
-		if !strings.ContainsRune(out, graphSelected) {
-			t.Errorf("step %d: no %c in the plots", k, graphSelected)
+		if !strings.ContainsRune(out, SelectedMark) {
+			t.Errorf("step %d: no %c in the plots", k, SelectedMark)
 		}
 	}
 }
@@ -301,10 +285,10 @@ func TestGraphMillion(t *testing.T) {
 		t.Skip("a million segments: skipped with -short")
 	}
 	tl := bulkTimeline(t, 1_000_000)
-	out := renderGraph(NewGraphStyles(false), tl, 0, len(tl.Segments)/2, false, 200, 50)
-	checkFits(t, "million", out, 200, 50)
+	out := renderGraph(NewStyles(false), tl, 0, len(tl.Segments)/2, false, 200, 50)
+	panetest.CheckFits(t, "million", out, 200, 50)
 	plain := ansi.Strip(out)
-	if !strings.ContainsRune(plain, graphRetrans) || !strings.ContainsRune(plain, graphSelected) {
+	if !strings.ContainsRune(plain, graphRetrans) || !strings.ContainsRune(plain, SelectedMark) {
 		t.Errorf("no R or selection mark in the picture:\n%s", plain)
 	}
 }
@@ -312,7 +296,7 @@ func TestGraphMillion(t *testing.T) {
 // BenchmarkGraph draws a 100,000-segment transfer in a 200×50 pane.
 func BenchmarkGraph(b *testing.B) {
 	tl := bulkTimeline(b, 100_000)
-	st := NewGraphStyles(true)
+	st := NewStyles(true)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -340,8 +324,8 @@ func TestGraphZoom(t *testing.T) {
 	}
 	prevSpan := math.Inf(1)
 	for zoom := 0; zoom <= 6; zoom++ {
-		out := ansi.Strip(renderGraphView(GraphStyles{}, tl, 0, sel, false, GraphView{Show: GraphS2C, Zoom: zoom}, 120, 30))
-		checkFits(t, "zoom", out, 120, 30)
+		out := ansi.Strip(renderGraphView(Styles{}, tl, 0, sel, false, Settings{Show: ShowS2C, Zoom: zoom}, 120, 30))
+		panetest.CheckFits(t, "zoom", out, 120, 30)
 		lines := strings.Split(out, "\n")
 		a := readAxes(t, lines, 2)
 		span := (a.timeVal[len(a.timeVal)-1] - a.timeVal[0]) / float64(a.timeCol[len(a.timeCol)-1]-a.timeCol[0]) * 120
@@ -349,11 +333,51 @@ func TestGraphZoom(t *testing.T) {
 			t.Errorf("zoom %d: time span ≈%.4fs, not about half of %.4fs", zoom, span, prevSpan)
 		}
 		prevSpan = span
-		if !strings.ContainsRune(out, graphSelected) || !strings.Contains(lines[a.below], graphCursor) {
+		if !strings.ContainsRune(out, SelectedMark) || !strings.Contains(lines[a.below], graphCursor) {
 			t.Errorf("zoom %d: the selected step is off screen:\n%s", zoom, out)
 		}
 		if zoom > 0 && !strings.Contains(lines[0], "zoom ×") {
 			t.Errorf("zoom %d: the legend does not say so: %q", zoom, lines[0])
 		}
+	}
+}
+
+// TestPaneMemo drives the view as the stepper does: a redraw of what did
+// not change reuses the drawing and the walk; a step only moves the marks
+// (the walk stays, unzoomed); the numbering, the settings and the size are
+// part of what a drawing depends on; m, + and - change the settings.
+func TestPaneMemo(t *testing.T) {
+	tl := testsample.Timeline(t, "lossy-transfer")
+	c := tl.Conversations[0]
+	p := NewPane(NewStyles(true))
+	ctx := pane.Context{TL: tl, Conv: c, Seg: int(c.Segs[10])}
+	out := p.View(ctx, 120, 30)
+	if want := Render(NewStyles(true), tl, 0, ctx.Seg, false, Settings{}, 120, 30); out != want {
+		t.Fatal("View differs from Render")
+	}
+	base := p.base
+	if again := p.View(ctx, 120, 30); again != out || p.base != base {
+		t.Fatal("redrawing an unchanged graph walked it again")
+	}
+	ctx.Seg = int(c.Segs[11])
+	if moved := p.View(ctx, 120, 30); moved == out || p.base != base {
+		t.Fatal("a step should move the marks on the same walk")
+	}
+	ctx.Absolute = true
+	if p.View(ctx, 120, 30); !p.key.absolute || p.base == base {
+		t.Fatal("the numbering is part of what the drawing depends on")
+	}
+	if !p.Key(ctx, pane.KeyMode) || !p.Key(ctx, pane.KeyZoomIn) || p.Settings() != (Settings{Show: ShowC2S, Zoom: 1}) {
+		t.Fatalf("m and + give %+v", p.Settings())
+	}
+	if p.Mode() != "client→server  zoom 1" {
+		t.Errorf("Mode() = %q", p.Mode())
+	}
+	p.ConversationChanged(ctx)
+	if p.Settings().Zoom != 0 {
+		t.Error("a new conversation is shown unzoomed")
+	}
+	if p.Key(ctx, pane.KeyUp) {
+		t.Error("↑ is the stepper's, not the graph's")
 	}
 }
