@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/internal/synth"
 	"github.com/tcpstep/tcpstep/internal/testshared"
