@@ -584,3 +584,11 @@ func (x *NetstatIndex) At(n int) (NetstatView, error) {
 	x.mu.Unlock()
 	return w.view(), nil
 }
+
+// seqLater returns the later of two sequence numbers, serially.
+func seqLater(a, b uint32) uint32 {
+	if int32(b-a) > 0 {
+		return b
+	}
+	return a
+}

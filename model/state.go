@@ -274,16 +274,6 @@ func (m *Machine) Settled() int {
 	return int(m.baseRow)
 }
 
-// Provisional reports whether a side's state is still a guess that its first
-// answer will settle (a LISTEN that may turn out CLOSED), and since which row.
-func (m *Machine) Provisional(client bool) (from int, ok bool) {
-	s := &m.cur.sides[1]
-	if client {
-		s = &m.cur.sides[0]
-	}
-	return int(s.provFrom), s.prov
-}
-
 // Placements lists the arrivals that evidence placed later than their first
 // sighting, or that a RST rejected, in the order they were first sighted.
 func (m *Machine) Placements() []Placement {
@@ -993,12 +983,4 @@ func (e *smEngine) send(d int, r smRow) {
 			e.move(d, LastAck, kindNormal)
 		}
 	}
-}
-
-// seqLater returns the later of two sequence numbers, serially.
-func seqLater(a, b uint32) uint32 {
-	if int32(b-a) > 0 {
-		return b
-	}
-	return a
 }
