@@ -348,6 +348,12 @@ func (x *explainer) assumed() []para {
 			frameNo(first.Frame), c.InitClient.String(), c.InitServer.String())
 		out = append(out, p)
 	}
+	if !c.Assumed && c.Packets[S2C] == 0 && (s.Server() == Listen || s.Server() == SynReceived) {
+		// No answer settles the server's state: it is the rule's guess.
+		var p para
+		p.add("The server never answers in this capture, so its state is a guess: LISTEN until a SYN reaches it, SYN_RECEIVED after. A closed port behind a firewall that drops the SYN, or a SYN lost on the way, looks the same from here.")
+		out = append(out, p)
+	}
 	if x.abs {
 		return out
 	}

@@ -468,3 +468,19 @@ func exNum(t *testing.T, text, re string) uint32 {
 	}
 	return uint32(v)
 }
+
+// TestExplainUnansweredServerIsAGuess checks that a server that never
+// answers is said to be guessed: nothing in the capture ties its state to
+// LISTEN or SYN_RECEIVED rather than to a dropped SYN.
+func TestExplainUnansweredServerIsAGuess(t *testing.T) {
+	b := newTB()
+	b.add(C(SYN, 1000, 0, 0, 0))
+	b.add(C(SYN, 1000, 0, 0, 1))
+	tl := b.Finish()
+	for i := range tl.Segments {
+		exWant(t, strings.Join(Explain(tl, i, false), "\n"), "The server never answers in this capture, so its state is a guess")
+	}
+	if text := strings.Join(Explain(exSMTP(), 0, false), "\n"); strings.Contains(text, "never answers") {
+		t.Errorf("a server that answers is not a guess:\n%s", text)
+	}
+}
