@@ -546,3 +546,25 @@ func TestBogusHeaderJoinsAnalysis(t *testing.T) {
 		t.Errorf("extra %v", tl.Conversations[0].Extra)
 	}
 }
+
+// TestICMPErrorShowsSegmentNeverArrived: a SYN whose TTL ran out (an ICMP
+// time exceeded quotes it) never reached the server, which stays LISTEN on
+// its row; the retransmitted SYN that reaches it takes it to SYN_RECEIVED.
+func TestICMPErrorShowsSegmentNeverArrived(t *testing.T) {
+	b := newTB()
+	b.add(C(SYN, 1000, 0, 0, 0))
+	if !b.AddICMP(Frame{TimeNS: t0 + 5e5}, ICMPError{Kind: "time_exceeded", Type: 11, QuotedSrc: cli, QuotedDst: srv, QuotedSeq: 1000, QuotedFlags: SYN, QuotedTCPLen: 20}, "ttl") {
+		t.Fatal("the ICMP error was not tied to the conversation")
+	}
+	b.add(C(SYN, 1000, 0, 0, 2))
+	b.add(S(SYN|ACK, 5000, 1001, 0, 3))
+	tl := b.Finish()
+	c := tl.Conversations[0]
+	got := []State{tl.Segments[c.Segs[0]].Server(), tl.Segments[c.Segs[1]].Server(), tl.Segments[c.Segs[2]].Server()}
+	if want := []State{Listen, SynReceived, SynReceived}; !slices.Equal(got, want) {
+		t.Errorf("server states %v, want %v", got, want)
+	}
+	if len(c.Placements) != 1 || !c.Placements[0].Lost || c.Placements[0].What != ArrivalSYN || c.Placements[0].Arrived != 1 {
+		t.Errorf("placements %+v, want the SYN lost at row 0 and arrived at row 1", c.Placements)
+	}
+}
