@@ -410,7 +410,7 @@ func byteCount(n int64) string {
 // quizHides is the placeholder of a view that would show the steps a quiz
 // hides.
 func (m *Model) quizHides(name string, w, h int) string {
-	return strings.Join(fitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
+	return strings.Join(pane.FitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
 }
 
 // renderFollowPane draws the follow view: a summary line, then the
@@ -431,21 +431,21 @@ func (m *Model) renderFollowPane(w, h int) string {
 		mode = "hex"
 	}
 	fs := &m.st.Follow
-	head := []span{
-		{"client ", &fs.ClientLabel}, {byteCount(fd.bytes[model.C2S]), &fs.Client},
-		{"  server ", &fs.ServerLabel}, {byteCount(fd.bytes[model.S2C]), &fs.Server},
+	head := []pane.Span{
+		{Text: "client ", Style: &fs.ClientLabel}, {Text: byteCount(fd.bytes[model.C2S]), Style: &fs.Client},
+		{Text: "  server ", Style: &fs.ServerLabel}, {Text: byteCount(fd.bytes[model.S2C]), Style: &fs.Server},
 	}
 	switch {
 	case fd.gaps == 1:
-		head = append(head, span{"  1 hole", &fs.Hole})
+		head = append(head, pane.Span{Text: "  1 hole", Style: &fs.Hole})
 	case fd.gaps > 1:
-		head = append(head, span{fmt.Sprintf("  %d holes", fd.gaps), &fs.Hole})
+		head = append(head, pane.Span{Text: fmt.Sprintf("  %d holes", fd.gaps), Style: &fs.Hole})
 	}
-	head = append(head, span{"  " + mode + " (m switches)  " + glyphCursor + " this step", &fs.Marker})
+	head = append(head, pane.Span{Text: "  " + mode + " (m switches)  " + glyphCursor + " this step", Style: &fs.Marker})
 	bh := followBodyH(h)
 	lay := fd.layout(w, m.followHex)
 	body := renderFollowLayout(*fs, m.tl, m.conv, fd.chunks, lay, m.selSeg(), w, bh, m.followTop)
-	return renderSpans(head, w, nil) + "\n" + body
+	return pane.RenderSpans(head, w, nil) + "\n" + body
 }
 
 // renderGraphPane draws the time-sequence graph, unless the quiz hides it.

@@ -195,7 +195,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 		r := v.rows[i]
 		if v.mask != nil && i == v.mask.row && r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
 			s := &v.tl.Segments[r.seg]
-			lines = append(lines, renderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
+			lines = append(lines, pane.RenderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
 			prevC, prevS, first = s.Client(), s.Server(), false
 			continue
 		}
@@ -205,7 +205,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 		}
 		k := ladderKey{row: i, w: w, absolute: v.absolute, selected: i == v.cur}
 		line, cached := v.cache[k]
-		var spans []span
+		var spans []pane.Span
 		if r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
 			s := &v.tl.Segments[r.seg]
 			if !cached {
@@ -216,7 +216,7 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 			spans = extraSpans(st, v, g, i, r)
 		}
 		if !cached {
-			line = renderSpans(spans, w, bg)
+			line = pane.RenderSpans(spans, w, bg)
 			if v.cache != nil {
 				v.cache[k] = line
 			}
@@ -251,26 +251,26 @@ func ladderHeader(st *Styles, v ladderView, g ladderGeom, w int) string {
 		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
 	}
 	lead := fmt.Sprintf(" %*s ", g.numW, "#") + timeHdr
-	return renderSpans([]span{
-		{lead, &st.Ladder.Number},
-		{c, &st.Ladder.Column},
-		{strings.Repeat(" ", gap), nil},
-		{s, &st.Ladder.Column},
+	return pane.RenderSpans([]pane.Span{
+		{Text: lead, Style: &st.Ladder.Number},
+		{Text: c, Style: &st.Ladder.Column},
+		{Text: strings.Repeat(" ", gap), Style: nil},
+		{Text: s, Style: &st.Ladder.Column},
 	}, w, nil)
 }
 
 // leadSpans are the marker, row number and time that start every row.
-func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
+func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []pane.Span {
 	marker := " "
 	if i == v.cur {
 		marker = glyphCursor
 	}
-	out := []span{
-		{marker, &st.Ladder.Marker},
-		{fmt.Sprintf("%*d ", g.numW, i+1), &st.Ladder.Number},
+	out := []pane.Span{
+		{Text: marker, Style: &st.Ladder.Marker},
+		{Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Ladder.Number},
 	}
 	if g.timeW > 0 {
-		out = append(out, span{fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, r))), &st.Ladder.Time})
+		out = append(out, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, r))), Style: &st.Ladder.Time})
 	}
 	return out
 }
@@ -300,50 +300,50 @@ func stateCell(s model.State, g ladderGeom, show, right, revised bool) string {
 	return pad + t + gap
 }
 
-func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
+func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
 	spans := leadSpans(st, v, g, i, v.rows[i])
 	spans = append(spans,
-		span{stateCell(s.Client(), g, first || s.Client() != prevC, false, v.conv.WasRevised(uint32(v.rows[i].seg), true)), &st.Ladder.State},
-		span{glyphLane, &st.Ladder.Lane})
+		pane.Span{Text: stateCell(s.Client(), g, first || s.Client() != prevC, false, v.conv.WasRevised(uint32(v.rows[i].seg), true)), Style: &st.Ladder.State},
+		pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
 
 	label := segmentLabel(st, v, s)
 	aw := g.arrowW
-	var body []span
+	var body []pane.Span
 	if s.Dir == model.C2S {
-		body = append(body, span{glyphLine + " ", &st.Ladder.Lane})
+		body = append(body, pane.Span{Text: glyphLine + " ", Style: &st.Ladder.Lane})
 		body = append(body, label...)
 		body = fillArrow(body, aw, glyphArrowRight, &st.Ladder.Lane)
 	} else {
-		body = append(body, span{glyphArrowLeft + glyphLine + " ", &st.Ladder.Lane})
+		body = append(body, pane.Span{Text: glyphArrowLeft + glyphLine + " ", Style: &st.Ladder.Lane})
 		body = append(body, label...)
 		body = fillArrow(body, aw, glyphLine, &st.Ladder.Lane)
 	}
 	spans = append(spans, body...)
 	spans = append(spans,
-		span{glyphLane, &st.Ladder.Lane},
-		span{stateCell(s.Server(), g, first || s.Server() != prevS, true, v.conv.WasRevised(uint32(v.rows[i].seg), false)), &st.Ladder.State})
+		pane.Span{Text: glyphLane, Style: &st.Ladder.Lane},
+		pane.Span{Text: stateCell(s.Server(), g, first || s.Server() != prevS, true, v.conv.WasRevised(uint32(v.rows[i].seg), false)), Style: &st.Ladder.State})
 	return spans
 }
 
 // fillArrow cuts the arrow's spans (its head and label) so that they, the
 // line drawn after them and the tail take exactly aw cells.
-func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
+func fillArrow(body []pane.Span, aw int, tail string, lane *lipgloss.Style) []pane.Span {
 	if aw <= 0 {
 		return nil
 	}
 	tailW := pane.Width(tail)
 	room := aw - tailW
 	if room <= 0 {
-		return []span{{ansi.Truncate(tail, aw, ""), lane}}
+		return []pane.Span{{Text: ansi.Truncate(tail, aw, ""), Style: lane}}
 	}
-	out := make([]span, 0, len(body)+2)
+	out := make([]pane.Span, 0, len(body)+2)
 	used := 0
 	for _, s := range body {
-		sw := pane.Width(s.text)
+		sw := pane.Width(s.Text)
 		if used+sw > room {
-			t := ansi.Truncate(s.text, room-used, "")
+			t := ansi.Truncate(s.Text, room-used, "")
 			if t != "" {
-				out = append(out, span{t, s.st})
+				out = append(out, pane.Span{Text: t, Style: s.Style})
 				used += pane.Width(t)
 			}
 			break
@@ -354,15 +354,15 @@ func fillArrow(body []span, aw int, tail string, lane *lipgloss.Style) []span {
 	fill := room - used
 	if fill > 0 {
 		line := " " + strings.Repeat(glyphLine, fill-1)
-		out = append(out, span{line, lane})
+		out = append(out, pane.Span{Text: line, Style: lane})
 	}
-	out = append(out, span{tail, lane})
+	out = append(out, pane.Span{Text: tail, Style: lane})
 	return out
 }
 
 // segmentLabel is the text on a segment's arrow: flags, SEQ, ACK, length,
 // events and the start of the payload, in the active numbering.
-func segmentLabel(st *Styles, v ladderView, s *model.Segment) []span {
+func segmentLabel(st *Styles, v ladderView, s *model.Segment) []pane.Span {
 	flagSt := &st.Ladder.ACK
 	switch {
 	case s.Flags.Has(model.RST):
@@ -383,15 +383,15 @@ func segmentLabel(st *Styles, v ladderView, s *model.Segment) []span {
 		nums += " ack " + strconv.FormatUint(uint64(ack), 10)
 	}
 	nums += " len " + strconv.FormatUint(uint64(s.Len), 10)
-	out := []span{{s.Flags.String(), flagSt}, {nums, &st.Ladder.ACK}}
+	out := []pane.Span{{Text: s.Flags.String(), Style: flagSt}, {Text: nums, Style: &st.Ladder.ACK}}
 	for _, e := range shortEvents {
 		if s.Events.Has(e.e) {
-			out = append(out, span{" [" + e.name + "]", &st.Ladder.Event})
+			out = append(out, pane.Span{Text: " [" + e.name + "]", Style: &st.Ladder.Event})
 		}
 	}
 	if s.Len > 0 {
 		if p, ok := v.previews[s.Frame]; ok && p != "" {
-			out = append(out, span{" \"" + p + "\"", &st.Ladder.Payload})
+			out = append(out, pane.Span{Text: " \"" + p + "\"", Style: &st.Ladder.Payload})
 		}
 	}
 	return out
@@ -399,9 +399,9 @@ func segmentLabel(st *Styles, v ladderView, s *model.Segment) []span {
 
 // extraSpans draws a frame that is not a segment as a dotted line across
 // both lanes with what it is.
-func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span {
+func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []pane.Span {
 	spans := leadSpans(st, v, g, i, r)
-	spans = append(spans, span{stateCell(0, g, false, false, false), &st.Ladder.State}, span{glyphLane, &st.Ladder.Lane})
+	spans = append(spans, pane.Span{Text: stateCell(0, g, false, false, false), Style: &st.Ladder.State}, pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
 	text := extraText(v.tl, r.frame)
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "
@@ -409,7 +409,7 @@ func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []span 
 	if fill := aw - pane.Width(t); fill > 0 {
 		t += strings.Repeat(glyphDotted, fill)
 	}
-	spans = append(spans, span{t, &st.Ladder.Extra}, span{glyphLane, &st.Ladder.Lane})
+	spans = append(spans, pane.Span{Text: t, Style: &st.Ladder.Extra}, pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
 	return spans
 }
 

@@ -73,15 +73,15 @@ func (m *Model) renderLessonPanel(w, h int) string {
 		return ""
 	}
 	st := &m.st.Lesson
-	title := []span{
-		{glyphLessonBar + " Lesson: ", &st.Title},
-		{model.Visible(l.Title) + " ", &st.Title},
+	title := []pane.Span{
+		{Text: glyphLessonBar + " Lesson: ", Style: &st.Title},
+		{Text: model.Visible(l.Title) + " ", Style: &st.Title},
 	}
 	hint := " L hides "
 	if fill := w - spansWidth(title) - ansi.StringWidth(hint); fill > 0 {
-		title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim}, span{hint, &st.Dim})
+		title = append(title, pane.Span{Text: strings.Repeat(glyphLine, fill), Style: &st.Dim}, pane.Span{Text: hint, Style: &st.Dim})
 	}
-	lines := []string{renderSpans(title, w, nil)}
+	lines := []string{pane.RenderSpans(title, w, nil)}
 	// At the first step what to watch for comes first: it is the lesson's
 	// introduction. Then the step's note.
 	var texts []string
@@ -118,5 +118,5 @@ func (m *Model) renderLessonPanel(w, h int) string {
 		body[room-1] = cut + st.Dim.Render(more)
 	}
 	lines = append(lines, body...)
-	return strings.Join(fitBlock(strings.Join(lines, "\n"), w, h), "\n")
+	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
 }

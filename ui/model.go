@@ -974,7 +974,7 @@ func (m *Model) render() string {
 	switch {
 	case m.showHelp:
 		r := m.pickerRect()
-		out = append(out, fitBlock(m.renderFullHelp(r.W, r.H), r.W, r.H)...)
+		out = append(out, pane.FitBlock(m.renderFullHelp(r.W, r.H), r.W, r.H)...)
 	case m.screen == screenStepper:
 		if l.TabBar.H > 0 {
 			out = append(out, renderTabs(m.st, m.focus, l.W))
@@ -982,17 +982,17 @@ func (m *Model) render() string {
 		out = append(out, m.renderBody()...)
 		if r := l.Panel; r.H > 0 {
 			if m.quiz.on {
-				out = append(out, fitBlock(m.renderQuizPanel(r.W, r.H), r.W, r.H)...)
+				out = append(out, pane.FitBlock(m.renderQuizPanel(r.W, r.H), r.W, r.H)...)
 			} else {
-				out = append(out, fitBlock(m.renderLessonPanel(r.W, r.H), r.W, r.H)...)
+				out = append(out, pane.FitBlock(m.renderLessonPanel(r.W, r.H), r.W, r.H)...)
 			}
 		}
 	case m.screen == screenPicker:
 		r := m.pickerRect()
-		out = append(out, fitBlock(renderPicker(m.st, m.picker, r.W, r.H), r.W, r.H)...)
+		out = append(out, pane.FitBlock(renderPicker(m.st, m.picker, r.W, r.H), r.W, r.H)...)
 	default:
 		r := m.pickerRect()
-		out = append(out, fitBlock(m.renderStatus(r.W), r.W, r.H)...)
+		out = append(out, pane.FitBlock(m.renderStatus(r.W), r.W, r.H)...)
 	}
 	if l.Footer.H > 0 {
 		out = append(out, m.renderFooter(l.W))

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // convSummary is one conversation as the picker shows it, computed once
@@ -525,14 +526,14 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 	if p.growing {
 		count += " so far"
 	}
-	title := []span{
-		{count, &st.Picker.Filter},
-		{"   filter ", &st.Picker.Prompt},
-		{p.filter + "▏", &st.Picker.Filter},
-		{"   sort ", &st.Picker.Prompt},
-		{sortName + " " + dir, &st.Picker.Sorted},
+	title := []pane.Span{
+		{Text: count, Style: &st.Picker.Filter},
+		{Text: "   filter ", Style: &st.Picker.Prompt},
+		{Text: p.filter + "▏", Style: &st.Picker.Filter},
+		{Text: "   sort ", Style: &st.Picker.Prompt},
+		{Text: sortName + " " + dir, Style: &st.Picker.Sorted},
 	}
-	lines = append(lines, renderSpans(title, w, nil))
+	lines = append(lines, pane.RenderSpans(title, w, nil))
 	if h == 1 {
 		return lines[0]
 	}
@@ -546,8 +547,8 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 		}
 		return text + pad
 	}
-	var hdr []span
-	hdr = append(hdr, span{"  ", nil})
+	var hdr []pane.Span
+	hdr = append(hdr, pane.Span{Text: "  ", Style: nil})
 	sep := ""
 	for c := range numPickCols {
 		if widths[c] == 0 {
@@ -557,17 +558,17 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 		if c == sortable[p.sortCol] {
 			hs = &st.Picker.Sorted
 		}
-		hdr = append(hdr, span{sep, nil}, span{cell(c, pickCols[c].title), hs})
+		hdr = append(hdr, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, pickCols[c].title), Style: hs})
 		sep = "  "
 	}
-	lines = append(lines, renderSpans(hdr, w, nil))
+	lines = append(lines, pane.RenderSpans(hdr, w, nil))
 	rows := pickerRows(h)
 	if len(p.view) == 0 {
 		msg := "no conversation matches the filter (esc clears it)"
 		if len(p.all) == 0 {
 			msg = "no TCP conversations in this capture"
 		}
-		lines = append(lines, renderSpans([]span{{"  " + msg, &st.Picker.Empty}}, w, nil))
+		lines = append(lines, pane.RenderSpans([]pane.Span{{Text: "  " + msg, Style: &st.Picker.Empty}}, w, nil))
 	}
 	for i := p.top; i < len(p.view) && i < p.top+rows; i++ {
 		s := &p.all[p.view[i]]
@@ -577,7 +578,7 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 			bg = &st.Picker.Cursor
 			marker = glyphCursor + " "
 		}
-		row := []span{{marker, &st.Ladder.Marker}}
+		row := []pane.Span{{Text: marker, Style: &st.Ladder.Marker}}
 		sep := ""
 		for c := range numPickCols {
 			if widths[c] == 0 {
@@ -591,10 +592,10 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 			if c == colEvents && s.events > 0 {
 				cs = &st.Ladder.Event
 			}
-			row = append(row, span{sep, nil}, span{cell(c, s.cells[c]), cs})
+			row = append(row, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, s.cells[c]), Style: cs})
 			sep = "  "
 		}
-		lines = append(lines, renderSpans(row, w, bg))
+		lines = append(lines, pane.RenderSpans(row, w, bg))
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))

@@ -227,14 +227,14 @@ func (m *Model) renderQuizPanel(w, h int) string {
 	}
 	st := &m.st.Quiz
 	q := &m.quiz
-	title := []span{
-		{glyphLine + " Quiz ", &st.Title},
-		{"score " + q.score.String(), &st.Score},
-		{fmt.Sprintf("  seed %d ", q.qz.Seed()), &st.Dim},
+	title := []pane.Span{
+		{Text: glyphLine + " Quiz ", Style: &st.Title},
+		{Text: "score " + q.score.String(), Style: &st.Score},
+		{Text: fmt.Sprintf("  seed %d ", q.qz.Seed()), Style: &st.Dim},
 	}
 	fill := max(w-spansWidth(title), 0)
-	title = append(title, span{strings.Repeat(glyphLine, fill), &st.Dim})
-	lines := []string{renderSpans(title, w, nil)}
+	title = append(title, pane.Span{Text: strings.Repeat(glyphLine, fill), Style: &st.Dim})
+	lines := []string{pane.RenderSpans(title, w, nil)}
 	wrap := func(text string, style *lipgloss.Style) {
 		for _, l := range pane.Wrap(model.Visible(text), max(w-2, 1)) {
 			lines = append(lines, " "+style.Render(l))
@@ -281,10 +281,10 @@ func (m *Model) renderQuizPanel(w, h int) string {
 	room := max(h-len(tail), 1)
 	if len(lines) > room {
 		lines = lines[:room]
-		lines[room-1] = fit(lines[room-1], max(w-1, 0)) + glyphEllipsis
+		lines[room-1] = pane.Fit(lines[room-1], max(w-1, 0)) + glyphEllipsis
 	}
 	lines = append(lines, tail...)
-	return strings.Join(fitBlock(strings.Join(lines, "\n"), w, h), "\n")
+	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
 }
 
 // quizNextHint says what → does next.
@@ -298,39 +298,39 @@ func (m *Model) quizNextHint() string {
 // maskedSpans draws the row a question is about: its direction, and of its
 // flags, numbers, states and events only those the question shows; the
 // rest are "?". Its payload is never previewed.
-func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []span {
+func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
 	shows := v.mask.shows
 	hid := &st.Quiz.Hidden
-	spans := []span{{glyphHidden, hid}, {fmt.Sprintf("%*d ", g.numW, i+1), &st.Ladder.Number}}
+	spans := []pane.Span{{Text: glyphHidden, Style: hid}, {Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Ladder.Number}}
 	if g.timeW > 0 {
-		spans = append(spans, span{fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, v.rows[i]))), &st.Ladder.Time})
+		spans = append(spans, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.tl, v.rows[i]))), Style: &st.Ladder.Time})
 	}
-	state := func(x model.State, changed, right bool) span {
+	state := func(x model.State, changed, right bool) pane.Span {
 		if shows.Has(model.ShowStates) {
-			return span{stateCell(x, g, first || changed, right, false), &st.Ladder.State}
+			return pane.Span{Text: stateCell(x, g, first || changed, right, false), Style: &st.Ladder.State}
 		}
 		if g.stateW == 0 {
-			return span{"", nil}
+			return pane.Span{Text: "", Style: nil}
 		}
 		pad := strings.Repeat(" ", g.stateW-1)
 		if right {
-			return span{" " + glyphHidden + pad, hid}
+			return pane.Span{Text: " " + glyphHidden + pad, Style: hid}
 		}
-		return span{pad + glyphHidden + " ", hid}
+		return pane.Span{Text: pad + glyphHidden + " ", Style: hid}
 	}
-	spans = append(spans, state(s.Client(), s.Client() != prevC, false), span{glyphLane, &st.Ladder.Lane})
+	spans = append(spans, state(s.Client(), s.Client() != prevC, false), pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
 
-	num := func(name string, x uint32, shown bool) []span {
+	num := func(name string, x uint32, shown bool) []pane.Span {
 		if shown {
-			return []span{{fmt.Sprintf(" %s %d", name, x), &st.Ladder.ACK}}
+			return []pane.Span{{Text: fmt.Sprintf(" %s %d", name, x), Style: &st.Ladder.ACK}}
 		}
-		return []span{{" " + name + " ", &st.Ladder.ACK}, {glyphHidden, hid}}
+		return []pane.Span{{Text: " " + name + " ", Style: &st.Ladder.ACK}, {Text: glyphHidden, Style: hid}}
 	}
-	var label []span
+	var label []pane.Span
 	if shows.Has(model.ShowFlags) {
-		label = append(label, span{s.Flags.String(), &st.Ladder.ACK})
+		label = append(label, pane.Span{Text: s.Flags.String(), Style: &st.Ladder.ACK})
 	} else {
-		label = append(label, span{glyphHidden, hid})
+		label = append(label, pane.Span{Text: glyphHidden, Style: hid})
 	}
 	seq, ack := s.RelSeq, s.RelAck
 	if v.absolute {
@@ -344,23 +344,23 @@ func maskedSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment
 	if shows.Has(model.ShowEvents) {
 		for _, e := range shortEvents {
 			if s.Events.Has(e.e) {
-				label = append(label, span{" [" + e.name + "]", &st.Ladder.Event})
+				label = append(label, pane.Span{Text: " [" + e.name + "]", Style: &st.Ladder.Event})
 			}
 		}
 	} else {
-		label = append(label, span{" [", &st.Ladder.Lane}, span{glyphHidden, hid}, span{"]", &st.Ladder.Lane})
+		label = append(label, pane.Span{Text: " [", Style: &st.Ladder.Lane}, pane.Span{Text: glyphHidden, Style: hid}, pane.Span{Text: "]", Style: &st.Ladder.Lane})
 	}
-	var body []span
+	var body []pane.Span
 	if s.Dir == model.C2S {
-		body = append(body, span{glyphLine + " ", &st.Ladder.Lane})
+		body = append(body, pane.Span{Text: glyphLine + " ", Style: &st.Ladder.Lane})
 		body = append(body, label...)
 		body = fillArrow(body, g.arrowW, glyphArrowRight, &st.Ladder.Lane)
 	} else {
-		body = append(body, span{glyphArrowLeft + glyphLine + " ", &st.Ladder.Lane})
+		body = append(body, pane.Span{Text: glyphArrowLeft + glyphLine + " ", Style: &st.Ladder.Lane})
 		body = append(body, label...)
 		body = fillArrow(body, g.arrowW, glyphLine, &st.Ladder.Lane)
 	}
 	spans = append(spans, body...)
-	spans = append(spans, span{glyphLane, &st.Ladder.Lane}, state(s.Server(), s.Server() != prevS, true))
+	spans = append(spans, pane.Span{Text: glyphLane, Style: &st.Ladder.Lane}, state(s.Server(), s.Server() != prevS, true))
 	return spans
 }

@@ -17,55 +17,55 @@ import (
 // numbering in use.
 func (m *Model) renderHeader(w int) string {
 	st := m.st.Header
-	left := []span{{" tcpstep ", &st.Title}, {model.Visible(displayName(m.src.Name())), &st.Name}}
-	var right []span
+	left := []pane.Span{{Text: " tcpstep ", Style: &st.Title}, {Text: model.Visible(displayName(m.src.Name())), Style: &st.Name}}
+	var right []pane.Span
 	switch m.screen {
 	case screenStepper:
 		if m.conv != nil {
 			left = append(left,
-				span{"  ", nil},
-				span{m.conv.Client.String(), &st.Endpoint},
-				span{" " + glyphBoth + " ", &st.Name},
-				span{m.conv.Server.String(), &st.Endpoint})
+				pane.Span{Text: "  ", Style: nil},
+				pane.Span{Text: m.conv.Client.String(), Style: &st.Endpoint},
+				pane.Span{Text: " " + glyphBoth + " ", Style: &st.Name},
+				pane.Span{Text: m.conv.Server.String(), Style: &st.Endpoint})
 		}
 		mode := "relative"
 		if m.absolute {
 			mode = "absolute"
 		}
 		if m.quiz.on {
-			right = []span{{"quiz " + m.quiz.score.String(), &m.st.Quiz.Score}, {"  ", nil}}
+			right = []pane.Span{{Text: "quiz " + m.quiz.score.String(), Style: &m.st.Quiz.Score}, {Text: "  ", Style: nil}}
 		}
 		if is := m.indexStatus(); is != "" {
-			right = append(right, span{is, &st.Name}, span{"  ", nil})
+			right = append(right, pane.Span{Text: is, Style: &st.Name}, pane.Span{Text: "  ", Style: nil})
 		}
-		right = append(right, []span{
-			{fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), &st.Step},
-			{"  ", nil},
-			{mode, &st.Mode},
-			{" ", nil},
+		right = append(right, []pane.Span{
+			{Text: fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), Style: &st.Step},
+			{Text: "  ", Style: nil},
+			{Text: mode, Style: &st.Mode},
+			{Text: " ", Style: nil},
 		}...)
 	case screenPicker:
 		if is := m.indexStatus(); is != "" {
-			right = append(right, span{is, &st.Name}, span{"  ", nil})
+			right = append(right, pane.Span{Text: is, Style: &st.Name}, pane.Span{Text: "  ", Style: nil})
 		}
-		right = append(right, span{"choose a conversation ", &st.Name})
+		right = append(right, pane.Span{Text: "choose a conversation ", Style: &st.Name})
 	case screenLoading:
-		right = []span{{"loading ", &st.Name}}
+		right = []pane.Span{{Text: "loading ", Style: &st.Name}}
 	}
 	rw := spansWidth(right)
 	if rw > w {
-		return renderSpans(right, w, nil)
+		return pane.RenderSpans(right, w, nil)
 	}
 	lw := w - rw
 	// Too narrow for everything: the program's name gives way first, then
 	// the input's name, cut with an ellipsis, and at last the name goes.
 	if spansWidth(left) > lw {
-		left[0].text = " "
+		left[0].Text = " "
 	}
 	if over := spansWidth(left) - lw; over > 0 {
-		name := left[1].text
+		name := left[1].Text
 		keep := max(ansi.StringWidth(name)-over-1, 8)
-		left[1].text = ansi.Truncate(name, keep, glyphEllipsis)
+		left[1].Text = ansi.Truncate(name, keep, glyphEllipsis)
 		if spansWidth(left) > lw && len(left) > 2 {
 			left = append(left[:1], left[3:]...) // the endpoints alone
 		}
@@ -73,9 +73,9 @@ func (m *Model) renderHeader(w int) string {
 	if spansWidth(left) > lw && lw >= 3 {
 		// Still too long (two long IPv6 endpoints): cut with an ellipsis and
 		// keep a space before the step.
-		return renderSpans(left, lw-2, nil) + glyphEllipsis + " " + renderSpans(right, rw, nil)
+		return pane.RenderSpans(left, lw-2, nil) + glyphEllipsis + " " + pane.RenderSpans(right, rw, nil)
 	}
-	return renderSpans(left, lw, nil) + renderSpans(right, rw, nil)
+	return pane.RenderSpans(left, lw, nil) + pane.RenderSpans(right, rw, nil)
 }
 
 // displayName is the input as the header names it: a file's base name (its
@@ -87,10 +87,10 @@ func displayName(name string) string {
 	return filepath.Base(name)
 }
 
-func spansWidth(spans []span) int {
+func spansWidth(spans []pane.Span) int {
 	n := 0
 	for _, s := range spans {
-		n += ansi.StringWidth(s.text)
+		n += ansi.StringWidth(s.Text)
 	}
 	return n
 }
@@ -115,16 +115,16 @@ func tabLabels(w int) [numPanes]string {
 // renderTabs is the tab bar of small screens; the active tab is reversed
 // and bracketed, so it reads without colour.
 func renderTabs(st *Styles, active paneID, w int) string {
-	var spans []span
+	var spans []pane.Span
 	labels := tabLabels(w)
 	for p := range numPanes {
 		label, s := " "+labels[p]+" ", &st.Tabs.Inactive
 		if p == active {
 			label, s = "["+labels[p]+"]", &st.Tabs.Active
 		}
-		spans = append(spans, span{label, s})
+		spans = append(spans, pane.Span{Text: label, Style: s})
 	}
-	return renderSpans(spans, w, nil)
+	return pane.RenderSpans(spans, w, nil)
 }
 
 // tabAt returns the tab under column x of a tab bar w cells wide.
@@ -146,7 +146,7 @@ func (m *Model) renderBody() []string {
 	l := m.lay
 	if l.Tabs {
 		r := l.Body
-		return fitBlock(m.renderPane(m.focus, r.W, r.H), r.W, r.H)
+		return pane.FitBlock(m.renderPane(m.focus, r.W, r.H), r.W, r.H)
 	}
 	boxes := [numSlots][]string{}
 	for i := range numSlots {
@@ -299,49 +299,49 @@ func (m *Model) renderExplain(w, h int) string {
 func (m *Model) renderFooter(w int) string {
 	switch {
 	case m.err != "":
-		return renderSpans([]span{{" " + model.Visible(m.err), &m.st.Footer.Error}}, w, nil)
+		return pane.RenderSpans([]pane.Span{{Text: " " + model.Visible(m.err), Style: &m.st.Footer.Error}}, w, nil)
 	case m.exportAsk:
-		return fit(" "+m.st.Footer.Note.Render("export this conversation as:")+" "+m.help.ShortHelpView(exportKeys{m.keys}.ShortHelp()), w)
+		return pane.Fit(" "+m.st.Footer.Note.Render("export this conversation as:")+" "+m.help.ShortHelpView(exportKeys{m.keys}.ShortHelp()), w)
 	case m.note != "":
-		return renderSpans([]span{{" " + model.Visible(m.note), &m.st.Footer.Note}}, w, nil)
+		return pane.RenderSpans([]pane.Span{{Text: " " + model.Visible(m.note), Style: &m.st.Footer.Note}}, w, nil)
 	case m.screen == screenLoading, m.indexing && !m.live:
 		// A big file being indexed: the bar until it is done; the keys
 		// work meanwhile, and their help comes back after.
-		return renderSpans(m.progressSpans(w), w, nil)
+		return pane.RenderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
-		return fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
+		return pane.Fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
 	case m.screen == screenStepper && m.quizAsking():
-		return fit(" "+m.help.ShortHelpView(quizKeys{m.keys}.ShortHelp()), w)
+		return pane.Fit(" "+m.help.ShortHelpView(quizKeys{m.keys}.ShortHelp()), w)
 	case m.screen == screenStepper && m.quiz.on:
 		k := m.keys
-		return fit(" "+m.help.ShortHelpView([]key.Binding{k.Next, k.Prev, k.Quiz, k.Toggle, k.NextPane, k.Help, k.Quit}), w)
+		return pane.Fit(" "+m.help.ShortHelpView([]key.Binding{k.Next, k.Prev, k.Quiz, k.Toggle, k.NextPane, k.Help, k.Quit}), w)
 	case m.screen == screenStepper:
-		return fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), w)
+		return pane.Fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), w)
 	}
-	return fit(" "+m.help.ShortHelpView([]key.Binding{m.keys.Quit}), w)
+	return pane.Fit(" "+m.help.ShortHelpView([]key.Binding{m.keys.Quit}), w)
 }
 
 // progressSpans is a progress bar of the load.
-func (m *Model) progressSpans(w int) []span {
+func (m *Model) progressSpans(w int) []pane.Span {
 	label := " loading " + model.Visible(m.src.Name())
 	if m.indexing {
 		label = fmt.Sprintf(" indexing %s  %s frames", model.Visible(displayName(m.src.Name())), groupDigits(m.prog.Frames))
 	}
 	if m.live {
-		return []span{{fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.prog.Read, 0)))), &m.st.Footer.Progress}}
+		return []pane.Span{{Text: fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
 	}
 	if m.prog.Total <= 0 {
-		return []span{{label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.prog.Read, 0)))), &m.st.Footer.Progress}}
+		return []pane.Span{{Text: label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
 	}
 	frac := min(max(float64(m.prog.Read)/float64(m.prog.Total), 0), 1)
 	pct := fmt.Sprintf(" %3.0f%%", frac*100)
 	barW := max(min(w-ansi.StringWidth(label)-len(pct)-2, 40), 0)
 	done := int(frac * float64(barW))
-	return []span{
-		{label + " ", &m.st.Footer.Progress},
-		{strings.Repeat("█", done), &m.st.Footer.Bar},
-		{strings.Repeat("░", barW-done), &m.st.Footer.Base},
-		{pct, &m.st.Footer.Progress},
+	return []pane.Span{
+		{Text: label + " ", Style: &m.st.Footer.Progress},
+		{Text: strings.Repeat("█", done), Style: &m.st.Footer.Bar},
+		{Text: strings.Repeat("░", barW-done), Style: &m.st.Footer.Base},
+		{Text: pct, Style: &m.st.Footer.Progress},
 	}
 }
 
@@ -351,7 +351,7 @@ func (m *Model) renderStatus(w int) string {
 		return "\n  " + m.st.Footer.Error.Render("could not load "+model.Visible(m.src.Name())) +
 			"\n\n  " + strings.Join(pane.Wrap(model.Visible(m.err), max(w-4, 1)), "\n  ") + "\n\n  press q to quit"
 	}
-	return "\n  " + renderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
+	return "\n  " + pane.RenderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
 }
 
 // renderFullHelp is the ? screen in w×h, from its line helpTop; when it
