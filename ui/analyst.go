@@ -36,41 +36,7 @@ import (
 
 // viewCache is what the analyst's views have computed.
 type viewCache struct {
-	follow map[*model.Conversation]*followData
-
 	render renderCache // panes and boxes as last drawn (rendercache.go)
-}
-
-// maxFollowCached bounds how many conversations' reassembled payloads are
-// kept: each holds all of its conversation's bytes.
-const maxFollowCached = 4
-
-// followData is one conversation's reassembled dialogue and its layout for
-// the width and mode last drawn.
-type followData struct {
-	done   bool
-	chunks []model.FollowChunk
-	err    error
-	bytes  [2]int64 // payload bytes placed, by direction
-	gaps   int      // holes in the capture (gaps and cut segments)
-	lay    followLayout
-	layW   int
-	layHex bool
-	layOK  bool
-	// synced is the (segment, width, mode) the scroll position was last
-	// brought to, so an Update that changes none of them does not scan the
-	// layout again.
-	synced [3]int
-}
-
-// layout returns the dialogue laid out for width w, from the cache when it
-// was laid out for w already.
-func (fd *followData) layout(w int, hex bool) followLayout {
-	if !fd.layOK || fd.layW != w || fd.layHex != hex {
-		fd.lay = layoutFollow(fd.chunks, hex, w)
-		fd.layW, fd.layHex, fd.layOK = w, hex, true
-	}
-	return fd.lay
 }
 
 // Messages of the analyst's views.
@@ -166,18 +132,10 @@ func (m *Model) ensureViews() tea.Cmd {
 	if m.screen != screenStepper || m.conv == nil || m.tl == nil {
 		return nil
 	}
-	vc := m.views
 	var cmd tea.Cmd
 	if m.visible(paneFollow) && !m.quiz.on {
-		if _, ok := vc.follow[m.conv]; !ok {
-			if len(vc.follow) >= maxFollowCached {
-				for c, fd := range vc.follow {
-					if fd.done {
-						delete(vc.follow, c)
-					}
-				}
-			}
-			vc.follow[m.conv] = &followData{}
+		if m.followView.Wants(m.conv) {
+			m.followView.Start(m.conv)
 			cmd = m.followCmd(m.conv)
 			m.busy++ // no frames are filed while it reads the timeline
 		}
@@ -210,106 +168,6 @@ func (m *Model) followCmd(c *model.Conversation) tea.Cmd {
 	}
 }
 
-// followDone keeps a reassembly's result.
-func (m *Model) followDone(msg followDoneMsg) {
-	fd := &followData{done: true, chunks: msg.chunks, err: msg.err}
-	for i := range fd.chunks {
-		switch ch := &fd.chunks[i]; {
-		case ch.Kind == model.ChunkData && ch.Dir <= model.S2C:
-			fd.bytes[ch.Dir] += int64(len(ch.Data))
-		case ch.Kind != model.ChunkData:
-			fd.gaps++
-		}
-	}
-	fd.synced = [3]int{-2, -2, -2}
-	m.views.follow[msg.conv] = fd
-}
-
-// followReady returns the current conversation's dialogue once reassembled.
-func (m *Model) followReady() *followData {
-	if m.conv == nil {
-		return nil
-	}
-	fd := m.views.follow[m.conv]
-	if fd == nil || !fd.done || fd.err != nil {
-		return nil
-	}
-	return fd
-}
-
-// followBodyH is how many lines of the dialogue the follow view shows
-// under its summary line.
-func followBodyH(h int) int { return max(h-1, 1) }
-
-// syncFollow scrolls the follow view to the selected segment's bytes.
-func (m *Model) syncFollow() {
-	if !m.visible(paneFollow) {
-		return
-	}
-	fd := m.followReady()
-	if fd == nil {
-		return
-	}
-	in := m.lay.Inner[paneFollow]
-	seg, hex := m.selSeg(), 0
-	if m.followHex {
-		hex = 1
-	}
-	key := [3]int{seg, in.W, hex}
-	if fd.synced == key {
-		return
-	}
-	fd.synced = key
-	lay := fd.layout(in.W, m.followHex)
-	h := followBodyH(in.H)
-	m.followTop = followTop(followSegLine(m.tl, fd.chunks, lay, seg), m.followTop, h, len(lay.lines))
-}
-
-// followStep moves the selection to the segment whose bytes come d lines
-// (d = ±1: the next or previous segment in the dialogue; else a page)
-// from the selected segment's in the follow view.
-func (m *Model) followStep(d int) {
-	fd := m.followReady()
-	if fd == nil {
-		return
-	}
-	in := m.lay.Inner[paneFollow]
-	lay := fd.layout(in.W, m.followHex)
-	if len(lay.lines) == 0 {
-		return
-	}
-	cur := m.selSeg()
-	line := followSegLine(m.tl, fd.chunks, lay, cur)
-	target := -1
-	switch {
-	case d == 1 || d == -1:
-		for i := line + d; i >= 0 && i < len(lay.lines); i += d {
-			if s := followLineSeg(fd.chunks, lay, i); s >= 0 && s != cur {
-				target = s
-				break
-			}
-		}
-	default:
-		i := min(max(line+d, 0), len(lay.lines)-1)
-		for j := i; j >= 0 && j < len(lay.lines); j -= sign(d) {
-			if s := followLineSeg(fd.chunks, lay, j); s >= 0 {
-				target = s
-				break
-			}
-		}
-	}
-	if r := m.rowOfSeg(target); r >= 0 {
-		m.setCur(r)
-	}
-}
-
-func sign(d int) int {
-	if d < 0 {
-		return -1
-	}
-	return 1
-}
-
 // viewKey handles the keys of the analyst's views: the number keys, the
 // mode, the zoom and the export. It reports whether it used the key.
 func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
@@ -333,7 +191,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case key.Matches(msg, k.Mode):
 		switch m.focus {
 		case paneFollow:
-			m.followHex = !m.followHex
+			m.followView.Key(m.paneCtx(), pane.KeyMode)
 		case paneGraph:
 			m.graphView.Key(m.paneCtx(), pane.KeyMode)
 		case paneNetstat:
@@ -396,15 +254,7 @@ func (m *Model) exportDone(msg exportDoneMsg) {
 		return
 	}
 	// The name first: on a narrow footer the directory is what is cut.
-	m.note = fmt.Sprintf("wrote %s (%s) in %s", filepath.Base(msg.path), byteCount(msg.n), filepath.Dir(msg.path))
-}
-
-// byteCount is a size for a person: "848 bytes", "12.3k bytes".
-func byteCount(n int64) string {
-	if n == 1 {
-		return "1 byte"
-	}
-	return humanBytes(uint64(max(n, 0))) + " bytes"
+	m.note = fmt.Sprintf("wrote %s (%s) in %s", filepath.Base(msg.path), pane.ByteCount(msg.n), filepath.Dir(msg.path))
 }
 
 // quizHides is the placeholder of a view that would show the steps a quiz
@@ -413,39 +263,30 @@ func (m *Model) quizHides(name string, w, h int) string {
 	return strings.Join(pane.FitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
 }
 
-// renderFollowPane draws the follow view: a summary line, then the
-// dialogue scrolled to the selected segment's bytes.
+// renderFollowPane draws the follow view, unless the quiz hides it.
 func (m *Model) renderFollowPane(w, h int) string {
 	if m.quiz.on {
 		return m.quizHides("The follow view", w, h)
 	}
-	fd := m.views.follow[m.conv]
-	switch {
-	case fd == nil || !fd.done:
-		return m.st.Views.Wait.Render("reassembling the conversation's payload" + glyphEllipsis)
-	case fd.err != nil:
-		return m.st.Footer.Error.Render(ansi.Wrap(model.Visible(fd.err.Error()), max(w, 1), ""))
+	return m.followView.View(m.paneCtx(), w, h)
+}
+
+// syncFollow scrolls the follow view to the selected segment's bytes.
+func (m *Model) syncFollow() {
+	if m.visible(paneFollow) {
+		in := m.lay.Inner[paneFollow]
+		m.followView.Sync(m.paneCtx(), in.W, in.H)
 	}
-	mode := "text"
-	if m.followHex {
-		mode = "hex"
+}
+
+// followStep moves the selection to the segment whose bytes come d lines
+// (d = ±1: the next or previous segment in the dialogue; else a page)
+// from the selected segment's in the follow view.
+func (m *Model) followStep(d int) {
+	seg := m.followView.Step(m.paneCtx(), m.lay.Inner[paneFollow].W, d)
+	if r := m.rowOfSeg(seg); r >= 0 {
+		m.setCur(r)
 	}
-	fs := &m.st.Follow
-	head := []pane.Span{
-		{Text: "client ", Style: &fs.ClientLabel}, {Text: byteCount(fd.bytes[model.C2S]), Style: &fs.Client},
-		{Text: "  server ", Style: &fs.ServerLabel}, {Text: byteCount(fd.bytes[model.S2C]), Style: &fs.Server},
-	}
-	switch {
-	case fd.gaps == 1:
-		head = append(head, pane.Span{Text: "  1 hole", Style: &fs.Hole})
-	case fd.gaps > 1:
-		head = append(head, pane.Span{Text: fmt.Sprintf("  %d holes", fd.gaps), Style: &fs.Hole})
-	}
-	head = append(head, pane.Span{Text: "  " + mode + " (m switches)  " + glyphCursor + " this step", Style: &fs.Marker})
-	bh := followBodyH(h)
-	lay := fd.layout(w, m.followHex)
-	body := renderFollowLayout(*fs, m.tl, m.conv, fd.chunks, lay, m.selSeg(), w, bh, m.followTop)
-	return pane.RenderSpans(head, w, nil) + "\n" + body
 }
 
 // renderGraphPane draws the time-sequence graph, unless the quiz hides it.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/export"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/pane"
@@ -461,7 +462,7 @@ func TestQuizHidesTheFollowAndTheGraph(t *testing.T) {
 // An ICMP error's quote is explained in the numbering on screen.
 func TestICMPExplainedInTheNumberingOnScreen(t *testing.T) {
 	_, tl := openSample(t, "icmp-frag-needed")
-	q := tl.Segments[frameSeg(t, tl, 5)]
+	q := tl.Segments[testsample.Seg(t, tl, 5)]
 	m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, 80, 24)
 	for i, r := range m.rows {
 		if r.seg < 0 {

@@ -252,16 +252,13 @@ func (m *Model) refresh() {
 			m.pickerStale[c] = true
 		}
 	}
-	vc := m.views
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
 		m.graphView.Invalidate()
 		m.netstatView.Invalidate()
 	}
 	for c := range m.dirty {
-		if fd := vc.follow[c]; fd != nil && fd.done {
-			delete(vc.follow, c) // reassembled again when shown
-		}
+		m.followView.Forget(c) // reassembled again when shown
 	}
 	m.isnView.Invalidate()
 	clear(m.dirty)

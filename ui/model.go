@@ -33,6 +33,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
 	"github.com/tcpstep/tcpstep/ui/netstat"
@@ -180,8 +181,6 @@ type Model struct {
 	// the selected ISN series, the conversation's vantage point, whether
 	// the export waits for its format, and the caches they share.
 	shown     [numSlots]paneID
-	followHex bool
-	followTop int
 	vantage   model.Vantage
 	exportAsk bool
 	views     *viewCache
@@ -191,6 +190,8 @@ type Model struct {
 	netstatView *netstat.Pane
 	// graphView is the time-sequence graph (ui/graph).
 	graphView *graph.Pane
+	// followView is the follow view (ui/follow).
+	followView *follow.Pane
 
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
@@ -211,7 +212,8 @@ func New(src Source, opts Options) Model {
 		lessonOn:    opts.Lesson != nil,
 		layersRow:   -1,
 		shown:       defaultShown,
-		views:       &viewCache{follow: map[*model.Conversation]*followData{}},
+		views:       &viewCache{},
+		followView:  follow.NewPane(follow.Styles{}),
 		isnView:     isn.NewPane(isn.Styles{}), // styled by setStyles below
 		netstatView: netstat.NewPane(netstat.Styles{}),
 		graphView:   graph.NewPane(graph.Styles{}),
@@ -234,6 +236,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.isnView.SetStyles(m.st.ISN)
 	m.netstatView.SetStyles(m.st.Netstat)
 	m.graphView.SetStyles(m.st.Graph)
+	m.followView.SetStyles(m.st.Follow)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -354,7 +357,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	case refreshMsg:
 		m.refreshTick()
 	case followDoneMsg:
-		m.followDone(msg)
+		m.followView.Done(msg.conv, msg.chunks, msg.err)
 		return m, m.release()
 	case exportDoneMsg:
 		m.exportDone(msg)
@@ -391,7 +394,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.noteRows()
 	m.cur, m.top, m.explainTop = 0, 0, 0
 	m.layersRow = -1
-	m.followTop = 0
+	m.followView.ConversationChanged(m.paneCtx())
 	m.graphView.ConversationChanged(m.paneCtx())
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.isnView.ConversationChanged(m.paneCtx())
@@ -801,7 +804,7 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 	case paneFollow:
 		// Moving in the dialogue moves the ladder: to the next or previous
 		// segment whose bytes it shows, or a page of lines on.
-		page := max(followBodyH(m.lay.Inner[paneFollow].H)-1, 1)
+		page := max(follow.BodyHeight(m.lay.Inner[paneFollow].H)-1, 1)
 		switch {
 		case key.Matches(msg, k.Down):
 			m.followStep(1)

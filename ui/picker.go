@@ -200,8 +200,8 @@ func (s *convSummary) cellsFrom(st *scanState) {
 		colClient:   c.Client.String(),
 		colServer:   c.Server.String(),
 		colPackets:  fmt.Sprintf("%d/%d", c.Packets[model.C2S], c.Packets[model.S2C]),
-		colBytesC2S: humanBytes(c.Bytes[model.C2S]),
-		colBytesS2C: humanBytes(c.Bytes[model.S2C]),
+		colBytesC2S: pane.HumanBytes(c.Bytes[model.C2S]),
+		colBytesS2C: pane.HumanBytes(c.Bytes[model.S2C]),
 		colDuration: humanDuration(s.durNS),
 		colOpened:   opened,
 		colEnded:    ended,
@@ -210,19 +210,6 @@ func (s *convSummary) cellsFrom(st *scanState) {
 	s.search = "" // made when a filter needs it (searchText)
 	for c, cell := range s.cells {
 		s.widths[c] = cellWidth(cell)
-	}
-}
-
-func humanBytes(n uint64) string {
-	switch {
-	case n < 10_000:
-		return strconv.FormatUint(n, 10)
-	case n < 10_000_000:
-		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + "k"
-	case n < 10_000_000_000:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
-	default:
-		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "G"
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
+	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
 	"github.com/tcpstep/tcpstep/ui/netstat"
@@ -18,7 +19,7 @@ import (
 const (
 	glyphArrowRight = "▶"
 	glyphArrowLeft  = "◀"
-	glyphLine       = "─"
+	glyphLine       = theme.Line
 	glyphDotted     = "┄"
 	glyphLane       = "│"
 	glyphCursor     = theme.Cursor
@@ -130,7 +131,7 @@ type Styles struct {
 
 	Diagram DiagramStyles
 	Layers  LayerStyles
-	Follow  FollowStyles
+	Follow  follow.Styles
 	Graph   graph.Styles
 	Netstat netstat.Styles
 	ISN     isn.Styles
@@ -226,7 +227,7 @@ func NewStyles(isDark bool) Styles {
 
 	s.Diagram = NewDiagramStyles(isDark)
 	s.Layers = NewLayerStyles(isDark)
-	s.Follow = NewFollowStyles(isDark)
+	s.Follow = follow.NewStyles(isDark)
 	s.Graph = graph.NewStyles(isDark)
 	s.Netstat = netstat.NewStyles(isDark)
 	s.ISN = isn.NewStyles(isDark)

@@ -181,7 +181,7 @@ func (m *Model) paneTitle(p paneID) string {
 			t += fmt.Sprintf("  frame %d", m.rows[m.cur].frame)
 		}
 	case paneFollow:
-		if m.followHex {
+		if m.followView.Hex() {
 			t += "  hex"
 		}
 	case paneGraph:
@@ -328,10 +328,10 @@ func (m *Model) progressSpans(w int) []pane.Span {
 		label = fmt.Sprintf(" indexing %s  %s frames", model.Visible(displayName(m.src.Name())), groupDigits(m.prog.Frames))
 	}
 	if m.live {
-		return []pane.Span{{Text: fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), humanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
+		return []pane.Span{{Text: fmt.Sprintf(" waiting for packets on %s  %s read", model.Visible(displayName(m.src.Name())), pane.HumanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
 	}
 	if m.prog.Total <= 0 {
-		return []pane.Span{{Text: label + fmt.Sprintf("  %s read", humanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
+		return []pane.Span{{Text: label + fmt.Sprintf("  %s read", pane.HumanBytes(uint64(max(m.prog.Read, 0)))), Style: &m.st.Footer.Progress}}
 	}
 	frac := min(max(float64(m.prog.Read)/float64(m.prog.Total), 0), 1)
 	pct := fmt.Sprintf(" %3.0f%%", frac*100)

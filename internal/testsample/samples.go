@@ -54,3 +54,14 @@ func File(tb testing.TB, path string) *model.Timeline {
 	}
 	return tl
 }
+
+// Seg returns the index in tl.Segments of the segment frame carries, and
+// fails tb when it carries none.
+func Seg(tb testing.TB, tl *model.Timeline, frame uint32) int {
+	tb.Helper()
+	i := tl.SegOf(frame)
+	if i < 0 {
+		tb.Fatalf("no segment in frame %d", frame)
+	}
+	return i
+}

@@ -1,6 +1,7 @@
 package pane
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -106,4 +107,26 @@ func Wrap(s string, w int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// HumanBytes is a byte count in four significant places: 848, 12.3k, 4.5M.
+func HumanBytes(n uint64) string {
+	switch {
+	case n < 10_000:
+		return strconv.FormatUint(n, 10)
+	case n < 10_000_000:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + "k"
+	case n < 10_000_000_000:
+		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
+	default:
+		return strconv.FormatFloat(float64(n)/1e9, 'f', 1, 64) + "G"
+	}
+}
+
+// ByteCount is a size for a person: "848 bytes", "12.3k bytes".
+func ByteCount(n int64) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return HumanBytes(uint64(max(n, 0))) + " bytes"
 }

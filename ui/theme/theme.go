@@ -14,6 +14,7 @@ import (
 const (
 	Ellipsis = "…" // text cut to fit
 	Cursor   = "▸" // the selected row
+	Line     = "─" // a rule
 )
 
 // Palette holds the colours for one background.

@@ -1,4 +1,4 @@
-package ui
+package follow
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // followOf reassembles conversation 0 of an embedded sample.
@@ -22,15 +23,6 @@ func followOf(t *testing.T, name string) (*model.Timeline, []model.FollowChunk) 
 		t.Fatal(err)
 	}
 	return tl, chunks
-}
-
-func frameSeg(t *testing.T, tl *model.Timeline, frame uint32) int {
-	t.Helper()
-	i := tl.SegOf(frame)
-	if i < 0 {
-		t.Fatalf("no segment in frame %d", frame)
-	}
-	return i
 }
 
 // hostileFollow is a hand-built conversation whose payload tries to reach
@@ -96,14 +88,14 @@ func followCases(t *testing.T) []followCase {
 	var cases []followCase
 	// The SMTP dialogue with the server's HELP reply selected (frame 9).
 	for _, sz := range [][2]int{{80, 24}, {40, 16}} {
-		cases = append(cases, followCase{fmt.Sprintf("smtp-text-%dx%d", sz[0], sz[1]), smtpTL, smtp, frameSeg(t, smtpTL, 9), false, sz[0], sz[1], 0})
+		cases = append(cases, followCase{fmt.Sprintf("smtp-text-%dx%d", sz[0], sz[1]), smtpTL, smtp, testsample.Seg(t, smtpTL, 9), false, sz[0], sz[1], 0})
 	}
 	cases = append(cases,
-		followCase{"smtp-hex-80x24", smtpTL, smtp, frameSeg(t, smtpTL, 9), true, 80, 24, 0},
-		followCase{"smtp-hex-50x12", smtpTL, smtp, frameSeg(t, smtpTL, 9), true, 50, 12, 0},
+		followCase{"smtp-hex-80x24", smtpTL, smtp, testsample.Seg(t, smtpTL, 9), true, 80, 24, 0},
+		followCase{"smtp-hex-50x12", smtpTL, smtp, testsample.Seg(t, smtpTL, 9), true, 50, 12, 0},
 		// The timeout retransmission (frame 35) highlights the bytes
 		// placed from frame 34; scrolled to it.
-		followCase{"lossy-retransmission-hex-80x10", lossyTL, lossy, frameSeg(t, lossyTL, 35), true, 80, 10, 10000},
+		followCase{"lossy-retransmission-hex-80x10", lossyTL, lossy, testsample.Seg(t, lossyTL, 35), true, 80, 10, 10000},
 		followCase{"hostile-text-60x14", hostTL, host, 4, false, 60, 14, 0},
 		followCase{"hostile-hex-80x20", hostTL, host, 7, true, 80, 20, 0},
 		followCase{"empty", hostTL, nil, -1, false, 40, 3, 0},
@@ -120,7 +112,7 @@ func TestFollowGolden(t *testing.T) {
 			if len(c.tl.Conversations) > 0 {
 				conv = c.tl.Conversations[0]
 			}
-			out := renderFollow(NewFollowStyles(true), c.tl, conv, c.chunks, c.selected, c.hex, c.w, c.h, c.top)
+			out := renderFollow(NewStyles(true), c.tl, conv, c.chunks, c.selected, c.hex, c.w, c.h, c.top)
 			golden.RequireEqual(t, ansi.Strip(out))
 		})
 	}
@@ -136,7 +128,7 @@ func TestFollowFitsEveryWidth(t *testing.T) {
 			for w := 1; w <= 130; w++ {
 				for _, h := range []int{1, 5, 30} {
 					for _, top := range []int{0, 3, 1 << 30} {
-						out := renderFollow(NewFollowStyles(w%2 == 0), c.tl, conv, c.chunks, c.selected, hex, w, h, top)
+						out := renderFollow(NewStyles(w%2 == 0), c.tl, conv, c.chunks, c.selected, hex, w, h, top)
 						lines := strings.Split(out, "\n")
 						if len(lines) != h {
 							t.Fatalf("%s hex=%v %dx%d: %d lines", c.name, hex, w, h, len(lines))
@@ -184,7 +176,7 @@ func TestFollowTextKeepsEveryByte(t *testing.T) {
 	}
 	// The pictures: ESC as ␛, BEL as ␇, CR LF as ␍␊, C1 and bad bytes as
 	// \xNN, the bidi override escaped.
-	out := ansi.Strip(renderFollow(NewFollowStyles(false), tl, tl.Conversations[0], chunks, -1, false, 200, 20, 0))
+	out := ansi.Strip(renderFollow(NewStyles(false), tl, tl.Conversations[0], chunks, -1, false, 200, 20, 0))
 	for _, want := range []string{"␛[2J␛]0;pwned␇root␍␊", `\x85\x9b\xff\xfe ok \u202eevil\u202c 日本語␉done␍␊`, "[10 bytes missing]", "[28 bytes not captured]", "[5 bytes missing, never acknowledged]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("view lacks %q:\n%s", want, out)
@@ -197,7 +189,7 @@ func TestFollowSegLine(t *testing.T) {
 	tl, chunks := followOf(t, "lossy-transfer")
 	lay := layoutFollow(chunks, true, 80)
 	for _, frame := range []uint32{4, 5, 27, 28, 34} {
-		seg := frameSeg(t, tl, frame)
+		seg := testsample.Seg(t, tl, frame)
 		line := followSegLine(tl, chunks, lay, seg)
 		if line < 0 {
 			t.Fatalf("frame %d: no line", frame)
@@ -207,18 +199,18 @@ func TestFollowSegLine(t *testing.T) {
 		}
 	}
 	// The retransmission (frame 35) maps to frame 34's bytes.
-	l34 := followSegLine(tl, chunks, lay, frameSeg(t, tl, 34))
-	if l35 := followSegLine(tl, chunks, lay, frameSeg(t, tl, 35)); l35 != l34 {
+	l34 := followSegLine(tl, chunks, lay, testsample.Seg(t, tl, 34))
+	if l35 := followSegLine(tl, chunks, lay, testsample.Seg(t, tl, 35)); l35 != l34 {
 		t.Errorf("frame 35 at line %d, frame 34 at %d", l35, l34)
 	}
 	// A bare ACK (frame 15) maps to where the dialogue stood: the last
 	// line placed by then, which shows frame 14 or earlier.
-	l15 := followSegLine(tl, chunks, lay, frameSeg(t, tl, 15))
+	l15 := followSegLine(tl, chunks, lay, testsample.Seg(t, tl, 15))
 	if got := followLineSeg(chunks, lay, l15); got < 0 || tl.Segments[got].Frame > 14 {
 		t.Errorf("frame 15 at line %d showing segment %d", l15, got)
 	}
 	// The SYN carried nothing and comes before any data.
-	if l := followSegLine(tl, chunks, lay, frameSeg(t, tl, 1)); l != -1 {
+	if l := followSegLine(tl, chunks, lay, testsample.Seg(t, tl, 1)); l != -1 {
 		t.Errorf("SYN at line %d, want -1", l)
 	}
 	if top := followTop(500, 0, 20, 1000); top > 500 || top+20 <= 500 {
@@ -226,5 +218,41 @@ func TestFollowSegLine(t *testing.T) {
 	}
 	if top := followTop(5, 0, 20, 1000); top != 0 {
 		t.Errorf("followTop of a visible line moved to %d", top)
+	}
+}
+
+// TestPane drives the view as the stepper does: a conversation is wanted
+// until its reassembly starts, says it is on its way until it is done, then
+// draws what Render draws; ↓ in the dialogue names the next segment whose
+// bytes it shows; m switches to hex; a grown conversation is wanted again.
+func TestPane(t *testing.T) {
+	tl, chunks := followOf(t, "smtp-figure10")
+	c := tl.Conversations[0]
+	p := NewPane(NewStyles(true))
+	ctx := pane.Context{TL: tl, Conv: c, Seg: testsample.Seg(t, tl, 6)}
+	if !p.Wants(c) {
+		t.Fatal("a conversation never reassembled is not wanted")
+	}
+	p.Start(c)
+	if p.Wants(c) || !strings.Contains(ansi.Strip(p.View(ctx, 80, 20)), "reassembling") {
+		t.Fatal("a reassembly under way is wanted again, or not said")
+	}
+	p.Done(c, chunks, nil)
+	p.Sync(ctx, 80, 20)
+	out := p.View(ctx, 80, 20)
+	body := strings.SplitN(out, "\n", 2)[1]
+	if want := renderFollow(NewStyles(true), tl, c, chunks, ctx.Seg, false, 80, BodyHeight(20), p.top); body != want {
+		t.Errorf("the dialogue differs from renderFollow:\n%s\nwant\n%s", ansi.Strip(body), ansi.Strip(want))
+	}
+	next := p.Step(ctx, 80, 1)
+	if next <= ctx.Seg || tl.Segments[next].Len == 0 {
+		t.Errorf("↓ from frame 6 gives segment %d, want a later one with bytes", next)
+	}
+	if !p.Key(ctx, pane.KeyMode) || !p.Hex() || p.Mode() != "hex" {
+		t.Error("m does not switch to hex")
+	}
+	p.Forget(c)
+	if !p.Wants(c) {
+		t.Error("a forgotten conversation is not wanted again")
 	}
 }

@@ -1,4 +1,7 @@
-package ui
+// Package follow is the follow view: the conversation's payload in
+// sequence order, as Wireshark's Follow TCP Stream shows it, with the
+// selected segment's bytes marked.
+package follow
 
 import (
 	"fmt"
@@ -22,10 +25,10 @@ import (
 // the root model owns the chunks (reassembled once per conversation) and
 // the scroll position.
 
-// FollowStyles are the follow view's styles. Direction is also told by the
+// Styles are the follow view's styles. Direction is also told by the
 // marker line before each turn and selection by the gutter glyph, so both
 // survive without colour.
-type FollowStyles struct {
+type Styles struct {
 	Client      lipgloss.Style // bytes the client sent
 	Server      lipgloss.Style // bytes the server sent
 	ClientSel   lipgloss.Style // the selected segment's bytes, client side
@@ -37,19 +40,21 @@ type FollowStyles struct {
 	Empty       lipgloss.Style // "no payload" message
 	ClientLabel lipgloss.Style // the side's name in a marker line
 	ServerLabel lipgloss.Style
+	Wait        lipgloss.Style // "reassembling…" until the dialogue is ready
+	Error       lipgloss.Style // a reassembly that failed
 }
 
-// NewFollowStyles builds the follow view's styles for a dark or a light
+// NewStyles builds the follow view's styles for a dark or a light
 // background. The client is red and the server blue, as in Wireshark's
 // Follow TCP Stream.
-func NewFollowStyles(isDark bool) FollowStyles {
+func NewStyles(isDark bool) Styles {
 	p := theme.For(isDark)
 	client := p.Coral
 	server := p.DeepBlue
 	muted := p.Ash
 	accent := p.Accent
 	hole := p.Khaki
-	return FollowStyles{
+	return Styles{
 		Client:      lipgloss.NewStyle().Foreground(client),
 		Server:      lipgloss.NewStyle().Foreground(server),
 		ClientSel:   lipgloss.NewStyle().Foreground(client).Reverse(true).Bold(true),
@@ -61,6 +66,8 @@ func NewFollowStyles(isDark bool) FollowStyles {
 		Empty:       lipgloss.NewStyle().Foreground(muted).Italic(true),
 		ClientLabel: lipgloss.NewStyle().Foreground(client).Bold(true),
 		ServerLabel: lipgloss.NewStyle().Foreground(server).Bold(true),
+		Wait:        lipgloss.NewStyle().Foreground(p.Muted).Italic(true),
+		Error:       lipgloss.NewStyle().Bold(true).Foreground(p.Red),
 	}
 }
 
@@ -206,20 +213,20 @@ const asciiCells = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ
 // them, the bytes of segment selectedSeg (an index in tl.Segments, -1 for
 // none) highlighted, as text or as hex. top is clamped so the last page is
 // full.
-func renderFollow(st FollowStyles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, selectedSeg int, hex bool, w, h, top int) string {
+func renderFollow(st Styles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, selectedSeg int, hex bool, w, h, top int) string {
 	return renderFollowLayout(st, tl, c, chunks, layoutFollow(chunks, hex, w), selectedSeg, w, h, top)
 }
 
 // renderFollowLayout is renderFollow with the layout made already (a view
 // keeps it per width and mode: laying out a long conversation on every
 // frame would be wasted work).
-func renderFollowLayout(st FollowStyles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, lay followLayout, selectedSeg int, w, h, top int) string {
+func renderFollowLayout(st Styles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, lay followLayout, selectedSeg int, w, h, top int) string {
 	if h <= 0 || w <= 0 {
 		return ""
 	}
 	out := make([]string, 0, h)
 	if len(lay.lines) == 0 {
-		out = append(out, ansi.Truncate(st.Empty.Render("no payload in this conversation"), w, glyphEllipsis))
+		out = append(out, ansi.Truncate(st.Empty.Render("no payload in this conversation"), w, theme.Ellipsis))
 	}
 	top = max(min(top, len(lay.lines)-h), 0)
 	for i := top; i < len(lay.lines) && len(out) < h; i++ {
@@ -232,7 +239,7 @@ func renderFollowLayout(st FollowStyles, tl *model.Timeline, c *model.Conversati
 }
 
 // renderFollowLine draws one laid-out line, at most w cells wide.
-func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, lay followLayout, ln followLine, selectedSeg int, w int) string {
+func renderFollowLine(st Styles, tl *model.Timeline, c *model.Conversation, chunks []model.FollowChunk, lay followLayout, ln followLine, selectedSeg int, w int) string {
 	ch := &chunks[ln.chunk]
 	side, sel, label := st.Client, st.ClientSel, st.ClientLabel
 	if ch.Dir == model.S2C {
@@ -248,9 +255,9 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 		if ch.Dir == model.S2C {
 			name, from, to = "server", to, from
 		}
-		b.WriteString(st.Marker.Render(glyphLine+glyphLine+" ") + label.Render(name) + st.Marker.Render(" "+from+" → "+to+" "))
+		b.WriteString(st.Marker.Render(theme.Line+theme.Line+" ") + label.Render(name) + st.Marker.Render(" "+from+" → "+to+" "))
 		if fill := w - pane.Width(b.String()); fill > 0 {
-			b.WriteString(st.Marker.Render(strings.Repeat(glyphLine, fill)))
+			b.WriteString(st.Marker.Render(strings.Repeat(theme.Line, fill)))
 		}
 		return ansi.Truncate(b.String(), w, "")
 	case followHole:
@@ -266,7 +273,7 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 			text = fmt.Sprintf("[%d bytes missing]", ch.Missing)
 		}
 		b.WriteString(st.Hole.Render(text))
-		return ansi.Truncate(b.String(), w, glyphEllipsis)
+		return ansi.Truncate(b.String(), w, theme.Ellipsis)
 	}
 	slo, shi := ch.SegRange(tl, selectedSeg)
 	selected := func(i int) bool { return int64(i) >= slo && int64(i) < shi }
@@ -303,7 +310,7 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 			text, size, _ := followCell(data[i:ln.hi])
 			return text, size
 		})
-		return ansi.Truncate(b.String(), w, glyphEllipsis)
+		return ansi.Truncate(b.String(), w, theme.Ellipsis)
 	}
 	// Hex: SEQ, the bytes in hex, the bytes as ASCII.
 	b.WriteString(st.Offset.Render(fmt.Sprintf("%*d", lay.seqW, ch.Seq+uint32(ln.lo))))
@@ -326,12 +333,12 @@ func renderFollowLine(st FollowStyles, tl *model.Timeline, c *model.Conversation
 		}
 		return ".", 1
 	})
-	return ansi.Truncate(b.String(), w, glyphEllipsis)
+	return ansi.Truncate(b.String(), w, theme.Ellipsis)
 }
 
-func followCursor(st FollowStyles, on bool) string {
+func followCursor(st Styles, on bool) string {
 	if on {
-		return st.Cursor.Render(glyphCursor) + " "
+		return st.Cursor.Render(theme.Cursor) + " "
 	}
 	return "  "
 }
@@ -529,4 +536,222 @@ func followTop(line, top, h, total int) int {
 		return top
 	}
 	return max(min(line-h/3, total-h), 0)
+}
+
+// data is one conversation's reassembled dialogue and its layout for the
+// width and mode last drawn.
+type data struct {
+	done   bool
+	chunks []model.FollowChunk
+	err    error
+	bytes  [2]int64 // payload bytes placed, by direction
+	gaps   int      // holes in the capture (gaps and cut segments)
+	lay    followLayout
+	layW   int
+	layHex bool
+	layOK  bool
+	// synced is the (segment, width, mode) the scroll position was last
+	// brought to, so an Update that changes none of them does not scan the
+	// layout again.
+	synced [3]int
+}
+
+// layout returns the dialogue laid out for width w, from the cache when it
+// was laid out for w already.
+func (fd *data) layout(w int, hex bool) followLayout {
+	if !fd.layOK || fd.layW != w || fd.layHex != hex {
+		fd.lay = layoutFollow(fd.chunks, hex, w)
+		fd.layW, fd.layHex, fd.layOK = w, hex, true
+	}
+	return fd.lay
+}
+
+// maxCached bounds how many conversations' reassembled payloads are kept:
+// each holds all of its conversation's bytes.
+const maxCached = 4
+
+// Pane is the follow view as the stepper holds it: the reassembled
+// dialogues of the last few conversations shown, the mode (text or hex) and
+// the scroll position. The reassembly re-reads every data frame, so the root
+// runs it in a command (Wants, Start, Done).
+type Pane struct {
+	st   Styles
+	data map[*model.Conversation]*data
+	hex  bool
+	top  int
+}
+
+// NewPane returns the view in text mode, with nothing reassembled.
+func NewPane(st Styles) *Pane {
+	return &Pane{st: st, data: map[*model.Conversation]*data{}}
+}
+
+// SetStyles changes the view's colours.
+func (p *Pane) SetStyles(st Styles) { p.st = st }
+
+// Wants reports whether conversation c still has to be reassembled.
+func (p *Pane) Wants(c *model.Conversation) bool {
+	_, ok := p.data[c]
+	return c != nil && !ok
+}
+
+// Start notes that c's reassembly has begun, making room among the kept
+// dialogues first.
+func (p *Pane) Start(c *model.Conversation) {
+	if len(p.data) >= maxCached {
+		for k, fd := range p.data {
+			if fd.done {
+				delete(p.data, k)
+			}
+		}
+	}
+	p.data[c] = &data{}
+}
+
+// Done keeps c's reassembled dialogue (or the error that stopped it).
+func (p *Pane) Done(c *model.Conversation, chunks []model.FollowChunk, err error) {
+	fd := &data{done: true, chunks: chunks, err: err}
+	for i := range fd.chunks {
+		switch ch := &fd.chunks[i]; {
+		case ch.Kind == model.ChunkData && ch.Dir <= model.S2C:
+			fd.bytes[ch.Dir] += int64(len(ch.Data))
+		case ch.Kind != model.ChunkData:
+			fd.gaps++
+		}
+	}
+	fd.synced = [3]int{-2, -2, -2}
+	p.data[c] = fd
+}
+
+// Forget drops c's dialogue if it was reassembled: the conversation grew,
+// and it is reassembled again when shown.
+func (p *Pane) Forget(c *model.Conversation) {
+	if fd := p.data[c]; fd != nil && fd.done {
+		delete(p.data, c)
+	}
+}
+
+// ConversationChanged scrolls back to the top for a new conversation.
+func (p *Pane) ConversationChanged(pane.Context) { p.top = 0 }
+
+// Hex reports whether the view shows a hex dump rather than text.
+func (p *Pane) Hex() bool { return p.hex }
+
+// Mode is the view's mode, for its title.
+func (p *Pane) Mode() string {
+	if p.hex {
+		return "hex"
+	}
+	return "text"
+}
+
+// Key switches between text and hex (m) and reports whether it used the
+// key. The keys that move in the dialogue move the stepper: see Step.
+func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+	if k != pane.KeyMode {
+		return false
+	}
+	p.hex = !p.hex
+	return true
+}
+
+// ready returns ctx's dialogue once reassembled without error.
+func (p *Pane) ready(ctx pane.Context) *data {
+	if ctx.Conv == nil {
+		return nil
+	}
+	fd := p.data[ctx.Conv]
+	if fd == nil || !fd.done || fd.err != nil {
+		return nil
+	}
+	return fd
+}
+
+// BodyHeight is how many lines of the dialogue the view shows under its
+// summary line in a pane h lines high.
+func BodyHeight(h int) int { return max(h-1, 1) }
+
+// Sync scrolls the view, w×h cells, to the selected segment's bytes.
+func (p *Pane) Sync(ctx pane.Context, w, h int) {
+	fd := p.ready(ctx)
+	if fd == nil {
+		return
+	}
+	hex := 0
+	if p.hex {
+		hex = 1
+	}
+	key := [3]int{ctx.Seg, w, hex}
+	if fd.synced == key {
+		return
+	}
+	fd.synced = key
+	lay := fd.layout(w, p.hex)
+	p.top = followTop(followSegLine(ctx.TL, fd.chunks, lay, ctx.Seg), p.top, BodyHeight(h), len(lay.lines))
+}
+
+// Step returns the segment whose bytes come d lines from the selected
+// segment's in the view, w cells wide (d = ±1: the next or previous segment
+// in the dialogue; else a page), or -1: where the stepper should go.
+func (p *Pane) Step(ctx pane.Context, w, d int) int {
+	fd := p.ready(ctx)
+	if fd == nil {
+		return -1
+	}
+	lay := fd.layout(w, p.hex)
+	if len(lay.lines) == 0 {
+		return -1
+	}
+	cur := ctx.Seg
+	line := followSegLine(ctx.TL, fd.chunks, lay, cur)
+	switch {
+	case d == 1 || d == -1:
+		for i := line + d; i >= 0 && i < len(lay.lines); i += d {
+			if s := followLineSeg(fd.chunks, lay, i); s >= 0 && s != cur {
+				return s
+			}
+		}
+	default:
+		i := min(max(line+d, 0), len(lay.lines)-1)
+		for j := i; j >= 0 && j < len(lay.lines); j -= sign(d) {
+			if s := followLineSeg(fd.chunks, lay, j); s >= 0 {
+				return s
+			}
+		}
+	}
+	return -1
+}
+
+func sign(d int) int {
+	if d < 0 {
+		return -1
+	}
+	return 1
+}
+
+// View draws a summary line, then the dialogue scrolled to the selected
+// segment's bytes; or says the reassembly is on its way, or why it failed.
+func (p *Pane) View(ctx pane.Context, w, h int) string {
+	fd := p.data[ctx.Conv]
+	switch {
+	case fd == nil || !fd.done:
+		return p.st.Wait.Render("reassembling the conversation's payload" + theme.Ellipsis)
+	case fd.err != nil:
+		return p.st.Error.Render(ansi.Wrap(model.Visible(fd.err.Error()), max(w, 1), ""))
+	}
+	fs := &p.st
+	head := []pane.Span{
+		{Text: "client ", Style: &fs.ClientLabel}, {Text: pane.ByteCount(fd.bytes[model.C2S]), Style: &fs.Client},
+		{Text: "  server ", Style: &fs.ServerLabel}, {Text: pane.ByteCount(fd.bytes[model.S2C]), Style: &fs.Server},
+	}
+	switch {
+	case fd.gaps == 1:
+		head = append(head, pane.Span{Text: "  1 hole", Style: &fs.Hole})
+	case fd.gaps > 1:
+		head = append(head, pane.Span{Text: fmt.Sprintf("  %d holes", fd.gaps), Style: &fs.Hole})
+	}
+	head = append(head, pane.Span{Text: "  " + p.Mode() + " (m switches)  " + theme.Cursor + " this step", Style: &fs.Marker})
+	lay := fd.layout(w, p.hex)
+	body := renderFollowLayout(*fs, ctx.TL, ctx.Conv, fd.chunks, lay, ctx.Seg, w, BodyHeight(h), p.top)
+	return pane.RenderSpans(head, w, nil) + "\n" + body
 }
