@@ -95,11 +95,11 @@ func openSample(t *testing.T, name string) (*decode.Input, *model.Timeline) {
 }
 
 // selectedFrame is the frame of the ladder's selected row.
-func selectedFrame(m Model) uint32 { return m.rows[m.cur].frame }
+func selectedFrame(m *Model) uint32 { return m.rows[m.cur].Frame }
 
 // followMarked is the text of the follow view's lines marked as the
 // selected step's, gutters removed, joined.
-func followMarked(m Model) string {
+func followMarked(m *Model) string {
 	in := m.lay.Inner[paneFollow]
 	var b strings.Builder
 	for _, l := range strings.Split(ansi.Strip(m.renderPane(paneFollow, in.W, in.H)), "\n") {
@@ -152,7 +152,7 @@ func TestFollowStepsTheLadderAndBack(t *testing.T) {
 		m = press(t, m, "1")
 		for i := range m.rows {
 			m.setCur(i)
-			seg := int(m.rows[i].seg)
+			seg := int(m.rows[i].Seg)
 			if seg < 0 || tl.Segments[seg].Len == 0 {
 				continue
 			}
@@ -162,7 +162,7 @@ func TestFollowStepsTheLadderAndBack(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got := followMarked(m); !strings.Contains(got, printable(p)) {
-				t.Fatalf("%s frame %d: marked %q, the segment carried %q", name, m.rows[i].frame, got, printable(p))
+				t.Fatalf("%s frame %d: marked %q, the segment carried %q", name, m.rows[i].Frame, got, printable(p))
 			}
 			m = press(t, m, "1")
 		}
@@ -185,13 +185,13 @@ func TestFollowReassemblesOffTheUIGoroutine(t *testing.T) {
 	src := gatedSource{sample(t, "smtp-figure10").(*decode.Input), make(chan struct{})}
 	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
 	type result struct {
-		m   Model
+		m   *Model
 		cmd tea.Cmd
 	}
 	done := make(chan result, 1)
 	go func() {
 		nm, cmd := m.Update(keyMsg("5"))
-		done <- result{nm.(Model), cmd}
+		done <- result{nm.(*Model), cmd}
 	}()
 	var r result
 	select {
@@ -251,7 +251,7 @@ func TestGraphStepsAndIsCached(t *testing.T) {
 	}
 	// m switches the directions, + zooms.
 	m = press(t, m, "m", "+")
-	if v := m.graphView.Settings(); v.Show != graph.ShowC2S || v.Zoom != 1 {
+	if v := m.views[paneGraph].(*graph.Pane).Settings(); v.Show != graph.ShowC2S || v.Zoom != 1 {
 		t.Fatalf("graph settings %+v", v)
 	}
 }
@@ -285,10 +285,10 @@ func TestNetstatLinesFollowTheStep(t *testing.T) {
 			m = update(t, m, tea.KeyPressMsg{Code: tea.KeyHome})
 			m.setCur(i)
 			m = press(t, m, "7")
-			if r.seg < 0 {
+			if r.Seg < 0 {
 				continue
 			}
-			s := &tl.Segments[r.seg]
+			s := &tl.Segments[r.Seg]
 			d := s.Dir
 			sent[d] = max(sent[d], s.RelSeq+s.SeqLen())
 			if s.Flags&model.ACK != 0 {
@@ -304,7 +304,7 @@ func TestNetstatLinesFollowTheStep(t *testing.T) {
 					continue
 				}
 				if want := fmt.Sprint(sent[d] - acked[d]); q != want {
-					t.Fatalf("%s frame %d: %s Send-Q %s, want %s = %d − %d\n%s", name, r.frame, local, q, want, sent[d], acked[d], screen)
+					t.Fatalf("%s frame %d: %s Send-Q %s, want %s = %d − %d\n%s", name, r.Frame, local, q, want, sent[d], acked[d], screen)
 				}
 				checked++
 			}
@@ -447,9 +447,9 @@ func TestQuizHidesTheFollowAndTheGraph(t *testing.T) {
 	}
 	for _, k := range []string{"5", "6", "8"} {
 		nm, cmd := m.Update(keyMsg(k))
-		m = nm.(Model)
+		m = nm.(*Model)
 		if cmd != nil {
-			if _, ok := cmd().(followDoneMsg); ok {
+			if _, ok := cmd().(viewDoneMsg); ok {
 				t.Fatalf("%s: reassembled during the quiz", k)
 			}
 		}
@@ -465,7 +465,7 @@ func TestICMPExplainedInTheNumberingOnScreen(t *testing.T) {
 	q := tl.Segments[testsample.Seg(t, tl, 5)]
 	m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, 80, 24)
 	for i, r := range m.rows {
-		if r.seg < 0 {
+		if r.Seg < 0 {
 			m.setCur(i)
 			break
 		}

@@ -110,7 +110,7 @@ func BenchmarkStep(b *testing.B) {
 						m.setCur(mid)
 					}
 					nm, _ := m.Update(right)
-					m = nm.(Model)
+					m = nm.(*Model)
 					_ = m.View()
 				}
 				reportCPU(b, cpu)
@@ -144,9 +144,9 @@ func BenchmarkScreenViews(b *testing.B) {
 			m := New(src, Options{Stream: -1})
 			_ = m.Init()
 			nm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
-			_ = nm.(Model).View()
+			_ = nm.(*Model).View()
 			nm, _ = nm.Update(loadProgressMsg{done: 1 << 20, total: 1 << 27})
-			_ = nm.(Model).View()
+			_ = nm.(*Model).View()
 		}
 		reportCPU(b, cpu)
 	})
@@ -181,7 +181,7 @@ func BenchmarkScreenViews(b *testing.B) {
 					m.picker.cur, m.picker.top = 0, 0
 				}
 				nm, _ := m.Update(down)
-				m = nm.(Model)
+				m = nm.(*Model)
 				_ = m.View()
 			}
 			reportCPU(b, cpu)

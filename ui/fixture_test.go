@@ -191,7 +191,7 @@ func bigConversation(n int) *fakeSource {
 
 // loadedModel returns a model sized w×h that has loaded src, as the
 // program would after Init's command and the first WindowSizeMsg.
-func loadedModel(t testing.TB, src Source, opts Options, w, h int) Model {
+func loadedModel(t testing.TB, src Source, opts Options, w, h int) *Model {
 	t.Helper()
 	m := New(src, opts)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
@@ -199,10 +199,10 @@ func loadedModel(t testing.TB, src Source, opts Options, w, h int) Model {
 	return update(t, m, loadedMsg{tl, err})
 }
 
-func update(t testing.TB, m Model, msg tea.Msg) Model {
+func update(t testing.TB, m *Model, msg tea.Msg) *Model {
 	t.Helper()
 	nm, _ := m.Update(msg)
-	out, ok := nm.(Model)
+	out, ok := nm.(*Model)
 	if !ok {
 		t.Fatalf("Update returned %T", nm)
 	}
@@ -213,7 +213,7 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 }
 
 // press sends key presses, named as key.Binding names them.
-func press(t testing.TB, m Model, keys ...string) Model {
+func press(t testing.TB, m *Model, keys ...string) *Model {
 	t.Helper()
 	for _, k := range keys {
 		m = update(t, m, keyMsg(k))
@@ -265,10 +265,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 }
 
 // screen is the model's view without colours, as a person reads it.
-func screenOf(m Model) string { return ansi.Strip(m.View().Content) }
+func screenOf(m *Model) string { return ansi.Strip(m.View().Content) }
 
 // typeText types each rune of s.
-func typeText(t testing.TB, m Model, s string) Model {
+func typeText(t testing.TB, m *Model, s string) *Model {
 	t.Helper()
 	for _, r := range s {
 		m = update(t, m, tea.KeyPressMsg{Code: r, Text: string(r)})
@@ -280,18 +280,18 @@ func typeText(t testing.TB, m Model, s string) Model {
 // follow view's reassembly, the export) and delivers their messages, as
 // the program would. Only for screens without the quiz, whose input
 // returns a blinking cursor's timer.
-func pressRun(t testing.TB, m Model, keys ...string) Model {
+func pressRun(t testing.TB, m *Model, keys ...string) *Model {
 	t.Helper()
 	for _, k := range keys {
 		nm, cmd := m.Update(keyMsg(k))
-		m = nm.(Model)
+		m = nm.(*Model)
 		m = runCmd(t, m, cmd)
 	}
 	return m
 }
 
 // runCmd runs cmd and feeds its messages back to m, recursively.
-func runCmd(t testing.TB, m Model, cmd tea.Cmd) Model {
+func runCmd(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	if cmd == nil {
 		return m
@@ -304,7 +304,7 @@ func runCmd(t testing.TB, m Model, cmd tea.Cmd) Model {
 		}
 	default:
 		nm, next := m.Update(msg)
-		m = nm.(Model)
+		m = nm.(*Model)
 		if m.fatal != nil {
 			t.Fatalf("Update: %v", m.fatal)
 		}

@@ -47,12 +47,12 @@ var goldenSizes = [][2]int{{80, 24}, {200, 50}}
 // goldenScreens are the views worth pinning down: each pane (as a tab on a
 // small screen, focused on a large one) at a step with data, the absolute
 // numbering, the full help and the picker.
-func goldenScreens(t *testing.T, w, h int) map[string]Model {
-	stepped := func(keys ...string) Model {
+func goldenScreens(t *testing.T, w, h int) map[string]*Model {
+	stepped := func(keys ...string) *Model {
 		m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, w, h)
 		return press(t, m, keys...)
 	}
-	return map[string]Model{
+	return map[string]*Model{
 		"ladder":      stepped("right", "right", "right", "right"),
 		"states":      stepped("right", "tab"),
 		"layers":      stepped("right", "right", "right", "right", "tab", "tab"),
@@ -61,14 +61,14 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 		"last":        stepped("G"),
 		"help":        stepped("?"),
 		"picker":      loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h),
-		"picker-filtered": func() Model {
+		"picker-filtered": func() *Model {
 			m := loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h)
 			return press(t, typeText(t, m, "192.0.2.20"), "tab", "shift+tab")
 		}(),
 		// The quiz of the paper's session with seed 3: the first question
 		// (its row masked), and the feedback on a wrong answer.
 		"quiz": toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h)),
-		"quiz-feedback": func() Model {
+		"quiz-feedback": func() *Model {
 			m := toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h))
 			return press(t, typeText(t, m, wrongAnswer(m, asked(t, m))), "enter")
 		}(),
@@ -93,10 +93,10 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 		"isn":              pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8"),
 		"isn-random":       pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8", "down"),
 		"export-prompt":    pressRun(t, stepped("right"), "x"),
-		"icmp": func() Model {
+		"icmp": func() *Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)
 			for i, r := range m.rows {
-				if r.seg < 0 {
+				if r.Seg < 0 {
 					m.setCur(i)
 					break
 				}
@@ -107,10 +107,10 @@ func goldenScreens(t *testing.T, w, h int) map[string]Model {
 }
 
 // atFrame selects the ladder row of a frame.
-func atFrame(t testing.TB, m Model, frame uint32) Model {
+func atFrame(t testing.TB, m *Model, frame uint32) *Model {
 	t.Helper()
 	for i, r := range m.rows {
-		if r.frame == frame {
+		if r.Frame == frame {
 			m.setCur(i)
 			return m
 		}
@@ -136,7 +136,7 @@ func TestGoldenScreens(t *testing.T) {
 // widths from 1 to 220 at a few heights (every fifth width, and the edges of
 // the split layout, at the tallest).
 func TestScreensFitEveryWidth(t *testing.T) {
-	base := map[string]Model{}
+	base := map[string]*Model{}
 	for name, m := range goldenScreens(t, 80, 24) {
 		base[name] = m
 	}

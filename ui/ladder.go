@@ -13,47 +13,12 @@ import (
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
-// rowRef is one row of the ladder: a segment of the conversation, or one of
-// its frames that is not a segment (an IP fragment, an ICMP error).
-type rowRef struct {
-	seg   int32  // index in Timeline.Segments, or -1 for an extra frame
-	frame uint32 // 1-based frame number
-}
-
-// buildRows merges a conversation's segments and extra frames in frame
-// order. It is the only O(n) work of opening a conversation; stepping and
-// drawing touch only the rows on screen.
-func buildRows(tl *model.Timeline, c *model.Conversation) []rowRef {
-	return appendRows(tl, make([]rowRef, 0, len(c.Segs)+len(c.Extra)), c.Segs, c.Extra)
-}
-
-// appendRows merges segments segs and extra frames extra (both in capture
-// order, all after rows' last frame) onto rows.
-func appendRows(tl *model.Timeline, rows []rowRef, segs, extra []uint32) []rowRef {
-	ei := 0
-	for _, si := range segs {
-		if int(si) >= len(tl.Segments) {
-			continue
-		}
-		f := tl.Segments[si].Frame
-		for ei < len(extra) && extra[ei] < f {
-			rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
-			ei++
-		}
-		rows = append(rows, rowRef{seg: int32(si), frame: f})
-	}
-	for ; ei < len(extra); ei++ {
-		rows = append(rows, rowRef{seg: -1, frame: extra[ei]})
-	}
-	return rows
-}
-
 // ladderView is everything renderLadder reads: a value, so the function is
 // pure and testable.
 type ladderView struct {
 	tl       *model.Timeline
 	conv     *model.Conversation
-	rows     []rowRef
+	rows     []pane.Row
 	cur, top int
 	absolute bool
 	// previews holds the printable payload preview of frames already read,
@@ -157,11 +122,11 @@ func fmtTime(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
 }
 
-func rowTime(tl *model.Timeline, r rowRef) int64 {
-	if r.seg >= 0 && int(r.seg) < len(tl.Segments) {
-		return tl.SegTime(&tl.Segments[r.seg])
+func rowTime(tl *model.Timeline, r pane.Row) int64 {
+	if r.Seg >= 0 && int(r.Seg) < len(tl.Segments) {
+		return tl.SegTime(&tl.Segments[r.Seg])
 	}
-	if i := int(r.frame) - 1; i >= 0 && i < len(tl.Frames) {
+	if i := int(r.Frame) - 1; i >= 0 && i < len(tl.Frames) {
 		return tl.Frames[i].TimeNS - tl.StartNS
 	}
 	return 0
@@ -182,8 +147,8 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 	// states before the first row drawn: those after the previous segment.
 	prevC, prevS, first := v.conv.InitClient, v.conv.InitServer, true
 	for i := v.top - 1; i >= 0 && i < len(v.rows); i-- {
-		if r := v.rows[i]; r.seg >= 0 {
-			s := &v.tl.Segments[r.seg]
+		if r := v.rows[i]; r.Seg >= 0 {
+			s := &v.tl.Segments[r.Seg]
 			prevC, prevS, first = s.Client(), s.Server(), false
 			break
 		}
@@ -193,8 +158,8 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 			break
 		}
 		r := v.rows[i]
-		if v.mask != nil && i == v.mask.row && r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
-			s := &v.tl.Segments[r.seg]
+		if v.mask != nil && i == v.mask.row && r.Seg >= 0 && int(r.Seg) < len(v.tl.Segments) {
+			s := &v.tl.Segments[r.Seg]
 			lines = append(lines, pane.RenderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
 			prevC, prevS, first = s.Client(), s.Server(), false
 			continue
@@ -206,8 +171,8 @@ func renderLadder(st *Styles, v ladderView, w, h int) string {
 		k := ladderKey{row: i, w: w, absolute: v.absolute, selected: i == v.cur}
 		line, cached := v.cache[k]
 		var spans []pane.Span
-		if r.seg >= 0 && int(r.seg) < len(v.tl.Segments) {
-			s := &v.tl.Segments[r.seg]
+		if r.Seg >= 0 && int(r.Seg) < len(v.tl.Segments) {
+			s := &v.tl.Segments[r.Seg]
 			if !cached {
 				spans = segmentSpans(st, v, g, i, s, prevC, prevS, first)
 			}
@@ -260,7 +225,7 @@ func ladderHeader(st *Styles, v ladderView, g ladderGeom, w int) string {
 }
 
 // leadSpans are the marker, row number and time that start every row.
-func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []pane.Span {
+func leadSpans(st *Styles, v ladderView, g ladderGeom, i int, r pane.Row) []pane.Span {
 	marker := " "
 	if i == v.cur {
 		marker = glyphCursor
@@ -303,7 +268,7 @@ func stateCell(s model.State, g ladderGeom, show, right, revised bool) string {
 func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
 	spans := leadSpans(st, v, g, i, v.rows[i])
 	spans = append(spans,
-		pane.Span{Text: stateCell(s.Client(), g, first || s.Client() != prevC, false, v.conv.WasRevised(uint32(v.rows[i].seg), true)), Style: &st.Ladder.State},
+		pane.Span{Text: stateCell(s.Client(), g, first || s.Client() != prevC, false, v.conv.WasRevised(uint32(v.rows[i].Seg), true)), Style: &st.Ladder.State},
 		pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
 
 	label := segmentLabel(st, v, s)
@@ -321,7 +286,7 @@ func segmentSpans(st *Styles, v ladderView, g ladderGeom, i int, s *model.Segmen
 	spans = append(spans, body...)
 	spans = append(spans,
 		pane.Span{Text: glyphLane, Style: &st.Ladder.Lane},
-		pane.Span{Text: stateCell(s.Server(), g, first || s.Server() != prevS, true, v.conv.WasRevised(uint32(v.rows[i].seg), false)), Style: &st.Ladder.State})
+		pane.Span{Text: stateCell(s.Server(), g, first || s.Server() != prevS, true, v.conv.WasRevised(uint32(v.rows[i].Seg), false)), Style: &st.Ladder.State})
 	return spans
 }
 
@@ -399,10 +364,10 @@ func segmentLabel(st *Styles, v ladderView, s *model.Segment) []pane.Span {
 
 // extraSpans draws a frame that is not a segment as a dotted line across
 // both lanes with what it is.
-func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r rowRef) []pane.Span {
+func extraSpans(st *Styles, v ladderView, g ladderGeom, i int, r pane.Row) []pane.Span {
 	spans := leadSpans(st, v, g, i, r)
 	spans = append(spans, pane.Span{Text: stateCell(0, g, false, false, false), Style: &st.Ladder.State}, pane.Span{Text: glyphLane, Style: &st.Ladder.Lane})
-	text := extraText(v.tl, r.frame)
+	text := extraText(v.tl, r.Frame)
 	aw := g.arrowW
 	t := glyphDotted + " " + text + " "
 	t = ansi.Truncate(t, aw, glyphEllipsis)

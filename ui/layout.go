@@ -34,14 +34,9 @@ const (
 	numPanes
 )
 
-var paneTitles = [numPanes]string{"Ladder", "States", "Layers", "Explanation", "Follow", "Graph", "Netstat", "ISN"}
-
-// tabNames are the names on the tab bar, where space is short.
-var tabNames = [numPanes]string{"Ladder", "States", "Layers", "Explain", "Follow", "Graph", "Netstat", "ISN"}
-
 func (p paneID) String() string {
 	if p >= 0 && p < numPanes {
-		return paneTitles[p]
+		return viewTable[p].name
 	}
 	return "?"
 }
@@ -57,17 +52,6 @@ const (
 	slotBottomRight
 	numSlots
 )
-
-var paneSlot = [numPanes]int{
-	paneLadder:  slotTopLeft,
-	paneStates:  slotTopRight,
-	paneLayers:  slotBottomLeft,
-	paneExplain: slotBottomRight,
-	paneFollow:  slotBottomLeft,
-	paneGraph:   slotBottomLeft,
-	paneNetstat: slotTopRight,
-	paneISN:     slotBottomRight,
-}
 
 // defaultShown is what the slots show until a number key changes it.
 var defaultShown = [numSlots]paneID{paneLadder, paneStates, paneLayers, paneExplain}
@@ -150,8 +134,8 @@ func computeLayout(w, h int) layout {
 		l.SlotIn[i] = l.Slot[i].inset(1)
 	}
 	for p := range numPanes {
-		l.Outer[p] = l.Slot[paneSlot[p]]
-		l.Inner[p] = l.SlotIn[paneSlot[p]]
+		l.Outer[p] = l.Slot[viewTable[p].slot]
+		l.Inner[p] = l.SlotIn[viewTable[p].slot]
 	}
 	return l
 }

@@ -25,7 +25,7 @@ func (m *Model) lessonNote() string {
 	if !m.lessonOn || l == nil || m.cur >= len(m.rows) {
 		return ""
 	}
-	return l.Notes[m.rows[m.cur].frame]
+	return l.Notes[m.rows[m.cur].Frame]
 }
 
 // lessonParagraphs is the lesson's text for the selected step: its title
@@ -57,7 +57,7 @@ func (m *Model) nextNoteRow() int {
 	}
 	last, _ := m.quizLimit()
 	for i := m.cur + 1; i <= min(last, m.cur+5000); i++ {
-		if _, ok := l.Notes[m.rows[i].frame]; ok {
+		if _, ok := l.Notes[m.rows[i].Frame]; ok {
 			return i
 		}
 	}

@@ -119,7 +119,7 @@ func TestSampleLessonsShowTheirNotes(t *testing.T) {
 		for _, f := range frames {
 			row := -1
 			for i, r := range m.rows {
-				if int(r.frame) == f {
+				if int(r.Frame) == f {
 					row = i
 				}
 			}

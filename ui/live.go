@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // Indexer is a capture being indexed as it is read (decode.Stream): its
@@ -254,13 +255,8 @@ func (m *Model) refresh() {
 	}
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
-		m.graphView.Invalidate()
-		m.netstatView.Invalidate()
 	}
-	for c := range m.dirty {
-		m.followView.Forget(c) // reassembled again when shown
-	}
-	m.isnView.Invalidate()
+	m.viewsGrew(m.dirty)
 	clear(m.dirty)
 }
 
@@ -288,14 +284,14 @@ func (m *Model) extendRows() {
 	c := m.conv
 	last := uint32(0)
 	if n := len(m.rows); n > 0 {
-		last = m.rows[n-1].frame
+		last = m.rows[n-1].Frame
 	}
 	appendOnly := len(c.Extra) == m.rowsExtra || (m.rowsExtra <= len(c.Extra) && c.Extra[m.rowsExtra] > last && (m.rowsExtra == 0 || c.Extra[m.rowsExtra-1] == m.lastExtra))
 	if appendOnly && len(c.Segs) >= m.rowsSegs {
-		m.rows = appendRows(m.tl, m.rows, c.Segs[m.rowsSegs:], c.Extra[m.rowsExtra:])
+		m.rows = pane.AppendRows(m.tl, m.rows, c.Segs[m.rowsSegs:], c.Extra[m.rowsExtra:])
 	} else {
 		// A fragment linked to an earlier segment: rebuild.
-		m.rows = buildRows(m.tl, c)
+		m.rows = pane.BuildRows(m.tl, c)
 		m.layersRow = -1
 	}
 	m.noteRows()

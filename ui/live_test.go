@@ -25,13 +25,13 @@ func (l liveInput) Index() Indexer { return l.Input.Index() }
 
 // startedModel returns a model sized w×h that has run Init's commands:
 // for a LiveSource, until the first batch is filed.
-func startedModel(t testing.TB, src Source, opts Options, w, h int) (Model, tea.Cmd) {
+func startedModel(t testing.TB, src Source, opts Options, w, h int) (*Model, tea.Cmd) {
 	t.Helper()
 	m := New(src, opts)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	msg := m.startLoad()()
 	nm, cmd := m.Update(msg)
-	return nm.(Model), cmd
+	return nm.(*Model), cmd
 }
 
 // runner runs commands the way the program does, each on its own
@@ -61,7 +61,7 @@ func (r *runner) run(cmd tea.Cmd) {
 // until delivers messages to m until done(m) holds, failing after ten
 // seconds; when view is set, the screen is drawn after every message, as
 // the program does.
-func (r *runner) until(t testing.TB, m Model, view bool, done func(Model) bool) Model {
+func (r *runner) until(t testing.TB, m *Model, view bool, done func(*Model) bool) *Model {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for !done(m) {
@@ -72,7 +72,7 @@ func (r *runner) until(t testing.TB, m Model, view bool, done func(Model) bool) 
 			t.Fatalf("not done after 10 s: %d frames filed, indexing %v", m.prog.Frames, m.indexing)
 		}
 		nm, next := m.Update(msg)
-		m = nm.(Model)
+		m = nm.(*Model)
 		if m.fatal != nil {
 			t.Fatalf("Update: %v", m.fatal)
 		}
@@ -86,11 +86,11 @@ func (r *runner) until(t testing.TB, m Model, view bool, done func(Model) bool) 
 
 // indexAll runs the indexing commands until the last frame is filed,
 // drawing the screen after every message as the program does.
-func indexAll(t testing.TB, m Model, cmd tea.Cmd) Model {
+func indexAll(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	r := newRunner()
 	r.run(cmd)
-	return r.until(t, m, true, func(m Model) bool { return !m.indexing })
+	return r.until(t, m, true, func(m *Model) bool { return !m.indexing })
 }
 
 func synthInput(t testing.TB, frames, conns int) liveInput {
@@ -107,7 +107,7 @@ func synthInput(t testing.TB, frames, conns int) liveInput {
 var bigCapture = sync.OnceValue(func() []byte { return synth.Capture(1000000, 25000) })
 
 // startBig opens the million-packet capture in a 120x40 stepper.
-func startBig(b *testing.B) (Model, tea.Cmd) {
+func startBig(b *testing.B) (*Model, tea.Cmd) {
 	in, err := decode.OpenBytes("big.pcap", bigCapture())
 	if err != nil {
 		b.Fatal(err)
@@ -125,7 +125,7 @@ func BenchmarkFirstScreen(b *testing.B) {
 		m, cmd := startBig(b)
 		r := newRunner()
 		r.run(cmd)
-		m = r.until(b, m, true, func(m Model) bool { return m.screen != screenLoading })
+		m = r.until(b, m, true, func(m *Model) bool { return m.screen != screenLoading })
 		if !strings.Contains(screenOf(m), "conversations so far") {
 			b.Fatalf("first screen:\n%s", screenOf(m))
 		}
@@ -239,7 +239,7 @@ func (f *pipeFeeder) close() { f.queue <- nil }
 
 // startPiped starts the interface at 200x50 on the capture that feed writes
 // into pr, read as standard input is; the input closes with the test.
-func startPiped(t *testing.T, feed *pipeFeeder, pr *io.PipeReader) (Model, *runner) {
+func startPiped(t *testing.T, feed *pipeFeeder, pr *io.PipeReader) (*Model, *runner) {
 	t.Helper()
 	in, err := decode.OpenReader("-", io.MultiReader(bytes.NewReader(feed.data[:24]), pr))
 	if err != nil {
@@ -253,8 +253,8 @@ func startPiped(t *testing.T, feed *pipeFeeder, pr *io.PipeReader) (Model, *runn
 }
 
 // filed is the condition that n frames are filed, or indexing has ended.
-func filed(n int) func(Model) bool {
-	return func(m Model) bool { return m.prog.Frames >= n || !m.indexing }
+func filed(n int) func(*Model) bool {
+	return func(m *Model) bool { return m.prog.Frames >= n || !m.indexing }
 }
 
 // TestLiveWatch pipes the paper's session in a frame at a time, as
@@ -312,7 +312,7 @@ func TestLiveBigFilePicker(t *testing.T) {
 	m, cmd := startedModel(t, synthInput(t, frames, conns), Options{Stream: -1}, 120, 30)
 	r := newRunner()
 	r.run(cmd)
-	m = r.until(t, m, true, func(m Model) bool { return m.screen == screenPicker })
+	m = r.until(t, m, true, func(m *Model) bool { return m.screen == screenPicker })
 	if !m.indexing {
 		t.Skip("indexing finished with the first batch: nothing to see while it runs")
 	}
@@ -324,7 +324,7 @@ func TestLiveBigFilePicker(t *testing.T) {
 	// changes as packets come, the selection must not.
 	m = press(t, m, "tab", "shift+tab", "down", "down")
 	chosen := m.picker.selected()
-	m = r.until(t, m, true, func(m Model) bool { return !m.indexing })
+	m = r.until(t, m, true, func(m *Model) bool { return !m.indexing })
 	if got := m.picker.selected(); got != chosen {
 		t.Fatalf("selection moved from stream %d to %d while indexing", chosen.Index, got.Index)
 	}
@@ -349,15 +349,15 @@ func TestLiveHoldsForReaders(t *testing.T) {
 	m, cmd := startedModel(t, synthInput(t, 60000, 2), Options{Stream: -1}, 120, 30)
 	r := newRunner()
 	r.run(cmd)
-	m = r.until(t, m, false, func(m Model) bool { return m.screen == screenPicker })
+	m = r.until(t, m, false, func(m *Model) bool { return m.screen == screenPicker })
 	if !m.indexing {
 		t.Skip("indexing finished with the first batch")
 	}
 	nm, next := m.Update(keyMsg("enter"))
-	m = nm.(Model)
+	m = nm.(*Model)
 	r.run(next)
 	nm, next = m.Update(keyMsg("5"))
-	m = nm.(Model)
+	m = nm.(*Model)
 	if m.busy != 1 {
 		t.Fatalf("busy = %d with the reassembly started", m.busy)
 	}
@@ -365,13 +365,13 @@ func TestLiveHoldsForReaders(t *testing.T) {
 	// Deliver messages until the reassembly is back: meanwhile, nothing
 	// may be filed.
 	r.run(next)
-	m = r.until(t, m, false, func(mm Model) bool {
+	m = r.until(t, m, false, func(mm *Model) bool {
 		if mm.busy > 0 && mm.prog.Frames != filed {
 			t.Fatalf("%d frames filed while the timeline was being read", mm.prog.Frames-filed)
 		}
 		return mm.busy == 0
 	})
-	m = r.until(t, m, false, func(m Model) bool { return !m.indexing && m.busy == 0 })
+	m = r.until(t, m, false, func(m *Model) bool { return !m.indexing && m.busy == 0 })
 	if m.prog.Frames != 60000 {
 		t.Errorf("%d frames filed, want 60000", m.prog.Frames)
 	}

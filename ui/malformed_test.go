@@ -43,7 +43,7 @@ func TestMalformedScreens(t *testing.T) {
 			}
 			for _, sz := range [][2]int{{80, 24}, {200, 50}} {
 				w, h := sz[0], sz[1]
-				check := func(m Model, what string) {
+				check := func(m *Model, what string) {
 					t.Helper()
 					if bad := screenProblems(m.View().Content, w, h); len(bad) > 0 {
 						t.Fatalf("%dx%d %s: %s", w, h, what, strings.Join(bad, "\n"))

@@ -33,10 +33,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
-	"github.com/tcpstep/tcpstep/ui/follow"
-	"github.com/tcpstep/tcpstep/ui/graph"
-	"github.com/tcpstep/tcpstep/ui/isn"
-	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -167,7 +163,7 @@ type Model struct {
 	quiz     quizState
 
 	conv       *model.Conversation
-	rows       []rowRef
+	rows       []pane.Row
 	cur, top   int
 	absolute   bool
 	focus      paneID
@@ -183,15 +179,9 @@ type Model struct {
 	shown     [numSlots]paneID
 	vantage   model.Vantage
 	exportAsk bool
-	views     *viewCache
-	// isnView is the ISN view (ui/isn), its state its own.
-	isnView *isn.Pane
-	// netstatView is the netstat view (ui/netstat).
-	netstatView *netstat.Pane
-	// graphView is the time-sequence graph (ui/graph).
-	graphView *graph.Pane
-	// followView is the follow view (ui/follow).
-	followView *follow.Pane
+	cache     *viewCache
+	// views are the views of viewTable (panes.go), each with its state.
+	views [numPanes]pane.View
 
 	// rowCache holds drawn ladder rows: a step redraws two rows, not the
 	// screen. It is a map, so the copies of the Model that Bubble Tea's
@@ -201,8 +191,8 @@ type Model struct {
 
 // New returns the stepper for src. Nothing is read until the program starts
 // and runs Init's command.
-func New(src Source, opts Options) Model {
-	m := Model{
+func New(src Source, opts Options) *Model {
+	m := &Model{
 		src:         src,
 		opts:        opts,
 		keys:        DefaultKeyMap(),
@@ -212,16 +202,13 @@ func New(src Source, opts Options) Model {
 		lessonOn:    opts.Lesson != nil,
 		layersRow:   -1,
 		shown:       defaultShown,
-		views:       &viewCache{},
-		followView:  follow.NewPane(follow.Styles{}),
-		isnView:     isn.NewPane(isn.Styles{}), // styled by setStyles below
-		netstatView: netstat.NewPane(netstat.Styles{}),
-		graphView:   graph.NewPane(graph.Styles{}),
+		cache:       &viewCache{},
 		previews:    map[uint32]string{},
 		rowCache:    map[ladderKey]string{},
 		dirty:       map[*model.Conversation]bool{},
 		pickerStale: map[*model.Conversation]bool{},
 	}
+	m.views = newViews(m)
 	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
 	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
@@ -233,10 +220,7 @@ func (m *Model) setStyles(isDark bool) {
 	st := NewStyles(isDark)
 	m.st = &st
 	m.help.Styles = m.st.Help
-	m.isnView.SetStyles(m.st.ISN)
-	m.netstatView.SetStyles(m.st.Netstat)
-	m.graphView.SetStyles(m.st.Graph)
-	m.followView.SetStyles(m.st.Follow)
+	m.viewsThemed(isDark)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -275,14 +259,14 @@ func runProgram(src Source, opts Options, popts ...tea.ProgramOption) (err error
 	if err != nil {
 		return fmt.Errorf("run interface: %w", err)
 	}
-	if fm, ok := final.(Model); ok && fm.fatal != nil {
+	if fm, ok := final.(*Model); ok && fm.fatal != nil {
 		return fm.fatal
 	}
 	return nil
 }
 
 // Init asks the terminal for its background colour and starts loading.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.startLoad())
 }
 
@@ -290,7 +274,7 @@ func (m Model) Init() tea.Cmd {
 // shows as it grows; any other Source's Load runs on its own goroutine, and
 // its progress and result come back through loadCh, read by one waiting
 // command at a time.
-func (m Model) startLoad() tea.Cmd {
+func (m *Model) startLoad() tea.Cmd {
 	ch, src := m.loadCh, m.src
 	if ls, ok := src.(LiveSource); ok {
 		return func() tea.Msg { return indexStartedMsg{ls} }
@@ -320,7 +304,7 @@ func waitLoad(ch chan tea.Msg) tea.Cmd {
 
 // Update handles one message. A panic in it becomes the program's error and
 // ends it, with the terminal restored.
-func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if r := recover(); r != nil {
 			m.fatal = fmt.Errorf("internal error: %v", r)
@@ -328,14 +312,13 @@ func (m Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 		}
 	}()
 	panicHookUpdate(msg) // nothing, except in a test build (panichook.go)
-	m, cmd = m.handle(msg)
+	cmd = m.handle(msg)
 	// Whatever changed, the views on screen get what they need.
-	cmd = batch(cmd, m.ensureViews())
-	m.syncFollow()
+	cmd = batch(cmd, m.prepareViews())
 	return m, cmd
 }
 
-func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
+func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.winW, m.winH = msg.Width, msg.Height
@@ -347,21 +330,20 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 		m.setStyles(msg.IsDark())
 	case loadProgressMsg:
 		m.prog.Read, m.prog.Total = msg.done, msg.total
-		return m, waitLoad(m.loadCh)
+		return waitLoad(m.loadCh)
 	case loadedMsg:
 		m.loaded(msg.tl, msg.err)
 	case indexStartedMsg:
-		return m, m.startIndex(msg.src)
+		return m.startIndex(msg.src)
 	case ingestMsg:
-		return m, m.ingest()
+		return m.ingest()
 	case refreshMsg:
 		m.refreshTick()
-	case followDoneMsg:
-		m.followView.Done(msg.conv, msg.chunks, msg.err)
-		return m, m.release()
+	case viewDoneMsg:
+		return m.viewDone(msg)
 	case exportDoneMsg:
 		m.exportDone(msg)
-		return m, m.release()
+		return m.release()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -370,7 +352,7 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.MouseWheelMsg:
 		m.wheel(msg.Mouse())
 	}
-	return m, nil
+	return nil
 }
 
 // loaded takes the decoded timeline: straight into the conversation when
@@ -390,14 +372,12 @@ func (m *Model) loaded(tl *model.Timeline, err error) {
 // open shows a conversation in the stepper, at its first row.
 func (m *Model) open(c *model.Conversation) {
 	m.conv = c
-	m.rows = buildRows(m.tl, c)
+	m.rows = pane.BuildRows(m.tl, c)
 	m.noteRows()
 	m.cur, m.top, m.explainTop = 0, 0, 0
 	m.layersRow = -1
-	m.followView.ConversationChanged(m.paneCtx())
-	m.graphView.ConversationChanged(m.paneCtx())
 	m.vantage = model.VantageOf(m.tl, c.Index)
-	m.isnView.ConversationChanged(m.paneCtx())
+	m.viewsSwitched()
 	m.screen = screenStepper
 	m.showHelp = false
 	m.quiz.on = false
@@ -425,7 +405,7 @@ func (m *Model) panelH() int {
 	}
 	// The analyst's views need their height and are not what a lesson's
 	// notes talk about: the strip goes with the stepping views.
-	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && m.focus != paneExplain && m.focus < paneFollow {
+	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && viewTable[m.focus].lessonStrip {
 		return lessonPanelH(m.winH)
 	}
 	return 0
@@ -525,23 +505,23 @@ func (m *Model) fetchVisible() {
 	end := min(m.top+m.ladderRows(), len(m.rows))
 	for i := m.top; i < end; i++ {
 		r := m.rows[i]
-		if r.seg < 0 || m.tl.Segments[r.seg].Len == 0 {
+		if r.Seg < 0 || m.tl.Segments[r.Seg].Len == 0 {
 			continue
 		}
-		if _, ok := m.previews[r.frame]; ok {
+		if _, ok := m.previews[r.Frame]; ok {
 			continue
 		}
-		m.previews[r.frame] = ""
-		f := m.frameRecord(r.frame)
+		m.previews[r.Frame] = ""
+		f := m.frameRecord(r.Frame)
 		if f == nil {
 			continue
 		}
 		data, d, err := m.src.Frame(f)
 		if err != nil {
-			m.err = fmt.Sprintf("frame %d: %v", r.frame, err)
+			m.err = fmt.Sprintf("frame %d: %v", r.Frame, err)
 			continue
 		}
-		m.previews[r.frame] = payloadPreview(data, d, 48)
+		m.previews[r.Frame] = payloadPreview(data, d, 48)
 		// A row drawn before its preview arrived is stale now.
 		for _, sel := range []bool{false, true} {
 			for _, abs := range []bool{false, true} {
@@ -576,14 +556,14 @@ func (m *Model) fetchLayers() {
 		return
 	}
 	m.layersRow = m.cur
-	f := m.frameRecord(m.rows[m.cur].frame)
+	f := m.frameRecord(m.rows[m.cur].Frame)
 	if f == nil {
 		m.layers.setFrame(nil, model.Dissection{Problem: "frame not in the timeline"})
 		return
 	}
 	data, d, err := m.src.Frame(f)
 	if err != nil {
-		m.err = fmt.Sprintf("frame %d: %v", m.rows[m.cur].frame, err)
+		m.err = fmt.Sprintf("frame %d: %v", m.rows[m.cur].Frame, err)
 		d.Problem = err.Error()
 	}
 	m.layers.setFrame(data, d)
@@ -591,26 +571,26 @@ func (m *Model) fetchLayers() {
 
 // key handles a key press: quit and help first, then the screen's keys,
 // then the focused pane's.
-func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.note = ""
 	m.touched = true
 	if m.exportAsk {
 		m.err = ""
-		return m, m.exportKey(msg)
+		return m.exportKey(msg)
 	}
 	if m.screen == screenStepper && m.quizAsking() {
 		m.err = ""
 		m.showHelp = false
 		cmd := m.quizKey(msg)
 		m.relayout()
-		return m, cmd
+		return cmd
 	}
 	if key.Matches(msg, k.Quit) {
-		return m, tea.Quit
+		return tea.Quit
 	}
 	if m.screen == screenFailed {
-		return m, nil // the error stays: there is nothing else to show
+		return nil // the error stays: there is nothing else to show
 	}
 	m.err = ""
 	if m.showHelp {
@@ -632,17 +612,17 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		if m.showHelp {
 			r := m.pickerRect()
 			m.helpTop = min(max(m.helpTop, 0), max(len(m.fullHelpLines(r.W))-r.H, 0))
-			return m, nil
+			return nil
 		}
 		if key.Matches(msg, k.Help) || msg.String() == "esc" {
 			m.relayout()
-			return m, nil
+			return nil
 		}
 	} else if key.Matches(msg, k.Help) {
 		m.showHelp = true
 		m.helpTop = 0
 		m.relayout()
-		return m, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	switch m.screen {
@@ -653,7 +633,7 @@ func (m Model) key(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	}
 	// A key may bring or take away the quiz or the lesson panel.
 	m.relayout()
-	return m, cmd
+	return cmd
 }
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) {
@@ -771,64 +751,16 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// paneKey gives the focused pane the keys that mean something only to it.
+// paneKey gives the focused view the keys that mean something only to it.
 func (m *Model) paneKey(msg tea.KeyPressMsg) {
 	k := m.keys
-	switch m.focus {
-	case paneLadder:
-		switch {
-		case key.Matches(msg, k.Down):
-			m.setCur(m.cur + 1)
-		case key.Matches(msg, k.Up):
-			m.setCur(m.cur - 1)
-		case key.Matches(msg, k.PageDown):
-			m.setCur(m.cur + m.ladderRows())
-		case key.Matches(msg, k.PageUp):
-			m.setCur(m.cur - m.ladderRows())
-		}
-	case paneLayers:
-		m.layers.Update(msg)
-	case paneExplain:
-		in := m.lay.Inner[paneExplain]
-		page := max(in.H-1, 1)
-		switch {
-		case key.Matches(msg, k.Down):
-			m.scrollExplain(1)
-		case key.Matches(msg, k.Up):
-			m.scrollExplain(-1)
-		case key.Matches(msg, k.PageDown):
-			m.scrollExplain(page)
-		case key.Matches(msg, k.PageUp):
-			m.scrollExplain(-page)
-		}
-	case paneFollow:
-		// Moving in the dialogue moves the ladder: to the next or previous
-		// segment whose bytes it shows, or a page of lines on.
-		page := max(follow.BodyHeight(m.lay.Inner[paneFollow].H)-1, 1)
-		switch {
-		case key.Matches(msg, k.Down):
-			m.followStep(1)
-		case key.Matches(msg, k.Up):
-			m.followStep(-1)
-		case key.Matches(msg, k.PageDown):
-			m.followStep(page)
-		case key.Matches(msg, k.PageUp):
-			m.followStep(-page)
-		}
-	case paneGraph, paneNetstat, paneStates:
-		// These views show the step: ↑ and ↓ step as ← and → do.
-		switch {
-		case key.Matches(msg, k.Down):
-			m.setCur(m.cur + 1)
-		case key.Matches(msg, k.Up):
-			m.setCur(m.cur - 1)
-		}
-	case paneISN:
-		switch {
-		case key.Matches(msg, k.Down):
-			m.isnView.Key(m.paneCtx(), pane.KeyDown)
-		case key.Matches(msg, k.Up):
-			m.isnView.Key(m.paneCtx(), pane.KeyUp)
+	for _, b := range []struct {
+		b key.Binding
+		k pane.Key
+	}{{k.Down, pane.KeyDown}, {k.Up, pane.KeyUp}, {k.PageDown, pane.KeyPageDown}, {k.PageUp, pane.KeyPageUp}} {
+		if key.Matches(msg, b.b) {
+			m.viewKeyTo(m.focus, b.k)
+			return
 		}
 	}
 }
@@ -877,12 +809,10 @@ func (m *Model) click(ms tea.Mouse) {
 			return
 		}
 		m.focus = p
-		if p == paneLadder {
-			in := m.lay.Inner[paneLadder]
-			if line := ms.Y - in.Y; line >= 1 && in.contains(ms.X, ms.Y) {
-				if i := m.top + line - 1; i < len(m.rows) {
-					m.setCur(i)
-				}
+		in := m.lay.Inner[p]
+		if c, ok := m.views[p].(pane.Clicker); ok && in.contains(ms.X, ms.Y) {
+			if r := c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H); r.Move {
+				m.setCur(r.Row)
 			}
 		}
 	}
@@ -903,37 +833,22 @@ func (m *Model) wheel(ms tea.Mouse) {
 	case screenPicker:
 		m.picker.move(d, pickerRows(m.pickerRect().H))
 	case screenStepper:
-		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown)
-		if !ok {
-			return
-		}
-		switch p {
-		case paneLadder:
-			m.top += d
-			m.clampTop()
-			m.fetchVisible()
-		case paneExplain:
-			m.scrollExplain(d)
-		case paneFollow:
-			m.followStep(d)
-		case paneLayers:
-			code := tea.KeyDown
+		if p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown); ok {
+			wk := pane.KeyWheelDown
 			if d < 0 {
-				code = tea.KeyUp
+				wk = pane.KeyWheelUp
 			}
-			for range 3 {
-				m.layers.Update(tea.KeyPressMsg{Code: code})
-			}
+			m.viewKeyTo(p, wk)
 		}
 	}
 }
 
 // segAt returns the segment of row i, or nil for an extra frame.
 func (m *Model) segAt(i int) *model.Segment {
-	if i < 0 || i >= len(m.rows) || m.rows[i].seg < 0 {
+	if i < 0 || i >= len(m.rows) || m.rows[i].Seg < 0 {
 		return nil
 	}
-	return &m.tl.Segments[m.rows[i].seg]
+	return &m.tl.Segments[m.rows[i].Seg]
 }
 
 // statesAt returns both sides' states at row i: after its segment, or for
@@ -942,14 +857,14 @@ func (m *Model) statesAt(i int) (client, server model.State, seg int) {
 	client, server, seg = m.conv.InitClient, m.conv.InitServer, -1
 	for j := min(i, len(m.rows)-1); j >= 0; j-- {
 		if s := m.segAt(j); s != nil {
-			return s.Client(), s.Server(), int(m.rows[j].seg)
+			return s.Client(), s.Server(), int(m.rows[j].Seg)
 		}
 	}
 	return client, server, seg
 }
 
 // View draws the whole screen.
-func (m Model) View() (v tea.View) {
+func (m *Model) View() (v tea.View) {
 	defer func() {
 		if r := recover(); r != nil {
 			v = tea.NewView(fmt.Sprintf("internal error: %v (press q)", r))
@@ -1004,9 +919,4 @@ func (m *Model) render() string {
 		out = append(out, strings.Repeat(" ", l.W))
 	}
 	return strings.Join(out[:l.H], "\n")
-}
-
-// paneCtx is what the views are told of the stepper (ui/pane).
-func (m *Model) paneCtx() pane.Context {
-	return pane.Context{TL: m.tl, Conv: m.conv, Row: m.cur, Seg: m.selSeg(), Absolute: m.absolute}
 }

@@ -250,7 +250,7 @@ func TestResizeRelaysOut(t *testing.T) {
 }
 
 // checkScreen asserts the view is exactly h lines, none wider than w.
-func checkScreen(t *testing.T, m Model, w, h int) {
+func checkScreen(t *testing.T, m *Model, w, h int) {
 	t.Helper()
 	v := m.View().Content
 	if w == 0 || h == 0 {
@@ -370,7 +370,7 @@ func TestLoadThroughCommandWithProgress(t *testing.T) {
 			sawProgress = true
 			var cmd tea.Cmd
 			nm, cmd := m.Update(p)
-			m = nm.(Model)
+			m = nm.(*Model)
 			if !strings.Contains(screenOf(m), "%") {
 				t.Fatalf("progress not shown:\n%s", screenOf(m))
 			}
@@ -453,7 +453,7 @@ func TestExtraFramesAreRows(t *testing.T) {
 	}, "fragmentation needed")
 	f.pkt(c, s, A, 2, 10, "")
 	m := loadedModel(t, f.source("icmp.pcap"), Options{Stream: -1}, 100, 24)
-	if len(m.rows) != 4 || m.rows[2].seg != -1 || m.rows[2].frame != 3 {
+	if len(m.rows) != 4 || m.rows[2].Seg != -1 || m.rows[2].Frame != 3 {
 		t.Fatalf("rows: %+v", m.rows)
 	}
 	if s := screenOf(m); !strings.Contains(s, "ICMP frag needed from 10.0.0.254 (type 3 code 4) MTU 1400") {

@@ -86,10 +86,10 @@ func (m *Model) startQuiz() {
 func (m *Model) quizAsk() bool {
 	q := &m.quiz
 	r := q.revealed + 1
-	if r >= len(m.rows) || m.rows[r].seg < 0 {
+	if r >= len(m.rows) || m.rows[r].Seg < 0 {
 		return false
 	}
-	seg := int(m.rows[r].seg)
+	seg := int(m.rows[r].Seg)
 	if _, ok := q.qz.Ask(seg, m.absolute); !ok {
 		return false
 	}

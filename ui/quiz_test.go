@@ -19,7 +19,7 @@ import (
 // read from the decoder's timeline, not from the quiz.
 
 // asked returns the question waiting for an answer.
-func asked(t *testing.T, m Model) model.Question {
+func asked(t *testing.T, m *Model) model.Question {
 	t.Helper()
 	if !m.quizAsking() {
 		t.Fatalf("no question is asked:\n%s", screenOf(m))
@@ -32,7 +32,7 @@ func asked(t *testing.T, m Model) model.Question {
 }
 
 // decoderAnswer is the right answer to q from the timeline's values.
-func decoderAnswer(m Model, q model.Question) string {
+func decoderAnswer(m *Model, q model.Question) string {
 	s := &m.tl.Segments[q.Seg]
 	num := func(abs, rel uint32) string {
 		if m.absolute {
@@ -61,7 +61,7 @@ func decoderAnswer(m Model, q model.Question) string {
 
 // wrongAnswer is an answer of the right kind that the decoder's values
 // say is wrong.
-func wrongAnswer(m Model, q model.Question) string {
+func wrongAnswer(m *Model, q model.Question) string {
 	right := decoderAnswer(m, q)
 	switch q.Answer {
 	case model.AnswerNumber:
@@ -82,7 +82,7 @@ func wrongAnswer(m Model, q model.Question) string {
 // ladderRowNumbers are the row numbers the ladder draws on screen.
 var ladderRowRe = regexp.MustCompile(`^[ ▸?] *(\d+) `)
 
-func ladderRowNumbers(m Model) []int {
+func ladderRowNumbers(m *Model) []int {
 	var out []int
 	r := m.lay.Inner[paneLadder]
 	lines := strings.Split(screenOf(m), "\n")
@@ -100,7 +100,7 @@ func ladderRowNumbers(m Model) []int {
 }
 
 // maskedLine is the ladder's line of the masked row.
-func maskedLine(t *testing.T, m Model, row int) string {
+func maskedLine(t *testing.T, m *Model, row int) string {
 	t.Helper()
 	re := regexp.MustCompile(`^\? *` + strconv.Itoa(row+1) + ` `)
 	r := m.lay.Inner[paneLadder]
@@ -113,14 +113,14 @@ func maskedLine(t *testing.T, m Model, row int) string {
 	return ""
 }
 
-func quizModel(t *testing.T, src Source, opts Options, w, h int) Model {
+func quizModel(t *testing.T, src Source, opts Options, w, h int) *Model {
 	t.Helper()
 	opts.Quiz = true
 	return loadedModel(t, src, opts, w, h)
 }
 
 // toQuestion steps on until a question is asked.
-func toQuestion(t *testing.T, m Model) Model {
+func toQuestion(t *testing.T, m *Model) *Model {
 	t.Helper()
 	for i := 0; !m.quizAsking(); i++ {
 		if i > len(m.rows) {
@@ -176,7 +176,7 @@ func TestQuizMasksWhatComesNext(t *testing.T) {
 		t.Errorf("the wheel showed hidden rows %v", rows)
 	}
 	// The other panes show the last revealed step, not the asked one.
-	if title := m.paneTitle(paneLayers); !strings.Contains(title, "frame "+strconv.Itoa(int(m.rows[ask-1].frame))) {
+	if title := m.paneTitle(paneLayers); !strings.Contains(title, "frame "+strconv.Itoa(int(m.rows[ask-1].Frame))) {
 		t.Errorf("layers pane shows %q while row %d is asked", title, ask+1)
 	}
 	// Leaving the quiz shows every row again.
@@ -255,7 +255,7 @@ func TestQuizTypingIsNotCommands(t *testing.T) {
 			t.Fatal("q quit while typing an answer")
 		}
 	}
-	m = nm.(Model)
+	m = nm.(*Model)
 	m = press(t, m, "r", "Q", "?")
 	if !m.quizAsking() || m.absolute || m.quiz.input.Value() != "qrQ?" {
 		t.Errorf("asking=%v absolute=%v input %q", m.quizAsking(), m.absolute, m.quiz.input.Value())

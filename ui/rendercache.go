@@ -41,7 +41,7 @@ type boxMemo struct {
 // statesPane is renderStatesPane, from the cache when the sides' states,
 // the step's moves, the vantage point and the size are those last drawn.
 func (m *Model) statesPane(w, h int) string {
-	rc := &m.views.render
+	rc := &m.cache.render
 	c, s, seg := m.statesAt(m.cur)
 	var moves strings.Builder
 	if m.segAt(m.cur) != nil {
@@ -58,14 +58,6 @@ func (m *Model) statesPane(w, h int) string {
 		rc.statesKey, rc.statesOut, rc.statesOK = k, m.renderStatesPane(w, h), true
 	}
 	return rc.statesOut
-}
-
-// isnPane is the ISN view, unless the quiz hides it.
-func (m *Model) isnPane(w, h int) string {
-	if m.quiz.on {
-		return m.quizHides("The ISN analysis", w, h)
-	}
-	return m.isnView.View(m.paneCtx(), w, h)
 }
 
 // boxed is the package's boxed, from slot's memo when the box and its

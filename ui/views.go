@@ -103,11 +103,13 @@ func tabLabels(w int) [numPanes]string {
 	var out [numPanes]string
 	total := 0
 	for p := range numPanes {
-		out[p] = fmt.Sprintf("%d %s", p+1, tabNames[p])
+		out[p] = fmt.Sprintf("%d %s", p+1, viewTable[p].tab)
 		total += ansi.StringWidth(out[p]) + 2
 	}
 	if total > w {
-		out = tabNames
+		for p := range numPanes {
+			out[p] = viewTable[p].tab
+		}
 	}
 	return out
 }
@@ -152,7 +154,7 @@ func (m *Model) renderBody() []string {
 	for i := range numSlots {
 		p := m.shown[i]
 		o, in := l.Slot[i], l.SlotIn[i]
-		boxes[i] = m.views.render.boxed(i, m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
+		boxes[i] = m.cache.render.boxed(i, m.st, m.paneTitle(p), m.renderPane(p, in.W, in.H), o.W, o.H, p == m.focus)
 	}
 	out := make([]string, 0, l.Body.H)
 	for _, pair := range [][2]int{{slotTopLeft, slotTopRight}, {slotBottomLeft, slotBottomRight}} {
@@ -168,80 +170,16 @@ func (m *Model) renderBody() []string {
 	return out
 }
 
-// paneTitle names a view in its border: its number key, its name, what
-// it is showing, and the other views its slot can show.
-func (m *Model) paneTitle(p paneID) string {
-	t := fmt.Sprintf("%d %s", p+1, p)
-	switch p {
-	case paneStates:
-		c, s, _ := m.statesAt(m.cur)
-		t += fmt.Sprintf("  C %s  S %s", c, s)
-	case paneLayers:
-		if m.cur < len(m.rows) {
-			t += fmt.Sprintf("  frame %d", m.rows[m.cur].frame)
-		}
-	case paneFollow:
-		if m.followView.Hex() {
-			t += "  hex"
-		}
-	case paneGraph:
-		t += "  " + m.graphView.Mode()
-	case paneNetstat:
-		t += "  " + m.netstatView.Mode()
-	}
-	var alt []string
-	for q := range numPanes {
-		if q != p && paneSlot[q] == paneSlot[p] {
-			alt = append(alt, fmt.Sprintf("%d %s", q+1, tabNames[q]))
-		}
-	}
-	if len(alt) > 0 {
-		t += "  · " + strings.Join(alt, " ")
-	}
-	return t
-}
-
-// renderPane draws one pane's content in w×h.
-func (m *Model) renderPane(p paneID, w, h int) string {
-	if w <= 0 || h <= 0 || m.conv == nil {
-		return ""
-	}
-	switch p {
-	case paneLadder:
-		last, mask := m.quizLimit()
-		return renderLadder(m.st, ladderView{
-			tl: m.tl, conv: m.conv, rows: m.rows, cur: m.cur, top: m.top,
-			absolute: m.absolute, previews: m.previews, cache: m.rowCache,
-			quiz: m.quiz.on, last: last, mask: mask,
-		}, w, h)
-	case paneStates:
-		return m.statesPane(w, h)
-	case paneLayers:
-		return m.layers.View(m.st.Layers, w, h)
-	case paneExplain:
-		return m.renderExplain(w, h)
-	case paneFollow:
-		return m.renderFollowPane(w, h)
-	case paneGraph:
-		return m.renderGraphPane(w, h)
-	case paneNetstat:
-		return m.renderNetstatPane(w, h)
-	case paneISN:
-		return m.isnPane(w, h)
-	}
-	return ""
-}
-
 // explainParagraphs is the explanation of the selected row.
 func (m *Model) explainParagraphs() []string {
 	if m.cur >= len(m.rows) {
 		return nil
 	}
 	r := m.rows[m.cur]
-	if r.seg >= 0 {
-		return model.Explain(m.tl, int(r.seg), m.absolute)
+	if r.Seg >= 0 {
+		return model.Explain(m.tl, int(r.Seg), m.absolute)
 	}
-	return model.ExplainFrameAs(m.tl, r.frame, m.absolute)
+	return model.ExplainFrameAs(m.tl, r.Frame, m.absolute)
 }
 
 // explainLines is the explanation wrapped to w, paragraphs apart, after

@@ -589,6 +589,54 @@ func NewPane(st Styles) *Pane {
 // SetStyles changes the view's colours.
 func (p *Pane) SetStyles(st Styles) { p.st = st }
 
+// SetDark builds the view's styles for the terminal's background.
+func (p *Pane) SetDark(isDark bool) { p.st = NewStyles(isDark) }
+
+// Title is what the view's border adds to its name: "hex" in hex mode.
+func (p *Pane) Title(pane.Context) string {
+	if p.hex {
+		return "hex"
+	}
+	return ""
+}
+
+// doneMsg is a finished reassembly, handed back to Loaded.
+type doneMsg struct {
+	conv   *model.Conversation
+	chunks []model.FollowChunk
+	err    error
+}
+
+// Load returns the reassembly of ctx's conversation when it is still to
+// be done: it re-reads every data frame, so the root runs it off the UI
+// goroutine while the view says it is on its way.
+func (p *Pane) Load(ctx pane.Context) func() any {
+	c, tl, payload := ctx.Conv, ctx.TL, ctx.Payload
+	if !p.Wants(c) || tl == nil || payload == nil {
+		return nil
+	}
+	p.Start(c)
+	return func() (res any) {
+		defer func() {
+			if r := recover(); r != nil {
+				res = doneMsg{conv: c, err: fmt.Errorf("reassemble stream %d: internal error: %v", c.Index, r)}
+			}
+		}()
+		chunks, err := model.FollowDialogue(tl, c, payload)
+		if err != nil {
+			err = fmt.Errorf("reassemble stream %d: %w", c.Index, err)
+		}
+		return doneMsg{conv: c, chunks: chunks, err: err}
+	}
+}
+
+// Loaded keeps what Load's work returned.
+func (p *Pane) Loaded(res any) {
+	if d, ok := res.(doneMsg); ok {
+		p.Done(d.conv, d.chunks, d.err)
+	}
+}
+
 // Wants reports whether conversation c still has to be reassembled.
 func (p *Pane) Wants(c *model.Conversation) bool {
 	_, ok := p.data[c]
@@ -631,6 +679,16 @@ func (p *Pane) Forget(c *model.Conversation) {
 	}
 }
 
+// Grew forgets the dialogues of the conversations that grew: each is
+// reassembled again when shown.
+func (p *Pane) Grew(_ pane.Context, changed func(*model.Conversation) bool) {
+	for c := range p.data {
+		if changed(c) {
+			p.Forget(c)
+		}
+	}
+}
+
 // ConversationChanged scrolls back to the top for a new conversation.
 func (p *Pane) ConversationChanged(pane.Context) { p.top = 0 }
 
@@ -645,14 +703,34 @@ func (p *Pane) Mode() string {
 	return "text"
 }
 
-// Key switches between text and hex (m) and reports whether it used the
-// key. The keys that move in the dialogue move the stepper: see Step.
-func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
-	if k != pane.KeyMode {
-		return false
+// Key switches between text and hex (m). The keys that move in the
+// dialogue move the stepper: ↑ and ↓ to the previous or next segment whose
+// bytes it shows, a page or the wheel that many lines on (see Step).
+func (p *Pane) Key(ctx pane.Context, k pane.Key, w, h int) pane.Result {
+	d := 0
+	switch k {
+	case pane.KeyMode:
+		p.hex = !p.hex
+		return pane.Used()
+	case pane.KeyUp:
+		d = -1
+	case pane.KeyDown:
+		d = 1
+	case pane.KeyPageUp:
+		d = -max(BodyHeight(h)-1, 1)
+	case pane.KeyPageDown:
+		d = max(BodyHeight(h)-1, 1)
+	case pane.KeyWheelUp:
+		d = -3
+	case pane.KeyWheelDown:
+		d = 3
+	default:
+		return pane.Unused
 	}
-	p.hex = !p.hex
-	return true
+	if r := pane.RowOfSeg(ctx, p.Step(ctx, w, d)); r >= 0 {
+		return pane.GoTo(r)
+	}
+	return pane.Used()
 }
 
 // ready returns ctx's dialogue once reassembled without error.
@@ -671,8 +749,8 @@ func (p *Pane) ready(ctx pane.Context) *data {
 // summary line in a pane h lines high.
 func BodyHeight(h int) int { return max(h-1, 1) }
 
-// Sync scrolls the view, w×h cells, to the selected segment's bytes.
-func (p *Pane) Sync(ctx pane.Context, w, h int) {
+// Prepare scrolls the view, w×h cells, to the selected segment's bytes.
+func (p *Pane) Prepare(ctx pane.Context, w, h int) {
 	fd := p.ready(ctx)
 	if fd == nil {
 		return

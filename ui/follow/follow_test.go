@@ -238,7 +238,7 @@ func TestPane(t *testing.T) {
 		t.Fatal("a reassembly under way is wanted again, or not said")
 	}
 	p.Done(c, chunks, nil)
-	p.Sync(ctx, 80, 20)
+	p.Prepare(ctx, 80, 20)
 	out := p.View(ctx, 80, 20)
 	body := strings.SplitN(out, "\n", 2)[1]
 	if want := renderFollow(NewStyles(true), tl, c, chunks, ctx.Seg, false, 80, BodyHeight(20), p.top); body != want {
@@ -248,7 +248,7 @@ func TestPane(t *testing.T) {
 	if next <= ctx.Seg || tl.Segments[next].Len == 0 {
 		t.Errorf("↓ from frame 6 gives segment %d, want a later one with bytes", next)
 	}
-	if !p.Key(ctx, pane.KeyMode) || !p.Hex() || p.Mode() != "hex" {
+	if !p.Key(ctx, pane.KeyMode, 80, 20).Used || !p.Hex() || p.Mode() != "hex" {
 		t.Error("m does not switch to hex")
 	}
 	p.Forget(c)

@@ -1103,8 +1103,21 @@ func (p *Pane) SetStyles(st Styles) {
 	p.Invalidate()
 }
 
+// SetDark builds the view's styles for the terminal's background.
+func (p *Pane) SetDark(isDark bool) { p.SetStyles(NewStyles(isDark)) }
+
+// Title is the view's settings, for its border.
+func (p *Pane) Title(pane.Context) string { return p.Mode() }
+
 // Invalidate forgets the drawings: the conversation grew.
 func (p *Pane) Invalidate() { p.key, p.out, p.base = paneKey{}, "", nil }
+
+// Grew forgets the drawings when the conversation shown is one that grew.
+func (p *Pane) Grew(ctx pane.Context, changed func(*model.Conversation) bool) {
+	if ctx.Conv != nil && changed(ctx.Conv) {
+		p.Invalidate()
+	}
+}
 
 // Settings are which directions the view plots and how far it zooms.
 func (p *Pane) Settings() Settings { return p.settings }
@@ -1122,9 +1135,9 @@ func (p *Pane) Mode() string {
 	return t
 }
 
-// Key takes m (the next directions), + and - (zoom in and out) and reports
-// whether it used the key.
-func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+// Key takes m (the next directions), + and - (zoom in and out); ↑ and ↓
+// step, as the view shows the step.
+func (p *Pane) Key(ctx pane.Context, k pane.Key, _, _ int) pane.Result {
 	switch k {
 	case pane.KeyMode:
 		p.settings.Show = p.settings.Show.Next()
@@ -1132,10 +1145,14 @@ func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
 		p.settings.Zoom = min(p.settings.Zoom+1, 30)
 	case pane.KeyZoomOut:
 		p.settings.Zoom = max(p.settings.Zoom-1, 0)
+	case pane.KeyUp:
+		return pane.GoTo(ctx.Row - 1)
+	case pane.KeyDown:
+		return pane.GoTo(ctx.Row + 1)
 	default:
-		return false
+		return pane.Unused
 	}
-	return true
+	return pane.Used()
 }
 
 // View draws the selected conversation's graph with the step marked, from

@@ -367,7 +367,7 @@ func TestPaneMemo(t *testing.T) {
 	if p.View(ctx, 120, 30); !p.key.absolute || p.base == base {
 		t.Fatal("the numbering is part of what the drawing depends on")
 	}
-	if !p.Key(ctx, pane.KeyMode) || !p.Key(ctx, pane.KeyZoomIn) || p.Settings() != (Settings{Show: ShowC2S, Zoom: 1}) {
+	if !p.Key(ctx, pane.KeyMode, 120, 30).Used || !p.Key(ctx, pane.KeyZoomIn, 120, 30).Used || p.Settings() != (Settings{Show: ShowC2S, Zoom: 1}) {
 		t.Fatalf("m and + give %+v", p.Settings())
 	}
 	if p.Mode() != "client→server  zoom 1" {
@@ -377,7 +377,7 @@ func TestPaneMemo(t *testing.T) {
 	if p.Settings().Zoom != 0 {
 		t.Error("a new conversation is shown unzoomed")
 	}
-	if p.Key(ctx, pane.KeyUp) {
-		t.Error("↑ is the stepper's, not the graph's")
+	if r := p.Key(ctx, pane.KeyUp, 120, 30); r != pane.GoTo(ctx.Row-1) {
+		t.Errorf("↑ gives %+v, want a step back to row %d", r, ctx.Row-1)
 	}
 }

@@ -326,10 +326,16 @@ func (p *Pane) SetStyles(st Styles) {
 	p.memo.done = false
 }
 
+// SetDark builds the view's styles for the terminal's background.
+func (p *Pane) SetDark(isDark bool) { p.SetStyles(NewStyles(isDark)) }
+
+// Title is what the view's border adds to its name: nothing.
+func (p *Pane) Title(pane.Context) string { return "" }
+
 // Prepare analyses ctx's capture unless it already has: the root calls it
 // when the view is about to be shown, so a capture nobody looks at the ISNs
 // of is never analysed.
-func (p *Pane) Prepare(ctx pane.Context) {
+func (p *Pane) Prepare(ctx pane.Context, _, _ int) {
 	if p.tl == ctx.TL {
 		return
 	}
@@ -341,6 +347,9 @@ func (p *Pane) Prepare(ctx pane.Context) {
 
 // Invalidate forgets the analysis: the capture grew.
 func (p *Pane) Invalidate() { p.tl = nil }
+
+// Grew forgets the analysis: any conversation's SYNs may be new.
+func (p *Pane) Grew(pane.Context, func(*model.Conversation) bool) { p.Invalidate() }
 
 // ConversationChanged selects the series of the newly selected
 // conversation, if the capture is analysed.
@@ -365,19 +374,19 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 	return p.memo.out
 }
 
-// Key moves the selection among the series (↑ and ↓) and reports whether it
-// used the key.
-func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
+// Key moves the selection among the series (↑ and ↓); the stepper stays
+// where it is.
+func (p *Pane) Key(_ pane.Context, k pane.Key, _, _ int) pane.Result {
 	switch k {
 	case pane.KeyDown:
 		p.sel = min(p.sel+1, max(len(p.series)-1, 0))
 	case pane.KeyUp:
 		p.sel = max(p.sel-1, 0)
 	default:
-		return false
+		return pane.Unused
 	}
 	p.memo.done = false
-	return true
+	return pane.Used()
 }
 
 // defaultSeries is the series of conversation c's client opening

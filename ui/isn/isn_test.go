@@ -103,7 +103,7 @@ func TestPane(t *testing.T) {
 	if out := ansi.Strip(p.View(ctx, 80, 20)); !strings.Contains(out, "analysing") {
 		t.Fatalf("before Prepare: %q", out)
 	}
-	p.Prepare(ctx)
+	p.Prepare(ctx, 0, 0)
 	series := model.AnalyzeISNs(tl)
 	want := defaultSeries(series, ctx.Conv)
 	if got := p.Selected(); got != want || series[got].Host != ctx.Conv.Client.Addr {
@@ -113,18 +113,18 @@ func TestPane(t *testing.T) {
 		t.Errorf("View differs from Render of the selected series")
 	}
 	for range len(series) + 2 {
-		p.Key(ctx, pane.KeyDown)
+		p.Key(ctx, pane.KeyDown, 100, 30)
 	}
 	if got := p.Selected(); got != len(series)-1 {
 		t.Errorf("after more ↓ than series: %d, want the last, %d", got, len(series)-1)
 	}
 	for range len(series) + 2 {
-		p.Key(ctx, pane.KeyUp)
+		p.Key(ctx, pane.KeyUp, 100, 30)
 	}
 	if got := p.Selected(); got != 0 {
 		t.Errorf("after more ↑ than series: %d, want 0", got)
 	}
-	if p.Key(ctx, pane.KeyMode) {
+	if p.Key(ctx, pane.KeyMode, 100, 30).Used {
 		t.Error("the ISN view has no mode, yet it took the key")
 	}
 	p.Invalidate()

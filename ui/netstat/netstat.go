@@ -241,9 +241,15 @@ func NewPane(st Styles) *Pane { return &Pane{st: st} }
 // SetStyles changes the view's colours.
 func (p *Pane) SetStyles(st Styles) { p.st = st }
 
+// SetDark builds the view's styles for the terminal's background.
+func (p *Pane) SetDark(isDark bool) { p.st = NewStyles(isDark) }
+
+// Title is the view's format, for its border.
+func (p *Pane) Title(pane.Context) string { return p.Mode() }
+
 // Prepare indexes ctx's conversation unless it already has: the root calls
 // it when the view is about to be shown.
-func (p *Pane) Prepare(ctx pane.Context) {
+func (p *Pane) Prepare(ctx pane.Context, _, _ int) {
 	if ctx.Conv == nil || p.conv == ctx.Conv {
 		return
 	}
@@ -254,6 +260,13 @@ func (p *Pane) Prepare(ctx pane.Context) {
 
 // Invalidate forgets the index: the conversation grew.
 func (p *Pane) Invalidate() { p.conv = nil }
+
+// Grew forgets the index when the conversation shown is one that grew.
+func (p *Pane) Grew(ctx pane.Context, changed func(*model.Conversation) bool) {
+	if ctx.Conv != nil && changed(ctx.Conv) {
+		p.Invalidate()
+	}
+}
 
 // SS reports whether the view prints ss -tan rather than netstat -tan.
 func (p *Pane) SS() bool { return p.ss }
@@ -266,14 +279,19 @@ func (p *Pane) Mode() string {
 	return "netstat -tan"
 }
 
-// Key switches between netstat's and ss's format (m) and reports whether
-// it used the key.
-func (p *Pane) Key(_ pane.Context, k pane.Key) bool {
-	if k != pane.KeyMode {
-		return false
+// Key switches between netstat's and ss's format (m); ↑ and ↓ step, as
+// the view shows the step.
+func (p *Pane) Key(ctx pane.Context, k pane.Key, _, _ int) pane.Result {
+	switch k {
+	case pane.KeyMode:
+		p.ss = !p.ss
+		return pane.Used()
+	case pane.KeyUp:
+		return pane.GoTo(ctx.Row - 1)
+	case pane.KeyDown:
+		return pane.GoTo(ctx.Row + 1)
 	}
-	p.ss = !p.ss
-	return true
+	return pane.Unused
 }
 
 // View draws both hosts' lines after the segments up to ctx.Seg.

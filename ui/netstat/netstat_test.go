@@ -84,7 +84,7 @@ func TestPane(t *testing.T) {
 	if out := ansi.Strip(p.View(ctx, 100, 20)); !strings.Contains(out, "computing") {
 		t.Fatalf("before Prepare: %q", out)
 	}
-	p.Prepare(ctx)
+	p.Prepare(ctx, 0, 0)
 	vant := model.VantageOf(tl, c.Index).Sentence()
 	for row, seg := range append([]uint32{0}, c.Segs...) {
 		ctx.Seg = int(seg)
@@ -99,11 +99,11 @@ func TestPane(t *testing.T) {
 			t.Fatalf("step %d: View differs from Render:\n%s\nwant\n%s", row, ansi.Strip(got), ansi.Strip(want))
 		}
 	}
-	if p.Mode() != "netstat -tan" || !p.Key(ctx, pane.KeyMode) || p.Mode() != "ss -tan" || !p.SS() {
+	if p.Mode() != "netstat -tan" || !p.Key(ctx, pane.KeyMode, 100, 20).Used || p.Mode() != "ss -tan" || !p.SS() || p.Title(ctx) != "ss -tan" {
 		t.Errorf("m does not switch to ss: mode %q", p.Mode())
 	}
-	if p.Key(ctx, pane.KeyDown) {
-		t.Error("↓ is not the netstat view's key, yet it took it")
+	if r := p.Key(ctx, pane.KeyDown, 100, 20); r != pane.GoTo(ctx.Row+1) {
+		t.Errorf("↓ gives %+v, want a step to row %d: the view shows the step", r, ctx.Row+1)
 	}
 	p.Invalidate()
 	if out := ansi.Strip(p.View(ctx, 100, 20)); !strings.Contains(out, "computing") {

@@ -20,6 +20,25 @@ type Context struct {
 	Row, Seg int
 	// Absolute says the numbers are shown as sent, not relative.
 	Absolute bool
+	// Rows are the ladder's rows of Conv, in frame order.
+	Rows []Row
+	// Last is the last row a view may show: len(Rows)-1, except in a
+	// quiz, where the rows after it are still hidden. Quiz says a quiz is
+	// on, and Mask, when set, is the row whose question is being asked.
+	Last int
+	Quiz bool
+	Mask *Mask
+	// Vantage is where the capture was taken, as seen from Conv.
+	Vantage model.Vantage
+	// Lesson is the lesson's text for the selected row (nil when no
+	// lesson is shown), which the explanation puts first.
+	Lesson []string
+	// Frame reads the bytes of frame n (1-based) and dissects them; an
+	// error reading it is also reported by the root.
+	Frame func(n uint32) ([]byte, model.Dissection, error)
+	// Payload reads segment seg's TCP payload (Source.Payload); it is
+	// safe to call from a Loader's work.
+	Payload func(seg int) ([]byte, error)
 }
 
 // Key is a key the root hands the focused view, already mapped from the
@@ -34,4 +53,7 @@ const (
 	KeyMode // m: the view's other mode
 	KeyZoomIn
 	KeyZoomOut
+	// The mouse wheel over the view (three lines a notch).
+	KeyWheelUp
+	KeyWheelDown
 )
