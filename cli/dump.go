@@ -22,7 +22,7 @@ func newDumpCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var absolute bool
 	var stream int
 	var explain bool
-	cmd := &cobra.Command{
+	cmd := captureCommand(&cobra.Command{
 		Use:   "dump CAPTURE",
 		Short: "Print the decoded timeline of a capture (JSON lines or a text ladder)",
 		Long: `dump decodes CAPTURE and prints its TCP timeline without the interactive
@@ -46,9 +46,6 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
   tcpstep dump --format text --absolute sample:smtp-figure10
   tcpstep dump --format text --stream 2 capture.pcapng
   tcpstep dump --format jsonl --explain sample:refused | jq -r .explain`,
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "jsonl" && format != "text" {
 				return fmt.Errorf("unknown --format %q: want jsonl or text", format)
@@ -94,7 +91,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			printWarnings(stderr, tl.Warnings)
 			return nil
 		},
-	}
+	}, stdin, stderr, nil)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: jsonl or text")
 	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "absolute sequence numbers instead of relative (the text ladder and the explanations)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add each step's explanation (jsonl: an \"explain\" string; text: paragraphs under each row)")

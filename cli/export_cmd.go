@@ -15,7 +15,7 @@ func newExportCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var format, output string
 	var absolute bool
 	var stream int
-	cmd := &cobra.Command{
+	cmd := captureCommand(&cobra.Command{
 		Use:   "export CAPTURE",
 		Short: "Write a conversation's ladder as Mermaid, SVG or text for handouts and docs",
 		Long: `export decodes CAPTURE and writes the ladder of one conversation in a form
@@ -38,9 +38,6 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		Example: `  tcpstep export --format mermaid sample:smtp-figure10 > handshake.mmd
   tcpstep export --format svg --stream 2 -o stream2.svg capture.pcapng
   tcpstep export --format txt --absolute capture.pcap`,
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			write, _, err := export.ByName(format)
 			if err != nil {
@@ -50,15 +47,11 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if streamSet && stream < 0 {
 				return fmt.Errorf("--stream %d: want a stream number, 0 or more", stream)
 			}
-			in, err := openInput(args[0], stdin)
+			in, tl, err := loadInput(args[0], stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				return badInput(err)
-			}
 			text := format == "txt" || format == "text"
 			if !streamSet && text {
 				stream = -1 // every conversation
@@ -95,7 +88,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			}
 			return nil
 		},
-	}
+	}, stdin, stderr, nil)
 	cmd.Flags().StringVarP(&format, "format", "f", "mermaid", "output format: mermaid, svg or txt")
 	cmd.Flags().IntVar(&stream, "stream", 0, "conversation N (tcp.stream numbering); default 0, or every conversation for txt")
 	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "absolute sequence numbers instead of relative")

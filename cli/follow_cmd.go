@@ -16,7 +16,7 @@ func newFollowCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var stream int
 	var dir string
 	var hex bool
-	cmd := &cobra.Command{
+	cmd := captureCommand(&cobra.Command{
 		Use:   "follow --stream N [--dir c2s|s2c | --hex] CAPTURE",
 		Short: "Print a conversation's payload reassembled in sequence order",
 		Long: `follow reassembles the payload of conversation N (tcp.stream numbering) in
@@ -40,9 +40,6 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		Example: `  tcpstep follow --stream 0 sample:smtp-figure10
   tcpstep follow --stream 0 --dir s2c capture.pcap > reply.bin
   tcpstep follow --stream 2 --hex capture.pcapng`,
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var d model.Dir
 			switch dir {
@@ -59,15 +56,11 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if stream < 0 {
 				return badInput(errors.New("--stream N is required (tcp.stream numbering, from 0)"))
 			}
-			in, err := openInput(args[0], stdin)
+			in, tl, err := loadInput(args[0], stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				return badInput(err)
-			}
 			if err := noStream(args[0], tl, stream); err != nil {
 				return err
 			}
@@ -102,7 +95,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			printWarnings(stderr, tl.Warnings)
 			return nil
 		},
-	}
+	}, stdin, stderr, nil)
 	cmd.Flags().IntVar(&stream, "stream", -1, "the conversation to follow (tcp.stream numbering)")
 	cmd.Flags().StringVar(&dir, "dir", "", "write one direction's bytes raw: c2s or s2c")
 	cmd.Flags().BoolVar(&hex, "hex", false, "print the dialogue as a hex dump")

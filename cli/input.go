@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
@@ -118,23 +120,40 @@ type stepperSource struct{ *decode.Input }
 
 func (s stepperSource) Index() ui.Indexer { return s.Input.Index() }
 
-// loadTimeline opens and decodes a capture named on the command line,
-// reporting problems with the file as a whole on stderr after the output,
-// through the returned function.
-func loadTimeline(name string, stdin io.Reader, stderr io.Writer) (*model.Timeline, func(), error) {
+// loadInput opens and decodes a capture named on the command line; the
+// caller closes the input, which still reads payloads.
+func loadInput(name string, stdin io.Reader) (*decode.Input, *model.Timeline, error) {
 	in, err := openInput(name, stdin)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer in.Close()
 	tl, err := in.Load(nil)
 	if err != nil {
+		in.Close()
 		return nil, nil, badInput(err)
 	}
-	warn := func() {
-		printWarnings(stderr, tl.Warnings)
+	return in, tl, nil
+}
+
+// captureCommand completes c as a command over one capture: one argument,
+// its errors reported by Main without cobra's usage text. With run set, it
+// is c's RunE over the decoded capture, whose warnings (problems with the
+// file as a whole) go to stderr after the output.
+func captureCommand(c *cobra.Command, stdin io.Reader, stderr io.Writer, run func(cmd *cobra.Command, name string, tl *model.Timeline) error) *cobra.Command {
+	c.Args = cobra.ExactArgs(1)
+	c.SilenceUsage, c.SilenceErrors = true, true
+	if run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			in, tl, err := loadInput(args[0], stdin)
+			if err != nil {
+				return err
+			}
+			in.Close()
+			defer printWarnings(stderr, tl.Warnings)
+			return run(cmd, args[0], tl)
+		}
 	}
-	return tl, warn, nil
+	return c
 }
 
 // writeLines writes lines to stdout, one per line, buffered; a closed pipe

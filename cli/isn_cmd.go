@@ -10,7 +10,7 @@ import (
 )
 
 func newISNCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{
+	return captureCommand(&cobra.Command{
 		Use:   "isn CAPTURE",
 		Short: "Tabulate each host's initial sequence numbers and judge how guessable they are",
 		Long: `isn lists, for each host in the capture, the initial sequence numbers of the
@@ -21,17 +21,8 @@ constant step, multiples of a step, proportional to time, a step plus a
 clock, or no pattern) and gives a verdict: "predictable" or "unpredictable".
 At least ` + fmt.Sprint(model.ISNMinSamples) + ` connections are needed; with fewer the verdict is "too few
 connections (N) to judge".`,
-		Example:       `  tcpstep isn sample:isn-prediction`,
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			tl, warn, err := loadTimeline(args[0], stdin, stderr)
-			if err != nil {
-				return err
-			}
-			defer warn()
-			return writeLines(stdout, model.ISNText(model.AnalyzeISNs(tl)))
-		},
-	}
+		Example: `  tcpstep isn sample:isn-prediction`,
+	}, stdin, stderr, func(_ *cobra.Command, _ string, tl *model.Timeline) error {
+		return writeLines(stdout, model.ISNText(model.AnalyzeISNs(tl)))
+	})
 }

@@ -21,21 +21,33 @@ show in the explanation pane at the steps they are about.`,
   tcpstep sample:smtp-figure10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			list := samples.List()
-			width := 0
-			for _, s := range list {
-				width = max(width, len(s.Name))
-			}
-			for _, s := range list {
+			return listSamples(stdout, func(s samples.Sample) (string, bool) {
 				l, ok := samples.Lesson(s.Name)
 				if !ok {
-					continue
+					return "", false
 				}
-				if _, err := fmt.Fprintf(stdout, "%-*s  %s\n", width, s.Name, l.Title); err != nil {
-					return err
-				}
-			}
-			return nil
+				return l.Title, true
+			})
 		},
 	}
+}
+
+// listSamples writes a line per embedded sample that title names: the
+// sample's name, padded so the titles line up, then the title.
+func listSamples(stdout io.Writer, title func(samples.Sample) (string, bool)) error {
+	list := samples.List()
+	width := 0
+	for _, s := range list {
+		width = max(width, len(s.Name))
+	}
+	for _, s := range list {
+		t, ok := title(s)
+		if !ok {
+			continue
+		}
+		if _, err := fmt.Fprintf(stdout, "%-*s  %s\n", width, s.Name, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 func newNetstatCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var stream, step int
 	var ss bool
-	cmd := &cobra.Command{
+	cmd := captureCommand(&cobra.Command{
 		Use:   "netstat --stream N --step K CAPTURE",
 		Short: "Print what netstat -tan (or ss -tan) would show on both hosts at a step",
 		Long: `netstat prints, for conversation N after its first K segments, the lines
@@ -31,30 +31,21 @@ K counts segments as the interface's "step K/M" does: 0 is before the first
 segment; the default is the last step.`,
 		Example: `  tcpstep netstat --step 4 sample:smtp-figure10
   tcpstep netstat --ss --stream 0 --step 11 sample:http-close`,
-		Args:          cobra.ExactArgs(1),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			tl, warn, err := loadTimeline(args[0], stdin, stderr)
-			if err != nil {
-				return err
-			}
-			defer warn()
-			if stream < 0 || stream >= len(tl.Conversations) {
-				return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", args[0], stream, len(tl.Conversations)))
-			}
-			if !cmd.Flags().Changed("step") {
-				step = len(tl.Conversations[stream].Segs)
-			}
-			v, err := model.Netstat(tl, stream, step)
-			if err != nil {
-				return badInput(fmt.Errorf("%s: %w", args[0], err))
-			}
-			lines := v.Text(ss)
-			lines = append(lines, model.VantageOf(tl, stream).Sentence())
-			return writeLines(stdout, lines)
-		},
-	}
+	}, stdin, stderr, func(cmd *cobra.Command, name string, tl *model.Timeline) error {
+		if stream < 0 || stream >= len(tl.Conversations) {
+			return badInput(fmt.Errorf("%s: no stream %d (the capture has %d conversations)", name, stream, len(tl.Conversations)))
+		}
+		if !cmd.Flags().Changed("step") {
+			step = len(tl.Conversations[stream].Segs)
+		}
+		v, err := model.Netstat(tl, stream, step)
+		if err != nil {
+			return badInput(fmt.Errorf("%s: %w", name, err))
+		}
+		lines := v.Text(ss)
+		lines = append(lines, model.VantageOf(tl, stream).Sentence())
+		return writeLines(stdout, lines)
+	})
 	cmd.Flags().IntVar(&stream, "stream", 0, "conversation N (tcp.stream numbering)")
 	cmd.Flags().IntVar(&step, "step", 0, "after the first K segments (0: before the first; default: the last)")
 	cmd.Flags().BoolVar(&ss, "ss", false, "print in ss -tan's spelling instead of netstat's")

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -20,17 +19,7 @@ starting with the name to open it by: tcpstep sample:NAME.`,
   tcpstep dump --format text sample:smtp-figure10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			list := samples.List()
-			width := 0
-			for _, s := range list {
-				width = max(width, len(s.Name))
-			}
-			for _, s := range list {
-				if _, err := fmt.Fprintf(stdout, "%-*s  %s\n", width, s.Name, s.Title); err != nil {
-					return err
-				}
-			}
-			return nil
+			return listSamples(stdout, func(s samples.Sample) (string, bool) { return s.Title, true })
 		},
 	}
 }
