@@ -243,7 +243,7 @@ func TestMalformedNoPanic(t *testing.T) {
 	if len(mal) == 0 {
 		t.Fatal("no malformed files")
 	}
-	d := NewDissector()
+	d := newDissector()
 	links := []uint16{0, 1, 9, 12, 14, 50, 101, 104, 108, 113, 228, 229, 239, 276, 147}
 	n := uint32(0)
 	for _, p := range mal {

@@ -3,7 +3,7 @@
 // reassembles IPv4 fragments, and ties ICMP errors to the TCP header they
 // quote.
 //
-// Two entry points share one header walk. Dissector.Extract is the fast path
+// Two entry points share one header walk. dissector.Extract is the fast path
 // used while indexing a capture: it allocates nothing for an ordinary TCP
 // frame and returns only what the timeline keeps. Dissect is the full account
 // of one frame for views: every layer and every field with its byte range.
@@ -15,8 +15,8 @@ import (
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// Extracted is what Extract found in one frame.
-type Extracted struct {
+// extracted is what Extract found in one frame.
+type extracted struct {
 	Kind model.FrameKind
 	// Reason says in words what the frame is when it carries no segment
 	// (FrameOther: "UDP 10.0.0.1:53 → 10.0.0.2:4000", "ARP request") or
@@ -43,33 +43,33 @@ type Extracted struct {
 	ICMP model.ICMPError
 }
 
-// Dissector extracts segments from frames. It keeps a reusable header walk
+// dissector extracts segments from frames. It keeps a reusable header walk
 // and the fragments of incomplete IP datagrams, so it is not safe for
 // concurrent use: give each goroutine its own.
-type Dissector struct {
+type dissector struct {
 	w  walker
-	re *Reassembler
+	re *reassembler
 }
 
-// NewDissector returns a Dissector with a Reassembler of default bounds.
-func NewDissector() *Dissector {
-	return &Dissector{re: NewReassembler()}
+// newDissector returns a dissector with a reassembler of default bounds.
+func newDissector() *dissector {
+	return &dissector{re: newReassembler()}
 }
 
-// Reassembler returns the Dissector's fragment reassembler, e.g. to change
+// reassembler returns the dissector's fragment reassembler, e.g. to change
 // its bounds before the first frame.
-func (d *Dissector) Reassembler() *Reassembler { return d.re }
+func (d *dissector) reassembler() *reassembler { return d.re }
 
 // Flush drops the datagrams still incomplete (at the end of a capture) and
 // returns their fragment frames.
-func (d *Dissector) Flush() []uint32 { return d.re.Flush() }
+func (d *dissector) Flush() []uint32 { return d.re.Flush() }
 
 // Extract decodes frame number frameNo (1-based) of the given link type.
 // data is the captured bytes, which Extract does not keep; origLen is the
 // frame's length on the wire (0 when unknown), from which payload lengths are
 // taken when the snap length cut the frame.
-func (d *Dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLen uint32) Extracted {
-	var ex Extracted
+func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLen uint32) extracted {
+	var ex extracted
 	w := &d.w
 	w.walk(linkType, data, int(origLen))
 	if w.out != outFrag {
@@ -99,7 +99,7 @@ func (d *Dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 		ex.Reason += " (cut short by the snap length: not reassembled)"
 		return ex
 	}
-	key := FragKey{Src: w.src, Dst: w.dst, ID: f.id, Proto: f.proto, V6: f.v6}
+	key := fragKey{Src: w.src, Dst: w.dst, ID: f.id, Proto: f.proto, V6: f.v6}
 	dg, frames, ok := d.re.Add(frameNo, key, f.offset, f.mf, data[f.payOff:f.payOff+f.payLen])
 	ex.Expired = d.re.Dropped()
 	if !ok {
@@ -117,7 +117,7 @@ func (d *Dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 }
 
 // result fills ex from a finished walk that found no fragment.
-func (w *walker) result(ex *Extracted, frameNo uint32) {
+func (w *walker) result(ex *extracted, frameNo uint32) {
 	switch w.out {
 	case outTCP:
 		ex.Kind = model.FrameTCP

@@ -23,7 +23,7 @@ func benchFrames() map[string][]byte {
 func BenchmarkExtract(b *testing.B) {
 	for name, f := range benchFrames() {
 		b.Run(name, func(b *testing.B) {
-			d := NewDissector()
+			d := newDissector()
 			b.SetBytes(int64(len(f)))
 			b.ReportAllocs()
 			n := uint32(0)
@@ -62,11 +62,11 @@ func BenchmarkExtractFragments(b *testing.B) {
 		}
 		frames = append(frames, eth(0x0800, ipv4("192.0.2.1", "198.51.100.2", 6, 0x425f, ff, s[off:end])))
 	}
-	d := NewDissector()
+	d := newDissector()
 	b.ReportAllocs()
 	n := uint32(0)
 	for b.Loop() {
-		var ex Extracted
+		var ex extracted
 		for _, f := range frames {
 			n++
 			ex = d.Extract(n, 1, f, uint32(len(f)))

@@ -159,13 +159,13 @@ func parseNum(t *testing.T, s string, base int) uint64 {
 	return v
 }
 
-// extractAll runs one Dissector over every frame, numbering from 1.
-func extractAll(frames []testFrame) []Extracted {
-	d := NewDissector()
-	out := make([]Extracted, len(frames))
+// extractAll runs one dissector over every frame, numbering from 1.
+func extractAll(frames []testFrame) []extracted {
+	d := newDissector()
+	out := make([]extracted, len(frames))
 	for i, f := range frames {
 		ex := d.Extract(uint32(i+1), f.link, f.data, f.origLen)
-		// Copy the slices that alias the Dissector's buffers.
+		// Copy the slices that alias the dissector's buffers.
 		ex.FragFrames = append([]uint32(nil), ex.FragFrames...)
 		ex.Expired = append([]uint32(nil), ex.Expired...)
 		out[i] = ex

@@ -44,7 +44,7 @@ func addFuzzSeeds(f *testing.F) {
 func FuzzExtract(f *testing.F) {
 	addFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, link uint16, data []byte, origLen uint32) {
-		d := NewDissector()
+		d := newDissector()
 		ex := d.Extract(1, link, data, origLen)
 		if !printable(ex.Reason) {
 			t.Fatalf("reason %q not printable", ex.Reason)
@@ -80,7 +80,7 @@ func FuzzDissect(f *testing.F) {
 	})
 }
 
-// FuzzReassemble feeds a Reassembler fragments described by the input, 3
+// FuzzReassemble feeds a reassembler fragments described by the input, 3
 // bytes each (offset in 8-byte units, length, more flag and datagram), and
 // checks that a completed datagram has the length its last fragment implies, carries
 // the bytes given, and lists earlier frames in order.
@@ -88,9 +88,9 @@ func FuzzReassemble(f *testing.F) {
 	f.Add([]byte{0, 24, 1, 6, 24, 1, 9, 17, 0, 3, 48, 1}) // zeek_fragmented-4's shape
 	f.Add([]byte{0, 16, 1, 2, 8, 0})
 	f.Fuzz(func(t *testing.T, in []byte) {
-		r := NewReassembler()
+		r := newReassembler()
 		r.MaxAge, r.MaxPending = 8, 2
-		k := FragKey{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), ID: 1, Proto: 6}
+		k := fragKey{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), ID: 1, Proto: 6}
 		lastEnd := map[uint32]int{} // end of the latest last fragment, by ID
 		for i := 0; i+3 <= len(in); i += 3 {
 			off, n, more := int(in[i])*8, int(in[i+1]), in[i+2]&1 == 1

@@ -79,7 +79,7 @@ type synthCase struct {
 	dst    string
 	seq    uint32
 	len    uint32
-	reason string // substring of Extracted.Reason, when set
+	reason string // substring of extracted.Reason, when set
 	// tsharkDiffers says why TestSynthTshark skips this case.
 	tsharkDiffers string
 }
@@ -190,9 +190,9 @@ func synthCases() []synthCase {
 	}
 }
 
-func runSynth(c synthCase) Extracted {
-	d := NewDissector()
-	var ex Extracted
+func runSynth(c synthCase) extracted {
+	d := newDissector()
+	var ex extracted
 	for i, f := range c.frames {
 		orig := uint32(len(f))
 		if i == len(c.frames)-1 && c.orig != 0 {
@@ -298,7 +298,7 @@ func TestTCPCutShort(t *testing.T) {
 	full := seg.bytes()
 	for cut := 0; cut <= 20; cut++ {
 		b := ipv4("192.0.2.1", "198.51.100.2", 6, 1, 0, full)[:20+cut]
-		ex := NewDissector().Extract(1, 228, b, uint32(20+len(full)))
+		ex := newDissector().Extract(1, 228, b, uint32(20+len(full)))
 		want := model.FrameUndecodable
 		if cut >= 16 {
 			want = model.FrameTCP

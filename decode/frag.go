@@ -5,24 +5,24 @@ import (
 	"slices"
 )
 
-// FragKey identifies the datagram an IP fragment belongs to, as RFC 791
+// fragKey identifies the datagram an IP fragment belongs to, as RFC 791
 // defines it: source, destination, identification and protocol. For IPv6
 // the identification is the fragment header's 32 bits and Proto its next
 // header.
-type FragKey struct {
+type fragKey struct {
 	Src, Dst netip.Addr
 	ID       uint32
 	Proto    uint8
 	V6       bool
 }
 
-// Default bounds of a Reassembler.
+// Default bounds of a reassembler.
 const (
-	// DefaultFragMaxAge is how many frames a datagram may wait for its
+	// defaultFragMaxAge is how many frames a datagram may wait for its
 	// missing fragments before it is dropped.
-	DefaultFragMaxAge = 10000
-	// DefaultFragMaxPending is how many datagrams may be incomplete at once.
-	DefaultFragMaxPending = 1024
+	defaultFragMaxAge = 10000
+	// defaultFragMaxPending is how many datagrams may be incomplete at once.
+	defaultFragMaxPending = 1024
 	// maxDatagram is the largest IP payload a datagram may reassemble to.
 	maxDatagram = 65535
 	// maxHeld bounds the bytes one datagram holds: overlapping and repeated
@@ -40,23 +40,23 @@ type piece struct {
 
 // datagram is an incomplete datagram's fragments.
 type datagram struct {
-	key    FragKey
+	key    fragKey
 	first  uint32 // frame number of the first fragment seen
 	total  int    // payload length once the last fragment is seen, else -1
 	pieces []piece
 	arena  []byte // copies of the fragments' payloads, in arrival order
 }
 
-// Reassembler rebuilds IP datagrams from their fragments. It holds copies of
+// reassembler rebuilds IP datagrams from their fragments. It holds copies of
 // the fragments' payloads (a reader's buffer is reused from frame to frame)
 // and bounds its memory: a datagram is dropped when it is over 64 KiB, when
 // MaxAge frames have passed since its first fragment, or when more than
 // MaxPending datagrams are incomplete (the oldest goes first).
-type Reassembler struct {
+type reassembler struct {
 	MaxAge     uint32
 	MaxPending int
 
-	pending map[FragKey]*datagram
+	pending map[fragKey]*datagram
 	order   []*datagram // incomplete datagrams, oldest first
 	free    []*datagram // finished datagrams kept for reuse
 
@@ -65,17 +65,17 @@ type Reassembler struct {
 	dropped []uint32 // frames of datagrams dropped by the last call
 }
 
-// NewReassembler returns a Reassembler with the default bounds.
-func NewReassembler() *Reassembler {
-	return &Reassembler{
-		MaxAge:     DefaultFragMaxAge,
-		MaxPending: DefaultFragMaxPending,
-		pending:    make(map[FragKey]*datagram),
+// newReassembler returns a reassembler with the default bounds.
+func newReassembler() *reassembler {
+	return &reassembler{
+		MaxAge:     defaultFragMaxAge,
+		MaxPending: defaultFragMaxPending,
+		pending:    make(map[fragKey]*datagram),
 	}
 }
 
 // Pending returns how many datagrams are incomplete.
-func (r *Reassembler) Pending() int { return len(r.order) }
+func (r *reassembler) Pending() int { return len(r.order) }
 
 // Add records the fragment carried by frame: offset is its offset in bytes
 // in the datagram, more its more-fragments flag, payload its bytes (copied).
@@ -83,10 +83,10 @@ func (r *Reassembler) Pending() int { return len(r.order) }
 // payload and the other frames whose fragments it used (in frame order);
 // both stay valid until the next call. Datagrams dropped because of this
 // call (too old, too many, too large, inconsistent) are reported by Dropped.
-func (r *Reassembler) Add(frame uint32, k FragKey, offset int, more bool, payload []byte) (data []byte, frames []uint32, ok bool) {
+func (r *reassembler) Add(frame uint32, k fragKey, offset int, more bool, payload []byte) (data []byte, frames []uint32, ok bool) {
 	r.dropped = r.dropped[:0]
 	if r.pending == nil {
-		r.pending = make(map[FragKey]*datagram)
+		r.pending = make(map[fragKey]*datagram)
 	}
 	r.expire(frame)
 	end := offset + len(payload)
@@ -141,10 +141,10 @@ func (r *Reassembler) Add(frame uint32, k FragKey, offset int, more bool, payloa
 
 // Dropped returns the frames of the datagrams the last Add dropped without
 // completing them; valid until the next call.
-func (r *Reassembler) Dropped() []uint32 { return r.dropped }
+func (r *reassembler) Dropped() []uint32 { return r.dropped }
 
 // Flush drops every incomplete datagram and returns their frames.
-func (r *Reassembler) Flush() []uint32 {
+func (r *reassembler) Flush() []uint32 {
 	r.dropped = r.dropped[:0]
 	for len(r.order) > 0 {
 		r.drop(r.order[0], 0)
@@ -152,7 +152,7 @@ func (r *Reassembler) Flush() []uint32 {
 	return r.dropped
 }
 
-func (r *Reassembler) newDatagram(k FragKey, frame uint32) *datagram {
+func (r *reassembler) newDatagram(k fragKey, frame uint32) *datagram {
 	var d *datagram
 	if n := len(r.free); n > 0 {
 		d, r.free = r.free[n-1], r.free[:n-1]
@@ -181,7 +181,7 @@ func (d *datagram) covered() bool {
 // assemble writes the datagram into r.out the way Wireshark does: pieces in
 // offset order, each contributing only the bytes beyond what earlier pieces
 // already supplied, and lists the frames used other than the completing one.
-func (r *Reassembler) assemble(d *datagram, completing uint32) {
+func (r *reassembler) assemble(d *datagram, completing uint32) {
 	r.out = slices.Grow(r.out[:0], d.total)[:d.total]
 	reach := 0
 	r.frames = r.frames[:0]
@@ -200,7 +200,7 @@ func (r *Reassembler) assemble(d *datagram, completing uint32) {
 }
 
 // finish forgets a datagram and keeps its storage for reuse.
-func (r *Reassembler) finish(d *datagram) {
+func (r *reassembler) finish(d *datagram) {
 	delete(r.pending, d.key)
 	if i := slices.Index(r.order, d); i >= 0 {
 		r.order = slices.Delete(r.order, i, i+1)
@@ -212,7 +212,7 @@ func (r *Reassembler) finish(d *datagram) {
 
 // drop forgets an incomplete datagram and reports its frames (and also,
 // when not 0, the frame that caused the drop) as never completed.
-func (r *Reassembler) drop(d *datagram, cause uint32) {
+func (r *reassembler) drop(d *datagram, cause uint32) {
 	start := len(r.dropped)
 	for _, p := range d.pieces {
 		r.dropped = append(r.dropped, p.frame)
@@ -228,7 +228,7 @@ func (r *Reassembler) drop(d *datagram, cause uint32) {
 
 // expire drops the datagrams whose first fragment came more than MaxAge
 // frames before frame.
-func (r *Reassembler) expire(frame uint32) {
+func (r *reassembler) expire(frame uint32) {
 	for len(r.order) > 0 && r.MaxAge > 0 && frame > r.order[0].first && frame-r.order[0].first > r.MaxAge {
 		r.drop(r.order[0], 0)
 	}

@@ -23,14 +23,14 @@ func fragFrame(id uint16, off int, more bool, part []byte) []byte {
 // bytes, 20 of header and 69 of payload (tshark: frame 5, tcp.len 69).
 func TestReassemblyOverlap(t *testing.T) {
 	s := tcpSpec{sport: 7790, dport: 80, seq: 14715173, ack: 2988018, win: 65535, payload: make([]byte, 69)}.bytes()
-	d := NewDissector()
+	d := newDissector()
 	frames := [][]byte{
 		fragFrame(0, 0, true, s[0:24]),
 		fragFrame(0, 48, true, s[48:72]),
 		fragFrame(0, 72, false, s[72:89]),
 		fragFrame(0, 24, true, s[24:72]),
 	}
-	var ex Extracted
+	var ex extracted
 	for i, f := range frames {
 		ex = d.Extract(uint32(i+1), 1, f, uint32(len(f)))
 		if i < 3 && ex.Kind != model.FrameFragment {
@@ -43,8 +43,8 @@ func TestReassemblyOverlap(t *testing.T) {
 	if !slices.Equal(ex.FragFrames, []uint32{1, 2, 3}) || ex.Frag.Completes != 4 || ex.Frag.Offset != 24 {
 		t.Errorf("frag %+v frames %v", ex.Frag, ex.FragFrames)
 	}
-	if d.Reassembler().Pending() != 0 {
-		t.Errorf("%d datagrams still pending", d.Reassembler().Pending())
+	if d.reassembler().Pending() != 0 {
+		t.Errorf("%d datagrams still pending", d.reassembler().Pending())
 	}
 }
 
@@ -53,8 +53,8 @@ func TestReassemblyOverlap(t *testing.T) {
 func TestReassemblyBounds(t *testing.T) {
 	part := make([]byte, 16)
 	t.Run("age", func(t *testing.T) {
-		d := NewDissector()
-		d.Reassembler().MaxAge = 5
+		d := newDissector()
+		d.reassembler().MaxAge = 5
 		d.Extract(1, 1, fragFrame(1, 0, true, part), 0)
 		d.Extract(3, 1, fragFrame(1, 16, true, part), 0)
 		ex := d.Extract(7, 1, fragFrame(2, 0, true, part), 0) // 6 frames after frame 1
@@ -71,17 +71,17 @@ func TestReassemblyBounds(t *testing.T) {
 		}
 	})
 	t.Run("pending", func(t *testing.T) {
-		d := NewDissector()
-		d.Reassembler().MaxPending = 2
+		d := newDissector()
+		d.reassembler().MaxPending = 2
 		d.Extract(1, 1, fragFrame(1, 0, true, part), 0)
 		d.Extract(2, 1, fragFrame(2, 0, true, part), 0)
 		ex := d.Extract(3, 1, fragFrame(3, 0, true, part), 0)
-		if !slices.Equal(ex.Expired, []uint32{1}) || d.Reassembler().Pending() != 2 {
-			t.Errorf("expired %v, pending %d", ex.Expired, d.Reassembler().Pending())
+		if !slices.Equal(ex.Expired, []uint32{1}) || d.reassembler().Pending() != 2 {
+			t.Errorf("expired %v, pending %d", ex.Expired, d.reassembler().Pending())
 		}
 	})
 	t.Run("size", func(t *testing.T) {
-		d := NewDissector()
+		d := newDissector()
 		d.Extract(1, 1, fragFrame(1, 0, true, part), 0)
 		// Offset 65528 + 16 bytes ends past 65535.
 		ex := d.Extract(2, 1, fragFrame(1, 65528, false, part), 0)
@@ -92,12 +92,12 @@ func TestReassemblyBounds(t *testing.T) {
 	t.Run("snaplen", func(t *testing.T) {
 		// A fragment cut by the snap length is not reassembled (as in
 		// Wireshark), so its datagram never completes.
-		d := NewDissector()
+		d := newDissector()
 		s := seg.bytes()
 		first := fragFrame(1, 0, true, s[:16])
 		ex := d.Extract(1, 1, first[:len(first)-4], uint32(len(first)))
-		if ex.Kind != model.FrameFragment || d.Reassembler().Pending() != 0 {
-			t.Errorf("cut fragment: %v, pending %d", ex.Kind, d.Reassembler().Pending())
+		if ex.Kind != model.FrameFragment || d.reassembler().Pending() != 0 {
+			t.Errorf("cut fragment: %v, pending %d", ex.Kind, d.reassembler().Pending())
 		}
 		if ex := d.Extract(2, 1, fragFrame(1, 16, false, s[16:]), 0); ex.Kind != model.FrameFragment {
 			t.Errorf("second fragment: %v", ex.Kind)
@@ -108,8 +108,8 @@ func TestReassemblyBounds(t *testing.T) {
 // TestReassemblerKeys: fragments of different datagrams (id, addresses,
 // protocol) never mix.
 func TestReassemblerKeys(t *testing.T) {
-	r := NewReassembler()
-	a := FragKey{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), ID: 7, Proto: 6}
+	r := newReassembler()
+	a := fragKey{Src: netip.MustParseAddr("10.0.0.1"), Dst: netip.MustParseAddr("10.0.0.2"), ID: 7, Proto: 6}
 	b := a
 	b.Proto = 17
 	r.Add(1, a, 0, true, []byte("01234567"))

@@ -9,11 +9,11 @@ import (
 // frame carries and files it with the builder. It holds no frame bytes.
 type indexer struct {
 	b *model.Builder
-	d *Dissector
+	d *dissector
 }
 
 func newIndexer(b *model.Builder) *indexer {
-	return &indexer{b: b, d: NewDissector()}
+	return &indexer{b: b, d: newDissector()}
 }
 
 // add files frame n (1-based), read from rec.
@@ -38,7 +38,7 @@ func frameOf(rec *capfile.Record) model.Frame {
 // file files frame n, whose record is fr and whose extraction is ex, with b.
 // It is the builder's half of indexing, which a Stream runs on the
 // builder's goroutine while its reader extracts the frames to come.
-func file(b *model.Builder, n uint32, fr model.Frame, ex *Extracted) {
+func file(b *model.Builder, n uint32, fr model.Frame, ex *extracted) {
 	switch ex.Kind {
 	case model.FrameTCP:
 		p := ex.Packet

@@ -18,7 +18,7 @@ import (
 //
 // When the snap length cut the frame, the payload returned is what was
 // captured: shorter than the segment's Len by the number of bytes missing
-// (see PayloadMissing). A segment with no payload returns an empty slice.
+// (see payloadMissing). A segment with no payload returns an empty slice.
 // The slice is the caller's.
 func (in *Input) Payload(tl *model.Timeline, segIndex int) ([]byte, error) {
 	if tl == nil || segIndex < 0 || segIndex >= len(tl.Segments) {
@@ -47,9 +47,9 @@ func (in *Input) Payload(tl *model.Timeline, segIndex int) ([]byte, error) {
 	return w.tcpPayload(), nil
 }
 
-// PayloadMissing is how many bytes of segment s's payload the capture does
+// payloadMissing is how many bytes of segment s's payload the capture does
 // not hold, given the payload Payload returned for it.
-func PayloadMissing(s *model.Segment, payload []byte) int {
+func payloadMissing(s *model.Segment, payload []byte) int {
 	return max(int(s.Len)-len(payload), 0)
 }
 
@@ -68,7 +68,7 @@ func (in *Input) fragmentedPayload(tl *model.Timeline, s *model.Segment) ([]byte
 		}
 	}
 	frames = append(frames, s.Frame)
-	d := NewDissector()
+	d := newDissector()
 	var buf []byte
 	for i, fn := range frames {
 		if int(fn) > len(tl.Frames) {

@@ -50,8 +50,8 @@ func TestPayloadIPFragments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2968 || PayloadMissing(s, got) != 0 {
-		t.Fatalf("payload %d bytes (missing %d), want 2968", len(got), PayloadMissing(s, got))
+	if len(got) != 2968 || payloadMissing(s, got) != 0 {
+		t.Fatalf("payload %d bytes (missing %d), want 2968", len(got), payloadMissing(s, got))
 	}
 
 	// The datagram from the dissections of frames 5, 6 and 7.
@@ -200,8 +200,8 @@ func TestPayloadSnapLength(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Len != 16384 || len(got) != 190 || PayloadMissing(s, got) != 16194 {
-		t.Errorf("len %d, captured %d, missing %d; want 16384, 190, 16194", s.Len, len(got), PayloadMissing(s, got))
+	if s.Len != 16384 || len(got) != 190 || payloadMissing(s, got) != 16194 {
+		t.Errorf("len %d, captured %d, missing %d; want 16384, 190, 16194", s.Len, len(got), payloadMissing(s, got))
 	}
 	chunks, err := model.FollowDir(tl, tl.Conversations[0], s.Dir, func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
 	if err != nil {

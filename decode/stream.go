@@ -49,7 +49,7 @@ const maxPending = 8192
 // other.
 type batch struct {
 	e     []entry
-	other []Extracted
+	other []extracted
 }
 
 // entry is one frame: its record, and its segment or its index in
@@ -103,7 +103,7 @@ func (s *Stream) signal() {
 // run is the reading goroutine: it extracts every frame and leaves it in
 // pending, waiting while the builder is maxPending frames behind.
 func (s *Stream) run(r *capfile.Reader) {
-	d := NewDissector()
+	d := newDissector()
 	var warn string
 	defer func() {
 		if p := recover(); p != nil {
@@ -125,7 +125,7 @@ func (s *Stream) run(r *capfile.Reader) {
 		}
 		e := entry{n: uint32(n), other: -1, fr: frameOf(rec)}
 		ex := d.Extract(uint32(n), rec.LinkType, rec.Data, rec.OrigLen)
-		var keep *Extracted
+		var keep *extracted
 		if ex.Kind == model.FrameTCP && !ex.IsFrag {
 			e.p = ex.Packet
 		} else {
@@ -155,7 +155,7 @@ func readWarning(name string, n int, err error) string {
 // push leaves frame e (and its whole extraction when not a plain segment)
 // for the builder, read up to byte off; it reports false when the stream
 // was closed.
-func (s *Stream) push(e entry, ex *Extracted, off int64, n int) bool {
+func (s *Stream) push(e entry, ex *extracted, off int64, n int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.pending.e) >= maxPending && !s.closed {

@@ -45,11 +45,11 @@ func numbers(s *model.Segment, absolute bool) (seq, ack uint32) {
 	return s.RelSeq, s.RelAck
 }
 
-// Label is the text every format writes on a segment's arrow: its flags,
+// segmentLabel is the text every format writes on a segment's arrow: its flags,
 // SEQ, ACK when the ACK flag is set, payload length and window, e.g.
 // "SYN,ACK seq=0 ack=1 len=0 win=5840". The interface can use it to say the
 // same thing the exports say.
-func Label(s *model.Segment, absolute bool) string {
+func segmentLabel(s *model.Segment, absolute bool) string {
 	seq, ack := numbers(s, absolute)
 	b := make([]byte, 0, 48)
 	b = append(b, s.Flags.String()...)

@@ -15,7 +15,7 @@ const MermaidMaxText = 50000
 
 // Mermaid writes conversation stream as a Mermaid sequenceDiagram: the
 // client and the server as participants named by address and port, one
-// arrow per segment labelled with its frame number and Label, a note over a
+// arrow per segment labelled with its frame number and segmentLabel, a note over a
 // side each time its state changes (and over both for the states before the
 // first segment), and a note over both for analysis events and for frames of
 // the conversation that are not segments (fragments, ICMP errors).
@@ -69,7 +69,7 @@ func Mermaid(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 		b = append(b, ": ["...)
 		b = strconv.AppendUint(b, uint64(s.Frame), 10)
 		b = append(b, "] "...)
-		b = append(b, Label(s, absolute)...)
+		b = append(b, segmentLabel(s, absolute)...)
 		b = append(b, '\n')
 		if ev := s.Events.Names(); len(ev) > 0 {
 			b = append(b, "    Note over C,S: "...)

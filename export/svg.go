@@ -74,7 +74,7 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 			noteChars = max(noteChars, utf8.RuneCountInString(model.Visible(r.note))+16)
 			return nil
 		}
-		labelChars = max(labelChars, len(Label(r.seg, absolute))+len(" [00000]")+2)
+		labelChars = max(labelChars, len(segmentLabel(r.seg, absolute))+len(" [00000]")+2)
 		eventChars = max(eventChars, len(strings.Join(r.seg.Events.Names(), ", ")))
 		return nil
 	})
@@ -160,12 +160,12 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 		if s.Dir == model.S2C {
 			x1, x2 = serverX, clientX
 		}
-		label := "[" + strconv.FormatUint(uint64(s.Frame), 10) + "] " + Label(s, absolute)
+		label := "[" + strconv.FormatUint(uint64(s.Frame), 10) + "] " + segmentLabel(s, absolute)
 		b.WriteString(`<g class="segment ` + kind + " " + s.Dir.String() + `" data-frame="` + strconv.FormatUint(uint64(s.Frame), 10) +
 			`" data-seq="` + strconv.FormatUint(uint64(seq), 10) + `" data-ack="` + strconv.FormatUint(uint64(ack), 10) +
 			`" data-len="` + strconv.FormatUint(uint64(s.Len), 10) + `">`)
 		b.WriteString("<title>")
-		xmlText(&b, "frame "+strconv.FormatUint(uint64(s.Frame), 10)+" at "+seconds(tl.SegTime(s))+" s, "+s.Dir.String()+": "+Label(s, absolute))
+		xmlText(&b, "frame "+strconv.FormatUint(uint64(s.Frame), 10)+" at "+seconds(tl.SegTime(s))+" s, "+s.Dir.String()+": "+segmentLabel(s, absolute))
 		b.WriteString("</title>")
 		text(&b, frameX, y, "start", `fill="#57606a" xml:space="preserve"`, lead)
 		dash := ""

@@ -51,7 +51,7 @@ func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, 
 	width := 40
 	for _, si := range c.Segs {
 		if int(si) < len(tl.Segments) {
-			width = max(width, len(Label(&tl.Segments[si], absolute))+8)
+			width = max(width, len(segmentLabel(&tl.Segments[si], absolute))+8)
 		}
 	}
 	bw.printf("%6s %11s  %-12s  %-*s  %-12s  %s\n", "frame", "time", "client", width, "", "server", "events")
@@ -62,7 +62,7 @@ func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, 
 			return bw.err
 		}
 		s := r.seg
-		arrow := ladderArrow(Label(s, absolute), width, s.Dir)
+		arrow := ladderArrow(segmentLabel(s, absolute), width, s.Dir)
 		events := strings.Join(s.Events.Names(), ",")
 		bw.printf("%6d %11s  %-12s  %s  %-12s  %s\n", s.Frame, seconds(r.time), s.Client(), arrow, s.Server(), events)
 		return bw.err

@@ -85,7 +85,7 @@ func seqLE(x, y uint32) bool { return int32(x-y) <= 0 }
 // allocates connStates a slab at a time (see Builder.newConnState).
 type connState struct {
 	flows      [2]flowState // by Dir
-	machine    Machine
+	machine    machine
 	tsMruSyn   int64 // capture time of the latest pure SYN (0: none)
 	tsFirstRTT int64 // SYN to first pure ACK (0: not known)
 	dropped    int   // how many of the first rows Forget has dropped from Segs

@@ -56,7 +56,7 @@ func (b *Builder) ICMP(n uint32) *ICMPError {
 // or fragment) can no longer change as more frames are added:
 //   - a segment's states may still be revised while a side's state before
 //     its first answer is a guess (LISTEN that turns out CLOSED on a
-//     refusal; see Machine.Settled), and all of a conversation's directions
+//     refusal; see machine.Settled), and all of a conversation's directions
 //     and states are replayed when its first SYN comes from the side taken
 //     for the server, so a segment is final once its conversation has seen
 //     a SYN and its row is settled;

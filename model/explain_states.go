@@ -68,7 +68,7 @@ func (x *explainer) statesPara(segIndex int) para {
 }
 
 // placed says where the state machine placed, by evidence, an arrival that
-// this segment carries or that takes effect at it (see Machine): which of
+// this segment carries or that takes effect at it (see machine): which of
 // the receiver's own segments showed it had not arrived, and where it did.
 func (x *explainer) placed(p *para) {
 	if x.k < 0 {

@@ -29,11 +29,11 @@ import (
 //   - constant step: every d is the same (the same ISN every time is a step
 //     of 0);
 //   - multiples of a step: the greatest common divisor g of the d is over 1
-//     and every d is at most ISNMaxMultiple·g (4.4BSD: multiples of 64000).
+//     and every d is at most isnMaxMultiple·g (4.4BSD: multiples of 64000).
 //     Random differences (spread over 2^32) have such a divisor with a
 //     probability of about 2^-20;
 //   - time-proportional: d is a + b·Δt (least squares; a = 0 with fewer than
-//     three differences), b > 0, within ISNWindow for every d: the clock
+//     three differences), b > 0, within isnWindow for every d: the clock
 //     of RFC 793 (250000/s), or a per-connection step plus a clock
 //     (64000 + 128000/s).
 //
@@ -41,17 +41,17 @@ import (
 // counter stepped per connection and per clock tick (4.4BSD) is best told
 // as a step plus a clock, and multiples remain for counters whose steps
 // follow no clock. A series that passes one is "predictable": the next ISN can be guessed
-// within ISNWindow. Otherwise it is "unpredictable". For random differences
+// within isnWindow. Otherwise it is "unpredictable". For random differences
 // each prediction lands in the window with a probability of about
-// 2·ISNWindow/2^32 = 2^-14. Three ISNs (two differences) are the least that
+// 2·isnWindow/2^32 = 2^-14. Three ISNs (two differences) are the least that
 // can show a pattern; below that the verdict is "too few connections (N) to
 // judge". The spread of the differences and of the rates (relative standard
 // deviation: 0 for a counter, about 0.6 for uniform random values) is
 // reported to show why.
 const (
 	ISNMinSamples  = 3
-	ISNMaxMultiple = 1024
-	ISNWindow      = 1 << 17
+	isnMaxMultiple = 1024
+	isnWindow      = 1 << 17
 )
 
 // ISNRole is how a host chose the ISN: opening (SYN) or accepting (SYN,ACK).
@@ -307,7 +307,7 @@ func (s *ISNSeries) stepMultiples() bool {
 	for _, x := range s.Samples[1:] {
 		most = max(most, x.Diff/g)
 	}
-	if most > ISNMaxMultiple {
+	if most > isnMaxMultiple {
 		return false
 	}
 	s.Pattern, s.Step, s.MaxMultiple = ISNStepMultiples, g, most
@@ -322,7 +322,7 @@ func isnGCD(a, b uint32) uint32 {
 }
 
 // timeFit fits d = a + b·dt and accepts it when every difference is within
-// ISNWindow of the fit.
+// isnWindow of the fit.
 func (s *ISNSeries) timeFit(d, dt []float64) bool {
 	var a, b float64
 	if len(d) >= 3 && isnRelStdDev(dt) > 1e-9 {
@@ -348,14 +348,14 @@ func (s *ISNSeries) timeFit(d, dt []float64) bool {
 		}
 		b = sy / sx
 	}
-	if !(b > 0) || a < -ISNWindow {
+	if !(b > 0) || a < -isnWindow {
 		return false
 	}
 	worst := 0.0
 	for i := range d {
 		worst = math.Max(worst, math.Abs(d[i]-(a+b*dt[i])))
 	}
-	if worst > ISNWindow {
+	if worst > isnWindow {
 		return false
 	}
 	s.Rate, s.MaxError = b, worst

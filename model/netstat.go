@@ -231,7 +231,7 @@ func (q *nsSendQueue) queued() uint32 {
 }
 
 // holdFor keeps snd_una below the side's SYN or FIN while its state says
-// the ACK of it has not arrived (Machine places that arrival, which may
+// the ACK of it has not arrived (machine places that arrival, which may
 // come after the row of the segment that carried the ACK). It returns the
 // queue as the side in state st sees it.
 func (q nsSendQueue) holdFor(st State) nsSendQueue {
@@ -441,8 +441,8 @@ func (l SocketLine) Addrs(ss bool) (local, foreign string) {
 	return nsNetstatAddr(l, false), nsNetstatAddr(l, true)
 }
 
-// NetstatHeader is the column header netstat -tan prints.
-const NetstatHeader = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
+// netstatHeader is the column header netstat -tan prints.
+const netstatHeader = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
 
 // FormatNetstat formats a line as net-tools netstat -tan prints it
 // ("%-4s  %6ld %6ld %-23s %-23s %-11s"), with addresses never cut (as -W).
@@ -455,8 +455,8 @@ func FormatNetstat(l SocketLine) string {
 		nsNetstatAddr(l, false), nsNetstatAddr(l, true), NetstatState(l.State))
 }
 
-// SSHeader is the column header of FormatSS's lines.
-const SSHeader = "State      Recv-Q Send-Q Local Address:Port           Peer Address:Port"
+// ssHeader is the column header of FormatSS's lines.
+const ssHeader = "State      Recv-Q Send-Q Local Address:Port           Peer Address:Port"
 
 // FormatSS formats a line in ss -tan's columns (ss sizes its columns to the
 // terminal; these are fixed, wide enough for IPv4).
@@ -468,9 +468,9 @@ func FormatSS(l SocketLine) string {
 // Text returns the view as plain text lines: for each host a title line and
 // its netstat (or ss) lines, and the notes a reader needs.
 func (v NetstatView) Text(ss bool) []string {
-	header, format := NetstatHeader, FormatNetstat
+	header, format := netstatHeader, FormatNetstat
 	if ss {
-		header, format = SSHeader, FormatSS
+		header, format = ssHeader, FormatSS
 	}
 	var out []string
 	step := fmt.Sprintf("stream %d, step %d/%d", v.Stream, v.N, v.Total)

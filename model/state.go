@@ -2,7 +2,7 @@ package model
 
 import "slices"
 
-// Machine infers both sides' RFC 9293 connection states over one
+// machine infers both sides' RFC 9293 connection states over one
 // conversation, as a passive observer of its segments can. There is one per
 // conversation; Step it with every segment in capture order.
 //
@@ -82,7 +82,7 @@ import "slices"
 //
 // Segments no TCP sends in that state change nothing: a FIN without ACK (a
 // scanner's), a SYN,ACK to a LISTEN side.
-type Machine struct {
+type machine struct {
 	log   []smRow // the rows since baseRow
 	shown []uint8 // the states returned for them, packed as in Segment
 	facts []smFact
@@ -238,14 +238,9 @@ type smSide struct {
 	accepted, refused bool
 }
 
-// NewMachine returns the machine for a conversation before its first
+// newMachine returns the machine for a conversation before its first
 // segment.
-func NewMachine() *Machine {
-	m := newMachine()
-	return &m
-}
-
-func newMachine() Machine { return Machine{init: [2]State{Closed, Listen}} }
+func newMachine() machine { return machine{init: [2]State{Closed, Listen}} }
 
 // ackCovers reports whether acknowledgement number ack acknowledges every
 // sequence number before end, in serial number arithmetic (RFC 1982) so that
@@ -255,19 +250,19 @@ func ackCovers(ack, end uint32) bool { return int32(ack-end) >= 0 }
 // Initial returns both sides' states before the first segment as now known,
 // and whether they were assumed because the capture began mid-connection (or
 // at a SYN,ACK). Before any segment it returns CLOSED and LISTEN.
-func (m *Machine) Initial() (client, server State, assumed bool) {
+func (m *machine) Initial() (client, server State, assumed bool) {
 	return m.init[0], m.init[1], m.assumed
 }
 
 // Revisions lists the corrections to rows already returned by Step, oldest
 // first (see Revision); the builder drains the list as it applies them.
-func (m *Machine) Revisions() []Revision {
+func (m *machine) Revisions() []Revision {
 	return append([]Revision(nil), m.revs...)
 }
 
 // Settled returns how many of the rows returned by Step no revision can
 // change any more.
-func (m *Machine) Settled() int {
+func (m *machine) Settled() int {
 	if len(m.log) == 0 {
 		return int(m.rows)
 	}
@@ -276,7 +271,7 @@ func (m *Machine) Settled() int {
 
 // Placements lists the arrivals that evidence placed later than their first
 // sighting, or that a RST rejected, in the order they were first sighted.
-func (m *Machine) Placements() []Placement {
+func (m *machine) Placements() []Placement {
 	out := append([]Placement(nil), m.done...)
 	for i := range m.facts {
 		if p, ok := m.facts[i].placement(); ok {
@@ -304,7 +299,7 @@ func (f *smFact) placement() (Placement, bool) {
 // sequence number seq never reached its receiver: an ICMP error quoting it
 // came back (time exceeded, unreachable, too big). What it carried arrives
 // only with a later sighting. Rows it revises are listed by Revisions.
-func (m *Machine) Undelivered(dir Dir, seq uint32) {
+func (m *machine) Undelivered(dir Dir, seq uint32) {
 	i := len(m.log) - 1
 	for ; i >= 0; i-- {
 		if r := &m.log[i]; r.dir == uint8(dir&1) && r.seq == seq && r.flags&RST == 0 {
@@ -335,7 +330,7 @@ func (m *Machine) Undelivered(dir Dir, seq uint32) {
 
 // Moves returns the moves each side made at the last Step, exactly as the
 // machine made them (Transitions can only reconstruct them from two states).
-func (m *Machine) Moves() (client, server []Transition) {
+func (m *machine) Moves() (client, server []Transition) {
 	out := [2][]Transition{}
 	e := &m.cur
 	for d := range 2 {
@@ -349,7 +344,7 @@ func (m *Machine) Moves() (client, server []Transition) {
 // Step observes one segment of the conversation, in capture order: its
 // direction, flags, sequence and acknowledgement numbers and payload length.
 // It returns both sides' states after it.
-func (m *Machine) Step(dir Dir, flags Flags, seq, ack, length uint32) (client, server State) {
+func (m *machine) Step(dir Dir, flags Flags, seq, ack, length uint32) (client, server State) {
 	r := smRow{seq: seq, ack: ack, length: length, flags: flags, dir: uint8(dir & 1)}
 	row := int32(m.rows)
 	m.rows++
@@ -383,7 +378,7 @@ func minRow(a, b int32) int32 {
 //
 // The last kept row is the one being stepped when fresh: its states are
 // returned, not revised.
-func (m *Machine) replay(from int32, fresh bool) {
+func (m *machine) replay(from int32, fresh bool) {
 	// Start from the last snapshot at or before from, so that evidence
 	// that moves an arrival by a few rows costs a few rows, not every row
 	// kept since the arrival was first seen.
@@ -446,7 +441,7 @@ type smSnap struct {
 }
 
 // snapshot keeps e as the engine before row when row is due for one.
-func (m *Machine) snapshot(row int32, e *smEngine) {
+func (m *machine) snapshot(row int32, e *smEngine) {
 	if row%smSnapEvery == 0 && row > int32(m.baseRow) {
 		m.snaps = append(m.snaps, smSnap{row: row, e: *e})
 	}
@@ -455,7 +450,7 @@ func (m *Machine) snapshot(row int32, e *smEngine) {
 // trim moves the snapshot forward past the rows that can no longer change:
 // those before the first sighting of every arrival still unconfirmed and
 // before every guess still open.
-func (m *Machine) trim() {
+func (m *machine) trim() {
 	keep := int32(m.rows)
 	for i := range m.facts {
 		if f := &m.facts[i]; !f.final && f.first >= 0 && !f.rejected {
@@ -502,7 +497,7 @@ func (m *Machine) trim() {
 }
 
 // fact returns side rcv's live fact of kind what, or nil.
-func (m *Machine) fact(rcv int, what Arrival) *smFact {
+func (m *machine) fact(rcv int, what Arrival) *smFact {
 	for i := range m.facts {
 		if f := &m.facts[i]; f.live && int(f.rcv) == rcv && f.what == what {
 			return f
@@ -513,7 +508,7 @@ func (m *Machine) fact(rcv int, what Arrival) *smFact {
 
 // sight records a sighting at row of side rcv's arrival what, opening the
 // fact at its first. It returns the fact.
-func (m *Machine) sight(rcv int, what Arrival, row int32) *smFact {
+func (m *machine) sight(rcv int, what Arrival, row int32) *smFact {
 	f := m.fact(rcv, what)
 	if f == nil {
 		m.facts = append(m.facts, smFact{first: row, evidence: -1, after: -1, rcv: uint8(rcv), what: what, live: true})
@@ -527,7 +522,7 @@ func (m *Machine) sight(rcv int, what Arrival, row int32) *smFact {
 
 // freeze ends the live facts of side rcv's arrivals what: a new
 // incarnation's SYN makes new ones.
-func (m *Machine) freeze(rcv int, whats ...Arrival) {
+func (m *machine) freeze(rcv int, whats ...Arrival) {
 	for _, w := range whats {
 		if f := m.fact(rcv, w); f != nil {
 			f.live, f.final = false, true
@@ -538,14 +533,14 @@ func (m *Machine) freeze(rcv int, whats ...Arrival) {
 // observe files row's segment as sightings and evidence, and returns the
 // earliest row whose states may have changed because a placement moved, or
 // -1 when only this row is affected.
-func (m *Machine) observe(row int32, r smRow) int32 {
+func (m *machine) observe(row int32, r smRow) int32 {
 	d, p := int(r.dir), int(1-r.dir)
 	before := m.placements()
 	syn, fin, hasAck, rst := r.flags&SYN != 0, r.flags&FIN != 0, r.flags&ACK != 0, r.flags&RST != 0
 
 	if rst {
 		// A RST without ACK that answers a SYN,ACK rejects it: neither its
-		// SYN nor its ACK had any effect (see Machine, Resets).
+		// SYN nor its ACK had any effect (see machine, Resets).
 		if f := m.fact(d, ArrivalSYN); !hasAck && f != nil && f.fromAck && !f.final {
 			f.rejected, f.final, f.evidence = true, true, row
 			if g := m.fact(d, ArrivalAckSYN); g != nil && !g.final {
@@ -636,7 +631,7 @@ func (m *Machine) observe(row int32, r smRow) int32 {
 
 // placements returns where each live fact is placed, by receiver and kind:
 // -1 for no fact, -2 for one without effect.
-func (m *Machine) placements() (out [2 * numArrivals]int32) {
+func (m *machine) placements() (out [2 * numArrivals]int32) {
 	for i := range out {
 		out[i] = -1
 	}
@@ -654,7 +649,7 @@ func (m *Machine) placements() (out [2 * numArrivals]int32) {
 
 // moved compares the live facts' placements with before and returns the
 // earliest row that changed, or -1.
-func (m *Machine) moved(before *[2 * numArrivals]int32) int32 {
+func (m *machine) moved(before *[2 * numArrivals]int32) int32 {
 	after := m.placements()
 	from := int32(-1)
 	for i := range after {
@@ -671,7 +666,7 @@ func (m *Machine) moved(before *[2 * numArrivals]int32) int32 {
 
 // apply runs one row through engine e and returns both states after it,
 // packed.
-func (m *Machine) apply(e *smEngine, row int32, r smRow) uint8 {
+func (m *machine) apply(e *smEngine, row int32, r smRow) uint8 {
 	e.nmoves = [2]uint8{}
 	d := int(r.dir)
 	a := &e.sides[d]
@@ -693,7 +688,7 @@ func (m *Machine) apply(e *smEngine, row int32, r smRow) uint8 {
 
 // arrive applies to side d of e the arrivals placed at row: those that come
 // after the row's own segment (d is its sender) or with it (d receives it).
-func (m *Machine) arrive(e *smEngine, d int, row int32, afterOwn bool) {
+func (m *machine) arrive(e *smEngine, d int, row int32, afterOwn bool) {
 	var at [numArrivals]bool
 	any := false
 	for i := range m.facts {
@@ -790,7 +785,7 @@ const (
 
 // answer returns side d's first answer after row to a SYN acknowledged by
 // an ACK of synEnd, from the kept rows.
-func (m *Machine) answer(d int, row int32, synEnd uint32) smAnswer {
+func (m *machine) answer(d int, row int32, synEnd uint32) smAnswer {
 	for i := int(row-int32(m.baseRow)) + 1; i < len(m.log); i++ {
 		r := &m.log[i]
 		if int(r.dir) != d {
@@ -815,7 +810,7 @@ func (m *Machine) answer(d int, row int32, synEnd uint32) smAnswer {
 
 // guess sets side d, which a pure SYN from its peer at row finds without a
 // connection, from its answer; with none yet to st, provisionally.
-func (m *Machine) guess(s *smSide, d int, row int32, r smRow, st State) {
+func (m *machine) guess(s *smSide, d int, row int32, r smRow, st State) {
 	switch m.answer(d, row, r.seq+1+r.length) {
 	case answerSynAck:
 		s.st, s.accepted = Listen, true
@@ -832,7 +827,7 @@ func (m *Machine) guess(s *smSide, d int, row int32, r smRow, st State) {
 }
 
 // start sets the states before the first row.
-func (m *Machine) start(e *smEngine, r smRow) {
+func (m *machine) start(e *smEngine, r smRow) {
 	*e = smEngine{}
 	d := int(r.dir)
 	a, b := &e.sides[d], &e.sides[1-d]
@@ -865,7 +860,7 @@ func (m *Machine) start(e *smEngine, r smRow) {
 }
 
 // firstOf returns side d's first kept row, or nil.
-func (m *Machine) firstOf(d int) *smRow {
+func (m *machine) firstOf(d int) *smRow {
 	for i := range m.log {
 		if int(m.log[i].dir) == d {
 			return &m.log[i]
@@ -876,7 +871,7 @@ func (m *Machine) firstOf(d int) *smRow {
 
 // restart begins a new handshake at row, a pure SYN from a side that is
 // CLOSED or TIME_WAIT.
-func (m *Machine) restart(e *smEngine, row int32, r smRow) {
+func (m *machine) restart(e *smEngine, row int32, r smRow) {
 	d := int(r.dir)
 	a, b := &e.sides[d], &e.sides[1-d]
 	if a.st == TimeWait {

@@ -378,7 +378,7 @@ func labels(ts []Transition) []string {
 // states and moves, and returns the states with the revisions applied.
 func runCase(t *testing.T, c machineCase) (got [][2]State) {
 	t.Helper()
-	m := NewMachine()
+	m := newMachine()
 	for i, r := range c.rows {
 		cl, sv := m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 		var prev [2]State
@@ -465,7 +465,7 @@ func TestMachine(t *testing.T) {
 			// states alone, as a view holding only a Segment's states does.
 			var prev [2]State
 			prev[0], prev[1], _ = runInitial(c)
-			m := NewMachine()
+			m := newMachine()
 			for i, r := range c.rows {
 				m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 				cm, sm := m.Moves()
@@ -498,7 +498,7 @@ func TestMachine(t *testing.T) {
 
 // runInitial returns the initial states a case ends up reporting.
 func runInitial(c machineCase) (State, State, bool) {
-	m := NewMachine()
+	m := newMachine()
 	for _, r := range c.rows {
 		m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 	}
@@ -535,7 +535,8 @@ func TestAllStatesOccur(t *testing.T) {
 }
 
 func TestInitialBeforeAnySegment(t *testing.T) {
-	c, s, assumed := NewMachine().Initial()
+	m := newMachine()
+	c, s, assumed := m.Initial()
 	if c != Closed || s != Listen || assumed {
 		t.Errorf("Initial() = %v %v %v, want CLOSED LISTEN false", c, s, assumed)
 	}
@@ -544,7 +545,7 @@ func TestInitialBeforeAnySegment(t *testing.T) {
 // TestServerInitialFollowsAnswer checks that Initial reports LISTEN while the
 // server has not answered and CLOSED from its RST on.
 func TestServerInitialFollowsAnswer(t *testing.T) {
-	m := NewMachine()
+	m := newMachine()
 	m.Step(C2S, SYN, 7, 0, 0)
 	m.Step(C2S, SYN, 7, 0, 0)
 	if _, s, _ := m.Initial(); s != Listen {
@@ -563,7 +564,7 @@ func TestServerInitialFollowsAnswer(t *testing.T) {
 // confirmed, the rows kept for replay are dropped and stepping the data of
 // an established connection allocates nothing.
 func TestStepAllocatesNothing(t *testing.T) {
-	m := NewMachine()
+	m := newMachine()
 	for _, r := range handshake(1000, 5000) {
 		m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 	}
@@ -585,7 +586,7 @@ func BenchmarkMachineStep(b *testing.B) {
 	rows := machineCases[0].rows
 	b.ReportAllocs()
 	for b.Loop() {
-		m := NewMachine()
+		m := newMachine()
 		for _, r := range rows {
 			m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 		}
@@ -595,7 +596,7 @@ func BenchmarkMachineStep(b *testing.B) {
 // placedAfter reports whether an arrival was placed right after row n, the
 // last of its receiver's segments that showed it had not arrived: the one
 // way a segment sent twice in a row moves a state the second time.
-func placedAfter(m *Machine, n int) bool {
+func placedAfter(m *machine, n int) bool {
 	for _, p := range m.Placements() {
 		if p.AfterEvidence && p.Arrived == n {
 			return true
@@ -626,7 +627,7 @@ func FuzzMachine(f *testing.F) {
 		f.Add(encodeRows(c.rows))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := NewMachine()
+		m := newMachine()
 		var prevSeg []byte
 		var prev [2]State
 		n := 0
@@ -650,7 +651,7 @@ func FuzzMachine(f *testing.F) {
 				if err := checkChain(ms, st); err != "" {
 					t.Fatalf("segment %d side %d: %s", n, d, err)
 				}
-				if prevSeg != nil && string(prevSeg) == string(seg) && len(ms) > 0 && !placedAfter(m, n) {
+				if prevSeg != nil && string(prevSeg) == string(seg) && len(ms) > 0 && !placedAfter(&m, n) {
 					t.Fatalf("segment %d side %d: a repeated segment moved %q", n, d, labels(ms))
 				}
 				if len(ms) > 0 && ms[0].From != prev[d] && !revisedAt(m.Revisions(), d == 0, n) {
@@ -686,7 +687,7 @@ func BenchmarkMachineLostFIN(b *testing.B) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m := NewMachine()
+				m := newMachine()
 				for _, r := range handshake(1000, 5000) {
 					m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 				}

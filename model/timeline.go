@@ -152,7 +152,7 @@ type Conversation struct {
 	InitServer State
 	// Placements lists the arrivals (a SYN, a FIN, the ACK of either) that
 	// the receiver's own segments showed had not arrived where they were
-	// first seen, and where they were placed instead (see Machine).
+	// first seen, and where they were placed instead (see machine).
 	Placements []Placement
 	// Revised lists the rows whose state of one side later evidence changed
 	// after a live view had been handed them (Builder.Live), so that the

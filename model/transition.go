@@ -107,7 +107,7 @@ const noEdge = 0xFF
 
 // edgeIndex[from][to][kind] is the index in allEdges of that move, or
 // noEdge. The machine records its moves as these indices, which keeps a
-// Machine small.
+// machine small.
 var edgeIndex = func() (t [NumStates][NumStates][3]uint8) {
 	for i := range t {
 		for j := range t[i] {
@@ -195,10 +195,10 @@ var edgePaths = func() (p [NumStates][NumStates][]Transition) {
 // SYN was still in SYN_RECEIVED when it sent it, so SYN_SENT → ESTABLISHED
 // goes through SYN_RECEIVED (the second SYN,ACK of a simultaneous open).
 //
-// Reconstructing moves from two states is ambiguous in one case that Machine
+// Reconstructing moves from two states is ambiguous in one case that machine
 // can produce: FIN_WAIT_1 → TIME_WAIT is reported as the single FIN,ACK move,
 // while in a simultaneous close the second side to acknowledge went through
-// CLOSING (its peer's ACK arrived after its peer's FIN). Machine.Moves gives
+// CLOSING (its peer's ACK arrived after its peer's FIN). machine.Moves gives
 // the exact moves of the segment just stepped. A change that no sequence of
 // moves explains (a backward step) is one move whose Event is "?".
 func Transitions(from, to State, flags Flags, sender bool) []Transition {

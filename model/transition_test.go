@@ -187,7 +187,7 @@ func TestTransitionsAreDiagramEdges(t *testing.T) {
 func TestMovesAreDiagramEdges(t *testing.T) {
 	used := map[Transition]bool{}
 	for _, c := range machineCases {
-		m := NewMachine()
+		m := newMachine()
 		for _, r := range c.rows {
 			m.Step(r.dir, r.flags, r.seq, r.ack, r.length)
 			cm, sm := m.Moves()
@@ -204,7 +204,7 @@ func TestMovesAreDiagramEdges(t *testing.T) {
 	}
 	// The moves a passive observer cannot see: user calls that send
 	// nothing (LISTEN → CLOSED, SYN_SENT → CLOSED), a SEND from LISTEN
-	// (Machine reads a SYN from a provisional LISTEN as a simultaneous
+	// (machine reads a SYN from a provisional LISTEN as a simultaneous
 	// open from CLOSED), and SYN_RECEIVED → LISTEN (resets close).
 	unseen := map[[2]State]bool{
 		{Listen, Closed}: true, {SynSent, Closed}: true, {Listen, SynSent}: true, {SynReceived, Listen}: true,

@@ -200,15 +200,6 @@ func (es Events) Names() []string {
 // but ZeroWindowProbeAck).
 const ContractEvents Events = Events(ReusedPorts<<1 - 1)
 
-// EventNames lists every event name in contract order.
-func EventNames() []string {
-	out := make([]string, len(eventNames))
-	for i, n := range eventNames {
-		out[i] = n.name
-	}
-	return out
-}
-
 func (e Event) String() string {
 	for _, n := range eventNames {
 		if n.e == e {

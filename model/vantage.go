@@ -25,12 +25,12 @@ import (
 // observer, which we call near that end. Real captures bear this out: those
 // taken at a host give ratios of 10 to 10000 (zeek_smtp's mail client: 347
 // ms against 32 µs), while captures on a switch between hosts or a virtual
-// network give 0.3 to 3. A gap both ways under VantageShort is too short to
+// network give 0.3 to 3. A gap both ways under vantageShortGap is too short to
 // place anything: the hosts are next to each other (or the same machine),
 // and the sentence says so.
 const (
-	VantageRatio = 4.0
-	VantageShort = 100 * time.Microsecond
+	VantageRatio    = 4.0
+	vantageShortGap = 100 * time.Microsecond
 )
 
 // VantageKind is where the capture was taken, relative to one connection.
@@ -76,7 +76,7 @@ type Vantage struct {
 	SynFrame, SynAckFrame, AckFrame uint32
 	// Ratio is SynToSynAck / SynAckToAck (+Inf when the second is 0).
 	Ratio float64
-	// Short says both gaps are under VantageShort.
+	// Short says both gaps are under vantageShortGap.
 	Short bool
 }
 
@@ -124,7 +124,7 @@ func VantageOf(tl *Timeline, stream int) Vantage {
 	if b > 0 {
 		v.Ratio = float64(a) / float64(b)
 	}
-	v.Short = a < VantageShort && b < VantageShort
+	v.Short = a < vantageShortGap && b < vantageShortGap
 	switch {
 	case c.Client.Addr == c.Server.Addr:
 		v.Kind = VantageSameHost
@@ -157,7 +157,7 @@ func (v Vantage) Sentence() string {
 	}
 	s := "States as seen from " + v.Kind.String() + ": " + v.Numbers()
 	if v.Short {
-		s += " (both under " + vpDur(VantageShort) + ": the hosts are close together, so the distinction matters little)"
+		s += " (both under " + vpDur(vantageShortGap) + ": the hosts are close together, so the distinction matters little)"
 	}
 	return s + "."
 }

@@ -55,11 +55,11 @@ type Record struct {
 	Data []byte
 }
 
-// MaxRecordLen is the most this package will read or allocate for one record
+// maxRecordLen is the most this package will read or allocate for one record
 // or pcapng block. Real link types stop far below it (libpcap's largest
 // per-link maximum, for D-Bus and USB, is 128 MiB); anything longer is a
 // damaged or hostile length field.
-const MaxRecordLen = 256 << 20
+const maxRecordLen = 256 << 20
 
 // pcapDefaultMax is libpcap's and Wireshark's maximum snap length for
 // ordinary link types (MAXIMUM_SNAPLEN, WTAP_MAX_PACKET_SIZE_STANDARD).
@@ -346,8 +346,8 @@ func AppendFrame(dst []byte, f io.ReaderAt, offset int64, capLen uint32) ([]byte
 	if offset < 0 {
 		return dst, fmt.Errorf("read frame at byte %d: negative offset", offset)
 	}
-	if capLen > MaxRecordLen {
-		return dst, fmt.Errorf("read frame at byte %d: length %d is more than the %d-byte limit", offset, capLen, MaxRecordLen)
+	if capLen > maxRecordLen {
+		return dst, fmt.Errorf("read frame at byte %d: length %d is more than the %d-byte limit", offset, capLen, maxRecordLen)
 	}
 	n := len(dst)
 	dst = slices.Grow(dst, int(capLen))[:n+int(capLen)]

@@ -395,7 +395,7 @@ func TestReadFrame(t *testing.T) {
 	if _, err := ReadFrame(bytes.NewReader(nil), -1, 1); err == nil {
 		t.Error("negative offset accepted")
 	}
-	if _, err := ReadFrame(bytes.NewReader(nil), 0, MaxRecordLen+1); err == nil {
+	if _, err := ReadFrame(bytes.NewReader(nil), 0, maxRecordLen+1); err == nil {
 		t.Error("absurd length accepted")
 	}
 }

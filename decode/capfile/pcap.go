@@ -50,8 +50,8 @@ func (r *Reader) readPcapHeader() error {
 	r.linkType = uint16(lt & 0x03ffffff)
 	// A record may exceed the declared snap length (writers that do not
 	// truncate, like dpkt): accept up to libpcap's standard maximum, or the
-	// file's own snap length when larger, but never past MaxRecordLen.
-	r.maxCap = uint32(min(max(int64(r.snaplen), pcapDefaultMax), MaxRecordLen))
+	// file's own snap length when larger, but never past maxRecordLen.
+	r.maxCap = uint32(min(max(int64(r.snaplen), pcapDefaultMax), maxRecordLen))
 	return nil
 }
 

@@ -99,10 +99,10 @@ func (r *Reader) checkBlockLen(start int64, typ, blen uint32) error {
 		return fmt.Errorf("pcapng %s at byte %d has length %d, not a multiple of 4", blockName(typ), start, blen)
 	case blen < minBlockLen(typ):
 		return fmt.Errorf("pcapng %s at byte %d has length %d, less than the %d it needs", blockName(typ), start, blen, minBlockLen(typ))
-	case blen > MaxRecordLen && r.pastEnd(start, int64(blen)):
+	case blen > maxRecordLen && r.pastEnd(start, int64(blen)):
 		return fmt.Errorf("pcapng block at byte %d claims %d bytes, past the end of the file", start, blen)
-	case blen > MaxRecordLen:
-		return fmt.Errorf("pcapng block at byte %d claims %d bytes, more than the %d-byte limit", start, blen, MaxRecordLen)
+	case blen > maxRecordLen:
+		return fmt.Errorf("pcapng block at byte %d claims %d bytes, more than the %d-byte limit", start, blen, maxRecordLen)
 	}
 	return nil
 }

@@ -13,14 +13,14 @@ import (
 	"io"
 )
 
-// Payload is the length of every data segment's payload.
-const Payload = 100
+// payloadLen is the length of every data segment's payload.
+const payloadLen = 100
 
 // Capture returns the capture Write produces for n frames over conns
 // conversations.
 func Capture(n, conns int) []byte {
 	var buf bytes.Buffer
-	buf.Grow(24 + n*(16+54+Payload))
+	buf.Grow(24 + n*(16+54+payloadLen))
 	Write(&buf, n, conns) // a bytes.Buffer does not fail
 	return buf.Bytes()
 }
@@ -35,7 +35,7 @@ func Write(w io.Writer, n, conns int) error {
 		conns = 1
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	frame := make([]byte, 14+20+20+Payload)
+	frame := make([]byte, 14+20+20+payloadLen)
 	hdr := make([]byte, 24)
 	binary.LittleEndian.PutUint32(hdr[0:], 0xa1b2c3d4)
 	binary.LittleEndian.PutUint16(hdr[4:], 2)
@@ -70,9 +70,9 @@ func Write(w io.Writer, n, conns int) error {
 			flags = 0x18
 			k := uint32(round-3) / 2
 			if fromClient {
-				seq, ack, plen = cc.cseq+1+k*Payload, cc.sseq+1, Payload
+				seq, ack, plen = cc.cseq+1+k*payloadLen, cc.sseq+1, payloadLen
 			} else {
-				flags, seq, ack = 0x10, cc.sseq+1, cc.cseq+1+(k+1)*Payload
+				flags, seq, ack = 0x10, cc.sseq+1, cc.cseq+1+(k+1)*payloadLen
 			}
 		}
 		// Ethernet

@@ -55,10 +55,10 @@ func TestCaptureReadsBack(t *testing.T) {
 				t.Fatalf("frame %d: want the server's SYN/ACK of %d", i+1, next[cport])
 			}
 		case fromClient && len(tcp.Payload) > 0:
-			if tcp.Seq != next[cport] || len(tcp.Payload) != Payload {
+			if tcp.Seq != next[cport] || len(tcp.Payload) != payloadLen {
 				t.Fatalf("frame %d: data at %d (%d bytes), want at %d", i+1, tcp.Seq, len(tcp.Payload), next[cport])
 			}
-			next[cport] += Payload
+			next[cport] += payloadLen
 		case !fromClient:
 			if tcp.Ack != next[cport] {
 				t.Fatalf("frame %d: server ACK %d, want %d", i+1, tcp.Ack, next[cport])

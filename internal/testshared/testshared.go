@@ -13,9 +13,9 @@ import (
 	"testing"
 )
 
-// Root returns the repository root: the nearest directory above the test's
+// root returns the repository root: the nearest directory above the test's
 // working directory that holds go.mod.
-func Root(tb testing.TB) string {
+func root(tb testing.TB) string {
 	tb.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -37,7 +37,7 @@ func Root(tb testing.TB) string {
 // CI=true a missing directory fails the test instead.
 func Optional(tb testing.TB) (string, bool) {
 	tb.Helper()
-	dir := filepath.Join(Root(tb), "..", "shared")
+	dir := filepath.Join(root(tb), "..", "shared")
 	if st, err := os.Stat(filepath.Join(dir, "captures")); err == nil && st.IsDir() {
 		return dir, true
 	}
