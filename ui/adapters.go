@@ -59,25 +59,6 @@ func (a *ladderAdapter) Click(_ pane.Context, _, y, _, _ int) pane.Result {
 	return pane.Used()
 }
 
-type statesAdapter struct{ m *Model }
-
-func (a *statesAdapter) Title(pane.Context) string {
-	c, s, _ := a.m.statesAt(a.m.cur)
-	return fmt.Sprintf("C %s  S %s", c, s)
-}
-
-func (a *statesAdapter) View(_ pane.Context, w, h int) string { return a.m.statesPane(w, h) }
-
-func (a *statesAdapter) Key(ctx pane.Context, k pane.Key, _, _ int) pane.Result {
-	switch k {
-	case pane.KeyDown:
-		return pane.GoTo(ctx.Row + 1)
-	case pane.KeyUp:
-		return pane.GoTo(ctx.Row - 1)
-	}
-	return pane.Unused
-}
-
 type layersAdapter struct{ m *Model }
 
 func (a *layersAdapter) Title(ctx pane.Context) string {

@@ -4,26 +4,22 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/export"
-	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
 // This file holds what the stepper does around its views: the keys that
-// choose and set them (number keys, mode, zoom), the export, and the vantage
-// sentence under the state diagram. What each view costs and when it is
-// paid is its package's business: slow work runs in a tea.Cmd (pane.Loader),
-// the rest in Prepare, never in View.
+// choose and set them (number keys, mode, zoom) and the export. What each
+// view costs and when it is paid is its package's business: slow work runs
+// in a tea.Cmd (pane.Loader), the rest in Prepare, never in View.
 
 // viewCache is what the root keeps of the last drawing (rendercache.go).
 type viewCache struct {
-	render renderCache // panes and boxes as last drawn (rendercache.go)
+	render renderCache // boxes as last drawn (rendercache.go)
 }
 
 // Messages of the analyst's views.
@@ -144,69 +140,6 @@ func (m *Model) exportDone(msg exportDoneMsg) {
 	}
 	// The name first: on a narrow footer the directory is what is cut.
 	m.note = fmt.Sprintf("wrote %s (%s) in %s", filepath.Base(msg.path), pane.ByteCount(msg.n), filepath.Dir(msg.path))
-}
-
-// vantageShort is the vantage sentence for a pane with one line to spare.
-func vantageShort(v model.Vantage) string {
-	switch v.Kind {
-	case model.VantageUnknown:
-		return "States as seen from an unknown vantage point."
-	case model.VantageSameHost:
-		return "States as seen on the host that is both ends."
-	}
-	return "States as seen from " + v.Kind.String() + "."
-}
-
-// renderStatesPane draws the state diagram and, under it, where the
-// capture was taken (the states are as seen from there): the whole
-// sentence when the diagram keeps its form with it, the short one when
-// only a line is to spare.
-func (m *Model) renderStatesPane(w, h int) string {
-	c, s, seg := m.statesAt(m.cur)
-	// An extra frame (fragment, ICMP error) moves no state: the sides
-	// are shown where the segment before it left them, without moves.
-	var cm, sm []model.Transition
-	if m.segAt(m.cur) != nil {
-		cm, sm = model.StepTransitions(m.tl, seg)
-	}
-	// The note may not take the line that names this step's moves (one
-	// line for both sides when there is no room for one each).
-	moves := 1
-	form := diagramForm(w, h)
-	room := func(dh int) bool {
-		switch {
-		case dh <= 0 || diagramForm(w, dh) != form:
-			return false
-		case form == 2:
-			return dh >= dgFullGeom.h+moves
-		case form == 1:
-			return dh >= dgCondensedGeom.h+moves
-		}
-		return true
-	}
-	full := pane.Wrap(m.vantage.Sentence(), w)
-	for _, note := range [][]string{full, {vantageShort(m.vantage)}} {
-		if dh := h - len(note); room(dh) {
-			d := strings.Split(renderStateSides(m.st.Diagram, c, s, cm, sm, w, dh), "\n")
-			for _, l := range note {
-				d = append(d, m.st.Views.Note.Render(ansi.Truncate(l, w, glyphEllipsis)))
-			}
-			return strings.Join(d, "\n")
-		}
-	}
-	return renderStateSides(m.st.Diagram, c, s, cm, sm, w, h)
-}
-
-// diagramForm is which drawing renderStateSides makes in w×h: the full
-// figure (2), the condensed one (1) or the compact list (0).
-func diagramForm(w, h int) int {
-	switch {
-	case w >= dgFullGeom.w && h >= dgFullGeom.h+1:
-		return 2
-	case w >= dgCondensedGeom.w && h >= dgCondensedGeom.h+1:
-		return 1
-	}
-	return 0
 }
 
 // batch joins two commands, either of which may be nil.

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"testing"
-
-	"github.com/tcpstep/tcpstep/model"
 )
 
 func BenchmarkLayersView(b *testing.B) {
@@ -14,13 +12,5 @@ func BenchmarkLayersView(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = p.View(st, 78, 20)
-	}
-}
-
-func BenchmarkStatesFull(b *testing.B) {
-	st := NewDiagramStyles(true)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = renderStates(st, 4, 3, []model.Transition{mvRcvSynAck}, 70, 32)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/diagram"
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
@@ -37,7 +38,7 @@ type viewSpec struct {
 
 var viewTable = [...]viewSpec{
 	paneLadder:  {"Ladder", "Ladder", slotTopLeft, "", true, func(m *Model) pane.View { return &ladderAdapter{m} }},
-	paneStates:  {"States", "States", slotTopRight, "", true, func(m *Model) pane.View { return &statesAdapter{m} }},
+	paneStates:  {"States", "States", slotTopRight, "", true, func(*Model) pane.View { return diagram.NewPane(diagram.NewStyles(true)) }},
 	paneLayers:  {"Layers", "Layers", slotBottomLeft, "", true, func(m *Model) pane.View { return &layersAdapter{m} }},
 	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(m *Model) pane.View { return &explainAdapter{m} }},
 	paneFollow:  {"Follow", "Follow", slotBottomLeft, "The follow view", false, func(*Model) pane.View { return follow.NewPane(follow.NewStyles(true)) }},

@@ -120,16 +120,12 @@ type Styles struct {
 		// written), shown until the next key.
 		Note lipgloss.Style
 	}
-	// Views is the one-line note under a view (the vantage sentence under
-	// the state diagram) and the placeholder of a view with nothing to show
-	// yet.
+	// Views is the placeholder of a view with nothing to show yet.
 	Views struct {
-		Note lipgloss.Style
 		Wait lipgloss.Style
 	}
 	Help help.Styles
 
-	Diagram DiagramStyles
 	Layers  LayerStyles
 	Follow  follow.Styles
 	Graph   graph.Styles
@@ -218,14 +214,12 @@ func NewStyles(isDark bool) Styles {
 	s.Footer.Bar = lipgloss.NewStyle().Foreground(accent)
 	s.Footer.Note = lipgloss.NewStyle().Bold(true).Foreground(p.Green)
 
-	s.Views.Note = lipgloss.NewStyle().Foreground(muted).Italic(true)
 	s.Views.Wait = lipgloss.NewStyle().Foreground(muted).Italic(true)
 
 	s.Help = help.DefaultStyles(isDark)
 	s.Help.ShortKey = s.Help.ShortKey.Bold(true).Foreground(accent)
 	s.Help.FullKey = s.Help.FullKey.Bold(true).Foreground(accent)
 
-	s.Diagram = NewDiagramStyles(isDark)
 	s.Layers = NewLayerStyles(isDark)
 	s.Follow = follow.NewStyles(isDark)
 	s.Graph = graph.NewStyles(isDark)

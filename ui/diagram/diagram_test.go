@@ -1,4 +1,4 @@
-package ui
+package diagram
 
 import (
 	"fmt"
@@ -26,21 +26,21 @@ var (
 )
 
 func TestStatesGolden(t *testing.T) {
-	st := NewDiagramStyles(true)
+	st := NewStyles(true)
 	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}, {38, 14}} {
 		t.Run(fmt.Sprintf("synack_%dx%d", sz.w, sz.h), func(t *testing.T) {
-			out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
+			out := Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
 			golden.RequireEqual(t, ansi.Strip(out))
 		})
 		t.Run(fmt.Sprintf("syn_%dx%d", sz.w, sz.h), func(t *testing.T) {
-			out := renderStates(st, model.SynSent, model.SynReceived, []model.Transition{mvActiveOpen, mvRcvSyn}, sz.w, sz.h)
+			out := Render(st, model.SynSent, model.SynReceived, []model.Transition{mvActiveOpen, mvRcvSyn}, sz.w, sz.h)
 			golden.RequireEqual(t, ansi.Strip(out))
 		})
 	}
 }
 
 func TestStatesFit(t *testing.T) {
-	st := NewDiagramStyles(false)
+	st := NewStyles(false)
 	cases := []struct {
 		c, s  model.State
 		moves []model.Transition
@@ -54,7 +54,7 @@ func TestStatesFit(t *testing.T) {
 	for _, tc := range cases {
 		for w := 0; w <= 100; w++ {
 			for _, h := range []int{0, 1, 2, 3, 5, 7, 8, 10, 14, 20, 24, 28, 29, 30, 31, 40} {
-				out := renderStates(st, tc.c, tc.s, tc.moves, w, h)
+				out := Render(st, tc.c, tc.s, tc.moves, w, h)
 				panetest.CheckFits(t, fmt.Sprintf("%v/%v", tc.c, tc.s), out, w, h)
 			}
 		}
@@ -62,9 +62,9 @@ func TestStatesFit(t *testing.T) {
 }
 
 func TestStatesAllNamesInFullFigure(t *testing.T) {
-	for _, sz := range []struct{ w, h, figH int }{{70, 30, dgFullGeom.h}, {70, 22, dgCondensedGeom.h}} {
+	for _, sz := range []struct{ w, h, figH int }{{70, 30, fullGeom.h}, {70, 22, condensedGeom.h}} {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
-			allNames(t, renderStates(NewDiagramStyles(true), model.Established, model.Established, nil, sz.w, sz.h), sz.figH)
+			allNames(t, Render(NewStyles(true), model.Established, model.Established, nil, sz.w, sz.h), sz.figH)
 		})
 	}
 }
@@ -81,8 +81,8 @@ func allNames(t *testing.T, out string, figH int) {
 	}
 	// Every arrow of the figure is drawn: 19 arrowheads, all hollow when no
 	// transition is taken.
-	if n := strings.Count(out, "▽") + strings.Count(out, "△") + strings.Count(out, "◁") + strings.Count(out, "▷"); n != len(dgRoutes) {
-		t.Errorf("%d arrowheads, want %d", n, len(dgRoutes))
+	if n := strings.Count(out, "▽") + strings.Count(out, "△") + strings.Count(out, "◁") + strings.Count(out, "▷"); n != len(fullRoutes) {
+		t.Errorf("%d arrowheads, want %d", n, len(fullRoutes))
 	}
 	if strings.ContainsAny(out, "━┃▼▲◀▶") && !strings.Contains(out, "this step") {
 		t.Errorf("no arrow should be heavy without transitions:\n%s", out)
@@ -94,20 +94,20 @@ func allNames(t *testing.T, out string, figH int) {
 // arrow of the figure has a route, from the right box to the right box, and
 // no two routes share a cell.
 func TestStatesRoutesMatchFigure(t *testing.T) {
-	for _, g := range []*dgGeom{&dgFullGeom, &dgCondensedGeom} {
+	for _, g := range []*geom{&fullGeom, &condensedGeom} {
 		have := map[[2]model.State]bool{}
-		used := map[dgPt]string{}
+		used := map[pt]string{}
 		for _, rt := range g.routes {
 			name := fmt.Sprintf("%v→%v", rt.from, rt.to)
 			have[[2]model.State{rt.from, rt.to}] = true
 			first, last := rt.pts[0], rt.pts[len(rt.pts)-1]
-			if !dgStartsAt(g, first, rt.from) {
+			if !startsAt(g, first, rt.from) {
 				t.Errorf("h=%d %s starts at %v, not at a %v box", g.h, name, first, rt.from)
 			}
-			if b := g.boxes[rt.toBox]; b.state != rt.to || !dgEndsAt(g, last, b) {
+			if b := g.boxes[rt.toBox]; b.state != rt.to || !endsAt(g, last, b) {
 				t.Errorf("h=%d %s ends at %v, not at box %d", g.h, name, last, rt.toBox)
 			}
-			for _, p := range dgCells(rt.pts) {
+			for _, p := range trace(rt.pts) {
 				if p.x < 0 || p.y < 0 || p.x >= g.w || p.y >= g.h {
 					t.Errorf("h=%d %s leaves the figure at %v", g.h, name, p)
 				}
@@ -130,24 +130,24 @@ func TestStatesRoutesMatchFigure(t *testing.T) {
 	}
 }
 
-// dgEndsAt reports whether p is where an arrow may end at box b: on its
+// endsAt reports whether p is where an arrow may end at box b: on its
 // edge for a framed box, on its sides or just above or below it for a
 // one-line box.
-func dgEndsAt(g *dgGeom, p dgPt, b dgBox) bool {
+func endsAt(g *geom, p pt, b box) bool {
 	if g.boxH == 3 {
-		inX := p.x >= b.x && p.x < b.x+dgBoxW
-		inY := p.y >= b.y && p.y < b.y+dgBoxH
-		edge := p.x == b.x || p.x == b.x+dgBoxW-1 || p.y == b.y || p.y == b.y+dgBoxH-1
+		inX := p.x >= b.x && p.x < b.x+boxW
+		inY := p.y >= b.y && p.y < b.y+boxH
+		edge := p.x == b.x || p.x == b.x+boxW-1 || p.y == b.y || p.y == b.y+boxH-1
 		return inX && inY && edge
 	}
-	side := p.y == b.y && (p.x == b.x || p.x == b.x+dgBoxW-1)
-	near := (p.y == b.y-1 || p.y == b.y+1) && p.x > b.x && p.x < b.x+dgBoxW-1
+	side := p.y == b.y && (p.x == b.x || p.x == b.x+boxW-1)
+	near := (p.y == b.y-1 || p.y == b.y+1) && p.x > b.x && p.x < b.x+boxW-1
 	return side || near
 }
 
-func dgStartsAt(g *dgGeom, p dgPt, s model.State) bool {
+func startsAt(g *geom, p pt, s model.State) bool {
 	for _, b := range g.boxes {
-		if b.state == s && dgEndsAt(g, p, b) {
+		if b.state == s && endsAt(g, p, b) {
 			return true
 		}
 	}
@@ -175,25 +175,25 @@ func boxLine(t *testing.T, out string, s model.State, nth int) string {
 func markOf(l string, s model.State) string {
 	i := strings.Index(l, " "+s.String()+" ")
 	r := []rune(l[i:])
-	return string(r[1+dgNameW+1 : 1+dgNameW+1+dgMarkW])
+	return string(r[1+nameW+1 : 1+nameW+1+markW])
 }
 
 func TestStatesMarks(t *testing.T) {
-	st := NewDiagramStyles(true)
+	st := NewStyles(true)
 	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}} {
-		out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
+		out := Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h)
 		if m := markOf(boxLine(t, out, model.Established, 0), model.Established); m != "C  " {
 			t.Errorf("%dx%d: client mark %q", sz.w, sz.h, m)
 		}
 		if m := markOf(boxLine(t, out, model.SynReceived, 0), model.SynReceived); m != "  S" {
 			t.Errorf("%dx%d: server mark %q", sz.w, sz.h, m)
 		}
-		both := renderStates(st, model.Established, model.Established, nil, sz.w, sz.h)
+		both := Render(st, model.Established, model.Established, nil, sz.w, sz.h)
 		if m := markOf(boxLine(t, both, model.Established, 0), model.Established); m != "C S" {
 			t.Errorf("%dx%d: shared state mark %q", sz.w, sz.h, m)
 		}
 	}
-	out := renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 70, 32)
+	out := Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 70, 32)
 	// Colour tells them apart too: C and S are drawn in different styles.
 	if st.Client.Render("C") == st.Server.Render("C") {
 		t.Error("client and server marks have the same style")
@@ -202,21 +202,21 @@ func TestStatesMarks(t *testing.T) {
 		t.Error("marks are not drawn in their styles")
 	}
 	// The compact form carries the same letters.
-	small := ansi.Strip(renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 40, 14))
+	small := ansi.Strip(Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 40, 14))
 	if !strings.Contains(small, "C   ESTABLISHED  ◀") || !strings.Contains(small, "  S SYN_RECEIVED") {
 		t.Errorf("compact marks:\n%s", small)
 	}
 }
 
 func TestStatesActiveTransitionNamed(t *testing.T) {
-	st := NewDiagramStyles(true)
+	st := NewStyles(true)
 	for _, sz := range []struct{ w, h int }{{70, 32}, {86, 22}, {40, 14}, {80, 10}} {
-		out := ansi.Strip(renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h))
+		out := ansi.Strip(Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, sz.w, sz.h))
 		if !strings.Contains(out, "client: SYN_SENT → ESTABLISHED") || !strings.Contains(out, "rcv SYN,ACK / snd ACK") {
 			t.Errorf("%dx%d: transition not named:\n%s", sz.w, sz.h, out)
 		}
 	}
-	full := ansi.Strip(renderStates(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 70, 32))
+	full := ansi.Strip(Render(st, model.Established, model.SynReceived, []model.Transition{mvRcvSynAck}, 70, 32))
 	// Exactly the taken arrow is heavy: one filled arrowhead, and the legend's.
 	if n := strings.Count(full, "▼") + strings.Count(full, "▲") + strings.Count(full, "◀") + strings.Count(full, "▶"); n != 2 {
 		t.Errorf("%d filled arrowheads, want the taken one and the legend's:\n%s", n, full)
@@ -224,16 +224,16 @@ func TestStatesActiveTransitionNamed(t *testing.T) {
 	if !strings.Contains(full, "┏━━") {
 		t.Errorf("taken arrow not heavy:\n%s", full)
 	}
-	none := ansi.Strip(renderStates(st, model.Established, model.Established, nil, 70, 32))
+	none := ansi.Strip(Render(st, model.Established, model.Established, nil, 70, 32))
 	if !strings.Contains(none, "no state change at this step") {
 		t.Errorf("no transition should say so:\n%s", none)
 	}
 }
 
 func TestStatesClosedBox(t *testing.T) {
-	st := NewDiagramStyles(true)
+	st := NewStyles(true)
 	// LAST_ACK → CLOSED ends the connection: the bottom CLOSED box.
-	out := renderStates(st, model.TimeWait, model.Closed, []model.Transition{mvLastAck}, 70, 32)
+	out := Render(st, model.TimeWait, model.Closed, []model.Transition{mvLastAck}, 70, 32)
 	if m := markOf(boxLine(t, out, model.Closed, 1), model.Closed); m != "  S" {
 		t.Errorf("bottom CLOSED mark %q", m)
 	}
@@ -241,7 +241,7 @@ func TestStatesClosedBox(t *testing.T) {
 		t.Errorf("top CLOSED mark %q", m)
 	}
 	// Before the connection, CLOSED is the top box.
-	out = renderStates(st, model.Closed, model.Listen, nil, 70, 32)
+	out = Render(st, model.Closed, model.Listen, nil, 70, 32)
 	if m := markOf(boxLine(t, out, model.Closed, 0), model.Closed); m != "C  " {
 		t.Errorf("top CLOSED mark %q", m)
 	}
@@ -259,8 +259,16 @@ func TestSplitMoves(t *testing.T) {
 	if len(sm.either) != 1 || len(sm.client)+len(sm.server) != 0 {
 		t.Errorf("ambiguous split %+v", sm)
 	}
-	out := ansi.Strip(renderStateSides(NewDiagramStyles(true), model.Established, model.Established, nil, []model.Transition{mvRcvAckSyn}, 70, 32))
+	out := ansi.Strip(renderSides(NewStyles(true), model.Established, model.Established, nil, []model.Transition{mvRcvAckSyn}, 70, 32))
 	if !strings.Contains(out, "server: SYN_RECEIVED → ESTABLISHED") {
-		t.Errorf("renderStateSides names the side:\n%s", out)
+		t.Errorf("renderSides names the side:\n%s", out)
+	}
+}
+
+func BenchmarkStatesFull(b *testing.B) {
+	st := NewStyles(true)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Render(st, 4, 3, []model.Transition{mvRcvSynAck}, 70, 32)
 	}
 }
