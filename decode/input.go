@@ -64,7 +64,15 @@ func OpenReader(name string, r io.Reader) (*Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: spool to a temporary file: %w", name, err)
 	}
-	in := &Input{name: name, ra: f, size: -1, file: f, tmp: f.Name()}
+	// The spool is a copy of the traffic: it leaves the folder at once (an
+	// open file stays readable after unlink on Unix), so no signal, crash
+	// or kill -9 leaves it behind. Where an open file cannot be removed
+	// (Windows), it is removed on Close.
+	tmp := ""
+	if err := os.Remove(f.Name()); err != nil {
+		tmp = f.Name()
+	}
+	in := &Input{name: name, ra: f, size: -1, file: f, tmp: tmp}
 	rd, err := capfile.NewReader(&spooler{src: r, dst: f})
 	if err != nil {
 		in.Close()
