@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,10 +18,10 @@ func newFollowCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var dir string
 	var hex bool
 	cmd := captureCommand(&cobra.Command{
-		Use:   "follow --stream N [--dir c2s|s2c | --hex] CAPTURE",
+		Use:   "follow [--stream N] [--dir c2s|s2c | --hex] CAPTURE",
 		Short: "Print a conversation's payload reassembled in sequence order",
-		Long: `follow reassembles the payload of conversation N (tcp.stream numbering) in
-sequence order, each byte once: retransmitted and out-of-order data is placed
+		Long: `follow reassembles the payload of conversation N (tcp.stream numbering; with
+no --stream, the capture's only conversation) in sequence order, each byte once: retransmitted and out-of-order data is placed
 where it belongs (the first copy in the capture wins), SYN and FIN carry no
 bytes, and IP fragments are put back together.
 
@@ -53,14 +54,16 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if dir != "" && hex {
 				return badInput(errors.New("--hex shows the dialogue; --dir writes raw bytes: choose one"))
 			}
-			if stream < 0 {
-				return badInput(errors.New("--stream N is required (tcp.stream numbering, from 0)"))
-			}
 			in, tl, err := loadInput(args[0], stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
+			if !cmd.Flags().Changed("stream") {
+				if stream, err = onlyStream(args[0], tl); err != nil {
+					return err
+				}
+			}
 			if err := noStream(args[0], tl, stream); err != nil {
 				return err
 			}
@@ -96,7 +99,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			return nil
 		},
 	}, stdin, stderr, nil)
-	cmd.Flags().IntVar(&stream, "stream", -1, "the conversation to follow (tcp.stream numbering)")
+	cmd.Flags().IntVar(&stream, "stream", -1, "the conversation to follow (tcp.stream numbering; needed when the capture has several)")
 	cmd.Flags().StringVar(&dir, "dir", "", "write one direction's bytes raw: c2s or s2c")
 	cmd.Flags().BoolVar(&hex, "hex", false, "print the dialogue as a hex dump")
 	return cmd
@@ -194,5 +197,29 @@ func writeHex(w *bufio.Writer, data []byte, seq uint32) {
 			}
 		}
 		w.WriteByte('\n')
+	}
+}
+
+// onlyStream is the capture's one conversation, for a command that needs
+// one and was not told which; with several it says which there are and how
+// to choose.
+func onlyStream(name string, tl *model.Timeline) (int, error) {
+	switch n := len(tl.Conversations); n {
+	case 0:
+		return 0, badInput(fmt.Errorf("%s: no TCP conversations (%d frames)", name, len(tl.Frames)))
+	case 1:
+		return 0, nil
+	default:
+		// One line, as every error is: the first few, then how many more.
+		const shown = 4
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s holds %d conversations: choose one with --stream N:", name, n)
+		for i, c := range tl.Conversations[:min(n, shown)] {
+			fmt.Fprintf(&b, " %d %s ⇄ %s;", i, model.Visible(c.Client.String()), model.Visible(c.Server.String()))
+		}
+		if n > shown {
+			fmt.Fprintf(&b, " … and %d more (tcpstep dump --format text lists them)", n-shown)
+		}
+		return 0, badInput(errors.New(b.String()))
 	}
 }

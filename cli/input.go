@@ -135,12 +135,24 @@ func loadInput(name string, stdin io.Reader) (*decode.Input, *model.Timeline, er
 	return in, tl, nil
 }
 
+// oneCapture checks a command over one capture was given exactly one, and
+// says how to call it when not.
+func oneCapture(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return fmt.Errorf("missing the capture to read: %s\n(CAPTURE is a pcap or pcapng file, - for standard input, or sample:NAME; tcpstep samples lists the samples)", cmd.UseLine())
+	case len(args) > 1:
+		return fmt.Errorf("%s reads one capture, not %d (%s): %s", cmd.Name(), len(args), strings.Join(args, " "), cmd.UseLine())
+	}
+	return nil
+}
+
 // captureCommand completes c as a command over one capture: one argument,
 // its errors reported by Main without cobra's usage text. With run set, it
 // is c's RunE over the decoded capture, whose warnings (problems with the
 // file as a whole) go to stderr after the output.
 func captureCommand(c *cobra.Command, stdin io.Reader, stderr io.Writer, run func(cmd *cobra.Command, name string, tl *model.Timeline) error) *cobra.Command {
-	c.Args = cobra.ExactArgs(1)
+	c.Args = oneCapture
 	c.SilenceUsage, c.SilenceErrors = true, true
 	if run != nil {
 		c.RunE = func(cmd *cobra.Command, args []string) error {

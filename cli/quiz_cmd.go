@@ -31,8 +31,11 @@ leaves the quiz and reveals the rest.
 The questions depend on --seed, which the quiz panel shows: the same seed asks
 the same questions, so a class can share one. Without --seed every run picks
 its own. CAPTURE is as for tcpstep itself; without it the default sample.`,
-		Example: `  tcpstep quiz                          # the embedded SMTP sample
-  tcpstep quiz capture.pcap --stream 3  # conversation 3 of a capture
+		Example: `  # the embedded SMTP sample
+  tcpstep quiz
+  # conversation 3 of a capture
+  tcpstep quiz capture.pcap --stream 3
+  # absolute numbers, the same questions every time
   tcpstep quiz -S --seed 42 sample:lossy-transfer`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,

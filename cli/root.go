@@ -50,6 +50,10 @@ func Main(version string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// bytes they hold are shown, never sent to the terminal raw.
 	stderr = visibleWriter{stderr}
 	root := newRootCmd(stdin, stdout, stderr)
+	// Help and usage go where the caller says (a test's buffer), not to
+	// the process's own standard output.
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(buildVersion(version)),
 		fang.WithErrorHandler(func(_ io.Writer, _ fang.Styles, err error) {
@@ -81,11 +85,20 @@ frame, and a plain-words explanation of every step.
 With no CAPTURE it opens the embedded sample "` + samples.Default + `", the SMTP
 session of the paper "TCP/IP for security professionals". CAPTURE may be a
 file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
-		Example: `  tcpstep                          # the embedded SMTP sample
-  tcpstep capture.pcap             # a capture file
-  tcpstep -S capture.pcapng        # start with absolute sequence numbers
-  tcpdump -U -w - port 25 | tcpstep -   # watch a capture as it is made
-  tcpstep --follow live.pcap       # a file a capture program is still writing
+		// A comment stands on its own line: the help's renderer folds the
+		// spaces of a command line, which would put a comment after it out
+		// of line.
+		Example: `  # the embedded SMTP sample
+  tcpstep
+  # a capture file
+  tcpstep capture.pcap
+  # start with absolute sequence numbers
+  tcpstep -S capture.pcapng
+  # watch a capture as it is made
+  tcpdump -U -w - port 25 | tcpstep -
+  # a file a capture program is still writing
+  tcpstep --follow live.pcap
+  # another embedded sample (tcpstep samples lists them)
   tcpstep sample:simultaneous-close`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,

@@ -115,7 +115,7 @@ func TestFollowDialogueText(t *testing.T) {
 func TestFollowErrors(t *testing.T) {
 	bin := buildBinary(t)
 	for _, args := range [][]string{
-		{"follow", "sample:smtp-figure10"},
+		{"follow", "sample:isn-prediction"}, // several conversations, no --stream
 		{"follow", "--stream", "9", "sample:smtp-figure10"},
 		{"follow", "--stream", "0", "--dir", "up", "sample:smtp-figure10"},
 		{"follow", "--stream", "0", "--dir", "c2s", "--hex", "sample:smtp-figure10"},
