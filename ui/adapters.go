@@ -3,8 +3,6 @@ package ui
 import (
 	"fmt"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -76,38 +74,6 @@ func (a *statesAdapter) Key(ctx pane.Context, k pane.Key, _, _ int) pane.Result 
 		return pane.GoTo(ctx.Row - 1)
 	}
 	return pane.Unused
-}
-
-type layersAdapter struct{ m *Model }
-
-func (a *layersAdapter) Title(ctx pane.Context) string {
-	if ctx.Row < len(ctx.Rows) {
-		return fmt.Sprintf("frame %d", ctx.Rows[ctx.Row].Frame)
-	}
-	return ""
-}
-
-func (a *layersAdapter) View(_ pane.Context, w, h int) string {
-	return a.m.layers.View(a.m.st.Layers, w, h)
-}
-
-func (a *layersAdapter) Key(_ pane.Context, k pane.Key, _, _ int) pane.Result {
-	codes := map[pane.Key]rune{pane.KeyUp: tea.KeyUp, pane.KeyDown: tea.KeyDown, pane.KeyPageUp: tea.KeyPgUp, pane.KeyPageDown: tea.KeyPgDown}
-	n := 1
-	switch k {
-	case pane.KeyWheelUp:
-		k, n = pane.KeyUp, 3
-	case pane.KeyWheelDown:
-		k, n = pane.KeyDown, 3
-	}
-	code, ok := codes[k]
-	if !ok {
-		return pane.Unused
-	}
-	for range n {
-		a.m.layers.Update(tea.KeyPressMsg{Code: code})
-	}
-	return pane.Used()
 }
 
 type explainAdapter struct{ m *Model }

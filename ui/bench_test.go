@@ -188,3 +188,11 @@ func BenchmarkScreenViews(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkStatesFull(b *testing.B) {
+	st := NewDiagramStyles(true)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = renderStates(st, 4, 3, []model.Transition{mvRcvSynAck}, 70, 32)
+	}
+}

@@ -36,7 +36,7 @@ const (
 
 // Styles holds every style the interface uses, by meaning rather than by
 // colour, so a pane asks for Ladder.SYN and not for "green". The panes
-// written as pure render functions (state diagram, layers) carry their own
+// written as pure render functions (state diagram) carry their own
 // style structs, embedded here so that one NewStyles call builds all of them
 // for the terminal's background.
 type Styles struct {
@@ -130,7 +130,6 @@ type Styles struct {
 	Help help.Styles
 
 	Diagram DiagramStyles
-	Layers  LayerStyles
 	Follow  follow.Styles
 	Graph   graph.Styles
 	Netstat netstat.Styles
@@ -226,7 +225,6 @@ func NewStyles(isDark bool) Styles {
 	s.Help.FullKey = s.Help.FullKey.Bold(true).Foreground(accent)
 
 	s.Diagram = NewDiagramStyles(isDark)
-	s.Layers = NewLayerStyles(isDark)
 	s.Follow = follow.NewStyles(isDark)
 	s.Graph = graph.NewStyles(isDark)
 	s.Netstat = netstat.NewStyles(isDark)
