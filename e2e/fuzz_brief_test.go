@@ -121,7 +121,7 @@ func TestFuzzTargetsFound(t *testing.T) {
 		{"./decode", "FuzzDissect"}, {"./decode", "FuzzExtract"}, {"./decode", "FuzzReassemble"},
 		{"./decode/capfile", "FuzzReader"},
 		{"./model", "FuzzBuilder"}, {"./model", "FuzzFollow"}, {"./model", "FuzzMachine"},
-		{"./ui", "FuzzLayersView"}, {"./ui", "FuzzScreens"},
+		{"./ui/layers", "FuzzLayersView"}, {"./ui", "FuzzScreens"},
 	}
 	for _, k := range known {
 		if !slices.Contains(found, k) {

@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -55,38 +51,6 @@ func (a *ladderAdapter) Click(_ pane.Context, _, y, _, _ int) pane.Result {
 		if i := m.top + y - 1; i < len(m.rows) {
 			return pane.GoTo(i)
 		}
-	}
-	return pane.Used()
-}
-
-type layersAdapter struct{ m *Model }
-
-func (a *layersAdapter) Title(ctx pane.Context) string {
-	if ctx.Row < len(ctx.Rows) {
-		return fmt.Sprintf("frame %d", ctx.Rows[ctx.Row].Frame)
-	}
-	return ""
-}
-
-func (a *layersAdapter) View(_ pane.Context, w, h int) string {
-	return a.m.layers.View(a.m.st.Layers, w, h)
-}
-
-func (a *layersAdapter) Key(_ pane.Context, k pane.Key, _, _ int) pane.Result {
-	codes := map[pane.Key]rune{pane.KeyUp: tea.KeyUp, pane.KeyDown: tea.KeyDown, pane.KeyPageUp: tea.KeyPgUp, pane.KeyPageDown: tea.KeyPgDown}
-	n := 1
-	switch k {
-	case pane.KeyWheelUp:
-		k, n = pane.KeyUp, 3
-	case pane.KeyWheelDown:
-		k, n = pane.KeyDown, 3
-	}
-	code, ok := codes[k]
-	if !ok {
-		return pane.Unused
-	}
-	for range n {
-		a.m.layers.Update(tea.KeyPressMsg{Code: code})
 	}
 	return pane.Used()
 }

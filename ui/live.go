@@ -292,7 +292,6 @@ func (m *Model) extendRows() {
 	} else {
 		// A fragment linked to an earlier segment: rebuild.
 		m.rows = pane.BuildRows(m.tl, c)
-		m.layersRow = -1
 	}
 	m.noteRows()
 	clear(m.rowCache)

@@ -167,8 +167,6 @@ type Model struct {
 	cur, top   int
 	absolute   bool
 	focus      paneID
-	layers     layersPane
-	layersRow  int // the row whose frame the layers pane holds, -1 none
 	explainTop int
 	previews   map[uint32]string
 
@@ -200,7 +198,6 @@ func New(src Source, opts Options) *Model {
 		loadCh:      make(chan tea.Msg, 1),
 		absolute:    opts.Absolute,
 		lessonOn:    opts.Lesson != nil,
-		layersRow:   -1,
 		shown:       defaultShown,
 		cache:       &viewCache{},
 		previews:    map[uint32]string{},
@@ -375,7 +372,6 @@ func (m *Model) open(c *model.Conversation) {
 	m.rows = pane.BuildRows(m.tl, c)
 	m.noteRows()
 	m.cur, m.top, m.explainTop = 0, 0, 0
-	m.layersRow = -1
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.viewsSwitched()
 	m.screen = screenStepper
@@ -456,7 +452,7 @@ func (m *Model) setCur(i int) {
 }
 
 // afterMove keeps the selected row in view with a little context around it,
-// then reads what the visible rows and the layers pane need.
+// then reads what the visible rows need.
 func (m *Model) afterMove() {
 	if m.screen != screenStepper || len(m.rows) == 0 {
 		return
@@ -475,7 +471,6 @@ func (m *Model) afterMove() {
 	}
 	m.clampTop()
 	m.fetchVisible()
-	m.fetchLayers()
 }
 
 func (m *Model) clampTop() {
@@ -548,25 +543,6 @@ func payloadPreview(data []byte, d model.Dissection, n int) string {
 		return printable(p)
 	}
 	return ""
-}
-
-// fetchLayers gives the layers pane the selected row's frame.
-func (m *Model) fetchLayers() {
-	if m.layersRow == m.cur || m.cur >= len(m.rows) {
-		return
-	}
-	m.layersRow = m.cur
-	f := m.frameRecord(m.rows[m.cur].Frame)
-	if f == nil {
-		m.layers.setFrame(nil, model.Dissection{Problem: "frame not in the timeline"})
-		return
-	}
-	data, d, err := m.src.Frame(f)
-	if err != nil {
-		m.err = fmt.Sprintf("frame %d: %v", m.rows[m.cur].Frame, err)
-		d.Problem = err.Error()
-	}
-	m.layers.setFrame(data, d)
 }
 
 // key handles a key press: quit and help first, then the screen's keys,

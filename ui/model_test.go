@@ -555,3 +555,24 @@ func TestExplanationScrollsWithinItsText(t *testing.T) {
 		t.Fatal("a new step starts its explanation at the top")
 	}
 }
+
+// TestLayersKeysJK: the key map hands j and k to the layers view as ↓ and
+// ↑, which move its field cursor (drawn reversed) and not the stepper.
+func TestLayersKeysJK(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 200, 50)
+	m = press(t, m, "3")
+	before, cur := m.View().Content, m.cur
+	m = press(t, m, "j")
+	if m.View().Content == before || m.cur != cur {
+		t.Fatalf("j should move the layers' cursor, not the stepper (row %d, was %d)", m.cur, cur)
+	}
+	m = press(t, m, "k")
+	if m.View().Content != before {
+		t.Fatal("k should move the layers' cursor back")
+	}
+	// A key the view has no use for is left to the root, which says so.
+	m = press(t, m, "m")
+	if !strings.Contains(screenOf(m), "m switches the mode") {
+		t.Fatalf("m is no key of the layers view:\n%s", screenOf(m))
+	}
+}

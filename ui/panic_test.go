@@ -95,7 +95,7 @@ func TestPanicRestoresTerminal(t *testing.T) {
 		wantErr        string // in Run's error; "" means none
 		wantScreen     string // on the terminal before q is typed
 	}{
-		{name: "update", frame: true, keys: "l", wantErr: "injected panic in Frame"},
+		{name: "update", frame: true, keys: "3", wantErr: "injected panic in Frame"}, // the layers tab reads the selected frame
 		{name: "command", pay: true, keys: "5", wantScreen: "injected panic in Payload"},
 		{name: "view", nm: true, keys: "l", wantErr: "injected panic in Name"},
 		{name: "event loop", filter: true, keys: "l", wantErr: "internal error"},

@@ -36,7 +36,7 @@ const (
 
 // Styles holds every style the interface uses, by meaning rather than by
 // colour, so a pane asks for Ladder.SYN and not for "green". The panes
-// written as pure render functions (state diagram, layers) carry their own
+// written as pure render functions (state diagram) carry their own
 // style structs, embedded here so that one NewStyles call builds all of them
 // for the terminal's background.
 type Styles struct {
@@ -126,7 +126,6 @@ type Styles struct {
 	}
 	Help help.Styles
 
-	Layers  LayerStyles
 	Follow  follow.Styles
 	Graph   graph.Styles
 	Netstat netstat.Styles
@@ -220,7 +219,6 @@ func NewStyles(isDark bool) Styles {
 	s.Help.ShortKey = s.Help.ShortKey.Bold(true).Foreground(accent)
 	s.Help.FullKey = s.Help.FullKey.Bold(true).Foreground(accent)
 
-	s.Layers = NewLayerStyles(isDark)
 	s.Follow = follow.NewStyles(isDark)
 	s.Graph = graph.NewStyles(isDark)
 	s.Netstat = netstat.NewStyles(isDark)

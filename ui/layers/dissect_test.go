@@ -1,4 +1,4 @@
-package ui
+package layers
 
 import (
 	"fmt"
@@ -14,8 +14,8 @@ import (
 // decode.Dissect: for each field, exactly its bytes are highlighted in the
 // dump, and nothing from the frame reaches the output raw.
 func TestLayersRealFrames(t *testing.T) {
-	sel := LayerStyles{Selected: lipgloss.NewStyle().Reverse(true)}
-	real := NewLayerStyles(true)
+	sel := Styles{Selected: lipgloss.NewStyle().Reverse(true)}
+	real := NewStyles(true)
 	for _, name := range []string{"smtp-figure10", "ip-fragments", "icmp-frag-needed", "ipv6"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := samples.Bytes(name)
@@ -38,7 +38,7 @@ func TestLayersRealFrames(t *testing.T) {
 				if err != nil {
 					t.Fatalf("frame %d: %v", fi+1, err)
 				}
-				var p layersPane
+				var p Pane
 				p.setFrame(data, d)
 				if len(p.items) == 0 {
 					t.Fatalf("frame %d: no layers", fi+1)
@@ -46,7 +46,7 @@ func TestLayersRealFrames(t *testing.T) {
 				for i, it := range p.items {
 					p.cur = i
 					where := fmt.Sprintf("%s frame %d item %s", name, fi+1, it.key)
-					hexSel, ascSel := lyHighlighted(t, p.View(sel, 80, 400))
+					hexSel, ascSel := highlighted(t, p.render(sel, 80, 400))
 					for b := range data {
 						want := b >= it.start && b < it.end
 						if hexSel[b] != want || ascSel[b] != want {
@@ -54,7 +54,7 @@ func TestLayersRealFrames(t *testing.T) {
 							break
 						}
 					}
-					lyCheckSafe(t, where, p.View(real, 78, 20))
+					checkSafe(t, where, p.render(real, 78, 20))
 				}
 			}
 		})

@@ -1,4 +1,4 @@
-package ui
+package layers
 
 import (
 	"fmt"
@@ -11,11 +11,11 @@ import (
 	"github.com/tcpstep/tcpstep/model"
 )
 
-// lyTestFrame builds an Ethernet/IPv4/TCP frame with gopacket and describes it
+// testFrame builds an Ethernet/IPv4/TCP frame with gopacket and describes it
 // as a Dissection by hand from the header layouts of RFC 791 and RFC 793, so
 // the pane is tested against byte offsets that do not come from the code
 // under test.
-func lyTestFrame(t testing.TB, payload []byte) ([]byte, model.Dissection) {
+func testFrame(t testing.TB, payload []byte) ([]byte, model.Dissection) {
 	t.Helper()
 	eth := &layers.Ethernet{
 		SrcMAC:       net.HardwareAddr{0x00, 0x11, 0x22, 0x33, 0x44, 0x55},

@@ -1,4 +1,7 @@
-package ui
+// Package layers is the layers view: the selected frame's encapsulation as
+// nested boxes of decoded header fields, over a hex dump of its bytes
+// coloured by layer, with a cursor on one field whose bytes are highlighted.
+package layers
 
 import (
 	"fmt"
@@ -6,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -15,11 +17,11 @@ import (
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// LayerStyles are the layers pane's styles. Each layer kind has a colour,
+// Styles are the layers pane's styles. Each layer kind has a colour,
 // shared by its box and by its bytes in the hex dump, so the eye can match a
 // header to its bytes; the selected field is drawn reversed in both places,
 // which reads without colour too.
-type LayerStyles struct {
+type Styles struct {
 	Kind     [6]lipgloss.Style // by model.LayerKind: link, tunnel, ip, transport, payload, trailer
 	Title    lipgloss.Style    // a layer's name in its box's top edge (takes the kind's colour)
 	Field    lipgloss.Style    // a field's name
@@ -31,12 +33,12 @@ type LayerStyles struct {
 	Dim      lipgloss.Style    // scroll hints, "no bytes"
 }
 
-// NewLayerStyles builds the layers pane's styles for a dark or light
+// NewStyles builds the layers pane's styles for a dark or light
 // background.
-func NewLayerStyles(isDark bool) LayerStyles {
+func NewStyles(isDark bool) Styles {
 	p := theme.For(isDark)
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
-	var s LayerStyles
+	var s Styles
 	s.Kind[model.LayerLink] = fg(p.Purple)
 	s.Kind[model.LayerTunnel] = fg(p.Pink)
 	s.Kind[model.LayerIP] = fg(p.Blue)
@@ -54,16 +56,16 @@ func NewLayerStyles(isDark bool) LayerStyles {
 	return s
 }
 
-func (s LayerStyles) kind(k model.LayerKind) lipgloss.Style {
+func (s Styles) kind(k model.LayerKind) lipgloss.Style {
 	if int(k) < len(s.Kind) {
 		return s.Kind[k]
 	}
 	return s.Unowned
 }
 
-// lyItem is one selectable line of the field tree: a layer's title (field
+// item is one selectable line of the field tree: a layer's title (field
 // nil) or one of its fields, at some depth of sub-fields.
-type lyItem struct {
+type item struct {
 	layer      int
 	field      *model.Field
 	sub        int // 0 for a layer's own fields, 1 for their children, ...
@@ -71,26 +73,31 @@ type lyItem struct {
 	key        string
 }
 
-// layersPane shows the selected frame's encapsulation: nested boxes of
-// decoded header fields over a hex/ASCII dump coloured by layer. A cursor
-// moves over the flattened list of layers and fields; the bytes of the item
-// under it are highlighted in the dump.
-type layersPane struct {
+// Pane is the layers view as the stepper holds it: the selected row's
+// frame, read when the row moves to another frame, shown as nested boxes
+// of decoded header fields over a hex/ASCII dump coloured by layer. A
+// cursor moves over the flattened list of layers and fields; the bytes of
+// the item under it are highlighted in the dump.
+type Pane struct {
+	st Styles
+	// frame is the frame the pane holds (1-based), 0 for none: Prepare
+	// reads the selected row's frame only when it is another.
+	frame uint32
 	data  []byte
 	d     model.Dissection
-	items []lyItem
+	items []item
 	depth []int // box nesting depth of each layer
 	cur   int
-	edges map[string][2]string // rendered box edges by stack, for one View
+	edges map[string][2]string // rendered box edges by stack, for one drawing
 	// treeTop and hexTop are the first visible line of the field tree and
-	// of the dump; View moves them to keep the selection in sight.
+	// of the dump; render moves them to keep the selection in sight.
 	treeTop, hexTop int
 }
 
 // setFrame shows a new frame. The cursor stays on the same field (by layer
 // and field names) when the new frame has it, so stepping through segments
 // with "SEQ" selected keeps SEQ selected.
-func (p *layersPane) setFrame(data []byte, d model.Dissection) {
+func (p *Pane) setFrame(data []byte, d model.Dissection) {
 	prev := ""
 	if p.cur >= 0 && p.cur < len(p.items) {
 		prev = p.items[p.cur].key
@@ -98,11 +105,11 @@ func (p *layersPane) setFrame(data []byte, d model.Dissection) {
 	p.data = append(p.data[:0:0], data...)
 	p.d = d
 	p.items = p.items[:0]
-	p.depth = lyDepths(d.Layers)
+	p.depth = depths(d.Layers)
 	for li := range d.Layers {
 		l := &d.Layers[li]
 		key := fmt.Sprintf("%d:%s", l.Kind, l.Name)
-		p.items = append(p.items, lyItem{layer: li, start: l.Start, end: l.End, key: key})
+		p.items = append(p.items, item{layer: li, start: l.Start, end: l.End, key: key})
 		p.addFields(li, l.Fields, 0, key)
 	}
 	p.cur = 0
@@ -114,19 +121,19 @@ func (p *layersPane) setFrame(data []byte, d model.Dissection) {
 	}
 }
 
-func (p *layersPane) addFields(li int, fs []model.Field, sub int, key string) {
+func (p *Pane) addFields(li int, fs []model.Field, sub int, key string) {
 	for i := range fs {
 		f := &fs[i]
 		k := key + "/" + f.Name
-		p.items = append(p.items, lyItem{layer: li, field: f, sub: sub, start: f.Start, end: f.End, key: k})
+		p.items = append(p.items, item{layer: li, field: f, sub: sub, start: f.Start, end: f.End, key: k})
 		p.addFields(li, f.Children, sub+1, k)
 	}
 }
 
-// lyDepths nests each layer inside the one before it (link ⊃ IP ⊃ TCP ⊃
+// depths nests each layer inside the one before it (link ⊃ IP ⊃ TCP ⊃
 // payload), except a trailer, which follows the IP datagram inside the
 // link layer that carries it.
-func lyDepths(ls []model.Layer) []int {
+func depths(ls []model.Layer) []int {
 	out := make([]int, len(ls))
 	d := -1
 	lastLink := -1
@@ -144,24 +151,83 @@ func lyDepths(ls []model.Layer) []int {
 	return out
 }
 
-// Update moves the field cursor: up/k and down/j by one, pgup/pgdown by ten.
-func (p *layersPane) Update(msg tea.KeyPressMsg) {
-	switch msg.String() {
-	case "up", "k":
-		p.cur--
-	case "down", "j":
-		p.cur++
-	case "pgup":
-		p.cur -= 10
-	case "pgdown":
-		p.cur += 10
+// NewPane returns the view, holding no frame yet.
+func NewPane(st Styles) *Pane { return &Pane{st: st} }
+
+// SetStyles changes the view's colours.
+func (p *Pane) SetStyles(st Styles) { p.st = st }
+
+// SetDark builds the view's styles for the terminal's background.
+func (p *Pane) SetDark(isDark bool) { p.st = NewStyles(isDark) }
+
+// Title is what the view's border adds to its name: the selected row's
+// frame.
+func (p *Pane) Title(ctx pane.Context) string {
+	if ctx.Row < len(ctx.Rows) {
+		return fmt.Sprintf("frame %d", ctx.Rows[ctx.Row].Frame)
 	}
-	p.cur = max(0, min(p.cur, len(p.items)-1))
+	return ""
+}
+
+// notInTimeline is the problem shown for a frame that cannot be read at
+// all: there is no reader, or the timeline has no record of it.
+const notInTimeline = "frame not in the timeline"
+
+// Prepare reads the selected row's frame when it is not the one the pane
+// holds, so stepping reads one frame and redrawing none. An error reading
+// it is shown as the dissection's problem, over whatever bytes were read;
+// the root reports it in the footer too.
+func (p *Pane) Prepare(ctx pane.Context, _, _ int) {
+	if ctx.Row < 0 || ctx.Row >= len(ctx.Rows) || ctx.Rows[ctx.Row].Frame == p.frame {
+		return
+	}
+	p.frame = ctx.Rows[ctx.Row].Frame
+	if ctx.Frame == nil {
+		p.setFrame(nil, model.Dissection{Problem: notInTimeline})
+		return
+	}
+	data, d, err := ctx.Frame(p.frame)
+	if err != nil {
+		d.Problem = err.Error()
+	}
+	p.setFrame(data, d)
+}
+
+// ConversationChanged forgets the frame: the next Prepare reads the new
+// conversation's.
+func (p *Pane) ConversationChanged(pane.Context) { p.frame = 0 }
+
+// Key moves the field cursor: ↑ and ↓ by one, the page keys by ten, the
+// wheel by three. The stepper stays where it is.
+func (p *Pane) Key(_ pane.Context, k pane.Key, _, _ int) pane.Result {
+	switch k {
+	case pane.KeyUp:
+		p.move(-1)
+	case pane.KeyDown:
+		p.move(1)
+	case pane.KeyPageUp:
+		p.move(-10)
+	case pane.KeyPageDown:
+		p.move(10)
+	case pane.KeyWheelUp:
+		p.move(-3)
+	case pane.KeyWheelDown:
+		p.move(3)
+	default:
+		return pane.Unused
+	}
+	return pane.Used()
+}
+
+// move moves the field cursor d items, no further than the first and the
+// last.
+func (p *Pane) move(d int) {
+	p.cur = max(0, min(p.cur+d, len(p.items)-1))
 }
 
 // selected returns the byte range of the item under the cursor, or an empty
 // range when there is none.
-func (p *layersPane) selected() (start, end int) {
+func (p *Pane) selected() (start, end int) {
 	if p.cur < 0 || p.cur >= len(p.items) {
 		return 0, 0
 	}
@@ -170,22 +236,24 @@ func (p *layersPane) selected() (start, end int) {
 }
 
 // Hex dump geometry: "0000  xx xx … xx  xx … xx  ascii".
-const (
-	lyOffW   = 6 // four hex digits and two spaces
-	lyHexMin = 20
-)
+const offW = 6 // four hex digits and two spaces
 
-func lyHexWidth(n int) int {
-	w := lyOffW + 3*n + 1 + n
+func hexWidth(n int) int {
+	w := offW + 3*n + 1 + n
 	if n == 16 {
 		w++ // the gap between the two halves
 	}
 	return w
 }
 
-// View draws the pane in at most w columns and h lines: the field tree and
-// the dump side by side when there is room for both, stacked otherwise.
-func (p *layersPane) View(st LayerStyles, w, h int) string {
+// View draws the frame in w×h cells.
+func (p *Pane) View(_ pane.Context, w, h int) string { return p.render(p.st, w, h) }
+
+// render draws the frame in at most w columns and h lines with styles st:
+// the field tree and the dump side by side when there is room for both,
+// stacked otherwise. It moves the tree's and the dump's scroll positions
+// to keep the selection in sight.
+func (p *Pane) render(st Styles, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
@@ -198,8 +266,8 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 	case len(p.data) == 0 && len(p.d.Layers) == 0:
 		out = append(out, st.Dim.Render(ansi.Truncate("no frame bytes to show", w, "")))
 	case h <= 0:
-	case w >= lyHexWidth(16)+2+40:
-		hw := lyHexWidth(16)
+	case w >= hexWidth(16)+2+40:
+		hw := hexWidth(16)
 		tw := w - hw - 2
 		tree := p.tree(st, tw, p.treeLines(st, tw), h)
 		hex := p.hex(st, 16, h)
@@ -216,7 +284,7 @@ func (p *layersPane) View(st LayerStyles, w, h int) string {
 		}
 	default:
 		n := 16
-		for n > 4 && lyHexWidth(n) > w {
+		for n > 4 && hexWidth(n) > w {
 			n /= 2
 		}
 		rows := (len(p.data) + n - 1) / n
@@ -253,12 +321,12 @@ func btoi(b bool) int {
 	return 0
 }
 
-// lyLine is one line of the field tree and the item it shows (-1 for the
+// treeLine is one line of the field tree and the item it shows (-1 for the
 // closing edge of a box). It is drawn (draw) only when it is on screen: a
 // frame's tree is often twice as long as the pane.
-type lyLine struct {
+type treeLine struct {
 	item  int
-	kind  uint8 // lyEdge, lyTitle, lyField
+	kind  uint8 // lineEdge, lineTitle, lineField
 	boxes bool  // nested boxes, else indented sections
 	open  []int // the layers whose boxes are open around it
 	layer int   // an edge's or title's layer
@@ -269,31 +337,31 @@ type lyLine struct {
 	sel   bool
 }
 
-// Kinds of lyLine.
+// Kinds of treeLine.
 const (
-	lyEdge = iota
-	lyTitle
-	lyField
+	lineEdge = iota
+	lineTitle
+	lineField
 )
 
 // treeLines builds the whole field tree at width w: each layer a box inside
 // the box of the layer that carries it, or, when the pane is too narrow for
 // nested borders, a titled section indented under its carrier.
-func (p *layersPane) treeLines(st LayerStyles, w int) []lyLine {
+func (p *Pane) treeLines(st Styles, w int) []treeLine {
 	clear(p.edges) // the styles may differ from the last call
 	maxDepth := 0
 	for _, d := range p.depth {
 		maxDepth = max(maxDepth, d)
 	}
 	boxes := w-2*(maxDepth+1) >= 24
-	var out []lyLine
+	var out []treeLine
 	open := []int{} // layers whose boxes are open, outermost first
 	closeTo := func(depth int) {
 		for len(open) > depth {
 			li := open[len(open)-1]
 			open = open[:len(open)-1]
 			if boxes {
-				out = append(out, lyLine{item: -1, kind: lyEdge, boxes: true, open: slices.Clone(open), layer: li, lc: "└", rc: "┘"})
+				out = append(out, treeLine{item: -1, kind: lineEdge, boxes: true, open: slices.Clone(open), layer: li, lc: "└", rc: "┘"})
 			}
 		}
 	}
@@ -303,23 +371,23 @@ func (p *layersPane) treeLines(st LayerStyles, w int) []lyLine {
 		if it.field == nil {
 			closeTo(p.depth[it.layer])
 			title := fmt.Sprintf(" %s  %d bytes ", model.Visible(l.Name), max(l.End-l.Start, 0))
-			out = append(out, lyLine{item: i, kind: lyTitle, boxes: boxes, open: slices.Clone(open), layer: it.layer, lc: "┌─", rc: "┐", title: title, sel: sel})
+			out = append(out, treeLine{item: i, kind: lineTitle, boxes: boxes, open: slices.Clone(open), layer: it.layer, lc: "┌─", rc: "┐", title: title, sel: sel})
 			open = append(open, it.layer)
 			continue
 		}
 		text := strings.Repeat("  ", it.sub) + model.Visible(it.field.Name) + ": "
-		out = append(out, lyLine{item: i, kind: lyField, boxes: boxes, open: slices.Clone(open), title: text, val: model.Visible(it.field.Value), sel: sel})
+		out = append(out, treeLine{item: i, kind: lineField, boxes: boxes, open: slices.Clone(open), title: text, val: model.Visible(it.field.Value), sel: sel})
 	}
 	closeTo(0)
 	return out
 }
 
 // draw draws a line of the field tree w cells wide.
-func (p *layersPane) draw(st LayerStyles, w int, ln lyLine) string {
+func (p *Pane) draw(st Styles, w int, ln treeLine) string {
 	switch {
-	case ln.kind != lyField && ln.boxes:
+	case ln.kind != lineField && ln.boxes:
 		return p.frameLine(st, ln.open, w, ln.lc, ln.rc, ln.title, ln.layer, ln.sel)
-	case ln.kind == lyTitle:
+	case ln.kind == lineTitle:
 		ind := strings.Repeat("  ", len(ln.open))
 		ks := st.kind(p.d.Layers[ln.layer].Kind)
 		ts := st.Title.Inherit(ks)
@@ -327,9 +395,9 @@ func (p *layersPane) draw(st LayerStyles, w int, ln lyLine) string {
 			ts = st.Selected.Inherit(ks)
 		}
 		return ind + ks.Render("──") + ts.Render(ln.title) + ks.Render("──")
-	case ln.kind == lyField && ln.boxes:
+	case ln.kind == lineField && ln.boxes:
 		return p.fieldLine(st, ln.open, w, ln.title, ln.val, ln.sel)
-	case ln.kind == lyField:
+	case ln.kind == lineField:
 		ind := strings.Repeat("  ", len(ln.open))
 		line := ansi.Truncate(ind+" "+ln.title+ln.val, w, "…")
 		if ln.sel {
@@ -343,7 +411,7 @@ func (p *layersPane) draw(st LayerStyles, w int, ln lyLine) string {
 // sides renders the left and right edges of the open boxes, each in its
 // layer's colour. The edges of one stack of boxes are the same on every
 // line, so they are drawn once per stack.
-func (p *layersPane) sides(st LayerStyles, open []int) (left, right string) {
+func (p *Pane) sides(st Styles, open []int) (left, right string) {
 	key := fmt.Sprint(open)
 	if e, ok := p.edges[key]; ok {
 		return e[0], e[1]
@@ -364,7 +432,7 @@ func (p *layersPane) sides(st LayerStyles, open []int) (left, right string) {
 
 // frameLine draws the top (with title) or bottom edge of layer li's box
 // inside the open boxes.
-func (p *layersPane) frameLine(st LayerStyles, open []int, w int, lc, rc, title string, li int, sel bool) string {
+func (p *Pane) frameLine(st Styles, open []int, w int, lc, rc, title string, li int, sel bool) string {
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	ks := st.kind(p.d.Layers[li].Kind)
@@ -382,7 +450,7 @@ func (p *layersPane) frameLine(st LayerStyles, open []int, w int, lc, rc, title 
 
 // fieldLine draws "name: value" inside the open boxes, reversed when
 // selected.
-func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val string, sel bool) string {
+func (p *Pane) fieldLine(st Styles, open []int, w int, name, val string, sel bool) string {
 	left, right := p.sides(st, open)
 	inner := w - 2*len(open)
 	text := " " + name + val
@@ -407,7 +475,7 @@ func (p *layersPane) fieldLine(st LayerStyles, open []int, w int, name, val stri
 
 // tree returns h lines of the field tree, scrolled to keep the selected
 // item in sight.
-func (p *layersPane) tree(st LayerStyles, w int, lines []lyLine, h int) []string {
+func (p *Pane) tree(st Styles, w int, lines []treeLine, h int) []string {
 	sel := 0
 	for i, l := range lines {
 		if l.item == p.cur {
@@ -415,7 +483,7 @@ func (p *layersPane) tree(st LayerStyles, w int, lines []lyLine, h int) []string
 			break
 		}
 	}
-	p.treeTop = lyScroll(p.treeTop, sel, sel, len(lines), h)
+	p.treeTop = scroll(p.treeTop, sel, sel, len(lines), h)
 	out := make([]string, 0, h)
 	for i := p.treeTop; i < len(lines) && len(out) < h; i++ {
 		out = append(out, p.draw(st, w, lines[i]))
@@ -423,10 +491,10 @@ func (p *layersPane) tree(st LayerStyles, w int, lines []lyLine, h int) []string
 	return out
 }
 
-// lyScroll returns the first visible line of a window of h lines over n,
+// scroll returns the first visible line of a window of h lines over n,
 // moved as little as possible from top so that lines [a, b] show (a at
 // least, when they do not all fit).
-func lyScroll(top, a, b, n, h int) int {
+func scroll(top, a, b, n, h int) int {
 	if h <= 0 {
 		return 0
 	}
@@ -446,32 +514,32 @@ func lyScroll(top, a, b, n, h int) int {
 // selected bytes in sight. Every byte takes its layer's colour; the selected
 // ones are reversed. The ASCII column shows printable ASCII as itself and
 // every other byte as '.', so no capture byte reaches the terminal raw.
-func (p *layersPane) hex(st LayerStyles, n, h int) []string {
+func (p *Pane) hex(st Styles, n, h int) []string {
 	if len(p.data) == 0 || h <= 0 {
 		return nil
 	}
 	rows := (len(p.data) + n - 1) / n
 	s, e := p.selected()
 	if e > s {
-		p.hexTop = lyScroll(p.hexTop, s/n, (e-1)/n, rows, h)
+		p.hexTop = scroll(p.hexTop, s/n, (e-1)/n, rows, h)
 	} else {
 		p.hexTop = max(0, min(p.hexTop, rows-h))
 	}
 	owner := p.owners()
-	// A byte's key is its layer kind, plus lySel when selected; cells with
+	// A byte's key is its layer kind, plus selKey when selected; cells with
 	// the same key share one styled run.
-	const lySel = 1000
+	const selKey = 1000
 	keyAt := func(i int) int {
 		k := int(owner[i])
 		if i >= s && i < e {
-			k += lySel
+			k += selKey
 		}
 		return k
 	}
 	styleOf := func(k int) lipgloss.Style {
-		sel := k >= lySel
+		sel := k >= selKey
 		if sel {
-			k -= lySel
+			k -= selKey
 		}
 		base := st.Unowned
 		if k < len(st.Kind) {
@@ -487,13 +555,13 @@ func (p *layersPane) hex(st LayerStyles, n, h int) []string {
 		hexW++
 	}
 	out := make([]string, 0, h)
-	var toks []lyTok
+	var toks []tok
 	for r := p.hexTop; r < rows && len(out) < h; r++ {
 		first, last := r*n, min(r*n+n, len(p.data))
-		toks = append(toks[:0], lyTok{fmt.Sprintf("%04x", first), -2}, lyTok{"  ", -1})
+		toks = append(toks[:0], tok{fmt.Sprintf("%04x", first), -2}, tok{"  ", -1})
 		used := 0
 		for i := first; i < last; i++ {
-			toks = append(toks, lyTok{fmt.Sprintf("%02x", p.data[i]), keyAt(i)})
+			toks = append(toks, tok{fmt.Sprintf("%02x", p.data[i]), keyAt(i)})
 			used += 2
 			if i+1 < last {
 				// The gap between two bytes of one run belongs to the run, so
@@ -506,17 +574,17 @@ func (p *layersPane) hex(st LayerStyles, n, h int) []string {
 				if keyAt(i+1) == keyAt(i) {
 					k = keyAt(i)
 				}
-				toks = append(toks, lyTok{gap, k})
+				toks = append(toks, tok{gap, k})
 				used += len(gap)
 			}
 		}
-		toks = append(toks, lyTok{strings.Repeat(" ", max(hexW-used, 0)+2), -1})
+		toks = append(toks, tok{strings.Repeat(" ", max(hexW-used, 0)+2), -1})
 		for i := first; i < last; i++ {
 			c := p.data[i]
 			if c < 0x20 || c >= 0x7f {
 				c = '.'
 			}
-			toks = append(toks, lyTok{string(rune(c)), keyAt(i)})
+			toks = append(toks, tok{string(rune(c)), keyAt(i)})
 		}
 		var line strings.Builder
 		for i := 0; i < len(toks); {
@@ -541,8 +609,8 @@ func (p *layersPane) hex(st LayerStyles, n, h int) []string {
 	return out
 }
 
-// lyTok is a piece of a dump line and its style key (-1 plain, -2 offset).
-type lyTok struct {
+// tok is a piece of a dump line and its style key (-1 plain, -2 offset).
+type tok struct {
 	text string
 	key  int
 }
@@ -550,7 +618,7 @@ type lyTok struct {
 // owners maps each byte of the frame to the kind of the innermost layer
 // whose range holds it (255 for none): later layers are inside earlier ones,
 // so the last match wins.
-func (p *layersPane) owners() []model.LayerKind {
+func (p *Pane) owners() []model.LayerKind {
 	o := make([]model.LayerKind, len(p.data))
 	for i := range o {
 		o[i] = 255
