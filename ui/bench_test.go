@@ -11,6 +11,7 @@ import (
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/internal/synth"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/picker"
 )
 
 // benchSegments is the length of the benchmarks' conversation: a step must
@@ -168,17 +169,19 @@ func BenchmarkScreenViews(b *testing.B) {
 		b.Run(fmt.Sprintf("picker-move/%dx%d", sz[0], sz[1]), func(b *testing.B) {
 			src := benchCapture(b, 4*benchConversations, benchConversations)
 			m := loadedModel(b, src, Options{Stream: -1}, sz[0], sz[1])
-			if m.screen != screenPicker || len(m.picker.view) != benchConversations {
-				b.Fatalf("screen %d with %d conversations", m.screen, len(m.picker.view))
+			shown := m.picker.Shown()
+			if m.screen != screenPicker || len(shown) != benchConversations {
+				b.Fatalf("screen %d with %d conversations", m.screen, len(shown))
 			}
+			last := shown[len(shown)-1]
 			down := tea.KeyPressMsg{Code: tea.KeyDown}
 			runtime.GC()
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := cpuTimeNS()
 			for b.Loop() {
-				if m.picker.cur == len(m.picker.view)-1 {
-					m.picker.cur, m.picker.top = 0, 0
+				if m.picker.Selected() == last {
+					m.picker.Key(picker.KeyFirst, m.pickerRect().H)
 				}
 				nm, _ := m.Update(down)
 				m = nm.(*Model)

@@ -124,7 +124,7 @@ func (m *Model) ingest() tea.Cmd {
 // refreshDue says a refresh has work: conversations changed or opened since
 // the last one.
 func (m *Model) refreshDue() bool {
-	return len(m.dirty) > 0 || m.picker.seen < len(m.tl.Conversations)
+	return len(m.dirty) > 0 || m.picker.Behind(m.tl)
 }
 
 // refreshMsg asks for the refresh that was put off.
@@ -178,10 +178,10 @@ func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done boo
 		m.refresh()
 	}
 	if done {
-		m.freshPicker()
-		m.picker.freshAll()
+		m.picker.CatchUp(m.tl)
+		m.picker.FreshAll()
 	}
-	m.picker.growing = !done
+	m.picker.SetGrowing(!done)
 	if m.conv != nil && m.convGrew() {
 		m.extendRows()
 	}
@@ -201,8 +201,8 @@ func (m *Model) grow(tl *model.Timeline, changed []*model.Conversation, done boo
 // batches): the picker, the first warning, and the screen choose picks.
 func (m *Model) show(tl *model.Timeline, done bool) {
 	m.tl = tl
-	m.picker = newPicker(tl)
-	m.picker.growing = !done
+	m.picker.Load(tl)
+	m.picker.SetGrowing(!done)
 	m.lastRefresh = time.Now()
 	if len(tl.Warnings) > 0 {
 		m.err = "warning: " + model.Visible(tl.Warnings[0])
@@ -224,12 +224,12 @@ func (m *Model) choose(done bool) {
 		m.err = fmt.Sprintf("no conversation %d in %s (it has %d)", want, model.Visible(m.src.Name()), len(tl.Conversations))
 	case want >= 0:
 		m.screen = screenPicker // it may still come
-	case done && len(m.picker.all) == 1:
-		m.open(m.picker.all[0].conv)
-	case m.live && len(m.picker.all) > 0:
+	case done && m.picker.Total() == 1:
+		m.open(m.picker.First())
+	case m.live && m.picker.Total() > 0:
 		// Watching a capture as it is made: show its first conversation
 		// moving; s shows the others.
-		m.open(m.picker.all[0].conv)
+		m.open(m.picker.First())
 	default:
 		m.screen = screenPicker
 	}
@@ -244,29 +244,18 @@ func (m *Model) refresh() {
 		return
 	}
 	// The picker's rows are redone only while it is on screen; s brings
-	// them up to date when it is opened (pickerStale).
+	// them up to date when it is opened (CatchUp).
 	if m.screen == screenPicker || m.builder == nil {
-		m.picker.update(m.tl, m.dirty)
-		m.picker.scroll(pickerRows(m.pickerRect().H))
+		m.picker.Update(m.tl, m.dirty)
+		m.picker.Scroll(m.pickerRect().H)
 	} else {
-		for c := range m.dirty {
-			m.pickerStale[c] = true
-		}
+		m.picker.Defer(m.dirty)
 	}
 	if m.conv != nil && m.dirty[m.conv] {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
 	}
 	m.viewsGrew(m.dirty)
 	clear(m.dirty)
-}
-
-// freshPicker brings the picker up to date before it is shown.
-func (m *Model) freshPicker() {
-	if len(m.pickerStale) == 0 && m.picker.seen == len(m.tl.Conversations) {
-		return
-	}
-	m.picker.update(m.tl, m.pickerStale)
-	clear(m.pickerStale)
 }
 
 // convGrew reports whether the open conversation has rows the ladder does

@@ -323,9 +323,9 @@ func TestLiveBigFilePicker(t *testing.T) {
 	// Sort by packets, descending, and pick the third row: the order
 	// changes as packets come, the selection must not.
 	m = press(t, m, "tab", "shift+tab", "down", "down")
-	chosen := m.picker.selected()
+	chosen := m.picker.Selected()
 	m = r.until(t, m, true, func(m *Model) bool { return !m.indexing })
-	if got := m.picker.selected(); got != chosen {
+	if got := m.picker.Selected(); got != chosen {
 		t.Fatalf("selection moved from stream %d to %d while indexing", chosen.Index, got.Index)
 	}
 	s = screenOf(m)

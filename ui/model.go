@@ -30,10 +30,10 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/picker"
 )
 
 // Source is where the stepper gets its data: the decoded timeline, once,
@@ -129,9 +129,6 @@ type Model struct {
 	lastRefresh    time.Time
 	refreshPending bool // a refreshMsg is on its way
 	dirty          map[*model.Conversation]bool
-	// pickerStale lists conversations changed while the picker was not
-	// on screen: their rows are redone when it is shown.
-	pickerStale map[*model.Conversation]bool
 	// rowsSegs, rowsExtra and lastExtra are what the ladder's rows were
 	// built from, to extend them as the conversation grows.
 	rowsSegs, rowsExtra int
@@ -149,7 +146,7 @@ type Model struct {
 	crash *crash // a panic in View (crash.go)
 
 	tl     *model.Timeline
-	picker picker
+	picker picker.Picker
 	// pickerBack says the picker was opened from a conversation, so esc
 	// returns to it.
 	pickerBack bool
@@ -191,19 +188,18 @@ type Model struct {
 // and runs Init's command.
 func New(src Source, opts Options) *Model {
 	m := &Model{
-		src:         src,
-		opts:        opts,
-		keys:        DefaultKeyMap(),
-		help:        help.New(),
-		loadCh:      make(chan tea.Msg, 1),
-		absolute:    opts.Absolute,
-		lessonOn:    opts.Lesson != nil,
-		shown:       defaultShown,
-		cache:       &viewCache{},
-		previews:    map[uint32]string{},
-		rowCache:    map[ladderKey]string{},
-		dirty:       map[*model.Conversation]bool{},
-		pickerStale: map[*model.Conversation]bool{},
+		src:      src,
+		opts:     opts,
+		keys:     DefaultKeyMap(),
+		help:     help.New(),
+		loadCh:   make(chan tea.Msg, 1),
+		absolute: opts.Absolute,
+		lessonOn: opts.Lesson != nil,
+		shown:    defaultShown,
+		cache:    &viewCache{},
+		previews: map[uint32]string{},
+		rowCache: map[ladderKey]string{},
+		dirty:    map[*model.Conversation]bool{},
 	}
 	m.views = newViews(m)
 	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
@@ -218,6 +214,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.st = &st
 	m.help.Styles = m.st.Help
 	m.viewsThemed(isDark)
+	m.picker.SetDark(isDark)
 	if m.quiz.on {
 		// The input keeps what was typed; only its colours change.
 		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
@@ -322,7 +319,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.relayout()
 		m.help.SetWidth(msg.Width)
 		m.afterMove()
-		m.picker.scroll(pickerRows(m.pickerRect().H))
+		m.picker.Scroll(m.pickerRect().H)
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case loadProgressMsg:
@@ -614,55 +611,41 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) pickerKey(msg tea.KeyPressMsg) {
 	p := &m.picker
-	rows := pickerRows(m.pickerRect().H)
+	h := m.pickerRect().H
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Open):
-		if c := p.selected(); c != nil {
+		if c := p.Selected(); c != nil {
 			m.open(c)
 		}
 	case key.Matches(msg, k.PickUp):
-		p.move(-1, rows)
+		p.Key(picker.KeyUp, h)
 	case key.Matches(msg, k.PickDown):
-		p.move(1, rows)
+		p.Key(picker.KeyDown, h)
 	case key.Matches(msg, k.PageUp):
-		p.move(-rows, rows)
+		p.Key(picker.KeyPageUp, h)
 	case key.Matches(msg, k.PageDown):
-		p.move(rows, rows)
+		p.Key(picker.KeyPageDown, h)
 	case key.Matches(msg, k.PickFirst):
-		p.move(-len(p.view), rows)
+		p.Key(picker.KeyFirst, h)
 	case key.Matches(msg, k.PickLast):
-		p.move(len(p.view), rows)
+		p.Key(picker.KeyLast, h)
 	case key.Matches(msg, k.SortNext):
-		p.sortCol = (p.sortCol + 1) % len(sortable)
-		p.refresh()
-		p.scroll(rows)
+		p.Key(picker.KeySortNext, h)
 	case key.Matches(msg, k.SortReverse):
-		p.desc = !p.desc
-		p.refresh()
-		p.scroll(rows)
+		p.Key(picker.KeySortReverse, h)
 	case key.Matches(msg, k.ClearFilter):
-		if p.filter != "" {
-			p.filter = ""
-			p.refresh()
-			p.scroll(rows)
-		} else if m.pickerBack && m.conv != nil {
+		// With no filter to clear, esc goes back to the stepper.
+		if !p.Key(picker.KeyClear, h) && m.pickerBack && m.conv != nil {
 			m.screen = screenStepper
 			m.afterMove()
 		}
 	case key.Matches(msg, k.Backspace):
-		if r := []rune(p.filter); len(r) > 0 {
-			p.filter = string(r[:len(r)-1])
-			p.refresh()
-			p.scroll(rows)
-		}
+		p.Key(picker.KeyBackspace, h)
 	default:
 		// Typing filters: any printable text the key carries.
-		if t := msg.Text; t != "" && msg.Mod&^tea.ModShift == 0 && ansi.StringWidth(t) > 0 && model.Visible(t) == t {
-			p.filter += t
-			p.refresh()
-			p.top = 0
-			p.scroll(rows)
+		if msg.Mod&^tea.ModShift == 0 {
+			p.Type(msg.Text, h)
 		}
 	}
 }
@@ -711,16 +694,12 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cyclePane(-1)
 	case key.Matches(msg, k.Picker):
 		m.stopQuiz()
-		m.freshPicker()
+		m.picker.CatchUp(m.tl)
 		m.screen = screenPicker
 		m.pickerBack = true
 		// Select the conversation being stepped through.
-		for i, v := range m.picker.view {
-			if m.picker.all[v].conv == m.conv {
-				m.picker.cur = i
-			}
-		}
-		m.picker.scroll(pickerRows(m.pickerRect().H))
+		m.picker.Select(m.conv)
+		m.picker.Scroll(m.pickerRect().H)
 	default:
 		m.paneKey(msg)
 	}
@@ -758,16 +737,10 @@ func (m *Model) click(ms tea.Mouse) {
 	m.err = ""
 	switch m.screen {
 	case screenPicker:
-		r := m.pickerRect()
-		i := m.picker.top + ms.Y - r.Y - 2
-		if ms.Y-r.Y >= 2 && i >= 0 && i < len(m.picker.view) {
-			if i == m.picker.cur {
-				if c := m.picker.selected(); c != nil {
-					m.open(c)
-				}
-				return
+		if m.picker.Click(ms.Y - m.pickerRect().Y) {
+			if c := m.picker.Selected(); c != nil {
+				m.open(c)
 			}
-			m.picker.cur = i
 		}
 	case screenStepper:
 		if m.showHelp {
@@ -807,7 +780,11 @@ func (m *Model) wheel(ms tea.Mouse) {
 	}
 	switch m.screen {
 	case screenPicker:
-		m.picker.move(d, pickerRows(m.pickerRect().H))
+		wk := picker.KeyWheelDown
+		if d < 0 {
+			wk = picker.KeyWheelUp
+		}
+		m.picker.Key(wk, m.pickerRect().H)
 	case screenStepper:
 		if p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown); ok {
 			wk := pane.KeyWheelDown
@@ -883,7 +860,7 @@ func (m *Model) render() string {
 		}
 	case m.screen == screenPicker:
 		r := m.pickerRect()
-		out = append(out, pane.FitBlock(renderPicker(m.st, m.picker, r.W, r.H), r.W, r.H)...)
+		out = append(out, pane.FitBlock(m.picker.View(r.W, r.H), r.W, r.H)...)
 	default:
 		r := m.pickerRect()
 		out = append(out, pane.FitBlock(m.renderStatus(r.W), r.W, r.H)...)

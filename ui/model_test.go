@@ -128,40 +128,41 @@ func TestPickerFilterSortEnter(t *testing.T) {
 			t.Errorf("picker lacks %q:\n%s", want, s)
 		}
 	}
+	// idx lists the rows shown, by conversation.
+	idx := func() []int {
+		var out []int
+		for _, c := range m.picker.Shown() {
+			out = append(out, c.Index)
+		}
+		return out
+	}
 	// Filtering by typing.
 	m = typeText(t, m, "refused")
-	if len(m.picker.view) != 1 || m.picker.selected().Index != 1 {
-		t.Fatalf("filter refused: view %v", m.picker.view)
+	if len(m.picker.Shown()) != 1 || m.picker.Selected().Index != 1 {
+		t.Fatalf("filter refused: view %v", idx())
 	}
 	if s := screenOf(m); !strings.Contains(s, "1 of 3") || strings.Contains(s, "10.0.0.3") {
 		t.Fatalf("filtered picker:\n%s", s)
 	}
 	m = press(t, m, "backspace")
-	if m.picker.filter != "refuse" {
-		t.Fatalf("backspace: filter %q", m.picker.filter)
+	if m.picker.Filter() != "refuse" {
+		t.Fatalf("backspace: filter %q", m.picker.Filter())
 	}
 	m = press(t, m, "esc")
-	if m.picker.filter != "" || len(m.picker.view) != 3 {
+	if m.picker.Filter() != "" || len(m.picker.Shown()) != 3 {
 		t.Fatalf("esc should clear the filter")
 	}
 	// Words are ANDed: the port of the first conversation and its close.
 	m = typeText(t, m, ":80 fin")
-	if len(m.picker.view) != 1 || m.picker.selected().Index != 0 {
-		t.Fatalf("filter ':80 fin': view %v", m.picker.view)
+	if len(m.picker.Shown()) != 1 || m.picker.Selected().Index != 0 {
+		t.Fatalf("filter ':80 fin': view %v", idx())
 	}
 	m = press(t, m, "esc")
 
 	// tab cycles the sort column; packets comes after the index.
 	m = press(t, m, "tab")
-	if sortable[m.picker.sortCol] != colPackets {
-		t.Fatalf("sort column = %d, want packets", sortable[m.picker.sortCol])
-	}
-	idx := func() []int {
-		var out []int
-		for _, v := range m.picker.view {
-			out = append(out, m.picker.all[v].conv.Index)
-		}
-		return out
+	if col, _ := m.picker.SortedBy(); col != "pkts c→s/s→c" {
+		t.Fatalf("sort column = %q, want packets", col)
 	}
 	// Packets: refused 2, mid-stream 5, normal 8.
 	if got := fmt.Sprint(idx()); got != "[1 2 0]" {
@@ -185,7 +186,7 @@ func TestPickerFilterSortEnter(t *testing.T) {
 	}
 	// s returns to the picker on that conversation; esc goes back.
 	m = press(t, m, "right", "s")
-	if m.screen != screenPicker || m.picker.selected().Index != 2 {
+	if m.screen != screenPicker || m.picker.Selected().Index != 2 {
 		t.Fatalf("s should show the picker on the current conversation")
 	}
 	m = press(t, m, "esc")
@@ -308,8 +309,8 @@ func TestPickerMouse(t *testing.T) {
 	m := loadedModel(t, threeConversations(), Options{Stream: -1}, 120, 30)
 	r := m.pickerRect()
 	m = update(t, m, tea.MouseClickMsg{X: 5, Y: r.Y + 2 + 2, Button: tea.MouseLeft})
-	if m.picker.cur != 2 || m.screen != screenPicker {
-		t.Fatalf("first click selects: cur %d", m.picker.cur)
+	if m.picker.Selected() != m.picker.Shown()[2] || m.screen != screenPicker {
+		t.Fatalf("first click selects: %d", m.picker.Selected().Index)
 	}
 	m = update(t, m, tea.MouseClickMsg{X: 5, Y: r.Y + 2 + 2, Button: tea.MouseLeft})
 	if m.screen != screenStepper || m.conv.Index != 2 {

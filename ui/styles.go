@@ -79,17 +79,6 @@ type Styles struct {
 		Marker    lipgloss.Style // the ▸ in front of the selected row
 		Scrollbar lipgloss.Style
 	}
-	Picker struct {
-		Header  lipgloss.Style
-		Sorted  lipgloss.Style
-		Row     lipgloss.Style
-		Cursor  lipgloss.Style
-		Filter  lipgloss.Style
-		Prompt  lipgloss.Style
-		Empty   lipgloss.Style
-		Refused lipgloss.Style
-		Reset   lipgloss.Style
-	}
 	Explain struct {
 		Text lipgloss.Style
 		Dim  lipgloss.Style
@@ -180,16 +169,6 @@ func NewStyles(isDark bool) Styles {
 	s.Ladder.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
 	s.Ladder.Marker = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.Ladder.Scrollbar = lipgloss.NewStyle().Foreground(muted)
-
-	s.Picker.Header = lipgloss.NewStyle().Bold(true).Underline(true)
-	s.Picker.Sorted = lipgloss.NewStyle().Bold(true).Underline(true).Foreground(accent)
-	s.Picker.Row = lipgloss.NewStyle()
-	s.Picker.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
-	s.Picker.Filter = lipgloss.NewStyle().Bold(true)
-	s.Picker.Prompt = lipgloss.NewStyle().Foreground(accent)
-	s.Picker.Empty = lipgloss.NewStyle().Foreground(muted).Italic(true)
-	s.Picker.Refused = s.Ladder.RST
-	s.Picker.Reset = s.Ladder.RST
 
 	s.Explain.Text = lipgloss.NewStyle()
 	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)

@@ -1,4 +1,12 @@
-package ui
+// Package picker is the conversation picker: the screen that lists a
+// capture's TCP conversations as a table, filtered by what is typed and
+// sorted by one column, from which one is opened in the stepper.
+//
+// It is a screen of its own, not one of the stepper's views, so it is not a
+// pane.View: the root hands it keys already mapped from the key bindings
+// (Key) and the text typed into the filter (Type), and asks it which
+// conversation is selected.
+package picker
 
 import (
 	"cmp"
@@ -13,17 +21,49 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// convSummary is one conversation as the picker shows it, computed once
-// when the capture is loaded.
-type convSummary struct {
+// Styles are the picker's styles, by meaning.
+type Styles struct {
+	Header  lipgloss.Style // the columns' titles
+	Sorted  lipgloss.Style // the sort column's title, and the sort in the title line
+	Row     lipgloss.Style
+	Cursor  lipgloss.Style // the selected row
+	Marker  lipgloss.Style // the ▸ in front of the selected row, as on the ladder
+	Filter  lipgloss.Style // the count and the filter typed
+	Prompt  lipgloss.Style // "filter" and "sort"
+	Empty   lipgloss.Style // the line saying there is no row to show
+	Refused lipgloss.Style // "refused" and "RST", as the ladder draws an RST
+	Event   lipgloss.Style // the events of a conversation that has some, as on the ladder
+}
+
+// NewStyles builds the picker's styles for a dark or light background.
+func NewStyles(isDark bool) Styles {
+	p := theme.For(isDark)
+	return Styles{
+		Header:  lipgloss.NewStyle().Bold(true).Underline(true),
+		Sorted:  lipgloss.NewStyle().Bold(true).Underline(true).Foreground(p.Accent),
+		Row:     lipgloss.NewStyle(),
+		Cursor:  lipgloss.NewStyle().Background(p.Selection).Bold(true),
+		Marker:  lipgloss.NewStyle().Foreground(p.Accent).Bold(true),
+		Filter:  lipgloss.NewStyle().Bold(true),
+		Prompt:  lipgloss.NewStyle().Foreground(p.Accent),
+		Empty:   lipgloss.NewStyle().Foreground(p.Muted).Italic(true),
+		Refused: lipgloss.NewStyle().Foreground(p.Red).Bold(true),
+		Event:   lipgloss.NewStyle().Foreground(p.Salmon).Bold(true),
+	}
+}
+
+// summary is one conversation as the picker shows it, made when the
+// conversation is first listed and read on as it grows.
+type summary struct {
 	conv   *model.Conversation
-	cells  [numPickCols]string
+	cells  [numCols]string
 	durNS  int64
 	events int
-	search string           // lower-cased cells, for the filter
-	widths [numPickCols]int // the cells' widths on screen
+	search string       // lower-cased cells, for the filter
+	widths [numCols]int // the cells' widths on screen
 	scan   scanState
 	stale  bool // cells and widths predate the last resume
 }
@@ -40,17 +80,17 @@ const (
 	colOpened
 	colEnded
 	colEvents
-	numPickCols
+	numCols
 )
 
-type pickCol struct {
+type column struct {
 	title string
 	right bool // numbers align right
 	minW  int  // a flexible column may shrink to this; 0: fixed
 	keep  int  // columns with the lowest keep are dropped first when narrow
 }
 
-var pickCols = [numPickCols]pickCol{
+var columns = [numCols]column{
 	colIndex:    {"#", true, 0, 10},
 	colClient:   {"client", false, 12, 9},
 	colServer:   {"server", false, 12, 9},
@@ -63,17 +103,10 @@ var pickCols = [numPickCols]pickCol{
 	colEvents:   {"events", false, 8, 4},
 }
 
-// summarize reads a conversation's segments once to say how it opened and
-// ended; everything else comes from the conversation's counters.
-func summarize(tl *model.Timeline, c *model.Conversation) convSummary {
-	s := convSummary{conv: c}
-	s.resume(tl)
-	s.fresh()
-	return s
-}
-
-// scanState is what summarize has read of a conversation's segments, so
-// that a conversation that grows is read on from where it stopped.
+// scanState is what a summary has read of its conversation's segments (to
+// say how it opened and ended; everything else comes from the
+// conversation's counters), so that a conversation that grows is read on
+// from where it stopped.
 type scanState struct {
 	scanned                int            // segments read
 	client                 model.Endpoint // the client when they were read
@@ -86,7 +119,7 @@ type scanState struct {
 // resume reads the segments the summary has not read yet (all of them again
 // if the conversation's sides were swapped since: a late SYN showed who the
 // client is) and redoes the cells.
-func (s *convSummary) resume(tl *model.Timeline) {
+func (s *summary) resume(tl *model.Timeline) {
 	c := s.conv
 	st := &s.scan
 	if st.scanned > len(c.Segs) || (st.scanned > 0 && st.client != c.Client) {
@@ -148,8 +181,8 @@ func (s *convSummary) resume(tl *model.Timeline) {
 		s.durNS = st.lastNS - st.firstNS
 	}
 	s.events = 0
-	for _, e := range shortEvents {
-		s.events += c.EventCounts[e.e.String()]
+	for _, e := range pane.ShortEvents {
+		s.events += c.EventCounts[e.Event.String()]
 	}
 	s.stale = true
 }
@@ -158,7 +191,7 @@ func (s *convSummary) resume(tl *model.Timeline) {
 // they were made. It is done for the rows on screen, and for all rows only
 // when a filter or a sort by a text column needs them, so that a capture
 // still being indexed does not redo 25,000 rows' text 4 times a second.
-func (s *convSummary) fresh() {
+func (s *summary) fresh() {
 	if s.stale {
 		s.cellsFrom(&s.scan)
 		s.stale = false
@@ -167,7 +200,7 @@ func (s *convSummary) fresh() {
 
 // cellsFrom writes the summary's cells from what was read and the
 // conversation's counters.
-func (s *convSummary) cellsFrom(st *scanState) {
+func (s *summary) cellsFrom(st *scanState) {
 	c := s.conv
 	opened, finC, finS, rstC, rstS := st.opened, st.finC, st.finS, st.rstC, st.rstS
 	var ended string
@@ -190,12 +223,12 @@ func (s *convSummary) cellsFrom(st *scanState) {
 		ended = "open"
 	}
 	var ev []string
-	for _, e := range shortEvents {
-		if n := c.EventCounts[e.e.String()]; n > 0 {
-			ev = append(ev, fmt.Sprintf("%s %d", e.name, n))
+	for _, e := range pane.ShortEvents {
+		if n := c.EventCounts[e.Event.String()]; n > 0 {
+			ev = append(ev, fmt.Sprintf("%s %d", e.Name, n))
 		}
 	}
-	s.cells = [numPickCols]string{
+	s.cells = [numCols]string{
 		colIndex:    strconv.Itoa(c.Index),
 		colClient:   c.Client.String(),
 		colServer:   c.Server.String(),
@@ -229,7 +262,7 @@ func humanDuration(ns int64) string {
 
 // searchText is what the filter matches: the cells, lower-cased, made
 // once per summary when first needed.
-func (s *convSummary) searchText() string {
+func (s *summary) searchText() string {
 	s.fresh()
 	if s.search == "" {
 		s.search = strings.ToLower(strings.Join(s.cells[:], " "))
@@ -248,14 +281,15 @@ func cellWidth(s string) int {
 	return len(s)
 }
 
-// picker is the conversation table: filtered by what was typed, sorted by
-// one column.
-type picker struct {
-	all  []convSummary
+// Picker is the conversation table: filtered by what was typed, sorted by
+// one column. The zero Picker lists nothing and has no styles until SetDark.
+type Picker struct {
+	st   Styles
+	all  []summary
 	seen int // how many of the timeline's conversations all covers
 	// nat is each column's widest cell over all rows, kept by refresh so
 	// that drawing does not measure every row.
-	nat [numPickCols]int
+	nat [numCols]int
 	// rows is how many rows the picker showed at the last scroll.
 	rows    int
 	growing bool  // the capture is still being indexed: more may come
@@ -265,28 +299,39 @@ type picker struct {
 	filter  string
 	sortCol int
 	desc    bool
+	// stale lists conversations changed while the picker was not on
+	// screen: their rows are redone when it is shown (CatchUp).
+	stale map[*model.Conversation]bool
 }
 
-func newPicker(tl *model.Timeline) picker {
-	p := picker{all: make([]convSummary, 0, len(tl.Conversations))}
-	p.update(tl, nil)
-	p.freshAll()
-	return p
+// SetDark gives the picker its styles for a dark or light background.
+func (p *Picker) SetDark(isDark bool) { p.st = NewStyles(isDark) }
+
+// Load lists tl's conversations afresh, in the order they opened, with no
+// filter; the styles stay.
+func (p *Picker) Load(tl *model.Timeline) {
+	*p = Picker{st: p.st, all: make([]summary, 0, len(tl.Conversations))}
+	p.Update(tl, nil)
+	p.FreshAll()
 }
 
-// freshAll makes every row's cells, for exact column widths and the
+// SetGrowing says whether the capture is still being indexed, so that the
+// count of conversations says "so far".
+func (p *Picker) SetGrowing(growing bool) { p.growing = growing }
+
+// FreshAll makes every row's cells, for exact column widths and the
 // filter: once a capture is indexed.
-func (p *picker) freshAll() {
+func (p *Picker) FreshAll() {
 	for i := range p.all {
 		p.all[i].fresh()
 	}
 	p.refresh()
 }
 
-// update brings the picker up to a timeline that grew: rows for the new
+// Update brings the picker up to a timeline that grew: rows for the new
 // conversations, fresh rows for the changed ones, then the filter and the
 // sort again (the selected conversation stays selected).
-func (p *picker) update(tl *model.Timeline, changed map[*model.Conversation]bool) {
+func (p *Picker) Update(tl *model.Timeline, changed map[*model.Conversation]bool) {
 	for i := range p.all {
 		if changed[p.all[i].conv] {
 			p.all[i].resume(tl)
@@ -294,7 +339,7 @@ func (p *picker) update(tl *model.Timeline, changed map[*model.Conversation]bool
 	}
 	for ; p.seen < len(tl.Conversations); p.seen++ {
 		if c := tl.Conversations[p.seen]; c != nil {
-			s := convSummary{conv: c}
+			s := summary{conv: c}
 			s.resume(tl)
 			p.all = append(p.all, s)
 		}
@@ -302,10 +347,36 @@ func (p *picker) update(tl *model.Timeline, changed map[*model.Conversation]bool
 	p.refresh()
 }
 
+// Behind reports whether tl has conversations the picker has not listed
+// yet (Update lists them).
+func (p *Picker) Behind(tl *model.Timeline) bool { return p.seen < len(tl.Conversations) }
+
+// Defer notes conversations that changed while the picker is not on
+// screen, instead of redoing their rows at every refresh of a capture
+// being indexed; CatchUp redoes them when the picker is shown.
+func (p *Picker) Defer(changed map[*model.Conversation]bool) {
+	if p.stale == nil {
+		p.stale = map[*model.Conversation]bool{}
+	}
+	for c := range changed {
+		p.stale[c] = true
+	}
+}
+
+// CatchUp brings the picker up to tl before it is shown: the rows Defer
+// noted, and the conversations opened since.
+func (p *Picker) CatchUp(tl *model.Timeline) {
+	if len(p.stale) == 0 && !p.Behind(tl) {
+		return
+	}
+	p.Update(tl, p.stale)
+	clear(p.stale)
+}
+
 // sortable lists the columns tab cycles through.
 var sortable = []int{colIndex, colPackets, colBytesC2S, colBytesS2C, colDuration, colEvents, colClient, colServer, colOpened, colEnded}
 
-func (p *picker) compare(a, b *convSummary) int {
+func (p *Picker) compare(a, b *summary) int {
 	var r int
 	switch sortable[p.sortCol] {
 	case colIndex:
@@ -346,7 +417,7 @@ func compareEndpoints(a, b model.Endpoint) int {
 
 // refresh re-applies the filter and the sort, keeping the selected
 // conversation selected when it is still shown.
-func (p *picker) refresh() {
+func (p *Picker) refresh() {
 	sel := -1
 	if p.cur >= 0 && p.cur < len(p.view) {
 		sel = p.view[p.cur]
@@ -356,7 +427,7 @@ func (p *picker) refresh() {
 			p.all[i].fresh() // sorted by their text
 		}
 	}
-	p.nat = [numPickCols]int{}
+	p.nat = [numCols]int{}
 	for i := range p.all {
 		for c, w := range p.all[i].widths {
 			p.nat[c] = max(p.nat[c], w)
@@ -389,7 +460,7 @@ func (p *picker) refresh() {
 
 // freshen makes the cells of the rows on screen (as of the last scroll),
 // and widens the columns for them.
-func (p *picker) freshen() {
+func (p *Picker) freshen() {
 	for i := p.top; i < len(p.view) && i < p.top+max(p.rows, 1); i++ {
 		s := &p.all[p.view[i]]
 		s.fresh()
@@ -399,15 +470,154 @@ func (p *picker) freshen() {
 	}
 }
 
-// selected returns the conversation under the cursor, or nil.
-func (p *picker) selected() *model.Conversation {
+// Selected returns the conversation under the cursor, or nil.
+func (p *Picker) Selected() *model.Conversation {
 	if p.cur >= 0 && p.cur < len(p.view) {
 		return p.all[p.view[p.cur]].conv
 	}
 	return nil
 }
 
-func (p *picker) move(d, rows int) {
+// Select puts the cursor on c's row, when it is shown.
+func (p *Picker) Select(c *model.Conversation) {
+	for i, v := range p.view {
+		if p.all[v].conv == c {
+			p.cur = i
+		}
+	}
+}
+
+// Total is how many conversations the picker lists, shown or filtered out.
+func (p *Picker) Total() int { return len(p.all) }
+
+// First returns the first conversation listed, in the order they opened
+// whatever the sort, or nil.
+func (p *Picker) First() *model.Conversation {
+	if len(p.all) == 0 {
+		return nil
+	}
+	return p.all[0].conv
+}
+
+// Shown returns the conversations the filter lets through, as sorted.
+func (p *Picker) Shown() []*model.Conversation {
+	out := make([]*model.Conversation, len(p.view))
+	for i, v := range p.view {
+		out[i] = p.all[v].conv
+	}
+	return out
+}
+
+// Filter is the text typed into the filter.
+func (p *Picker) Filter() string { return p.filter }
+
+// SortedBy returns the title of the column the rows are sorted by, and
+// whether they are sorted in descending order.
+func (p *Picker) SortedBy() (column string, desc bool) {
+	return columns[sortable[p.sortCol]].title, p.desc
+}
+
+// Key is what the root asks of the picker, mapped from its key bindings
+// (and the mouse wheel), so that the picker does not know the key map.
+type Key int
+
+const (
+	KeyUp Key = iota
+	KeyDown
+	KeyPageUp
+	KeyPageDown
+	KeyFirst
+	KeyLast
+	// The mouse wheel over the picker (three rows a notch).
+	KeyWheelUp
+	KeyWheelDown
+	KeySortNext    // sort by the next column
+	KeySortReverse // reverse the sort
+	KeyClear       // clear the filter
+	KeyBackspace   // delete the filter's last character
+)
+
+// Key does what k asks, the picker being drawn h lines high. It reports
+// false when there was nothing to do for a key that has another use then:
+// KeyClear with no filter to clear, which goes back to the stepper.
+func (p *Picker) Key(k Key, h int) bool {
+	rows := rowsIn(h)
+	switch k {
+	case KeyUp:
+		p.move(-1, rows)
+	case KeyDown:
+		p.move(1, rows)
+	case KeyPageUp:
+		p.move(-rows, rows)
+	case KeyPageDown:
+		p.move(rows, rows)
+	case KeyFirst:
+		p.move(-len(p.view), rows)
+	case KeyLast:
+		p.move(len(p.view), rows)
+	case KeyWheelUp:
+		p.move(-3, rows)
+	case KeyWheelDown:
+		p.move(3, rows)
+	case KeySortNext:
+		p.sortCol = (p.sortCol + 1) % len(sortable)
+		p.refresh()
+		p.scroll(rows)
+	case KeySortReverse:
+		p.desc = !p.desc
+		p.refresh()
+		p.scroll(rows)
+	case KeyClear:
+		if p.filter == "" {
+			return false
+		}
+		p.filter = ""
+		p.refresh()
+		p.scroll(rows)
+	case KeyBackspace:
+		r := []rune(p.filter)
+		if len(r) == 0 {
+			return false
+		}
+		p.filter = string(r[:len(r)-1])
+		p.refresh()
+		p.scroll(rows)
+	default:
+		return false
+	}
+	return true
+}
+
+// Type adds text typed to the filter, the picker being drawn h lines high;
+// text with nothing printable in it, or with controls, is not a filter.
+func (p *Picker) Type(text string, h int) {
+	if text == "" || ansi.StringWidth(text) == 0 || model.Visible(text) != text {
+		return
+	}
+	p.filter += text
+	p.refresh()
+	p.top = 0
+	p.scroll(rowsIn(h))
+}
+
+// Click selects the row drawn on line y of the picker. It reports whether
+// that row was selected already: a second click, which opens it.
+func (p *Picker) Click(y int) bool {
+	i := p.top + y - 2
+	if y < 2 || i < 0 || i >= len(p.view) {
+		return false
+	}
+	if i == p.cur {
+		return true
+	}
+	p.cur = i
+	return false
+}
+
+// Scroll brings the cursor into sight of the picker drawn h lines high.
+func (p *Picker) Scroll(h int) { p.scroll(rowsIn(h)) }
+
+func (p *Picker) move(d, rows int) {
 	if len(p.view) == 0 {
 		p.cur = 0
 		return
@@ -416,7 +626,7 @@ func (p *picker) move(d, rows int) {
 	p.scroll(rows)
 }
 
-func (p *picker) scroll(rows int) {
+func (p *Picker) scroll(rows int) {
 	rows = max(rows, 1)
 	defer p.freshen()
 	p.rows = rows
@@ -429,17 +639,17 @@ func (p *picker) scroll(rows int) {
 	p.top = max(min(p.top, len(p.view)-rows), 0)
 }
 
-// pickerRows is how many table rows fit in h lines (title and header take
+// rowsIn is how many table rows fit in h lines (title and header take
 // two).
-func pickerRows(h int) int { return max(h-2, 1) }
+func rowsIn(h int) int { return max(h-2, 1) }
 
 // columnWidths fits the columns into w: natural widths first, then the
 // flexible columns shrunk, then the least important columns dropped. A
 // width of 0 means the column is not shown.
-func (p *picker) columnWidths(w int) [numPickCols]int {
-	var nat [numPickCols]int
-	for c := range numPickCols {
-		nat[c] = max(ansi.StringWidth(pickCols[c].title), p.nat[c])
+func (p *Picker) columnWidths(w int) [numCols]int {
+	var nat [numCols]int
+	for c := range numCols {
+		nat[c] = max(ansi.StringWidth(columns[c].title), p.nat[c])
 	}
 	nat[colEvents] = min(nat[colEvents], 40)
 	widths := nat
@@ -454,17 +664,17 @@ func (p *picker) columnWidths(w int) [numPickCols]int {
 		return t + max(n-1, 0)*2 + 2 // two spaces between columns, margin for the cursor
 	}
 	shrink := func(c int) {
-		if over := total() - w; over > 0 && pickCols[c].minW > 0 && widths[c] > pickCols[c].minW {
-			widths[c] -= min(over, widths[c]-pickCols[c].minW)
+		if over := total() - w; over > 0 && columns[c].minW > 0 && widths[c] > columns[c].minW {
+			widths[c] -= min(over, widths[c]-columns[c].minW)
 		}
 	}
 	// dropUpTo drops the least important shown column whose keep is at
 	// most limit, reporting whether it dropped one.
 	dropUpTo := func(limit int) bool {
 		drop, lowest := -1, limit+1
-		for c := range numPickCols {
-			if widths[c] > 0 && pickCols[c].keep < lowest {
-				drop, lowest = c, pickCols[c].keep
+		for c := range numCols {
+			if widths[c] > 0 && columns[c].keep < lowest {
+				drop, lowest = c, columns[c].keep
 			}
 		}
 		if drop < 0 {
@@ -480,12 +690,12 @@ func (p *picker) columnWidths(w int) [numPickCols]int {
 	for total() > w && dropUpTo(6) {
 	}
 	// The endpoints share the cut, the longer one giving more.
-	for total() > w && (widths[colClient] > pickCols[colClient].minW || widths[colServer] > pickCols[colServer].minW) {
+	for total() > w && (widths[colClient] > columns[colClient].minW || widths[colServer] > columns[colServer].minW) {
 		c := colClient
 		if widths[colServer] > widths[colClient] {
 			c = colServer
 		}
-		if widths[c] <= pickCols[c].minW {
+		if widths[c] <= columns[c].minW {
 			c = colClient + colServer - c
 		}
 		widths[c]--
@@ -495,13 +705,16 @@ func (p *picker) columnWidths(w int) [numPickCols]int {
 	return widths
 }
 
-// renderPicker draws the picker in exactly w×h.
-func renderPicker(st *Styles, p picker, w, h int) string {
+// View draws the picker in exactly w×h.
+func (p *Picker) View(w, h int) string { return render(&p.st, p, w, h) }
+
+// render draws p in exactly w×h.
+func render(st *Styles, p *Picker, w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
 	lines := make([]string, 0, h)
-	sortName := pickCols[sortable[p.sortCol]].title
+	sortName := columns[sortable[p.sortCol]].title
 	dir := "↑"
 	if p.desc {
 		dir = "↓"
@@ -514,11 +727,11 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 		count += " so far"
 	}
 	title := []pane.Span{
-		{Text: count, Style: &st.Picker.Filter},
-		{Text: "   filter ", Style: &st.Picker.Prompt},
-		{Text: p.filter + "▏", Style: &st.Picker.Filter},
-		{Text: "   sort ", Style: &st.Picker.Prompt},
-		{Text: sortName + " " + dir, Style: &st.Picker.Sorted},
+		{Text: count, Style: &st.Filter},
+		{Text: "   filter ", Style: &st.Prompt},
+		{Text: p.filter + "▏", Style: &st.Filter},
+		{Text: "   sort ", Style: &st.Prompt},
+		{Text: sortName + " " + dir, Style: &st.Sorted},
 	}
 	lines = append(lines, pane.RenderSpans(title, w, nil))
 	if h == 1 {
@@ -527,9 +740,9 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 	widths := p.columnWidths(w)
 	cell := func(c int, text string) string {
 		cw := widths[c]
-		text = ansi.Truncate(text, cw, glyphEllipsis)
+		text = ansi.Truncate(text, cw, theme.Ellipsis)
 		pad := strings.Repeat(" ", cw-ansi.StringWidth(text))
-		if pickCols[c].right {
+		if columns[c].right {
 			return pad + text
 		}
 		return text + pad
@@ -537,47 +750,47 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 	var hdr []pane.Span
 	hdr = append(hdr, pane.Span{Text: "  ", Style: nil})
 	sep := ""
-	for c := range numPickCols {
+	for c := range numCols {
 		if widths[c] == 0 {
 			continue
 		}
-		hs := &st.Picker.Header
+		hs := &st.Header
 		if c == sortable[p.sortCol] {
-			hs = &st.Picker.Sorted
+			hs = &st.Sorted
 		}
-		hdr = append(hdr, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, pickCols[c].title), Style: hs})
+		hdr = append(hdr, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, columns[c].title), Style: hs})
 		sep = "  "
 	}
 	lines = append(lines, pane.RenderSpans(hdr, w, nil))
-	rows := pickerRows(h)
+	rows := rowsIn(h)
 	if len(p.view) == 0 {
 		msg := "no conversation matches the filter (esc clears it)"
 		if len(p.all) == 0 {
 			msg = "no TCP conversations in this capture"
 		}
-		lines = append(lines, pane.RenderSpans([]pane.Span{{Text: "  " + msg, Style: &st.Picker.Empty}}, w, nil))
+		lines = append(lines, pane.RenderSpans([]pane.Span{{Text: "  " + msg, Style: &st.Empty}}, w, nil))
 	}
 	for i := p.top; i < len(p.view) && i < p.top+rows; i++ {
 		s := &p.all[p.view[i]]
 		var bg *lipgloss.Style
 		marker := "  "
 		if i == p.cur {
-			bg = &st.Picker.Cursor
-			marker = glyphCursor + " "
+			bg = &st.Cursor
+			marker = theme.Cursor + " "
 		}
-		row := []pane.Span{{Text: marker, Style: &st.Ladder.Marker}}
+		row := []pane.Span{{Text: marker, Style: &st.Marker}}
 		sep := ""
-		for c := range numPickCols {
+		for c := range numCols {
 			if widths[c] == 0 {
 				continue
 			}
-			cs := &st.Picker.Row
+			cs := &st.Row
 			switch s.cells[c] {
 			case "refused", "RST":
-				cs = &st.Picker.Refused
+				cs = &st.Refused
 			}
 			if c == colEvents && s.events > 0 {
-				cs = &st.Ladder.Event
+				cs = &st.Event
 			}
 			row = append(row, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, s.cells[c]), Style: cs})
 			sep = "  "
@@ -587,7 +800,9 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
 	}
-	return strings.Join(lines, "\n")
+	// Two lines hold the title and the header, and no room for the row
+	// (or the line saying there is none) that rowsIn still counts.
+	return strings.Join(lines[:h], "\n")
 }
 
 // plural is "1 conversation", "2 conversations".
