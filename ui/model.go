@@ -32,6 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/model"
+	helpscreen "github.com/tcpstep/tcpstep/ui/help"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
 )
@@ -136,7 +137,9 @@ type Model struct {
 
 	screen   screen
 	showHelp bool
-	helpTop  int // the help screen's first line shown
+	// helpScreen is the ? screen, shown while showHelp; it keeps how far
+	// it is scrolled.
+	helpScreen *helpscreen.Screen
 	// err is shown in the footer until the next key, and note (a message
 	// that is not an error: where an export went) when there is no err.
 	err  string
@@ -188,18 +191,19 @@ type Model struct {
 // and runs Init's command.
 func New(src Source, opts Options) *Model {
 	m := &Model{
-		src:      src,
-		opts:     opts,
-		keys:     DefaultKeyMap(),
-		help:     help.New(),
-		loadCh:   make(chan tea.Msg, 1),
-		absolute: opts.Absolute,
-		lessonOn: opts.Lesson != nil,
-		shown:    defaultShown,
-		cache:    &viewCache{},
-		previews: map[uint32]string{},
-		rowCache: map[ladderKey]string{},
-		dirty:    map[*model.Conversation]bool{},
+		src:        src,
+		opts:       opts,
+		keys:       DefaultKeyMap(),
+		help:       help.New(),
+		helpScreen: helpscreen.NewScreen(helpscreen.NewStyles(true)),
+		loadCh:     make(chan tea.Msg, 1),
+		absolute:   opts.Absolute,
+		lessonOn:   opts.Lesson != nil,
+		shown:      defaultShown,
+		cache:      &viewCache{},
+		previews:   map[uint32]string{},
+		rowCache:   map[ladderKey]string{},
+		dirty:      map[*model.Conversation]bool{},
 	}
 	m.views = newViews(m)
 	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
@@ -213,6 +217,7 @@ func (m *Model) setStyles(isDark bool) {
 	st := NewStyles(isDark)
 	m.st = &st
 	m.help.Styles = m.st.Help
+	m.helpScreen.SetDark(isDark)
 	m.viewsThemed(isDark)
 	m.picker.SetDark(isDark)
 	if m.quiz.on {
@@ -569,22 +574,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.showHelp {
 		// The arrows scroll a help longer than the screen; any other key
 		// closes it and, but for ? and esc, does what it does.
-		page := max(m.pickerRect().H-1, 1)
+		r := m.pickerRect()
+		d, page := 0, max(r.H-1, 1)
 		switch {
 		case key.Matches(msg, k.Down):
-			m.helpTop++
+			d = 1
 		case key.Matches(msg, k.Up):
-			m.helpTop--
+			d = -1
 		case key.Matches(msg, k.PageDown):
-			m.helpTop += page
+			d = page
 		case key.Matches(msg, k.PageUp):
-			m.helpTop -= page
+			d = -page
 		default:
 			m.showHelp = false
 		}
 		if m.showHelp {
-			r := m.pickerRect()
-			m.helpTop = min(max(m.helpTop, 0), max(len(m.fullHelpLines(r.W))-r.H, 0))
+			m.helpScreen.Scroll(m.helpPage(), d, r.W, r.H)
 			return nil
 		}
 		if key.Matches(msg, k.Help) || msg.String() == "esc" {
@@ -593,7 +598,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	} else if key.Matches(msg, k.Help) {
 		m.showHelp = true
-		m.helpTop = 0
+		m.helpScreen.Open()
 		m.relayout()
 		return nil
 	}
@@ -845,7 +850,7 @@ func (m *Model) render() string {
 	switch {
 	case m.showHelp:
 		r := m.pickerRect()
-		out = append(out, pane.FitBlock(m.renderFullHelp(r.W, r.H), r.W, r.H)...)
+		out = append(out, pane.FitBlock(m.helpScreen.View(m.helpPage(), r.W, r.H), r.W, r.H)...)
 	case m.screen == screenStepper:
 		if l.TabBar.H > 0 {
 			out = append(out, renderTabs(m.st, m.focus, l.W))

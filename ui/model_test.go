@@ -232,6 +232,69 @@ func TestHelpToggles(t *testing.T) {
 	}
 }
 
+// The help scrolls with ↑↓ pgup pgdn; ? and esc close it, and any other
+// key closes it and does what it does.
+func TestHelpScrollsAndCloses(t *testing.T) {
+	m := loadedModel(t, figure10(), Options{Stream: -1}, 60, 16)
+	lines := func() []string { return strings.Split(screenOf(m), "\n") }
+	// The help is drawn on rows 1 to h, under the header.
+	h := m.pickerRect().H
+	m = press(t, m, "?")
+	first := lines()
+	if strings.TrimSpace(first[2]) != "Keys" || !strings.Contains(first[h], "↓ more") {
+		t.Fatalf("the help's first screen:\n%s", strings.Join(first, "\n"))
+	}
+	m = press(t, m, "down")
+	if got := lines(); got[1] != first[2] {
+		t.Fatalf("↓ should scroll a line: %q, want %q", got[1], first[2])
+	}
+	m = press(t, m, "up", "up")
+	if got := lines(); got[1] != first[1] || got[2] != first[2] {
+		t.Fatal("↑ should stop at the first line")
+	}
+	// A page is the screen less a line: after pgdown and ↑, the last line
+	// of the first screen but the "↓ more" is the first shown.
+	m = press(t, m, "pgdown", "up")
+	if got := lines(); got[1] != first[h-1] {
+		t.Fatalf("pgdown should scroll the screen less a line: %q first, want %q", got[1], first[h-1])
+	}
+	for range 10 {
+		m = press(t, m, "pgdown")
+	}
+	end := lines()
+	if strings.Contains(end[h], "↓ more") || !strings.Contains(end[h], "marked "+glyphLessonBar) {
+		t.Fatalf("pgdown to the end should show the last note last:\n%s", strings.Join(end, "\n"))
+	}
+	m = press(t, m, "up")
+	if got := lines(); got[2] != end[1] || !strings.Contains(got[h], "↓ more") {
+		t.Fatalf("↑ from the end should scroll back a line:\n%s", strings.Join(got, "\n"))
+	}
+	for range 10 {
+		m = press(t, m, "pgup")
+	}
+	if got := lines(); got[2] != first[2] {
+		t.Fatal("pgup should come back to the first line")
+	}
+	m = press(t, m, "esc")
+	if m.showHelp || m.cur != 0 {
+		t.Fatalf("esc should close the help and do nothing else (help %v, row %d)", m.showHelp, m.cur)
+	}
+	m = press(t, m, "?", "pgdown", "?", "?")
+	if got := lines(); !m.showHelp || got[2] != first[2] {
+		t.Fatal("the help should open at its first line again")
+	}
+	m = press(t, m, "right")
+	if m.showHelp || m.cur != 1 {
+		t.Fatalf("→ should close the help and step (help %v, row %d)", m.showHelp, m.cur)
+	}
+
+	p := loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, 80, 24)
+	p = press(t, p, "?")
+	if s := screenOf(p); !p.showHelp || !strings.Contains(s, "Keys of the conversation picker (type to filter)") {
+		t.Fatalf("the picker's help:\n%s", s)
+	}
+}
+
 func TestResizeRelaysOut(t *testing.T) {
 	m := loadedModel(t, figure10(), Options{Stream: -1}, 200, 50)
 	m = press(t, m, "G")

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	helpscreen "github.com/tcpstep/tcpstep/ui/help"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -292,77 +293,25 @@ func (m *Model) renderStatus(w int) string {
 	return "\n  " + pane.RenderSpans(m.progressSpans(w-4), max(w-4, 0), nil)
 }
 
-// renderFullHelp is the ? screen in w×h, from its line helpTop; when it
-// is longer than the screen, the last line says how to see the rest.
-func (m *Model) renderFullHelp(w, h int) string {
-	lines := m.fullHelpLines(w)
-	if len(lines) <= h || h <= 0 {
-		return strings.Join(lines, "\n")
-	}
-	top := min(max(m.helpTop, 0), len(lines)-h)
-	shown := append([]string(nil), lines[top:top+h]...)
-	if top+h < len(lines) {
-		shown[h-1] = "  " + m.st.Pane.TitleFocused.Render("↓ more") + m.st.Explain.Dim.Render("  ↑↓ pgup pgdn scroll; any other key closes")
-	}
-	return strings.Join(shown, "\n")
-}
-
-// fullHelpLines is the whole ? screen for a width of w: the key groups,
-// as many side by side as fit, then notes.
-func (m *Model) fullHelpLines(w int) []string {
-	hm := m.help
-	hm.SetWidth(0)
-	var groups = m.keys.FullHelp()
-	title := "Keys"
+// helpPage is what the ? screen shows over the screen under it: the keys
+// of the picker or of the stepper, then the notes.
+func (m *Model) helpPage() helpscreen.Page {
+	p := helpscreen.Page{Title: "Keys", Groups: m.keys.FullHelp(), Notes: helpNotes, Keys: m.help}
 	if m.screen == screenPicker {
-		groups = pickerKeys{m.keys}.FullHelp()
-		title = "Keys of the conversation picker (type to filter)"
+		p.Groups = pickerKeys{m.keys}.FullHelp()
+		p.Title = "Keys of the conversation picker (type to filter)"
 	}
-	lines := []string{"", "  " + m.st.Pane.TitleFocused.Render(title), ""}
-	// Side by side while they fit, then on under the first ones.
-	flush := func(gs [][]key.Binding) {
-		if len(gs) == 0 {
-			return
-		}
-		for _, l := range strings.Split(hm.FullHelpView(gs), "\n") {
-			lines = append(lines, "  "+l)
-		}
-		lines = append(lines, "")
-	}
-	var row [][]key.Binding
-	for _, g := range groups {
-		try := append(append([][]key.Binding(nil), row...), g)
-		if len(row) > 0 && helpWidth(hm.FullHelpView(try)) > w-2 {
-			flush(row)
-			row = [][]key.Binding{g}
-			continue
-		}
-		row = try
-	}
-	flush(row)
-	notes := []string{
-		"Press any key to close this help (↑↓ scroll it).",
-		"Mouse: click a ladder row to select it, a tab to show it; the wheel scrolls the pane under the pointer.",
-		"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
-		"Keys act at once: hold → to play the conversation through.",
-		"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
-		"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
-		"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. ? gives up and shows the answer, esc leaves the quiz.",
-		"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
-	}
-	for _, n := range notes {
-		for _, l := range pane.Wrap(n, max(w-4, 1)) {
-			lines = append(lines, "  "+m.st.Explain.Dim.Render(l))
-		}
-	}
-	return lines
+	return p
 }
 
-// helpWidth is the widest line of a rendered help block.
-func helpWidth(s string) int {
-	w := 0
-	for _, l := range strings.Split(s, "\n") {
-		w = max(w, ansi.StringWidth(l))
-	}
-	return w
+// helpNotes are the paragraphs under the keys of the ? screen.
+var helpNotes = []string{
+	"Press any key to close this help (↑↓ scroll it).",
+	"Mouse: click a ladder row to select it, a tab to show it; the wheel scrolls the pane under the pointer.",
+	"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
+	"Keys act at once: hold → to play the conversation through.",
+	"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
+	"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
+	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. ? gives up and shows the answer, esc leaves the quiz.",
+	"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 }
