@@ -295,7 +295,7 @@ func (m *Model) extendRows() {
 		m.layersRow = -1
 	}
 	m.noteRows()
-	clear(m.rowCache)
+	m.ladder.RowsGrew()
 	if m.following {
 		m.followEnd()
 		return

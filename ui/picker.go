@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -148,8 +149,8 @@ func (s *convSummary) resume(tl *model.Timeline) {
 		s.durNS = st.lastNS - st.firstNS
 	}
 	s.events = 0
-	for _, e := range shortEvents {
-		s.events += c.EventCounts[e.e.String()]
+	for _, e := range ladder.ShortEvents {
+		s.events += c.EventCounts[e.Event.String()]
 	}
 	s.stale = true
 }
@@ -190,9 +191,9 @@ func (s *convSummary) cellsFrom(st *scanState) {
 		ended = "open"
 	}
 	var ev []string
-	for _, e := range shortEvents {
-		if n := c.EventCounts[e.e.String()]; n > 0 {
-			ev = append(ev, fmt.Sprintf("%s %d", e.name, n))
+	for _, e := range ladder.ShortEvents {
+		if n := c.EventCounts[e.Event.String()]; n > 0 {
+			ev = append(ev, fmt.Sprintf("%s %d", e.Name, n))
 		}
 	}
 	s.cells = [numPickCols]string{
@@ -565,7 +566,7 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 			bg = &st.Picker.Cursor
 			marker = glyphCursor + " "
 		}
-		row := []pane.Span{{Text: marker, Style: &st.Ladder.Marker}}
+		row := []pane.Span{{Text: marker, Style: &st.Picker.Marker}}
 		sep := ""
 		for c := range numPickCols {
 			if widths[c] == 0 {
@@ -577,7 +578,7 @@ func renderPicker(st *Styles, p picker, w, h int) string {
 				cs = &st.Picker.Refused
 			}
 			if c == colEvents && s.events > 0 {
-				cs = &st.Ladder.Event
+				cs = &st.Picker.Event
 			}
 			row = append(row, pane.Span{Text: sep, Style: nil}, pane.Span{Text: cell(c, s.cells[c]), Style: cs})
 			sep = "  "
