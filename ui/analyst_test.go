@@ -161,8 +161,8 @@ func TestFollowStepsTheLadderAndBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := followMarked(m); !strings.Contains(got, printable(p)) {
-				t.Fatalf("%s frame %d: marked %q, the segment carried %q", name, m.rows[i].Frame, got, printable(p))
+			if got := followMarked(m); !strings.Contains(got, pane.Printable(p)) {
+				t.Fatalf("%s frame %d: marked %q, the segment carried %q", name, m.rows[i].Frame, got, pane.Printable(p))
 			}
 			m = press(t, m, "1")
 		}

@@ -283,7 +283,7 @@ func (m *Model) extendRows() {
 		m.rows = pane.BuildRows(m.tl, c)
 	}
 	m.noteRows()
-	clear(m.rowCache)
+	m.ladder.RowsGrew()
 	if m.following {
 		m.followEnd()
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/tcpstep/tcpstep/internal/synth"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 )
 
 // liveInput is a decode.Input as the stepper takes it (main's
@@ -395,16 +396,16 @@ func TestLiveRevisedRowMarked(t *testing.T) {
 	feed.sendFrames(7)
 	m = r.until(t, m, false, filed(7))
 	s := screenOf(m)
-	if l := row(s, 7); !strings.Contains(l, "CLOSE_WAIT") || strings.Contains(l, glyphRevised) {
+	if l := row(s, 7); !strings.Contains(l, "CLOSE_WAIT") || strings.Contains(l, ladder.Revised) {
 		t.Fatalf("after the client's FIN want row 7 with the server in CLOSE_WAIT, unmarked:\n%s", s)
 	}
 	feed.sendFrames(8)
 	m = r.until(t, m, false, filed(8))
 	s = screenOf(m)
-	if l := row(s, 7); !strings.Contains(l, glyphRevised+"ESTABLISHED") {
-		t.Fatalf("after the server's FIN want row 7 revised to ESTABLISHED and marked %s:\n%s", glyphRevised, s)
+	if l := row(s, 7); !strings.Contains(l, ladder.Revised+"ESTABLISHED") {
+		t.Fatalf("after the server's FIN want row 7 revised to ESTABLISHED and marked %s:\n%s", ladder.Revised, s)
 	}
-	if l := row(s, 8); !strings.Contains(l, "CLOSING") || strings.Contains(l, glyphRevised) {
+	if l := row(s, 8); !strings.Contains(l, "CLOSING") || strings.Contains(l, ladder.Revised) {
 		t.Fatalf("want row 8 CLOSING on both sides, unmarked:\n%s", s)
 	}
 	text := strings.Join(model.Explain(m.tl, m.tl.SegOf(7), false), "\n")

@@ -33,6 +33,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	helpscreen "github.com/tcpstep/tcpstep/ui/help"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
 )
@@ -93,10 +94,6 @@ type (
 		err error
 	}
 )
-
-// maxPreviews bounds the payload preview cache; it is cleared when full, as
-// only the rows on screen need previews.
-const maxPreviews = 4096
 
 // Model is the root tea.Model of the stepper.
 type Model struct {
@@ -164,11 +161,10 @@ type Model struct {
 
 	conv       *model.Conversation
 	rows       []pane.Row
-	cur, top   int
+	cur        int
 	absolute   bool
 	focus      paneID
 	explainTop int
-	previews   map[uint32]string
 
 	// The analyst's views (analyst.go): which view each slot of the split
 	// layout shows, each view's mode, the follow view's scroll position,
@@ -178,13 +174,11 @@ type Model struct {
 	vantage   model.Vantage
 	exportAsk bool
 	cache     *viewCache
-	// views are the views of viewTable (panes.go), each with its state.
-	views [numPanes]pane.View
-
-	// rowCache holds drawn ladder rows: a step redraws two rows, not the
-	// screen. It is a map, so the copies of the Model that Bubble Tea's
-	// value receivers make share it.
-	rowCache map[ladderKey]string
+	// views are the views of viewTable (panes.go), each with its state;
+	// ladder is views[paneLadder], which the root tells when the
+	// selection moves.
+	views  [numPanes]pane.View
+	ladder *ladder.Pane
 }
 
 // New returns the stepper for src. Nothing is read until the program starts
@@ -201,11 +195,10 @@ func New(src Source, opts Options) *Model {
 		lessonOn:   opts.Lesson != nil,
 		shown:      defaultShown,
 		cache:      &viewCache{},
-		previews:   map[uint32]string{},
-		rowCache:   map[ladderKey]string{},
 		dirty:      map[*model.Conversation]bool{},
 	}
 	m.views = newViews(m)
+	m.ladder = m.views[paneLadder].(*ladder.Pane)
 	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
 	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
@@ -229,7 +222,6 @@ func (m *Model) setStyles(isDark bool) {
 			m.quiz.input.Focus()
 		}
 	}
-	clear(m.rowCache)
 }
 
 // Run runs the stepper until the user quits. Bubble Tea restores the
@@ -373,14 +365,12 @@ func (m *Model) open(c *model.Conversation) {
 	m.conv = c
 	m.rows = pane.BuildRows(m.tl, c)
 	m.noteRows()
-	m.cur, m.top, m.explainTop = 0, 0, 0
+	m.cur, m.explainTop = 0, 0
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.viewsSwitched()
 	m.screen = screenStepper
 	m.showHelp = false
 	m.quiz.on = false
-	clear(m.previews)
-	clear(m.rowCache)
 	if m.opts.Quiz {
 		m.startQuiz()
 	}
@@ -416,12 +406,6 @@ func (m *Model) relayout() {
 	m.afterMove()
 }
 
-// ladderRows is how many segment rows the ladder shows (its first line is
-// the column header).
-func (m *Model) ladderRows() int {
-	return max(m.lay.Inner[paneLadder].H-1, 1)
-}
-
 // pickerRect is where the picker draws: the body, and the tab bar's line,
 // which the picker has no use for.
 func (m *Model) pickerRect() rect {
@@ -453,32 +437,14 @@ func (m *Model) setCur(i int) {
 	m.afterMove()
 }
 
-// afterMove keeps the selected row in view with a little context around it,
-// then reads what the visible rows need.
+// afterMove keeps the selected row in the ladder's sight; the ladder reads
+// the previews of the rows it shows.
 func (m *Model) afterMove() {
 	if m.screen != screenStepper || len(m.rows) == 0 {
 		return
 	}
-	n := m.ladderRows()
-	margin := min(2, (n-1)/2)
-	if m.cur < m.top+margin {
-		m.top = m.cur - margin
-	}
-	if m.cur > m.top+n-1-margin {
-		m.top = m.cur - n + 1 + margin
-	}
-	// The row a question is about is shown too, masked.
-	if m.quizAsking() && m.quiz.askRow > m.top+n-1 {
-		m.top = m.quiz.askRow - n + 1
-	}
-	m.clampTop()
-	m.fetchVisible()
-}
-
-func (m *Model) clampTop() {
-	n := m.ladderRows()
-	last, _ := m.quizLimit()
-	m.top = max(min(m.top, last+1-n), 0)
+	in := m.lay.Inner[paneLadder]
+	m.ladder.Moved(m.paneCtx(), in.W, in.H)
 }
 
 // frameRecord returns the timeline's record of a 1-based frame number.
@@ -487,64 +453,6 @@ func (m *Model) frameRecord(frame uint32) *model.Frame {
 		return &m.tl.Frames[i]
 	}
 	return nil
-}
-
-// fetchVisible reads the payload previews of the rows on screen that are
-// not cached yet: a few frames when a conversation opens, at most one per
-// step after that.
-func (m *Model) fetchVisible() {
-	if len(m.previews) > maxPreviews {
-		clear(m.previews)
-	}
-	if len(m.rowCache) > maxPreviews {
-		clear(m.rowCache)
-	}
-	end := min(m.top+m.ladderRows(), len(m.rows))
-	for i := m.top; i < end; i++ {
-		r := m.rows[i]
-		if r.Seg < 0 || m.tl.Segments[r.Seg].Len == 0 {
-			continue
-		}
-		if _, ok := m.previews[r.Frame]; ok {
-			continue
-		}
-		m.previews[r.Frame] = ""
-		f := m.frameRecord(r.Frame)
-		if f == nil {
-			continue
-		}
-		data, d, err := m.src.Frame(f)
-		if err != nil {
-			m.err = fmt.Sprintf("frame %d: %v", r.Frame, err)
-			continue
-		}
-		m.previews[r.Frame] = payloadPreview(data, d, 48)
-		// A row drawn before its preview arrived is stale now.
-		for _, sel := range []bool{false, true} {
-			for _, abs := range []bool{false, true} {
-				delete(m.rowCache, ladderKey{row: i, w: m.lay.Inner[paneLadder].W, absolute: abs, selected: sel})
-			}
-		}
-	}
-}
-
-// payloadPreview is the start of a frame's TCP payload, made printable.
-func payloadPreview(data []byte, d model.Dissection, n int) string {
-	for _, l := range d.Layers {
-		if l.Kind != model.LayerPayload {
-			continue
-		}
-		s, e := max(l.Start, 0), min(l.End, len(data))
-		if s >= e {
-			return ""
-		}
-		p := data[s:e]
-		if len(p) > n {
-			return printable(p[:n]) + glyphEllipsis
-		}
-		return printable(p)
-	}
-	return ""
 }
 
 // key handles a key press: quit and help first, then the screen's keys,

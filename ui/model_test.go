@@ -304,14 +304,18 @@ func TestResizeRelaysOut(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {40, 10}, {200, 50}, {151, 41}, {10, 3}, {1, 1}, {0, 0}, {120, 60}} {
 		m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		checkScreen(t, m, sz[0], sz[1])
-		if sz[1] > 4 && !(m.cur >= m.top && m.cur < m.top+m.ladderRows()) {
-			t.Fatalf("%v: selected row %d out of view (top %d, rows %d)", sz, m.cur, m.top, m.ladderRows())
+		if sz[1] > 4 && !(m.cur >= m.ladder.Top() && m.cur < m.ladder.Top()+m.ladderRows()) {
+			t.Fatalf("%v: selected row %d out of view (top %d, rows %d)", sz, m.cur, m.ladder.Top(), m.ladderRows())
 		}
 	}
 	if m = update(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}); !m.lay.Tabs {
 		t.Fatal("80x24 should use tabs")
 	}
 }
+
+// ladderRows is how many rows the ladder shows: its first line is the
+// column header.
+func (m *Model) ladderRows() int { return max(m.lay.Inner[paneLadder].H-1, 1) }
 
 // checkScreen asserts the view is exactly h lines, none wider than w.
 func checkScreen(t *testing.T, m *Model, w, h int) {
@@ -353,13 +357,13 @@ func TestMouseClickSelectsRowAndWheelScrolls(t *testing.T) {
 	m := loadedModel(t, bigConversation(200), Options{Stream: -1}, 80, 24)
 	in := m.lay.Inner[paneLadder]
 	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelDown})
-	if m.top != 3 || m.cur != 0 {
-		t.Fatalf("wheel down: top %d cur %d", m.top, m.cur)
+	if m.ladder.Top() != 3 || m.cur != 0 {
+		t.Fatalf("wheel down: top %d cur %d", m.ladder.Top(), m.cur)
 	}
 	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelUp})
 	m = update(t, m, tea.MouseWheelMsg{X: in.X + 5, Y: in.Y + 3, Button: tea.MouseWheelUp})
-	if m.top != 0 {
-		t.Fatalf("wheel up past the start: top %d", m.top)
+	if m.ladder.Top() != 0 {
+		t.Fatalf("wheel up past the start: top %d", m.ladder.Top())
 	}
 	// Clicking a tab switches to it.
 	m = update(t, m, tea.MouseClickMsg{X: 10, Y: m.lay.TabBar.Y, Button: tea.MouseLeft})

@@ -13,6 +13,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/layers"
 	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/pane"
@@ -38,7 +39,7 @@ type viewSpec struct {
 }
 
 var viewTable = [...]viewSpec{
-	paneLadder:  {"Ladder", "Ladder", slotTopLeft, "", true, func(m *Model) pane.View { return &ladderAdapter{m} }},
+	paneLadder:  {"Ladder", "Ladder", slotTopLeft, "", true, func(*Model) pane.View { return ladder.NewPane(ladder.NewStyles(true)) }},
 	paneStates:  {"States", "States", slotTopRight, "", true, func(*Model) pane.View { return diagram.NewPane(diagram.NewStyles(true)) }},
 	paneLayers:  {"Layers", "Layers", slotBottomLeft, "", true, func(*Model) pane.View { return layers.NewPane(layers.NewStyles(true)) }},
 	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(m *Model) pane.View { return &explainAdapter{m} }},

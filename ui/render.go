@@ -39,26 +39,3 @@ func boxed(st *Styles, title, content string, w, h int, focused bool) []string {
 	out = append(out, bs.Render("╰"+strings.Repeat("─", inW)+"╯"))
 	return out
 }
-
-// printable turns capture bytes into text that is safe and one cell per
-// byte on any terminal: printable ASCII as itself, CR LF TAB as their control
-// pictures, the other C0 controls (ESC among them) as ␀…␟ pictures, DEL as
-// ␡, and anything above 0x7e as a middle dot. It never lets a byte reach the
-// terminal raw.
-func printable(b []byte) string {
-	var sb strings.Builder
-	sb.Grow(len(b))
-	for _, c := range b {
-		switch {
-		case c >= 0x20 && c < 0x7f:
-			sb.WriteByte(c)
-		case c < 0x20:
-			sb.WriteRune(rune(0x2400 + int(c)))
-		case c == 0x7f:
-			sb.WriteRune('␡')
-		default:
-			sb.WriteRune('·')
-		}
-	}
-	return sb.String()
-}

@@ -17,28 +17,19 @@ import (
 // box-drawing and geometric characters, one cell wide in every terminal we
 // know of; emoji are avoided because terminals disagree on their width.
 const (
-	glyphArrowRight = "▶"
-	glyphArrowLeft  = "◀"
-	glyphLine       = theme.Line
-	glyphDotted     = "┄"
-	glyphLane       = "│"
-	glyphCursor     = theme.Cursor
-	// glyphRevised marks a state that later evidence changed after the row
-	// was first shown (a live capture).
-	glyphRevised   = "↺"
+	glyphLine      = theme.Line
+	glyphCursor    = theme.Cursor
 	glyphBoth      = "⇄"
 	glyphEllipsis  = theme.Ellipsis
 	glyphRight     = "✓"
 	glyphWrong     = "✗"
 	glyphLessonBar = "┃"
-	glyphHidden    = "?"
 )
 
 // Styles holds every style the interface uses, by meaning rather than by
-// colour, so a pane asks for Ladder.SYN and not for "green". The panes
-// written as pure render functions (state diagram) carry their own
-// style structs, embedded here so that one NewStyles call builds all of them
-// for the terminal's background.
+// colour, so the root asks for Footer.Error and not for "red". Each view's
+// package has its own styles, built by the view for the terminal's
+// background (pane.Themed).
 type Styles struct {
 	IsDark bool
 
@@ -61,24 +52,6 @@ type Styles struct {
 		Title         lipgloss.Style
 		TitleFocused  lipgloss.Style
 	}
-	Ladder struct {
-		Column    lipgloss.Style // the CLIENT / SERVER header line
-		Lane      lipgloss.Style
-		Number    lipgloss.Style
-		Time      lipgloss.Style
-		State     lipgloss.Style
-		SYN       lipgloss.Style
-		FIN       lipgloss.Style
-		RST       lipgloss.Style
-		Data      lipgloss.Style
-		ACK       lipgloss.Style
-		Event     lipgloss.Style
-		Payload   lipgloss.Style
-		Extra     lipgloss.Style // fragment and ICMP rows
-		Cursor    lipgloss.Style // the selected row
-		Marker    lipgloss.Style // the ▸ in front of the selected row
-		Scrollbar lipgloss.Style
-	}
 	Explain struct {
 		Text lipgloss.Style
 		Dim  lipgloss.Style
@@ -98,7 +71,6 @@ type Styles struct {
 		Prompt lipgloss.Style
 		Right  lipgloss.Style
 		Wrong  lipgloss.Style
-		Hidden lipgloss.Style // the ? of a masked field on the ladder
 	}
 	Footer struct {
 		Base     lipgloss.Style
@@ -135,7 +107,6 @@ func NewStyles(isDark bool) Styles {
 
 	accent := p.Accent
 	muted := p.Muted
-	selBG := p.Selection
 
 	s.Header.Base = lipgloss.NewStyle()
 	s.Header.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
@@ -153,23 +124,6 @@ func NewStyles(isDark bool) Styles {
 	s.Pane.Title = lipgloss.NewStyle().Foreground(muted)
 	s.Pane.TitleFocused = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
-	s.Ladder.Column = lipgloss.NewStyle().Bold(true)
-	s.Ladder.Lane = lipgloss.NewStyle().Foreground(muted)
-	s.Ladder.Number = lipgloss.NewStyle().Foreground(muted)
-	s.Ladder.Time = lipgloss.NewStyle().Foreground(muted)
-	s.Ladder.State = c(p.Teal)
-	s.Ladder.SYN = c(p.Green)
-	s.Ladder.FIN = c(p.Amber)
-	s.Ladder.RST = c(p.Red).Bold(true)
-	s.Ladder.Data = c(p.Blue)
-	s.Ladder.ACK = c(p.Slate)
-	s.Ladder.Event = c(p.Salmon).Bold(true)
-	s.Ladder.Payload = c(p.Lilac)
-	s.Ladder.Extra = c(p.Ochre).Italic(true)
-	s.Ladder.Cursor = lipgloss.NewStyle().Background(selBG).Bold(true)
-	s.Ladder.Marker = lipgloss.NewStyle().Foreground(accent).Bold(true)
-	s.Ladder.Scrollbar = lipgloss.NewStyle().Foreground(muted)
-
 	s.Explain.Text = lipgloss.NewStyle()
 	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
 	lessonC := p.Sand
@@ -184,7 +138,6 @@ func NewStyles(isDark bool) Styles {
 	s.Quiz.Prompt = lipgloss.NewStyle().Bold(true)
 	s.Quiz.Right = c(p.Green).Bold(true)
 	s.Quiz.Wrong = c(p.Red)
-	s.Quiz.Hidden = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
 	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(p.Red)

@@ -1,7 +1,9 @@
 package pane
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -37,5 +39,18 @@ func TestTextWidthIsStringWidth(t *testing.T) {
 			b = append(b, pieces[int(seed>>33)%len(pieces)]...)
 		}
 		check(string(b))
+	}
+}
+
+// Every byte comes out as one cell, and none is a control.
+func TestPrintable(t *testing.T) {
+	if got, want := Printable([]byte("EXPN \x1b[31mroot\a\r\n\t\x7f\x80\xff")), "EXPN ␛[31mroot␇␍␊␉␡··"; got != want {
+		t.Errorf("Printable = %q, want %q", got, want)
+	}
+	for c := range 256 {
+		s := Printable([]byte{byte(c)})
+		if ansi.StringWidth(s) != 1 || strings.ContainsFunc(s, unicode.IsControl) {
+			t.Errorf("byte %#02x comes out as %q", c, s)
+		}
 	}
 }

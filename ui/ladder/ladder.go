@@ -1,0 +1,540 @@
+// Package ladder is the ladder view: the conversation as a sequence
+// diagram, one row per segment (an arrow between the client's lane and the
+// server's, with its flags, numbers, events and the start of its payload)
+// or per frame of the conversation that is not a segment (an IP fragment,
+// an ICMP error), with both sides' states where they change.
+package ladder
+
+import (
+	"fmt"
+	"image/color"
+	"sort"
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/theme"
+)
+
+// Glyphs are box-drawing and geometric characters, one cell wide in every
+// terminal we know of.
+const (
+	arrowRight = "▶"
+	arrowLeft  = "◀"
+	dotted     = "┄"
+	lane       = "│"
+	hidden     = "?" // a field a quiz question hides
+	// Revised marks a state that later evidence changed after the row was
+	// first shown (a live capture).
+	Revised = "↺"
+)
+
+// Styles are the ladder's styles, by meaning.
+type Styles struct {
+	Column  lipgloss.Style // the client / server header line
+	Lane    lipgloss.Style
+	Number  lipgloss.Style
+	Time    lipgloss.Style
+	State   lipgloss.Style
+	SYN     lipgloss.Style
+	FIN     lipgloss.Style
+	RST     lipgloss.Style
+	Data    lipgloss.Style
+	ACK     lipgloss.Style
+	Event   lipgloss.Style
+	Payload lipgloss.Style
+	Extra   lipgloss.Style // fragment and ICMP rows
+	Cursor  lipgloss.Style // the selected row
+	Marker  lipgloss.Style // the ▸ in front of the selected row
+	Hidden  lipgloss.Style // the ? of a field a quiz question hides
+}
+
+// NewStyles builds the ladder's styles for a dark or a light background.
+func NewStyles(isDark bool) Styles {
+	p := theme.For(isDark)
+	c := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
+	return Styles{
+		Column:  lipgloss.NewStyle().Bold(true),
+		Lane:    lipgloss.NewStyle().Foreground(p.Muted),
+		Number:  lipgloss.NewStyle().Foreground(p.Muted),
+		Time:    lipgloss.NewStyle().Foreground(p.Muted),
+		State:   c(p.Teal),
+		SYN:     c(p.Green),
+		FIN:     c(p.Amber),
+		RST:     c(p.Red).Bold(true),
+		Data:    c(p.Blue),
+		ACK:     c(p.Slate),
+		Event:   c(p.Salmon).Bold(true),
+		Payload: c(p.Lilac),
+		Extra:   c(p.Ochre).Italic(true),
+		Cursor:  lipgloss.NewStyle().Background(p.Selection).Bold(true),
+		Marker:  lipgloss.NewStyle().Foreground(p.Accent).Bold(true),
+		Hidden:  lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
+	}
+}
+
+// View is everything Render reads: a value, so that drawing is a pure
+// function of it.
+type View struct {
+	TL   *model.Timeline
+	Conv *model.Conversation
+	Rows []pane.Row
+	// Cur is the selected row, Top the first row drawn.
+	Cur, Top int
+	Absolute bool
+	// Previews holds the printable payload preview of frames already read,
+	// by frame number; a missing entry draws no preview.
+	Previews map[uint32]string
+	// In a quiz (Quiz set) the rows after Last are hidden, and Mask, when
+	// set, is a row drawn with some of its fields hidden.
+	Quiz bool
+	Last int
+	Mask *pane.Mask
+}
+
+// key is what a drawn row depends on besides its conversation, the styles
+// and the previews.
+type key struct {
+	row, w             int
+	absolute, selected bool
+}
+
+// mediumStates and shortStates are state names for narrower ladders, so
+// the arrows keep room for their labels.
+var (
+	mediumStates = [model.NumStates]string{
+		"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTAB", "FIN_WT1", "FIN_WT2", "CLOSE_WT", "CLOSING", "LAST_ACK", "TIME_WT",
+	}
+	shortStates = [model.NumStates]string{
+		"CLOSED", "LISTEN", "SYNSNT", "SYNRCV", "ESTAB", "FINW1", "FINW2", "CLWAIT", "CLOSNG", "LASTAK", "TMWAIT",
+	}
+)
+
+// geom is the column arithmetic of one ladder width.
+type geom struct {
+	numW, timeW, stateW, arrowW int
+	names                       *[model.NumStates]string // nil: the full names
+}
+
+func geometry(v *View, w int) geom {
+	g := geom{numW: len(strconv.Itoa(max(len(v.Rows), 1))), stateW: 12}
+	if w >= 100 && len(v.Rows) > 0 {
+		g.timeW = len(fmtTime(rowTime(v.TL, v.Rows[len(v.Rows)-1])))
+	}
+	fixed := func() int {
+		t := 0
+		if g.timeW > 0 {
+			t = g.timeW + 1
+		}
+		st := 0
+		if g.stateW > 0 {
+			st = 2 * (g.stateW + 1)
+		}
+		return 1 + g.numW + 1 + t + st + 2 // marker, number, space, time, states, lanes
+	}
+	g.arrowW = w - fixed()
+	if g.arrowW < 24 && g.timeW > 0 {
+		g.timeW = 0
+		g.arrowW = w - fixed()
+	}
+	if g.arrowW < 56 {
+		g.stateW, g.names = 8, &mediumStates
+		g.arrowW = w - fixed()
+	}
+	if g.arrowW < 20 {
+		g.stateW, g.names = 6, &shortStates
+		g.arrowW = w - fixed()
+	}
+	if g.arrowW < 10 {
+		g.stateW = 0
+		g.arrowW = w - fixed()
+	}
+	g.arrowW = max(g.arrowW, 0)
+	return g
+}
+
+func fmtTime(ns int64) string {
+	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
+}
+
+func rowTime(tl *model.Timeline, r pane.Row) int64 {
+	if r.Seg >= 0 && int(r.Seg) < len(tl.Segments) {
+		return tl.SegTime(&tl.Segments[r.Seg])
+	}
+	if i := int(r.Frame) - 1; i >= 0 && i < len(tl.Frames) {
+		return tl.Frames[i].TimeNS - tl.StartNS
+	}
+	return 0
+}
+
+// Render draws the ladder's column header and rows [v.Top, v.Top+h-1) in
+// exactly w×h cells. Only the rows on screen are built, so its cost does
+// not depend on the conversation's length.
+func Render(st Styles, v View, w, h int) string {
+	return render(&st, &v, nil, w, h)
+}
+
+// render is Render with the rows already drawn in cache, which it fills;
+// nil draws every row afresh. The cache's owner clears it when anything but
+// the key can change a row: another conversation, new styles, new rows, a
+// preview arriving.
+func render(st *Styles, v *View, cache map[key]string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	g := geometry(v, w)
+	lines := make([]string, 0, h)
+	lines = append(lines, header(st, v, g, w))
+
+	// The state columns show a side's state where it changes, so find the
+	// states before the first row drawn: those after the previous segment.
+	prevC, prevS, first := v.Conv.InitClient, v.Conv.InitServer, true
+	for i := v.Top - 1; i >= 0 && i < len(v.Rows); i-- {
+		if r := v.Rows[i]; r.Seg >= 0 {
+			s := &v.TL.Segments[r.Seg]
+			prevC, prevS, first = s.Client(), s.Server(), false
+			break
+		}
+	}
+	for i := v.Top; i < len(v.Rows) && len(lines) < h; i++ {
+		if v.Quiz && i > v.Last {
+			break
+		}
+		r := v.Rows[i]
+		if v.Mask != nil && i == v.Mask.Row && r.Seg >= 0 && int(r.Seg) < len(v.TL.Segments) {
+			s := &v.TL.Segments[r.Seg]
+			lines = append(lines, pane.RenderSpans(maskedSpans(st, v, g, i, s, prevC, prevS, first), w, nil))
+			prevC, prevS, first = s.Client(), s.Server(), false
+			continue
+		}
+		var bg *lipgloss.Style
+		if i == v.Cur {
+			bg = &st.Cursor
+		}
+		k := key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur}
+		line, cached := cache[k]
+		var spans []pane.Span
+		if r.Seg >= 0 && int(r.Seg) < len(v.TL.Segments) {
+			s := &v.TL.Segments[r.Seg]
+			if !cached {
+				spans = segmentSpans(st, v, g, i, s, prevC, prevS, first)
+			}
+			prevC, prevS, first = s.Client(), s.Server(), false
+		} else if !cached {
+			spans = extraSpans(st, v, g, i, r)
+		}
+		if !cached {
+			line = pane.RenderSpans(spans, w, bg)
+			if cache != nil {
+				cache[k] = line
+			}
+		}
+		lines = append(lines, line)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func header(st *Styles, v *View, g geom, w int) string {
+	left := 1 + g.numW + 1
+	if g.timeW > 0 {
+		left += g.timeW + 1
+	}
+	c := "client " + v.Conv.Client.String()
+	s := "server " + v.Conv.Server.String()
+	room := w - left
+	if room <= 0 {
+		return strings.Repeat(" ", w)
+	}
+	half := room / 2
+	if pane.Width(c)+pane.Width(s)+1 > room {
+		c = ansi.Truncate(c, max(half-1, 0), theme.Ellipsis)
+		s = ansi.Truncate(s, max(room-half-1, 0), theme.Ellipsis)
+	}
+	gap := max(room-pane.Width(c)-pane.Width(s), 0)
+	var timeHdr string
+	if g.timeW > 0 {
+		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
+	}
+	lead := fmt.Sprintf(" %*s ", g.numW, "#") + timeHdr
+	return pane.RenderSpans([]pane.Span{
+		{Text: lead, Style: &st.Number},
+		{Text: c, Style: &st.Column},
+		{Text: strings.Repeat(" ", gap), Style: nil},
+		{Text: s, Style: &st.Column},
+	}, w, nil)
+}
+
+// leadSpans are the marker, row number and time that start every row.
+func leadSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
+	marker := " "
+	if i == v.Cur {
+		marker = theme.Cursor
+	}
+	out := []pane.Span{
+		{Text: marker, Style: &st.Marker},
+		{Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Number},
+	}
+	if g.timeW > 0 {
+		out = append(out, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.TL, r))), Style: &st.Time})
+	}
+	return out
+}
+
+// stateCell is one side's state column: the state where it changes, and
+// Revised in the gap beside the lane when later evidence revised it.
+func stateCell(s model.State, g geom, show, right, revised bool) string {
+	if g.stateW == 0 {
+		return ""
+	}
+	gap := " "
+	if revised {
+		gap, show = Revised, true
+	}
+	t := ""
+	if show {
+		t = s.String()
+		if g.names != nil && int(s) < len(g.names) {
+			t = g.names[s]
+		}
+	}
+	t = ansi.Truncate(t, g.stateW, "")
+	pad := strings.Repeat(" ", g.stateW-pane.Width(t))
+	if right {
+		return gap + t + pad
+	}
+	return pad + t + gap
+}
+
+func segmentSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
+	spans := leadSpans(st, v, g, i, v.Rows[i])
+	spans = append(spans,
+		pane.Span{Text: stateCell(s.Client(), g, first || s.Client() != prevC, false, v.Conv.WasRevised(uint32(v.Rows[i].Seg), true)), Style: &st.State},
+		pane.Span{Text: lane, Style: &st.Lane})
+
+	label := segmentLabel(st, v, s)
+	spans = append(spans, arrow(st, s.Dir, label, g.arrowW)...)
+	spans = append(spans,
+		pane.Span{Text: lane, Style: &st.Lane},
+		pane.Span{Text: stateCell(s.Server(), g, first || s.Server() != prevS, true, v.Conv.WasRevised(uint32(v.Rows[i].Seg), false)), Style: &st.State})
+	return spans
+}
+
+// arrow is a segment's arrow between the lanes, aw cells wide, with its
+// label: pointing at the server for the client's segments, at the client
+// for the server's.
+func arrow(st *Styles, dir model.Dir, label []pane.Span, aw int) []pane.Span {
+	var body []pane.Span
+	if dir == model.C2S {
+		body = append(body, pane.Span{Text: theme.Line + " ", Style: &st.Lane})
+		body = append(body, label...)
+		return fillArrow(body, aw, arrowRight, &st.Lane)
+	}
+	body = append(body, pane.Span{Text: arrowLeft + theme.Line + " ", Style: &st.Lane})
+	body = append(body, label...)
+	return fillArrow(body, aw, theme.Line, &st.Lane)
+}
+
+// fillArrow cuts the arrow's spans (its head and label) so that they, the
+// line drawn after them and the tail take exactly aw cells.
+func fillArrow(body []pane.Span, aw int, tail string, laneSt *lipgloss.Style) []pane.Span {
+	if aw <= 0 {
+		return nil
+	}
+	tailW := pane.Width(tail)
+	room := aw - tailW
+	if room <= 0 {
+		return []pane.Span{{Text: ansi.Truncate(tail, aw, ""), Style: laneSt}}
+	}
+	out := make([]pane.Span, 0, len(body)+2)
+	used := 0
+	for _, s := range body {
+		sw := pane.Width(s.Text)
+		if used+sw > room {
+			t := ansi.Truncate(s.Text, room-used, "")
+			if t != "" {
+				out = append(out, pane.Span{Text: t, Style: s.Style})
+				used += pane.Width(t)
+			}
+			break
+		}
+		out = append(out, s)
+		used += sw
+	}
+	fill := room - used
+	if fill > 0 {
+		line := " " + strings.Repeat(theme.Line, fill-1)
+		out = append(out, pane.Span{Text: line, Style: laneSt})
+	}
+	out = append(out, pane.Span{Text: tail, Style: laneSt})
+	return out
+}
+
+// segmentLabel is the text on a segment's arrow: flags, SEQ, ACK, length,
+// events and the start of the payload, in the active numbering.
+func segmentLabel(st *Styles, v *View, s *model.Segment) []pane.Span {
+	flagSt := &st.ACK
+	switch {
+	case s.Flags.Has(model.RST):
+		flagSt = &st.RST
+	case s.Flags.Has(model.SYN):
+		flagSt = &st.SYN
+	case s.Flags.Has(model.FIN):
+		flagSt = &st.FIN
+	case s.Len > 0:
+		flagSt = &st.Data
+	}
+	seq, ack := s.RelSeq, s.RelAck
+	if v.Absolute {
+		seq, ack = s.Seq, s.Ack
+	}
+	nums := " seq " + strconv.FormatUint(uint64(seq), 10)
+	if s.Flags.Has(model.ACK) {
+		nums += " ack " + strconv.FormatUint(uint64(ack), 10)
+	}
+	nums += " len " + strconv.FormatUint(uint64(s.Len), 10)
+	out := []pane.Span{{Text: s.Flags.String(), Style: flagSt}, {Text: nums, Style: &st.ACK}}
+	for _, e := range pane.ShortEvents {
+		if s.Events.Has(e.Event) {
+			out = append(out, pane.Span{Text: " [" + e.Name + "]", Style: &st.Event})
+		}
+	}
+	if s.Len > 0 {
+		if p, ok := v.Previews[s.Frame]; ok && p != "" {
+			out = append(out, pane.Span{Text: " \"" + p + "\"", Style: &st.Payload})
+		}
+	}
+	return out
+}
+
+// maskedSpans draws the row a quiz question is about: its direction, and
+// of its flags, numbers, states and events only those the question shows;
+// the rest are "?". Its payload is never previewed.
+func maskedSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
+	shows := v.Mask.Shows
+	hid := &st.Hidden
+	spans := []pane.Span{{Text: hidden, Style: hid}, {Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Number}}
+	if g.timeW > 0 {
+		spans = append(spans, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.TL, v.Rows[i]))), Style: &st.Time})
+	}
+	state := func(x model.State, changed, right bool) pane.Span {
+		if shows.Has(model.ShowStates) {
+			return pane.Span{Text: stateCell(x, g, first || changed, right, false), Style: &st.State}
+		}
+		if g.stateW == 0 {
+			return pane.Span{Text: "", Style: nil}
+		}
+		pad := strings.Repeat(" ", g.stateW-1)
+		if right {
+			return pane.Span{Text: " " + hidden + pad, Style: hid}
+		}
+		return pane.Span{Text: pad + hidden + " ", Style: hid}
+	}
+	spans = append(spans, state(s.Client(), s.Client() != prevC, false), pane.Span{Text: lane, Style: &st.Lane})
+
+	num := func(name string, x uint32, shown bool) []pane.Span {
+		if shown {
+			return []pane.Span{{Text: fmt.Sprintf(" %s %d", name, x), Style: &st.ACK}}
+		}
+		return []pane.Span{{Text: " " + name + " ", Style: &st.ACK}, {Text: hidden, Style: hid}}
+	}
+	var label []pane.Span
+	if shows.Has(model.ShowFlags) {
+		label = append(label, pane.Span{Text: s.Flags.String(), Style: &st.ACK})
+	} else {
+		label = append(label, pane.Span{Text: hidden, Style: hid})
+	}
+	seq, ack := s.RelSeq, s.RelAck
+	if v.Absolute {
+		seq, ack = s.Seq, s.Ack
+	}
+	label = append(label, num("seq", seq, shows.Has(model.ShowSeq))...)
+	if s.Flags.Has(model.ACK) || !shows.Has(model.ShowFlags) {
+		label = append(label, num("ack", ack, shows.Has(model.ShowAck))...)
+	}
+	label = append(label, num("len", s.Len, shows.Has(model.ShowLen))...)
+	if shows.Has(model.ShowEvents) {
+		for _, e := range pane.ShortEvents {
+			if s.Events.Has(e.Event) {
+				label = append(label, pane.Span{Text: " [" + e.Name + "]", Style: &st.Event})
+			}
+		}
+	} else {
+		label = append(label, pane.Span{Text: " [", Style: &st.Lane}, pane.Span{Text: hidden, Style: hid}, pane.Span{Text: "]", Style: &st.Lane})
+	}
+	spans = append(spans, arrow(st, s.Dir, label, g.arrowW)...)
+	spans = append(spans, pane.Span{Text: lane, Style: &st.Lane}, state(s.Server(), s.Server() != prevS, true))
+	return spans
+}
+
+// extraSpans draws a frame that is not a segment as a dotted line across
+// both lanes with what it is.
+func extraSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
+	spans := leadSpans(st, v, g, i, r)
+	spans = append(spans, pane.Span{Text: stateCell(0, g, false, false, false), Style: &st.State}, pane.Span{Text: lane, Style: &st.Lane})
+	text := extraText(v.TL, r.Frame)
+	aw := g.arrowW
+	t := dotted + " " + text + " "
+	t = ansi.Truncate(t, aw, theme.Ellipsis)
+	if fill := aw - pane.Width(t); fill > 0 {
+		t += strings.Repeat(dotted, fill)
+	}
+	spans = append(spans, pane.Span{Text: t, Style: &st.Extra}, pane.Span{Text: lane, Style: &st.Lane})
+	return spans
+}
+
+// extraText says what a non-segment frame of a conversation is, from the
+// decoder's records (fragment, ICMP error) or its note.
+func extraText(tl *model.Timeline, frame uint32) string {
+	i := int(frame) - 1
+	if i < 0 || i >= len(tl.Frames) {
+		return fmt.Sprintf("frame %d", frame)
+	}
+	f := &tl.Frames[i]
+	note := model.Visible(tl.Note(frame))
+	switch f.Kind {
+	case model.FrameFragment:
+		// The decoder records fragments and ICMP errors in capture order.
+		if j := sort.Search(len(tl.Fragments), func(j int) bool { return tl.Fragments[j].Frame >= frame }); j < len(tl.Fragments) && tl.Fragments[j].Frame == frame {
+			fr := &tl.Fragments[j]
+			t := fmt.Sprintf("IPv4 fragment id 0x%04x offset %d len %d", fr.ID, fr.Offset, fr.Len)
+			if fr.MF {
+				t += " MF"
+			}
+			if fr.DF {
+				t += " DF"
+			}
+			if fr.Completes != 0 {
+				t += fmt.Sprintf(" → frame %d", fr.Completes)
+			}
+			return t
+		}
+		if note != "" {
+			return "IPv4 fragment: " + note
+		}
+		return "IPv4 fragment"
+	case model.FrameICMP:
+		if j := sort.Search(len(tl.ICMP), func(j int) bool { return tl.ICMP[j].Frame >= frame }); j < len(tl.ICMP) && tl.ICMP[j].Frame == frame {
+			e := &tl.ICMP[j]
+			t := fmt.Sprintf("ICMP %s from %s (type %d code %d)", strings.ReplaceAll(e.Kind, "_", " "), e.Src.Addr, e.Type, e.Code)
+			if e.MTU != 0 {
+				t += fmt.Sprintf(" MTU %d", e.MTU)
+			}
+			return t
+		}
+		if note != "" {
+			return "ICMP error: " + note
+		}
+		return "ICMP error"
+	}
+	if note != "" {
+		return f.Kind.String() + ": " + note
+	}
+	return f.Kind.String() + " frame"
+}
