@@ -17,11 +17,15 @@ func (a *ladderAdapter) Title(pane.Context) string { return "" }
 
 func (a *ladderAdapter) View(_ pane.Context, w, h int) string {
 	m := a.m
-	last, mask := m.quizLimit()
+	last, mk := m.quizLimit()
+	var mask *quizMask
+	if mk != nil {
+		mask = &quizMask{row: mk.Row, shows: mk.Shows}
+	}
 	return renderLadder(m.st, ladderView{
 		tl: m.tl, conv: m.conv, rows: m.rows, cur: m.cur, top: m.top,
 		absolute: m.absolute, previews: m.previews, cache: m.rowCache,
-		quiz: m.quiz.on, last: last, mask: mask,
+		quiz: m.quiz.On(), last: last, mask: mask,
 	}, w, h)
 }
 

@@ -28,8 +28,6 @@ const (
 	glyphRevised   = "↺"
 	glyphBoth      = "⇄"
 	glyphEllipsis  = theme.Ellipsis
-	glyphRight     = "✓"
-	glyphWrong     = "✗"
 	glyphLessonBar = "┃"
 	glyphHidden    = "?"
 )
@@ -102,13 +100,9 @@ type Styles struct {
 		Title lipgloss.Style
 		Dim   lipgloss.Style
 	}
+	// Quiz is what the ladder draws of a quiz; the quiz's panel has its
+	// own styles (ui/quiz).
 	Quiz struct {
-		Title  lipgloss.Style
-		Score  lipgloss.Style
-		Dim    lipgloss.Style
-		Prompt lipgloss.Style
-		Right  lipgloss.Style
-		Wrong  lipgloss.Style
 		Hidden lipgloss.Style // the ? of a masked field on the ladder
 	}
 	Footer struct {
@@ -204,12 +198,6 @@ func NewStyles(isDark bool) Styles {
 	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
 	s.Lesson.Dim = lipgloss.NewStyle().Foreground(muted)
 
-	s.Quiz.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Quiz.Score = s.Header.Mode
-	s.Quiz.Dim = lipgloss.NewStyle().Foreground(muted)
-	s.Quiz.Prompt = lipgloss.NewStyle().Bold(true)
-	s.Quiz.Right = c(p.Green).Bold(true)
-	s.Quiz.Wrong = c(p.Red)
 	s.Quiz.Hidden = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
