@@ -442,7 +442,7 @@ func TestStatesSayTheVantagePoint(t *testing.T) {
 // The views that would show the steps a quiz hides say so instead.
 func TestQuizHidesTheFollowAndTheGraph(t *testing.T) {
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, 80, 24)
-	if m.quizAsking() {
+	if m.quiz.Asking() {
 		t.Skip("the quiz asks at once")
 	}
 	for _, k := range []string{"5", "6", "8"} {

@@ -16,7 +16,7 @@
 // batch of a few milliseconds at a time, so a big file is shown at once and
 // a live capture as it grows, while keys keep working.
 //
-// Two teaching modes share a strip under the body: quiz mode (quiz.go),
+// Two teaching modes share a strip under the body: quiz mode (ui/quiz),
 // which hides the steps to come and asks about them before revealing them,
 // and a sample's lesson (lesson.go), whose notes also head the explanation.
 package ui
@@ -36,6 +36,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
+	"github.com/tcpstep/tcpstep/ui/quiz"
 )
 
 // Source is where the stepper gets its data: the decoded timeline, once,
@@ -157,7 +158,7 @@ type Model struct {
 
 	// lessonOn shows opts.Lesson (L toggles it).
 	lessonOn bool
-	quiz     quizState
+	quiz     *quiz.Quiz // quiz mode (ui/quiz), on or off
 
 	conv       *model.Conversation
 	rows       []pane.Row
@@ -196,11 +197,11 @@ func New(src Source, opts Options) *Model {
 		shown:      defaultShown,
 		cache:      &viewCache{},
 		dirty:      map[*model.Conversation]bool{},
+		quiz:       quiz.New(true), // styled by setStyles below
 	}
 	m.views = newViews(m)
 	m.ladder = m.views[paneLadder].(*ladder.Pane)
 	m.crash = &crash{} // shared by the copies: View's panic reaches runProgram
-	m.quiz.askRow, m.quiz.askSeg, m.quiz.lastSeg = -1, -1, -1
 	// Dark until the terminal answers; most terminals are.
 	m.setStyles(true)
 	return m
@@ -212,16 +213,6 @@ func (m *Model) setStyles(isDark bool) {
 	m.help.Styles = m.st.Help
 	m.helpScreen.SetDark(isDark)
 	m.viewsThemed(isDark)
-	m.picker.SetDark(isDark)
-	if m.quiz.on {
-		// The input keeps what was typed; only its colours change.
-		v, focused := m.quiz.input.Value(), m.quiz.input.Focused()
-		m.quiz.input = newQuizInput(m.st)
-		m.quiz.input.SetValue(v)
-		if focused {
-			m.quiz.input.Focus()
-		}
-	}
 }
 
 // Run runs the stepper until the user quits. Bubble Tea restores the
@@ -370,7 +361,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.viewsSwitched()
 	m.screen = screenStepper
 	m.showHelp = false
-	m.quiz.on = false
+	m.quiz.Stop() // the last conversation's quiz ends without a word
 	if m.opts.Quiz {
 		m.startQuiz()
 	}
@@ -388,8 +379,8 @@ func (m *Model) panelH() int {
 	if m.screen != screenStepper || m.showHelp {
 		return 0
 	}
-	if m.quiz.on {
-		return quizPanelH(m.winW, m.winH)
+	if m.quiz.On() {
+		return quiz.PanelHeight(m.winH, m.winW >= splitMinW)
 	}
 	// The analyst's views need their height and are not what a lesson's
 	// notes talk about: the strip goes with the stepping views.
@@ -423,8 +414,8 @@ func (m *Model) setCur(i int) {
 		return
 	}
 	last := len(m.rows) - 1
-	if m.quiz.on {
-		last = m.quiz.revealed // never a hidden or masked row
+	if m.quiz.On() {
+		last = m.quiz.Revealed() // never a hidden or masked row
 	}
 	i = min(max(i, 0), last)
 	if i != m.cur {
@@ -465,7 +456,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.err = ""
 		return m.exportKey(msg)
 	}
-	if m.screen == screenStepper && m.quizAsking() {
+	if m.screen == screenStepper && m.quiz.Asking() {
 		m.err = ""
 		m.showHelp = false
 		cmd := m.quizKey(msg)
@@ -570,19 +561,18 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Next):
-		if m.quiz.on && m.cur >= m.quiz.revealed {
-			m.quiz.lastSeg = -1
+		if m.quiz.On() && m.cur >= m.quiz.Revealed() {
 			m.quizForward()
 			return nil
 		}
 		m.setCur(m.cur + 1)
 	case key.Matches(msg, k.Quiz):
-		if m.quiz.on {
+		if m.quiz.On() {
 			m.stopQuiz()
 		} else {
 			m.startQuiz()
 		}
-	case key.Matches(msg, k.QuizLeave) && m.quiz.on:
+	case key.Matches(msg, k.QuizLeave) && m.quiz.On():
 		m.stopQuiz()
 	case key.Matches(msg, k.Lesson):
 		if m.opts.Lesson == nil {
@@ -765,8 +755,8 @@ func (m *Model) render() string {
 		}
 		out = append(out, m.renderBody()...)
 		if r := l.Panel; r.H > 0 {
-			if m.quiz.on {
-				out = append(out, pane.FitBlock(m.renderQuizPanel(r.W, r.H), r.W, r.H)...)
+			if m.quiz.On() {
+				out = append(out, pane.FitBlock(m.quiz.Panel(m.paneCtx(), r.W, r.H), r.W, r.H)...)
 			} else {
 				out = append(out, pane.FitBlock(m.renderLessonPanel(r.W, r.H), r.W, r.H)...)
 			}

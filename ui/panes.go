@@ -70,12 +70,9 @@ func (m *Model) paneCtx() pane.Context {
 	last, mask := m.quizLimit()
 	ctx := pane.Context{
 		TL: m.tl, Conv: m.conv, Row: m.cur, Seg: m.selSeg(), Absolute: m.absolute,
-		Rows: m.rows, Last: last, Quiz: m.quiz.on, Vantage: m.vantage,
+		Rows: m.rows, Last: last, Quiz: m.quiz.On(), Mask: mask, Vantage: m.vantage,
 		Lesson: m.lessonParagraphs(),
 		Frame:  m.readFrame,
-	}
-	if mask != nil {
-		ctx.Mask = &pane.Mask{Row: mask.row, Shows: mask.shows}
 	}
 	if src, tl := m.src, m.tl; tl != nil {
 		ctx.Payload = func(seg int) ([]byte, error) { return src.Payload(tl, seg) }
@@ -146,7 +143,7 @@ func (m *Model) prepareViews() tea.Cmd {
 	var cmds []tea.Cmd
 	ctx := m.paneCtx()
 	for p, v := range m.views {
-		if !m.visible(paneID(p)) || (viewTable[p].quizHides != "" && m.quiz.on) {
+		if !m.visible(paneID(p)) || (viewTable[p].quizHides != "" && m.quiz.On()) {
 			continue
 		}
 		if l, ok := v.(pane.Loader); ok {
@@ -240,7 +237,7 @@ func (m *Model) renderPane(p paneID, w, h int) string {
 	if w <= 0 || h <= 0 || m.conv == nil {
 		return ""
 	}
-	if name := viewTable[p].quizHides; name != "" && m.quiz.on {
+	if name := viewTable[p].quizHides; name != "" && m.quiz.On() {
 		return strings.Join(pane.FitBlock(m.st.Views.Wait.Render(ansi.Wrap(name+" is hidden during the quiz: it would show the steps to come. Q leaves the quiz.", max(w, 1), "")), w, h), "\n")
 	}
 	return m.views[p].View(m.paneCtx(), w, h)

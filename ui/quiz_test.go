@@ -12,6 +12,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/quiz"
 )
 
 // Quiz mode tests, driven by messages as a person drives the program:
@@ -21,12 +22,12 @@ import (
 // asked returns the question waiting for an answer.
 func asked(t *testing.T, m *Model) model.Question {
 	t.Helper()
-	if !m.quizAsking() {
+	if !m.quiz.Asking() {
 		t.Fatalf("no question is asked:\n%s", screenOf(m))
 	}
-	q, ok := m.quiz.qz.Ask(m.quiz.askSeg, m.absolute)
+	q, ok := m.quiz.Question(m.absolute)
 	if !ok {
-		t.Fatalf("segment %d has no question", m.quiz.askSeg)
+		t.Fatalf("row %d has no question", m.quiz.AskedRow())
 	}
 	return q
 }
@@ -122,7 +123,7 @@ func quizModel(t *testing.T, src Source, opts Options, w, h int) *Model {
 // toQuestion steps on until a question is asked.
 func toQuestion(t *testing.T, m *Model) *Model {
 	t.Helper()
-	for i := 0; !m.quizAsking(); i++ {
+	for i := 0; !m.quiz.Asking(); i++ {
 		if i > len(m.rows) {
 			t.Fatalf("no question in %d steps", i)
 		}
@@ -133,9 +134,9 @@ func toQuestion(t *testing.T, m *Model) *Model {
 
 func TestQuizMasksWhatComesNext(t *testing.T) {
 	m := toQuestion(t, quizModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Seed: 3}, 80, 24))
-	ask := m.quiz.askRow
-	if m.cur != ask-1 || m.quiz.revealed != ask-1 {
-		t.Fatalf("asking row %d with cur %d revealed %d", ask, m.cur, m.quiz.revealed)
+	ask := m.quiz.AskedRow()
+	if m.cur != ask-1 || m.quiz.Revealed() != ask-1 {
+		t.Fatalf("asking row %d with cur %d revealed %d", ask, m.cur, m.quiz.Revealed())
 	}
 	rows := ladderRowNumbers(m)
 	if len(rows) == 0 || rows[len(rows)-1] != ask+1 {
@@ -181,26 +182,26 @@ func TestQuizMasksWhatComesNext(t *testing.T) {
 	}
 	// Leaving the quiz shows every row again.
 	m2 = press(t, m, "esc")
-	if m2.quiz.on || len(ladderRowNumbers(m2)) <= len(rows) {
-		t.Errorf("after esc: quiz %v, rows %v", m2.quiz.on, ladderRowNumbers(m2))
+	if m2.quiz.On() || len(ladderRowNumbers(m2)) <= len(rows) {
+		t.Errorf("after esc: quiz %v, rows %v", m2.quiz.On(), ladderRowNumbers(m2))
 	}
 }
 
 func TestQuizRightAnswer(t *testing.T) {
 	for _, abs := range []bool{false, true} {
 		m := toQuestion(t, quizModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Seed: 3, Absolute: abs}, 80, 24))
-		ask := m.quiz.askRow
+		ask := m.quiz.AskedRow()
 		q := asked(t, m)
 		m = typeText(t, m, decoderAnswer(m, q))
 		m = press(t, m, "enter")
-		if m.quizAsking() || m.quiz.score != (model.Score{Right: 1, Asked: 1}) {
-			t.Fatalf("abs=%v: after the right answer asking=%v score %s", abs, m.quizAsking(), m.quiz.score)
+		if m.quiz.Asking() || m.quiz.Score() != (model.Score{Right: 1, Asked: 1}) {
+			t.Fatalf("abs=%v: after the right answer asking=%v score %s", abs, m.quiz.Asking(), m.quiz.Score())
 		}
-		if m.cur != ask || m.quiz.revealed != ask {
+		if m.cur != ask || m.quiz.Revealed() != ask {
 			t.Errorf("abs=%v: the asked row %d is not revealed and selected (cur %d)", abs, ask, m.cur)
 		}
 		s := screenOf(m)
-		for _, want := range []string{"quiz 1/1", glyphRight + " Right!", "score 1/1"} {
+		for _, want := range []string{"quiz 1/1", quiz.MarkRight + " Right!", "score 1/1"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("abs=%v: screen lacks %q:\n%s", abs, want, s)
 			}
@@ -210,16 +211,16 @@ func TestQuizRightAnswer(t *testing.T) {
 
 func TestQuizWrongAnswer(t *testing.T) {
 	m := toQuestion(t, quizModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Seed: 3}, 80, 24))
-	ask := m.quiz.askRow
+	ask := m.quiz.AskedRow()
 	q := asked(t, m)
 	right := decoderAnswer(m, q)
 	m = typeText(t, m, wrongAnswer(m, q))
 	m = press(t, m, "enter")
-	if m.quizAsking() || m.quiz.score != (model.Score{Right: 0, Asked: 1}) || m.cur != ask {
-		t.Fatalf("after a wrong answer asking=%v score %s cur %d", m.quizAsking(), m.quiz.score, m.cur)
+	if m.quiz.Asking() || m.quiz.Score() != (model.Score{Right: 0, Asked: 1}) || m.cur != ask {
+		t.Fatalf("after a wrong answer asking=%v score %s cur %d", m.quiz.Asking(), m.quiz.Score(), m.cur)
 	}
 	s := screenOf(m)
-	for _, want := range []string{"quiz 0/1", glyphWrong + " Not quite: the answer is " + right} {
+	for _, want := range []string{"quiz 0/1", quiz.MarkWrong + " Not quite: the answer is " + right} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
@@ -227,21 +228,21 @@ func TestQuizWrongAnswer(t *testing.T) {
 	// Two more: one given up with ?, one unreadable then right.
 	m = toQuestion(t, m)
 	m = press(t, typeText(t, m, "?"), "enter")
-	if m.quiz.score != (model.Score{Right: 0, Asked: 2}) {
-		t.Errorf("? should count as a miss: %s", m.quiz.score)
+	if m.quiz.Score() != (model.Score{Right: 0, Asked: 2}) {
+		t.Errorf("? should count as a miss: %s", m.quiz.Score())
 	}
 	m = toQuestion(t, m)
 	q = asked(t, m)
 	m = press(t, typeText(t, m, "banana"), "enter")
-	if !m.quizAsking() || m.quiz.score.Asked != 2 || !strings.Contains(screenOf(m), "banana") {
-		t.Errorf("an unreadable answer should be asked again, unscored: asking=%v %s\n%s", m.quizAsking(), m.quiz.score, screenOf(m))
+	if !m.quiz.Asking() || m.quiz.Score().Asked != 2 || !strings.Contains(screenOf(m), "banana") {
+		t.Errorf("an unreadable answer should be asked again, unscored: asking=%v %s\n%s", m.quiz.Asking(), m.quiz.Score(), screenOf(m))
 	}
 	for range len("banana") {
 		m = press(t, m, "backspace")
 	}
 	m = press(t, typeText(t, m, decoderAnswer(m, q)), "enter")
-	if m.quiz.score != (model.Score{Right: 1, Asked: 3}) {
-		t.Errorf("score %s, want 1/3", m.quiz.score)
+	if m.quiz.Score() != (model.Score{Right: 1, Asked: 3}) {
+		t.Errorf("score %s, want 1/3", m.quiz.Score())
 	}
 }
 
@@ -257,8 +258,8 @@ func TestQuizTypingIsNotCommands(t *testing.T) {
 	}
 	m = nm.(*Model)
 	m = press(t, m, "r", "Q", "?")
-	if !m.quizAsking() || m.absolute || m.quiz.input.Value() != "qrQ?" {
-		t.Errorf("asking=%v absolute=%v input %q", m.quizAsking(), m.absolute, m.quiz.input.Value())
+	if !m.quiz.Asking() || m.absolute || m.quiz.Typed() != "qrQ?" {
+		t.Errorf("asking=%v absolute=%v input %q", m.quiz.Asking(), m.absolute, m.quiz.Typed())
 	}
 }
 
@@ -267,20 +268,20 @@ func TestQuizTypingIsNotCommands(t *testing.T) {
 func TestQuizToggleInTheStepper(t *testing.T) {
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Seed: 5}, 80, 24)
 	m = press(t, m, "right", "right", "right", "Q")
-	if !m.quiz.on || m.quiz.revealed != 3 {
-		t.Fatalf("Q at row 3: on=%v revealed %d", m.quiz.on, m.quiz.revealed)
+	if !m.quiz.On() || m.quiz.Revealed() != 3 {
+		t.Fatalf("Q at row 3: on=%v revealed %d", m.quiz.On(), m.quiz.Revealed())
 	}
 	last, _ := m.quizLimit()
 	if rows := ladderRowNumbers(m); rows[len(rows)-1] != last+1 {
 		t.Errorf("rows %v shown, limit %d", rows, last)
 	}
-	if m.quizAsking() {
+	if m.quiz.Asking() {
 		m = press(t, m, "esc")
 	} else {
 		m = press(t, m, "Q")
 	}
-	if m.quiz.on || m.cur != 3 {
-		t.Errorf("after leaving: on=%v cur %d", m.quiz.on, m.cur)
+	if m.quiz.On() || m.cur != 3 {
+		t.Errorf("after leaving: on=%v cur %d", m.quiz.On(), m.cur)
 	}
 	if !strings.Contains(screenOf(m), "step 4/") {
 		t.Errorf("place lost:\n%s", screenOf(m))
@@ -306,15 +307,15 @@ func TestQuizWholeRealCapture(t *testing.T) {
 			}
 			m := quizModel(t, in, Options{Stream: 0, Seed: 11, Absolute: abs}, 100, 30)
 			asked := 0
-			for steps := 0; m.quiz.revealed < len(m.rows)-1; steps++ {
+			for steps := 0; m.quiz.Revealed() < len(m.rows)-1; steps++ {
 				if steps > 3*len(m.rows) {
 					t.Fatal("quiz does not reach the end")
 				}
-				if !m.quizAsking() {
+				if !m.quiz.Asking() {
 					m = press(t, m, "right")
 					continue
 				}
-				q, _ := m.quiz.qz.Ask(m.quiz.askSeg, m.absolute)
+				q, _ := m.quiz.Question(m.absolute)
 				want := decoderAnswer(m, q)
 				ans := want
 				if !right {
@@ -330,8 +331,8 @@ func TestQuizWholeRealCapture(t *testing.T) {
 			if right {
 				want.Right = asked
 			}
-			if asked == 0 || m.quiz.score != want {
-				t.Errorf("abs=%v right=%v: score %s after %d questions", abs, right, m.quiz.score, asked)
+			if asked == 0 || m.quiz.Score() != want {
+				t.Errorf("abs=%v right=%v: score %s after %d questions", abs, right, m.quiz.Score(), asked)
 			}
 			if !strings.Contains(screenOf(m), "End of the conversation") {
 				t.Errorf("no end message:\n%s", screenOf(m))

@@ -21,8 +21,6 @@ const (
 	glyphCursor    = theme.Cursor
 	glyphBoth      = "⇄"
 	glyphEllipsis  = theme.Ellipsis
-	glyphRight     = "✓"
-	glyphWrong     = "✗"
 	glyphLessonBar = "┃"
 )
 
@@ -63,14 +61,6 @@ type Styles struct {
 	Lesson struct {
 		Title lipgloss.Style
 		Dim   lipgloss.Style
-	}
-	Quiz struct {
-		Title  lipgloss.Style
-		Score  lipgloss.Style
-		Dim    lipgloss.Style
-		Prompt lipgloss.Style
-		Right  lipgloss.Style
-		Wrong  lipgloss.Style
 	}
 	Footer struct {
 		Base     lipgloss.Style
@@ -131,13 +121,6 @@ func NewStyles(isDark bool) Styles {
 	s.Explain.LessonBar = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
 	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
 	s.Lesson.Dim = lipgloss.NewStyle().Foreground(muted)
-
-	s.Quiz.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Quiz.Score = s.Header.Mode
-	s.Quiz.Dim = lipgloss.NewStyle().Foreground(muted)
-	s.Quiz.Prompt = lipgloss.NewStyle().Bold(true)
-	s.Quiz.Right = c(p.Green).Bold(true)
-	s.Quiz.Wrong = c(p.Red)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
 	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(p.Red)

@@ -33,8 +33,8 @@ func (m *Model) renderHeader(w int) string {
 		if m.absolute {
 			mode = "absolute"
 		}
-		if m.quiz.on {
-			right = []pane.Span{{Text: "quiz " + m.quiz.score.String(), Style: &m.st.Quiz.Score}, {Text: "  ", Style: nil}}
+		if m.quiz.On() {
+			right = []pane.Span{{Text: "quiz " + m.quiz.Score().String(), Style: &st.Mode}, {Text: "  ", Style: nil}}
 		}
 		if is := m.indexStatus(); is != "" {
 			right = append(right, pane.Span{Text: is, Style: &st.Name}, pane.Span{Text: "  ", Style: nil})
@@ -249,9 +249,9 @@ func (m *Model) renderFooter(w int) string {
 		return pane.RenderSpans(m.progressSpans(w), w, nil)
 	case m.screen == screenPicker:
 		return pane.Fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
-	case m.screen == screenStepper && m.quizAsking():
+	case m.screen == screenStepper && m.quiz.Asking():
 		return pane.Fit(" "+m.help.ShortHelpView(quizKeys{m.keys}.ShortHelp()), w)
-	case m.screen == screenStepper && m.quiz.on:
+	case m.screen == screenStepper && m.quiz.On():
 		k := m.keys
 		return pane.Fit(" "+m.help.ShortHelpView([]key.Binding{k.Next, k.Prev, k.Quiz, k.Toggle, k.NextPane, k.Help, k.Quit}), w)
 	case m.screen == screenStepper:
