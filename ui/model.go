@@ -33,6 +33,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/lesson"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -162,15 +163,14 @@ type Model struct {
 	lessonOn bool
 	quiz     quizState
 
-	conv       *model.Conversation
-	rows       []pane.Row
-	cur, top   int
-	absolute   bool
-	focus      paneID
-	layers     layersPane
-	layersRow  int // the row whose frame the layers pane holds, -1 none
-	explainTop int
-	previews   map[uint32]string
+	conv      *model.Conversation
+	rows      []pane.Row
+	cur, top  int
+	absolute  bool
+	focus     paneID
+	layers    layersPane
+	layersRow int // the row whose frame the layers pane holds, -1 none
+	previews  map[uint32]string
 
 	// The analyst's views (analyst.go): which view each slot of the split
 	// layout shows, each view's mode, the follow view's scroll position,
@@ -374,7 +374,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.conv = c
 	m.rows = pane.BuildRows(m.tl, c)
 	m.noteRows()
-	m.cur, m.top, m.explainTop = 0, 0, 0
+	m.cur, m.top = 0, 0
 	m.layersRow = -1
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.viewsSwitched()
@@ -406,7 +406,7 @@ func (m *Model) panelH() int {
 	// The analyst's views need their height and are not what a lesson's
 	// notes talk about: the strip goes with the stepping views.
 	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && viewTable[m.focus].lessonStrip {
-		return lessonPanelH(m.winH)
+		return lesson.PanelHeight(m.winH)
 	}
 	return 0
 }
@@ -445,9 +445,6 @@ func (m *Model) setCur(i int) {
 		last = m.quiz.revealed // never a hidden or masked row
 	}
 	i = min(max(i, 0), last)
-	if i != m.cur {
-		m.explainTop = 0
-	}
 	if i < len(m.rows)-1 {
 		m.stopFollowing()
 	}
@@ -718,7 +715,6 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.lessonOn = !m.lessonOn
-		m.explainTop = 0
 	case key.Matches(msg, k.Prev):
 		m.setCur(m.cur - 1)
 	case key.Matches(msg, k.First):
@@ -763,14 +759,6 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 			return
 		}
 	}
-}
-
-// scrollExplain scrolls the explanation by d lines, no further than its
-// last line at the bottom of the pane.
-func (m *Model) scrollExplain(d int) {
-	in := m.lay.Inner[paneExplain]
-	last := max(len(m.explainLines(in.W))-in.H, 0)
-	m.explainTop = min(max(m.explainTop+d, 0), last)
 }
 
 // click selects what was clicked: a ladder row, a picker row (a second click

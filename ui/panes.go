@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/explain"
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
@@ -39,7 +40,7 @@ var viewTable = [...]viewSpec{
 	paneLadder:  {"Ladder", "Ladder", slotTopLeft, "", true, func(m *Model) pane.View { return &ladderAdapter{m} }},
 	paneStates:  {"States", "States", slotTopRight, "", true, func(m *Model) pane.View { return &statesAdapter{m} }},
 	paneLayers:  {"Layers", "Layers", slotBottomLeft, "", true, func(m *Model) pane.View { return &layersAdapter{m} }},
-	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(m *Model) pane.View { return &explainAdapter{m} }},
+	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(*Model) pane.View { return explain.NewPane(explain.NewStyles(true)) }},
 	paneFollow:  {"Follow", "Follow", slotBottomLeft, "The follow view", false, func(*Model) pane.View { return follow.NewPane(follow.NewStyles(true)) }},
 	paneGraph:   {"Graph", "Graph", slotBottomLeft, "The graph", false, func(*Model) pane.View { return graph.NewPane(graph.NewStyles(true)) }},
 	paneNetstat: {"Netstat", "Netstat", slotTopRight, "", false, func(*Model) pane.View { return netstat.NewPane(netstat.NewStyles(true)) }},

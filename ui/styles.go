@@ -9,6 +9,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/lesson"
 	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
@@ -30,7 +31,7 @@ const (
 	glyphEllipsis  = theme.Ellipsis
 	glyphRight     = "✓"
 	glyphWrong     = "✗"
-	glyphLessonBar = "┃"
+	glyphLessonBar = theme.LessonBar
 	glyphHidden    = "?"
 )
 
@@ -90,18 +91,10 @@ type Styles struct {
 		Refused lipgloss.Style
 		Reset   lipgloss.Style
 	}
-	Explain struct {
-		Text lipgloss.Style
-		Dim  lipgloss.Style
-		// Lesson is the lesson's text above the generated explanation,
-		// and LessonBar the bar that marks it as the lesson's.
-		Lesson    lipgloss.Style
-		LessonBar lipgloss.Style
-	}
-	Lesson struct {
-		Title lipgloss.Style
-		Dim   lipgloss.Style
-	}
+	// Dim is the help screen's notes; Lesson is the lesson strip's styles.
+	Dim    lipgloss.Style
+	Lesson lesson.Styles
+
 	Quiz struct {
 		Title  lipgloss.Style
 		Score  lipgloss.Style
@@ -196,13 +189,8 @@ func NewStyles(isDark bool) Styles {
 	s.Picker.Refused = s.Ladder.RST
 	s.Picker.Reset = s.Ladder.RST
 
-	s.Explain.Text = lipgloss.NewStyle()
-	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
-	lessonC := p.Sand
-	s.Explain.Lesson = lipgloss.NewStyle().Foreground(lessonC)
-	s.Explain.LessonBar = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
-	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
-	s.Lesson.Dim = lipgloss.NewStyle().Foreground(muted)
+	s.Dim = lipgloss.NewStyle().Foreground(muted)
+	s.Lesson = lesson.NewStyles(isDark)
 
 	s.Quiz.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Quiz.Score = s.Header.Mode
