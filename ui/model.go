@@ -34,6 +34,7 @@ import (
 	"github.com/tcpstep/tcpstep/model"
 	helpscreen "github.com/tcpstep/tcpstep/ui/help"
 	"github.com/tcpstep/tcpstep/ui/ladder"
+	"github.com/tcpstep/tcpstep/ui/lesson"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
 	"github.com/tcpstep/tcpstep/ui/quiz"
@@ -160,12 +161,11 @@ type Model struct {
 	lessonOn bool
 	quiz     *quiz.Quiz // quiz mode (ui/quiz), on or off
 
-	conv       *model.Conversation
-	rows       []pane.Row
-	cur        int
-	absolute   bool
-	focus      paneID
-	explainTop int
+	conv     *model.Conversation
+	rows     []pane.Row
+	cur      int
+	absolute bool
+	focus    paneID
 
 	// The analyst's views (analyst.go): which view each slot of the split
 	// layout shows, each view's mode, the follow view's scroll position,
@@ -356,7 +356,7 @@ func (m *Model) open(c *model.Conversation) {
 	m.conv = c
 	m.rows = pane.BuildRows(m.tl, c)
 	m.noteRows()
-	m.cur, m.explainTop = 0, 0
+	m.cur = 0
 	m.vantage = model.VantageOf(m.tl, c.Index)
 	m.viewsSwitched()
 	m.screen = screenStepper
@@ -385,7 +385,7 @@ func (m *Model) panelH() int {
 	// The analyst's views need their height and are not what a lesson's
 	// notes talk about: the strip goes with the stepping views.
 	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && viewTable[m.focus].lessonStrip {
-		return lessonPanelH(m.winH)
+		return lesson.PanelHeight(m.winH)
 	}
 	return 0
 }
@@ -418,9 +418,6 @@ func (m *Model) setCur(i int) {
 		last = m.quiz.Revealed() // never a hidden or masked row
 	}
 	i = min(max(i, 0), last)
-	if i != m.cur {
-		m.explainTop = 0
-	}
 	if i < len(m.rows)-1 {
 		m.stopFollowing()
 	}
@@ -580,7 +577,6 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.lessonOn = !m.lessonOn
-		m.explainTop = 0
 	case key.Matches(msg, k.Prev):
 		m.setCur(m.cur - 1)
 	case key.Matches(msg, k.First):
@@ -621,14 +617,6 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) {
 			return
 		}
 	}
-}
-
-// scrollExplain scrolls the explanation by d lines, no further than its
-// last line at the bottom of the pane.
-func (m *Model) scrollExplain(d int) {
-	in := m.lay.Inner[paneExplain]
-	last := max(len(m.explainLines(in.W))-in.H, 0)
-	m.explainTop = min(max(m.explainTop+d, 0), last)
 }
 
 // click selects what was clicked: a ladder row, a picker row (a second click

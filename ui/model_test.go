@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/explain"
 )
 
 func TestOneConversationOpensStraightIntoTheLadder(t *testing.T) {
@@ -592,6 +593,19 @@ func TestEmptyTimelines(t *testing.T) {
 	}
 }
 
+// explainParagraphs is the explanation of the selected row, and
+// explainLines the explanation pane's text at width w, as the pane draws
+// them.
+func (m *Model) explainParagraphs() []string { return explain.Paragraphs(m.paneCtx()) }
+
+func (m *Model) explainLines(w int) []string {
+	ctx := m.paneCtx()
+	return explain.Lines(ctx.Lesson, explain.Paragraphs(ctx), w)
+}
+
+// explainTop is the explanation pane's first line shown.
+func (m *Model) explainTop() int { return m.views[paneExplain].(*explain.Pane).Top() }
+
 func TestExplanationScrollsWithinItsText(t *testing.T) {
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, 80, 12)
 	m = press(t, m, "right", "right", "right", "tab", "tab", "tab")
@@ -605,21 +619,21 @@ func TestExplanationScrollsWithinItsText(t *testing.T) {
 	}
 	first := screenOf(m)
 	m = press(t, m, "down")
-	if m.explainTop != 1 || screenOf(m) == first {
+	if m.explainTop() != 1 || screenOf(m) == first {
 		t.Fatal("down should scroll the explanation by a line")
 	}
 	for range 200 {
 		m = press(t, m, "down")
 	}
-	if want := len(lines) - in.H; m.explainTop != want {
-		t.Fatalf("scrolled to %d, want the last page at %d", m.explainTop, want)
+	if want := len(lines) - in.H; m.explainTop() != want {
+		t.Fatalf("scrolled to %d, want the last page at %d", m.explainTop(), want)
 	}
 	m = press(t, m, "up")
-	if m.explainTop != len(lines)-in.H-1 {
+	if m.explainTop() != len(lines)-in.H-1 {
 		t.Fatal("one up from the bottom should scroll back at once")
 	}
 	m = press(t, m, "right")
-	if m.explainTop != 0 {
+	if m.explainTop() != 0 {
 		t.Fatal("a new step starts its explanation at the top")
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/diagram"
+	"github.com/tcpstep/tcpstep/ui/explain"
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
@@ -42,7 +43,7 @@ var viewTable = [...]viewSpec{
 	paneLadder:  {"Ladder", "Ladder", slotTopLeft, "", true, func(*Model) pane.View { return ladder.NewPane(ladder.NewStyles(true)) }},
 	paneStates:  {"States", "States", slotTopRight, "", true, func(*Model) pane.View { return diagram.NewPane(diagram.NewStyles(true)) }},
 	paneLayers:  {"Layers", "Layers", slotBottomLeft, "", true, func(*Model) pane.View { return layers.NewPane(layers.NewStyles(true)) }},
-	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(m *Model) pane.View { return &explainAdapter{m} }},
+	paneExplain: {"Explanation", "Explain", slotBottomRight, "", false, func(*Model) pane.View { return explain.NewPane(explain.NewStyles(true)) }},
 	paneFollow:  {"Follow", "Follow", slotBottomLeft, "The follow view", false, func(*Model) pane.View { return follow.NewPane(follow.NewStyles(true)) }},
 	paneGraph:   {"Graph", "Graph", slotBottomLeft, "The graph", false, func(*Model) pane.View { return graph.NewPane(graph.NewStyles(true)) }},
 	paneNetstat: {"Netstat", "Netstat", slotTopRight, "", false, func(*Model) pane.View { return netstat.NewPane(netstat.NewStyles(true)) }},

@@ -9,6 +9,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
 	"github.com/tcpstep/tcpstep/ui/isn"
+	"github.com/tcpstep/tcpstep/ui/lesson"
 	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
@@ -21,7 +22,7 @@ const (
 	glyphCursor    = theme.Cursor
 	glyphBoth      = "⇄"
 	glyphEllipsis  = theme.Ellipsis
-	glyphLessonBar = "┃"
+	glyphLessonBar = theme.LessonBar
 )
 
 // Styles holds every style the interface uses, by meaning rather than by
@@ -50,18 +51,9 @@ type Styles struct {
 		Title         lipgloss.Style
 		TitleFocused  lipgloss.Style
 	}
-	Explain struct {
-		Text lipgloss.Style
-		Dim  lipgloss.Style
-		// Lesson is the lesson's text above the generated explanation,
-		// and LessonBar the bar that marks it as the lesson's.
-		Lesson    lipgloss.Style
-		LessonBar lipgloss.Style
-	}
-	Lesson struct {
-		Title lipgloss.Style
-		Dim   lipgloss.Style
-	}
+	// Lesson is the lesson strip's styles.
+	Lesson lesson.Styles
+
 	Footer struct {
 		Base     lipgloss.Style
 		Error    lipgloss.Style
@@ -114,13 +106,7 @@ func NewStyles(isDark bool) Styles {
 	s.Pane.Title = lipgloss.NewStyle().Foreground(muted)
 	s.Pane.TitleFocused = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
-	s.Explain.Text = lipgloss.NewStyle()
-	s.Explain.Dim = lipgloss.NewStyle().Foreground(muted)
-	lessonC := p.Sand
-	s.Explain.Lesson = lipgloss.NewStyle().Foreground(lessonC)
-	s.Explain.LessonBar = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
-	s.Lesson.Title = lipgloss.NewStyle().Foreground(lessonC).Bold(true)
-	s.Lesson.Dim = lipgloss.NewStyle().Foreground(muted)
+	s.Lesson = lesson.NewStyles(isDark)
 
 	s.Footer.Base = lipgloss.NewStyle().Foreground(muted)
 	s.Footer.Error = lipgloss.NewStyle().Bold(true).Foreground(p.Red)

@@ -171,68 +171,6 @@ func (m *Model) renderBody() []string {
 	return out
 }
 
-// explainParagraphs is the explanation of the selected row.
-func (m *Model) explainParagraphs() []string {
-	if m.cur >= len(m.rows) {
-		return nil
-	}
-	r := m.rows[m.cur]
-	if r.Seg >= 0 {
-		return model.Explain(m.tl, int(r.Seg), m.absolute)
-	}
-	return model.ExplainFrameAs(m.tl, r.Frame, m.absolute)
-}
-
-// explainLines is the explanation wrapped to w, paragraphs apart, after
-// the lesson's text for the step when the lesson is on, each of its lines
-// marked with a bar.
-func (m *Model) explainLines(w int) []string {
-	lines, _ := m.explainLinesLesson(w)
-	return lines
-}
-
-// explainLinesLesson is explainLines and how many of its first lines are
-// the lesson's.
-func (m *Model) explainLinesLesson(w int) (lines []string, nLesson int) {
-	if lp := m.lessonParagraphs(); len(lp) > 0 {
-		for i, p := range lp {
-			if i > 0 {
-				lines = append(lines, glyphLessonBar)
-			}
-			for _, l := range pane.Wrap(model.Visible(p), max(w-2, 1)) {
-				lines = append(lines, glyphLessonBar+" "+l)
-			}
-		}
-		nLesson = len(lines)
-		lines = append(lines, "")
-	}
-	for i, p := range m.explainParagraphs() {
-		if i > 0 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, pane.Wrap(model.Visible(p), max(w, 1))...)
-	}
-	return lines, nLesson
-}
-
-// renderExplain wraps the explanation's paragraphs to w, scrolled by
-// explainTop lines.
-func (m *Model) renderExplain(w, h int) string {
-	lines, nLesson := m.explainLinesLesson(w)
-	top := min(m.explainTop, max(len(lines)-h, 0))
-	st := m.st.Explain
-	out := make([]string, 0, len(lines)-top)
-	for i := top; i < len(lines); i++ {
-		if i < nLesson {
-			bar, rest, _ := strings.Cut(lines[i], glyphLessonBar)
-			out = append(out, bar+st.LessonBar.Render(glyphLessonBar)+st.Lesson.Render(rest))
-			continue
-		}
-		out = append(out, st.Text.Render(lines[i]))
-	}
-	return strings.Join(out, "\n")
-}
-
 // renderFooter is the bottom line: an error until the next key, the
 // loading progress, or the help bar.
 func (m *Model) renderFooter(w int) string {

@@ -31,7 +31,8 @@ type Context struct {
 	// Vantage is where the capture was taken, as seen from Conv.
 	Vantage model.Vantage
 	// Lesson is the lesson's text for the selected row (nil when no
-	// lesson is shown), which the explanation puts first.
+	// lesson is shown, empty when it has nothing for the row), which the
+	// explanation puts first.
 	Lesson []string
 	// Frame reads the bytes of frame n (1-based) and dissects them; an
 	// error reading it is also reported by the root.

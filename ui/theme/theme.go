@@ -15,6 +15,9 @@ const (
 	Ellipsis = "…" // text cut to fit
 	Cursor   = "▸" // the selected row
 	Line     = "─" // a rule
+	// LessonBar marks a lesson's text, in its strip and above the
+	// explanation, as the lesson's and not the stepper's.
+	LessonBar = "┃"
 )
 
 // Palette holds the colours for one background.

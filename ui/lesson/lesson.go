@@ -1,0 +1,150 @@
+// Package lesson draws the teaching text of an embedded sample. A lesson
+// shows in two places: above the generated explanation (ui/explain), marked
+// with a bar, where it is always complete; and, on a small screen where the
+// explanation is a tab of its own, in a strip under the stepping views, so
+// that it is read while stepping. Paragraphs is the text of one step, for
+// the explanation; Strip draws the strip. Whether either shows (L turns
+// them off and on) is the stepper's to decide.
+package lesson
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/theme"
+)
+
+// Styles are the lesson strip's styles, by meaning.
+type Styles struct {
+	Title lipgloss.Style // the first line: the lesson's title
+	Dim   lipgloss.Style // the rule, the hint, what the strip says of other steps
+	// Text is the lesson's own words, and Bar the bar that marks them, as
+	// the explanation draws them.
+	Text lipgloss.Style
+	Bar  lipgloss.Style
+}
+
+// NewStyles builds the lesson strip's styles for a dark or light
+// background.
+func NewStyles(isDark bool) Styles {
+	p := theme.For(isDark)
+	return Styles{
+		Title: lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
+		Dim:   lipgloss.NewStyle().Foreground(p.Muted),
+		Text:  lipgloss.NewStyle().Foreground(p.Sand),
+		Bar:   lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
+	}
+}
+
+// PanelHeight is how many lines the strip takes on a screen h high.
+func PanelHeight(h int) int { return min(max(h/3, 3), 9) }
+
+// note is l's note for the frame of rows[row] ("" none).
+func note(l *model.Lesson, rows []pane.Row, row int) string {
+	if l == nil || row < 0 || row >= len(rows) {
+		return ""
+	}
+	return l.Notes[rows[row].Frame]
+}
+
+// Paragraphs is l's text for step row of rows: its title and what to
+// watch for at the first step, then the step's note. It is nil without a
+// lesson and empty, not nil, at a step the lesson says nothing of, so that
+// the explanation can tell a lesson turned off from one with nothing to say
+// here.
+func Paragraphs(l *model.Lesson, rows []pane.Row, row int) []string {
+	if l == nil {
+		return nil
+	}
+	out := []string{}
+	if row == 0 {
+		out = append(out, "Lesson: "+l.Title)
+		if l.Watch != "" {
+			out = append(out, l.Watch)
+		}
+	}
+	if n := note(l, rows, row); n != "" {
+		out = append(out, "Lesson, this step: "+n)
+	}
+	return out
+}
+
+// nextNote is the first row after row, up to last, with a note of l, or
+// -1; it looks a bounded way ahead, lessons being on small samples.
+func nextNote(l *model.Lesson, rows []pane.Row, row, last int) int {
+	if l == nil {
+		return -1
+	}
+	for i := row + 1; i <= min(last, row+5000); i++ {
+		if _, ok := l.Notes[rows[i].Frame]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// Strip draws l's strip in w×h at step row of rows, last being the last
+// row the stepper may show (a quiz hides the ones after it): the lesson's
+// title on the first line, then the step's note (at the first step, what
+// to watch for), cut to the strip with the full text in the explanation
+// tab.
+func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) string {
+	if w <= 0 || h <= 0 || l == nil {
+		return ""
+	}
+	title := []pane.Span{
+		{Text: theme.LessonBar + " Lesson: ", Style: &st.Title},
+		{Text: model.Visible(l.Title) + " ", Style: &st.Title},
+	}
+	hint := " L hides "
+	fill := w - ansi.StringWidth(hint)
+	for _, s := range title {
+		fill -= ansi.StringWidth(s.Text)
+	}
+	if fill > 0 {
+		title = append(title, pane.Span{Text: strings.Repeat(theme.Line, fill), Style: &st.Dim}, pane.Span{Text: hint, Style: &st.Dim})
+	}
+	lines := []string{pane.RenderSpans(title, w, nil)}
+	// At the first step what to watch for comes first: it is the lesson's
+	// introduction. Then the step's note.
+	var texts []string
+	if row == 0 && l.Watch != "" {
+		texts = append(texts, l.Watch)
+	}
+	if n := note(l, rows, row); n != "" {
+		texts = append(texts, n)
+	}
+	bar := st.Bar.Render(theme.LessonBar) + " "
+	var body []string
+	for _, text := range texts {
+		for _, t := range pane.Wrap(model.Visible(text), max(w-2, 1)) {
+			body = append(body, bar+st.Text.Render(t))
+		}
+	}
+	more := ""
+	if next := nextNote(l, rows, row, last); next >= 0 {
+		more = fmt.Sprintf("next note at step %d", next+1)
+	}
+	room := h - 1
+	switch {
+	case len(body) == 0 && more != "":
+		body = append(body, "  "+st.Dim.Render("No note at this step; "+more+"."))
+	case len(body) == 0:
+		body = append(body, "  "+st.Dim.Render("No note at this step."))
+	case more != "" && len(body) < room:
+		body = append(body, "  "+st.Dim.Render(strings.ToUpper(more[:1])+more[1:]+"."))
+	}
+	if len(body) > room && room > 0 {
+		body = body[:room]
+		const more = theme.Ellipsis + " more in the Explanation tab"
+		cut := ansi.Truncate(body[room-1], max(w-ansi.StringWidth(more), 0), "")
+		body[room-1] = cut + st.Dim.Render(more)
+	}
+	lines = append(lines, body...)
+	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
+}
