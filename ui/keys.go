@@ -2,10 +2,10 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap lists every key binding of the stepper. It is built by
-// DefaultKeyMap rather than kept in a global so tests and callers get a
+// keyMap lists every key binding of the stepper. It is built by
+// defaultKeyMap rather than kept in a global so tests and callers get a
 // fresh copy they may change.
-type KeyMap struct {
+type keyMap struct {
 	Next     key.Binding
 	Prev     key.Binding
 	First    key.Binding
@@ -55,13 +55,13 @@ type KeyMap struct {
 	Backspace   key.Binding
 }
 
-// DefaultKeyMap returns the keys the issue names: arrows and vi letters to
+// defaultKeyMap returns the keys the issue names: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, 1 to 8 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
 // export, s for the picker, L for the lesson, Q for the quiz, ? for help and
 // q or ctrl+c to quit.
-func DefaultKeyMap() KeyMap {
-	return KeyMap{
+func defaultKeyMap() keyMap {
+	return keyMap{
 		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
 		Prev:     key.NewBinding(key.WithKeys("left", "h", "p"), key.WithHelp("←/h/p", "previous")),
 		First:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
@@ -106,12 +106,12 @@ func DefaultKeyMap() KeyMap {
 }
 
 // ShortHelp is the help bar of the stepper.
-func (k KeyMap) ShortHelp() []key.Binding {
+func (k keyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Prev, k.Views, k.NextPane, k.Toggle, k.Export, k.Picker, k.Help, k.Quit}
 }
 
 // FullHelp is the ? screen of the stepper, grouped by purpose.
-func (k KeyMap) FullHelp() [][]key.Binding {
+func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.Follow},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
@@ -121,7 +121,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 }
 
 // quizKeys presents the keys of a question waiting for its answer.
-type quizKeys struct{ k KeyMap }
+type quizKeys struct{ k keyMap }
 
 func (q quizKeys) ShortHelp() []key.Binding {
 	return []key.Binding{q.k.QuizCheck, q.k.QuizLeave, q.k.NextPane}
@@ -130,7 +130,7 @@ func (q quizKeys) ShortHelp() []key.Binding {
 func (q quizKeys) FullHelp() [][]key.Binding { return [][]key.Binding{q.ShortHelp()} }
 
 // pickerKeys presents the picker's bindings to bubbles/help.
-type pickerKeys struct{ k KeyMap }
+type pickerKeys struct{ k keyMap }
 
 func (p pickerKeys) ShortHelp() []key.Binding {
 	return []key.Binding{p.k.Open, p.k.PickUp, p.k.PickDown, p.k.SortNext, p.k.SortReverse, p.k.ClearFilter, p.k.Help, p.k.Quit}
@@ -145,7 +145,7 @@ func (p pickerKeys) FullHelp() [][]key.Binding {
 }
 
 // exportKeys presents the export's choice of format.
-type exportKeys struct{ k KeyMap }
+type exportKeys struct{ k keyMap }
 
 func (e exportKeys) ShortHelp() []key.Binding {
 	return []key.Binding{e.k.ExportMermaid, e.k.ExportSVG, e.k.ExportText, e.k.ExportCancel}

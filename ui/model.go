@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/model"
@@ -101,9 +100,9 @@ type (
 type Model struct {
 	src  Source
 	opts Options
-	keys KeyMap
+	keys keyMap
 	help help.Model
-	st   *Styles // a pointer: Styles is large and Model is copied on every Update
+	st   *styles // a pointer: styles is large and Model is copied on every Update
 	lay  layout
 
 	loadCh chan tea.Msg
@@ -188,7 +187,7 @@ func New(src Source, opts Options) *Model {
 	m := &Model{
 		src:        src,
 		opts:       opts,
-		keys:       DefaultKeyMap(),
+		keys:       defaultKeyMap(),
 		help:       help.New(),
 		helpScreen: helpscreen.NewScreen(helpscreen.NewStyles(true)),
 		loadCh:     make(chan tea.Msg, 1),
@@ -208,7 +207,7 @@ func New(src Source, opts Options) *Model {
 }
 
 func (m *Model) setStyles(isDark bool) {
-	st := NewStyles(isDark)
+	st := newStyles(isDark)
 	m.st = &st
 	m.help.Styles = m.st.Help
 	m.helpScreen.SetDark(isDark)
@@ -441,250 +440,6 @@ func (m *Model) frameRecord(frame uint32) *model.Frame {
 		return &m.tl.Frames[i]
 	}
 	return nil
-}
-
-// key handles a key press: quit and help first, then the screen's keys,
-// then the focused pane's.
-func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	m.note = ""
-	m.touched = true
-	if m.exportAsk {
-		m.err = ""
-		return m.exportKey(msg)
-	}
-	if m.screen == screenStepper && m.quiz.Asking() {
-		m.err = ""
-		m.showHelp = false
-		cmd := m.quizKey(msg)
-		m.relayout()
-		return cmd
-	}
-	if key.Matches(msg, k.Quit) {
-		return tea.Quit
-	}
-	if m.screen == screenFailed {
-		return nil // the error stays: there is nothing else to show
-	}
-	m.err = ""
-	if m.showHelp {
-		// The arrows scroll a help longer than the screen; any other key
-		// closes it and, but for ? and esc, does what it does.
-		r := m.pickerRect()
-		d, page := 0, max(r.H-1, 1)
-		switch {
-		case key.Matches(msg, k.Down):
-			d = 1
-		case key.Matches(msg, k.Up):
-			d = -1
-		case key.Matches(msg, k.PageDown):
-			d = page
-		case key.Matches(msg, k.PageUp):
-			d = -page
-		default:
-			m.showHelp = false
-		}
-		if m.showHelp {
-			m.helpScreen.Scroll(m.helpPage(), d, r.W, r.H)
-			return nil
-		}
-		if key.Matches(msg, k.Help) || msg.String() == "esc" {
-			m.relayout()
-			return nil
-		}
-	} else if key.Matches(msg, k.Help) {
-		m.showHelp = true
-		m.helpScreen.Open()
-		m.relayout()
-		return nil
-	}
-	var cmd tea.Cmd
-	switch m.screen {
-	case screenPicker:
-		m.pickerKey(msg)
-	case screenStepper:
-		cmd = m.stepperKey(msg)
-	}
-	// A key may bring or take away the quiz or the lesson panel.
-	m.relayout()
-	return cmd
-}
-
-func (m *Model) pickerKey(msg tea.KeyPressMsg) {
-	p := &m.picker
-	h := m.pickerRect().H
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Open):
-		if c := p.Selected(); c != nil {
-			m.open(c)
-		}
-	case key.Matches(msg, k.PickUp):
-		p.Key(picker.KeyUp, h)
-	case key.Matches(msg, k.PickDown):
-		p.Key(picker.KeyDown, h)
-	case key.Matches(msg, k.PageUp):
-		p.Key(picker.KeyPageUp, h)
-	case key.Matches(msg, k.PageDown):
-		p.Key(picker.KeyPageDown, h)
-	case key.Matches(msg, k.PickFirst):
-		p.Key(picker.KeyFirst, h)
-	case key.Matches(msg, k.PickLast):
-		p.Key(picker.KeyLast, h)
-	case key.Matches(msg, k.SortNext):
-		p.Key(picker.KeySortNext, h)
-	case key.Matches(msg, k.SortReverse):
-		p.Key(picker.KeySortReverse, h)
-	case key.Matches(msg, k.ClearFilter):
-		// With no filter to clear, esc goes back to the stepper.
-		if !p.Key(picker.KeyClear, h) && m.pickerBack && m.conv != nil {
-			m.screen = screenStepper
-			m.afterMove()
-		}
-	case key.Matches(msg, k.Backspace):
-		p.Key(picker.KeyBackspace, h)
-	default:
-		// Typing filters: any printable text the key carries.
-		if msg.Mod&^tea.ModShift == 0 {
-			p.Type(msg.Text, h)
-		}
-	}
-}
-
-func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	if used, cmd := m.viewKey(msg); used {
-		return cmd
-	}
-	switch {
-	case key.Matches(msg, k.Next):
-		if m.quiz.On() && m.cur >= m.quiz.Revealed() {
-			m.quizForward()
-			return nil
-		}
-		m.setCur(m.cur + 1)
-	case key.Matches(msg, k.Quiz):
-		if m.quiz.On() {
-			m.stopQuiz()
-		} else {
-			m.startQuiz()
-		}
-	case key.Matches(msg, k.QuizLeave) && m.quiz.On():
-		m.stopQuiz()
-	case key.Matches(msg, k.Lesson):
-		if m.opts.Lesson == nil {
-			m.err = "this capture has no lesson: the embedded samples do (tcpstep lessons lists them)"
-			return nil
-		}
-		m.lessonOn = !m.lessonOn
-	case key.Matches(msg, k.Prev):
-		m.setCur(m.cur - 1)
-	case key.Matches(msg, k.First):
-		m.setCur(0)
-	case key.Matches(msg, k.Last):
-		m.setCur(len(m.rows) - 1)
-	case key.Matches(msg, k.Toggle):
-		m.absolute = !m.absolute
-	case key.Matches(msg, k.Follow):
-		m.toggleFollow()
-	case key.Matches(msg, k.NextPane):
-		m.cyclePane(1)
-	case key.Matches(msg, k.PrevPane):
-		m.cyclePane(-1)
-	case key.Matches(msg, k.Picker):
-		m.stopQuiz()
-		m.picker.CatchUp(m.tl)
-		m.screen = screenPicker
-		m.pickerBack = true
-		// Select the conversation being stepped through.
-		m.picker.Select(m.conv)
-		m.picker.Scroll(m.pickerRect().H)
-	default:
-		m.paneKey(msg)
-	}
-	return nil
-}
-
-// paneKey gives the focused view the keys that mean something only to it.
-func (m *Model) paneKey(msg tea.KeyPressMsg) {
-	k := m.keys
-	for _, b := range []struct {
-		b key.Binding
-		k pane.Key
-	}{{k.Down, pane.KeyDown}, {k.Up, pane.KeyUp}, {k.PageDown, pane.KeyPageDown}, {k.PageUp, pane.KeyPageUp}} {
-		if key.Matches(msg, b.b) {
-			m.viewKeyTo(m.focus, b.k)
-			return
-		}
-	}
-}
-
-// click selects what was clicked: a ladder row, a picker row (a second click
-// opens it), a tab, or focuses a pane.
-func (m *Model) click(ms tea.Mouse) {
-	if ms.Button != tea.MouseLeft {
-		return
-	}
-	m.err = ""
-	switch m.screen {
-	case screenPicker:
-		if m.picker.Click(ms.Y - m.pickerRect().Y) {
-			if c := m.picker.Selected(); c != nil {
-				m.open(c)
-			}
-		}
-	case screenStepper:
-		if m.showHelp {
-			m.showHelp = false
-			return
-		}
-		if m.lay.Tabs && m.lay.TabBar.contains(ms.X, ms.Y) {
-			if p, ok := tabAt(m.lay.TabBar.W, ms.X); ok {
-				m.focus = p
-			}
-			return
-		}
-		p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown)
-		if !ok {
-			return
-		}
-		m.focus = p
-		in := m.lay.Inner[p]
-		if c, ok := m.views[p].(pane.Clicker); ok && in.contains(ms.X, ms.Y) {
-			if r := c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H); r.Move {
-				m.setCur(r.Row)
-			}
-		}
-	}
-}
-
-// wheel scrolls the pane under the pointer; the ladder's selection stays.
-func (m *Model) wheel(ms tea.Mouse) {
-	d := 0
-	switch ms.Button {
-	case tea.MouseWheelUp:
-		d = -3
-	case tea.MouseWheelDown:
-		d = 3
-	default:
-		return
-	}
-	switch m.screen {
-	case screenPicker:
-		wk := picker.KeyWheelDown
-		if d < 0 {
-			wk = picker.KeyWheelUp
-		}
-		m.picker.Key(wk, m.pickerRect().H)
-	case screenStepper:
-		if p, ok := m.lay.paneAt(ms.X, ms.Y, m.focus, m.shown); ok {
-			wk := pane.KeyWheelDown
-			if d < 0 {
-				wk = pane.KeyWheelUp
-			}
-			m.viewKeyTo(p, wk)
-		}
-	}
 }
 
 // segAt returns the segment of row i, or nil for an extra frame.

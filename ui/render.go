@@ -11,7 +11,7 @@ import (
 // boxed draws content inside a one-cell border of w×h with the title set in
 // the top edge; a focused pane's border and title take the focused style and
 // its title is bracketed, so focus reads without colour too.
-func boxed(st *Styles, title, content string, w, h int, focused bool) []string {
+func boxed(st *styles, title, content string, w, h int, focused bool) []string {
 	if w < 2 || h < 2 {
 		return pane.FitBlock(content, w, h)
 	}

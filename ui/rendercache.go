@@ -14,7 +14,7 @@ type renderCache struct {
 
 // boxMemo is one slot's box as last drawn.
 type boxMemo struct {
-	st             *Styles
+	st             *styles
 	title, content string
 	w, h           int
 	focused        bool
@@ -24,7 +24,7 @@ type boxMemo struct {
 // boxed is the package's boxed, from slot's memo when the box and its
 // content are those last drawn there. The lines returned are shared: the
 // caller must not change them.
-func (rc *renderCache) boxed(slot int, st *Styles, title, content string, w, h int, focused bool) []string {
+func (rc *renderCache) boxed(slot int, st *styles, title, content string, w, h int, focused bool) []string {
 	b := &rc.boxes[slot]
 	if b.lines != nil && b.st == st && b.w == w && b.h == h && b.focused == focused && b.title == title && b.content == content {
 		return b.lines

@@ -6,11 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
-	"github.com/tcpstep/tcpstep/ui/follow"
-	"github.com/tcpstep/tcpstep/ui/graph"
-	"github.com/tcpstep/tcpstep/ui/isn"
 	"github.com/tcpstep/tcpstep/ui/lesson"
-	"github.com/tcpstep/tcpstep/ui/netstat"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
@@ -25,11 +21,11 @@ const (
 	glyphLessonBar = theme.LessonBar
 )
 
-// Styles holds every style the interface uses, by meaning rather than by
+// styles holds every style the interface uses, by meaning rather than by
 // colour, so the root asks for Footer.Error and not for "red". Each view's
 // package has its own styles, built by the view for the terminal's
 // background (pane.Themed).
-type Styles struct {
+type styles struct {
 	IsDark bool
 
 	Header struct {
@@ -68,23 +64,18 @@ type Styles struct {
 		Wait lipgloss.Style
 	}
 	Help help.Styles
-
-	Follow  follow.Styles
-	Graph   graph.Styles
-	Netstat netstat.Styles
-	ISN     isn.Styles
 }
 
-// NewStyles builds the styles for a dark or a light terminal background.
+// newStyles builds the styles for a dark or a light terminal background.
 // Colours that the terminal cannot show are downsampled by Bubble Tea's
 // colour profile, which also honours NO_COLOR; nothing here reads the
 // environment. Every distinction that matters (selected row, focused pane,
 // direction) is also made by a glyph or an attribute, so it survives when
 // colour is gone.
-func NewStyles(isDark bool) Styles {
+func newStyles(isDark bool) styles {
 	p := theme.For(isDark)
 	c := func(col color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(col) }
-	var s Styles
+	var s styles
 	s.IsDark = isDark
 
 	accent := p.Accent
@@ -119,10 +110,5 @@ func NewStyles(isDark bool) Styles {
 	s.Help = help.DefaultStyles(isDark)
 	s.Help.ShortKey = s.Help.ShortKey.Bold(true).Foreground(accent)
 	s.Help.FullKey = s.Help.FullKey.Bold(true).Foreground(accent)
-
-	s.Follow = follow.NewStyles(isDark)
-	s.Graph = graph.NewStyles(isDark)
-	s.Netstat = netstat.NewStyles(isDark)
-	s.ISN = isn.NewStyles(isDark)
 	return s
 }

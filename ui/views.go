@@ -117,7 +117,7 @@ func tabLabels(w int) [numPanes]string {
 
 // renderTabs is the tab bar of small screens; the active tab is reversed
 // and bracketed, so it reads without colour.
-func renderTabs(st *Styles, active paneID, w int) string {
+func renderTabs(st *styles, active paneID, w int) string {
 	var spans []pane.Span
 	labels := tabLabels(w)
 	for p := range numPanes {

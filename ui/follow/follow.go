@@ -717,9 +717,9 @@ func (p *Pane) Key(ctx pane.Context, k pane.Key, w, h int) pane.Result {
 	case pane.KeyDown:
 		d = 1
 	case pane.KeyPageUp:
-		d = -max(BodyHeight(h)-1, 1)
+		d = -max(bodyHeight(h)-1, 1)
 	case pane.KeyPageDown:
-		d = max(BodyHeight(h)-1, 1)
+		d = max(bodyHeight(h)-1, 1)
 	case pane.KeyWheelUp:
 		d = -3
 	case pane.KeyWheelDown:
@@ -745,9 +745,9 @@ func (p *Pane) ready(ctx pane.Context) *data {
 	return fd
 }
 
-// BodyHeight is how many lines of the dialogue the view shows under its
+// bodyHeight is how many lines of the dialogue the view shows under its
 // summary line in a pane h lines high.
-func BodyHeight(h int) int { return max(h-1, 1) }
+func bodyHeight(h int) int { return max(h-1, 1) }
 
 // Prepare scrolls the view, w×h cells, to the selected segment's bytes.
 func (p *Pane) Prepare(ctx pane.Context, w, h int) {
@@ -765,7 +765,7 @@ func (p *Pane) Prepare(ctx pane.Context, w, h int) {
 	}
 	fd.synced = key
 	lay := fd.layout(w, p.hex)
-	p.top = followTop(followSegLine(ctx.TL, fd.chunks, lay, ctx.Seg), p.top, BodyHeight(h), len(lay.lines))
+	p.top = followTop(followSegLine(ctx.TL, fd.chunks, lay, ctx.Seg), p.top, bodyHeight(h), len(lay.lines))
 }
 
 // Step returns the segment whose bytes come d lines from the selected
@@ -830,6 +830,6 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 	}
 	head = append(head, pane.Span{Text: "  " + p.Mode() + " (m switches)  " + theme.Cursor + " this step", Style: &fs.Marker})
 	lay := fd.layout(w, p.hex)
-	body := renderFollowLayout(*fs, ctx.TL, ctx.Conv, fd.chunks, lay, ctx.Seg, w, BodyHeight(h), p.top)
+	body := renderFollowLayout(*fs, ctx.TL, ctx.Conv, fd.chunks, lay, ctx.Seg, w, bodyHeight(h), p.top)
 	return pane.RenderSpans(head, w, nil) + "\n" + body
 }

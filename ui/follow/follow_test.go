@@ -241,7 +241,7 @@ func TestPane(t *testing.T) {
 	p.Prepare(ctx, 80, 20)
 	out := p.View(ctx, 80, 20)
 	body := strings.SplitN(out, "\n", 2)[1]
-	if want := renderFollow(NewStyles(true), tl, c, chunks, ctx.Seg, false, 80, BodyHeight(20), p.top); body != want {
+	if want := renderFollow(NewStyles(true), tl, c, chunks, ctx.Seg, false, 80, bodyHeight(20), p.top); body != want {
 		t.Errorf("the dialogue differs from renderFollow:\n%s\nwant\n%s", ansi.Strip(body), ansi.Strip(want))
 	}
 	next := p.Step(ctx, 80, 1)
