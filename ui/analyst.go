@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -59,8 +60,8 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Views):
-		if r := []rune(msg.String()); len(r) == 1 && r[0] >= '1' && r[0] <= '8' {
-			m.showView(paneID(r[0] - '1'))
+		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= int(numPanes) {
+			m.showView(paneID(n - 1))
 		}
 	case key.Matches(msg, k.Export):
 		if m.conv == nil {

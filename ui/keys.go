@@ -1,6 +1,11 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap lists every key binding of the stepper. It is built by
 // defaultKeyMap rather than kept in a global so tests and callers get a
@@ -75,7 +80,7 @@ func defaultKeyMap() keyMap {
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 		Picker:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "conversations")),
-		Views:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8"), key.WithHelp("1-8", "views")),
+		Views:    key.NewBinding(key.WithKeys(viewKeys()...), key.WithHelp(fmt.Sprintf("1-%d", numPanes), "views")),
 		Mode:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "view mode")),
 		ZoomIn:   key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "graph zoom in")),
 		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "graph zoom out")),
@@ -152,3 +157,12 @@ func (e exportKeys) ShortHelp() []key.Binding {
 }
 
 func (e exportKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
+
+// viewKeys are the number keys of the views, one per line of viewTable.
+func viewKeys() []string {
+	ks := make([]string, numPanes)
+	for p := range numPanes {
+		ks[p] = strconv.Itoa(int(p) + 1)
+	}
+	return ks
+}
