@@ -127,15 +127,8 @@ func TestFollowAgainstTshark(t *testing.T) {
 		}
 		l, ok := cache[path]
 		if !ok {
-			in, err := Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, tl := openTestFile(t, path)
 			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
 			l = loaded{in, tl}
 			cache[path] = l
 		}

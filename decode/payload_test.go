@@ -16,6 +16,20 @@ func openSample(t *testing.T, name string) (*Input, *model.Timeline) {
 		t.Fatal(err)
 	}
 	in, err := OpenBytes("sample:"+name, b)
+	return loaded(t, in, err)
+}
+
+// openTestFile opens and decodes a capture file, failing t on any error; the
+// caller closes the input.
+func openTestFile(t *testing.T, path string) (*Input, *model.Timeline) {
+	t.Helper()
+	in, err := Open(path)
+	return loaded(t, in, err)
+}
+
+// loaded decodes what an Open call returned, failing t on any error.
+func loaded(t *testing.T, in *Input, err error) (*Input, *model.Timeline) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,15 +199,8 @@ func TestFollowLossyTransfer(t *testing.T) {
 // wire (IP total length), of which 256 - 14 (Ethernet) - 20 (IPv4) - 32
 // (TCP with the timestamp option) = 190 were captured.
 func TestPayloadSnapLength(t *testing.T) {
-	in, err := Open(filepath.Join("..", "testdata", "loopback", "transfer.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, tl := openTestFile(t, filepath.Join("..", "testdata", "loopback", "transfer.pcap"))
 	defer in.Close()
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	si := segOfFrame(t, tl, 6)
 	s := &tl.Segments[si]
 	got, err := in.Payload(tl, si)

@@ -85,13 +85,7 @@ func checkLive(t *testing.T, tl *model.Timeline, changed []*model.Conversation, 
 func loadBytes(t *testing.T, name string, data []byte) *model.Timeline {
 	t.Helper()
 	in, err := OpenBytes(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tl := loaded(t, in, err)
 	return tl
 }
 

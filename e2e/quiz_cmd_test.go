@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 )
@@ -45,19 +45,7 @@ func TestQuizCmdTmux(t *testing.T) {
 	}
 	needTools(t, "tmux")
 	bin := buildBinary(t)
-	b, err := samples.Bytes(samples.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decode.OpenBytes("sample:"+samples.Default, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tl := testsample.Timeline(t, samples.Default)
 	conv := tl.Conversations[0]
 	const seed = 9
 	qz := model.NewQuiz(tl, conv, seed)

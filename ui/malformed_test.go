@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/internal/testshared"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // stepOf reads "step K/N" from the header.
@@ -45,7 +46,7 @@ func TestMalformedScreens(t *testing.T) {
 				w, h := sz[0], sz[1]
 				check := func(m *Model, what string) {
 					t.Helper()
-					if bad := screenProblems(m.View().Content, w, h); len(bad) > 0 {
+					if bad := panetest.Problems(m.View().Content, w, h); len(bad) > 0 {
 						t.Fatalf("%dx%d %s: %s", w, h, what, strings.Join(bad, "\n"))
 					}
 				}

@@ -6,12 +6,10 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/model"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // fuzzEPs are the endpoints fuzz input picks from, so that conversations
@@ -161,36 +159,6 @@ func fuzzSeedConversation() []byte {
 	return out
 }
 
-// screenProblems lists what is wrong with a screen drawn for a w×h window:
-// more lines than h, a line wider than w, or a control character or invalid
-// UTF-8 left once the styling is stripped.
-func screenProblems(s string, w, h int) []string {
-	var bad []string
-	plain := ansi.Strip(s)
-	lines := strings.Split(plain, "\n")
-	if len(lines) > h {
-		bad = append(bad, fmt.Sprintf("%d lines for a height of %d", len(lines), h))
-	}
-	for i, l := range lines {
-		if cw := ansi.StringWidth(l); cw > w {
-			bad = append(bad, fmt.Sprintf("line %d is %d cells wide, more than %d: %q", i, cw, w, l))
-		}
-	}
-	for i, r := range plain {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(plain[i:]); size <= 1 {
-				bad = append(bad, fmt.Sprintf("invalid UTF-8 at %d: %q", i, plain[max(0, i-20):min(len(plain), i+20)]))
-			}
-		} else if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			bad = append(bad, fmt.Sprintf("control %U at %d: %q", r, i, plain[max(0, i-20):min(len(plain), i+20)]))
-		}
-		if len(bad) > 5 {
-			break
-		}
-	}
-	return bad
-}
-
 // FuzzScreens builds a timeline from fuzz bytes and draws every view of the
 // stepper (ladder, states, layers from the real dissector, explanation,
 // follow in text and hex, graph, netstat, ISN), the picker and the help at
@@ -209,7 +177,7 @@ func FuzzScreens(f *testing.F) {
 		m := loadedModel(t, src, Options{Stream: -1}, w, h)
 		check := func(what string) {
 			t.Helper()
-			if bad := screenProblems(m.View().Content, w, h); len(bad) > 0 {
+			if bad := panetest.Problems(m.View().Content, w, h); len(bad) > 0 {
 				t.Fatalf("%dx%d %s: %s", w, h, what, strings.Join(bad, "\n"))
 			}
 		}
@@ -250,7 +218,7 @@ func TestFuzzSeedReachesTheViews(t *testing.T) {
 	if s := screenOf(m); !strings.Contains(s, "␛]52;c;cHduZWQ=␇") {
 		t.Errorf("follow view lacks the clipboard sequence:\n%s", s)
 	}
-	if bad := screenProblems(m.View().Content, 200, 50); len(bad) > 0 {
+	if bad := panetest.Problems(m.View().Content, 200, 50); len(bad) > 0 {
 		t.Error(bad)
 	}
 }

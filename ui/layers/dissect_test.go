@@ -6,8 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/tcpstep/tcpstep/decode"
-	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 )
 
 // TestLayersRealFrames runs the pane over every frame of samples decoded by
@@ -18,19 +17,7 @@ func TestLayersRealFrames(t *testing.T) {
 	real := NewStyles(true)
 	for _, name := range []string{"smtp-figure10", "ip-fragments", "icmp-frag-needed", "ipv6"} {
 		t.Run(name, func(t *testing.T) {
-			b, err := samples.Bytes(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := decode.OpenBytes(name, b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			tl, err := in.Load(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			in, tl := testsample.Open(t, name)
 			// The first frames cover every kind of frame of these samples
 			// (handshake, data, fragments, ICMP error) and keep the test quick.
 			for fi := range min(len(tl.Frames), 8) {

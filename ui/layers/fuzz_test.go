@@ -2,14 +2,11 @@ package layers
 
 import (
 	"encoding/binary"
-	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/ui/pane/panetest"
 )
 
 // template is an Ethernet, IPv4 and TCP header that fuzz bytes are written
@@ -37,41 +34,10 @@ func FuzzLayersView(f *testing.F) {
 		var p Pane
 		p.setFrame(data, decode.Dissect(links[int(lb)%len(links)], data))
 		for i := range 4 {
-			if bad := problems(p.render(st, w, h), w, h); len(bad) > 0 {
+			if bad := panetest.Problems(p.render(st, w, h), w, h); len(bad) > 0 {
 				t.Fatalf("%dx%d after %d moves: %s", w, h, i, strings.Join(bad, "\n"))
 			}
 			p.cur = (p.cur + 1 + int(lb)) % max(1, len(p.items))
 		}
 	})
-}
-
-// problems lists what is wrong with a drawing for w×h cells, as the root's
-// screen fuzzing checks its screens: more lines than h, a line wider than
-// w, or a control character or invalid UTF-8 left once the styling is
-// stripped.
-func problems(s string, w, h int) []string {
-	var bad []string
-	plain := ansi.Strip(s)
-	lines := strings.Split(plain, "\n")
-	if len(lines) > h {
-		bad = append(bad, fmt.Sprintf("%d lines for a height of %d", len(lines), h))
-	}
-	for i, l := range lines {
-		if cw := ansi.StringWidth(l); cw > w {
-			bad = append(bad, fmt.Sprintf("line %d is %d cells wide, more than %d: %q", i, cw, w, l))
-		}
-	}
-	for i, r := range plain {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(plain[i:]); size <= 1 {
-				bad = append(bad, fmt.Sprintf("invalid UTF-8 at %d: %q", i, plain[max(0, i-20):min(len(plain), i+20)]))
-			}
-		} else if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			bad = append(bad, fmt.Sprintf("control %U at %d: %q", r, i, plain[max(0, i-20):min(len(plain), i+20)]))
-		}
-		if len(bad) > 5 {
-			break
-		}
-	}
-	return bad
 }
