@@ -183,30 +183,41 @@ var lessons = map[string]model.Lesson{
 		},
 	},
 	"lossy-transfer": {
-		Title: "Loss and recovery: duplicate ACKs, fast retransmit, reordering, timeout",
-		Watch: "Watch the client's ACK stop at one number while data keeps arriving (duplicate ACKs), the server resend " +
-			"at once after three of them, a segment that arrives late, and a last segment recovered only by the " +
-			"retransmission timer.",
+		Title: "Loss and recovery: a timeout, duplicate ACKs, fast retransmit, reordering",
+		Watch: "The tap sits beside the client, so every loss lies beyond it: what the client sends passes the tap " +
+			"and may be lost after it, what the server sends may be lost before it and never show. Watch the request " +
+			"go out twice (the client's timer, when no ACK comes), the client's ACK stop at one number while data " +
+			"keeps arriving (duplicate ACKs), the server resend at once after three of them, and a segment that " +
+			"arrives late.",
 		Notes: map[uint32]string{
-			1:  "An ordinary handshake begins. It takes about 16 ms (frames 1 to 3), which becomes tshark's out-of-order threshold.",
-			2:  "The SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1.",
-			3:  "Handshake done: both sides are ESTABLISHED.",
-			4:  "The request, 95 bytes.",
-			5:  "The download: a flight of segments of 1448 bytes each, frames 5 to 14.",
-			16: "ACK 4345 = 2897 + 1448 for frame 7. The segment of frame 8, SEQ 4345, was lost after the tap.",
-			17: "A duplicate ACK: the client received a later segment but still waits for SEQ 4345 (frame 8), so it repeats ACK 4345.",
+			1: "An ordinary handshake begins. It takes about 16 ms (frames 1 to 3), which becomes tshark's out-of-order threshold.",
+			2: "The SYN,ACK, ACK 1 = 0 + 1 for the SYN of frame 1.",
+			3: "Handshake done: both sides are ESTABLISHED.",
+			4: "The request, 95 bytes. The tap beside the client sees it leave; it is lost on the path beyond, and " +
+				"the server never answers it.",
+			5: "No ACK came back, so the client's retransmission timer runs out, about 216 ms after frame 4, and it " +
+				"sends the request again from SEQ 1: a retransmission. Linux's first timeout is the round trip it " +
+				"measured in the handshake plus a floor of a fifth of a second.",
+			6: "The request got through: the download begins, a flight of segments of 1448 bytes each (frames 6 to 14), " +
+				"with ACK 96 = 1 + 95 for the request of frame 5.",
+			9: "SEQ 5793, where 4345 = 2897 + 1448 was expected after frame 8: the segment between was lost on the path " +
+				"before the tap, so the capture never shows it, and tshark reports a previous segment not captured.",
+			16: "ACK 4345 = 2897 + 1448 for frame 8: the client has everything before the hole. The segment of frame 9 reached it too " +
+				"(the tap beside it saw it pass), and a SACK option says so.",
+			17: "A duplicate ACK: each later segment reaches the client, but the hole stays, so it repeats ACK 4345 " +
+				"and its SACK block grows.",
 			22: "After the duplicate ACKs in frames 17 to 21 the server resends SEQ 4345 at once: a fast retransmission, " +
-				"without waiting for its timer.",
+				"without waiting for its timer. The tap sees these bytes for the first time.",
 			26: "The gap is filled: ACK 17377 = 15929 + 1448 acknowledges everything up to frame 24.",
-			27: "This segment overtook its predecessor: SEQ 18825, where 17377 = 15929 + 1448 was expected after " +
-				"frame 24, so tshark reports a previous segment not captured.",
+			27: "This segment overtook its predecessor on the path: SEQ 18825, where 17377 = 15929 + 1448 was " +
+				"expected after frame 24, so tshark reports a previous segment not captured.",
 			28: "The missing segment, SEQ 17377, arrives 0.8 ms after frame 27: within the threshold, so it is out of " +
 				"order, not a retransmission.",
-			34: "The last segment, 700 bytes; it is lost, and nothing follows it to provoke duplicate ACKs.",
-			35: "The server's retransmission timer runs out, about 216 ms after frame 34, and it resends SEQ 23169.",
-			37: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
-			38: "The server's FIN carries ACK 97 = 96 + 1 for the FIN of frame 37: it goes to LAST_ACK, the client to TIME_WAIT.",
-			39: "The last ACK: the client in TIME_WAIT, the server CLOSED.",
+			34: "The last segment, 700 bytes.",
+			35: "ACK 23869 = 23169 + 700 for frame 34: the whole response has arrived.",
+			36: "The client closes: FIN_WAIT_1; the FIN takes the server to CLOSE_WAIT.",
+			37: "The server's FIN carries ACK 97 = 96 + 1 for the FIN of frame 36: it goes to LAST_ACK, the client to TIME_WAIT.",
+			38: "The last ACK: the client in TIME_WAIT, the server CLOSED.",
 		},
 	},
 	"zero-window": {
