@@ -76,13 +76,16 @@ var lessons = map[string]model.Lesson{
 			27: "The client acknowledges the FIN: ACK 2234679649 = 2234679648 + 1 for the FIN of frame 26. The ACK moves " +
 				"the server to FIN_WAIT_2.",
 			28: "The client's application closes too: its FIN, SEQ 1023645998, takes it to LAST_ACK, where it waits for " +
-				"the ACK of that FIN. Arriving, the FIN takes the server from FIN_WAIT_2 to TIME_WAIT.",
-			29: "No final ACK comes: the server sends a RST instead, even from TIME_WAIT, and both sides are CLOSED at once. Its SEQ 2234679649 " +
-				"is the ACK field of the client's FIN in frame 28, as RFC 793 has a reset take it, so the client " +
-				"accepts it. The close mixed an orderly FIN exchange with an abort. Over the session the two sides " +
-				"passed through 10 of the 11 states of RFC 793: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, " +
-				"FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK and TIME_WAIT. The eleventh, CLOSING, needs another close: " +
-				"it comes when FINs cross (sample simultaneous-close).",
+				"the ACK of that FIN. The observer, seeing the FIN pass on its way to the server, has it take the server " +
+				"from FIN_WAIT_2 to TIME_WAIT; frame 29 shows what the server's TCP made of it.",
+			29: "No final ACK comes: a RST instead, 0.07 ms after the FIN of frame 28 passed beside the server, the time " +
+				"its TCP takes to answer. A TCP still in TIME_WAIT would acknowledge the FIN, and an application's abort " +
+				"sends nothing from TIME_WAIT: the server's TCP no longer had the connection, and answers the FIN as RFC 9293 " +
+				"has a TCP answer a segment for a connection it does not have. Its SEQ 2234679649 is that FIN's " +
+				"ACK 2234679649, and it carries no ACK, so the client accepts it: both sides are CLOSED. Over the session " +
+				"the two sides passed through 10 of the 11 states of RFC 793: CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, " +
+				"ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK and TIME_WAIT. The eleventh, CLOSING, needs " +
+				"another close: it comes when FINs cross (sample simultaneous-close).",
 		},
 	},
 	"http-close": {

@@ -45,8 +45,9 @@ var catalogue = []Sample{
 			"(250 = exists, 550 = unknown, 252 = cannot verify); watch each reply acknowledge exactly the command's " +
 			"bytes and the Windows client's delayed pure ACKs 200 ms later. After QUIT the server sends 221 and its " +
 			"FIN (FIN_WAIT_1), the client ACKs it (server FIN_WAIT_2, client CLOSE_WAIT) and sends its own FIN " +
-			"(LAST_ACK); where the final ACK would be, the server sends a RST, SEQ taken from the FIN's ACK as " +
-			"RFC 793 prescribes. Numbers the paper does not print follow TCP arithmetic.",
+			"(LAST_ACK); where the final ACK would be, the server's TCP answers that FIN with a RST, SEQ taken from " +
+			"the FIN's ACK field: RFC 9293's answer to a segment for a connection that no longer exists (a TCP in " +
+			"TIME_WAIT would acknowledge the FIN). Numbers the paper does not print follow TCP arithmetic.",
 	},
 	{
 		Name:  "http-close",

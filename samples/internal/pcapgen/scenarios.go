@@ -197,8 +197,10 @@ func smtpFigure10(c *capture) {
 	c.wait(1.9)
 	k.send(k.cli, fFIN|fACK, nil)
 	c.wait(0.07)
-	// Where the final ACK would be, a reset: RFC 793 takes its SEQ from the
-	// ACK field of the segment it answers, and it carries no ACK.
+	// Where the final ACK would be, a reset: the server's TCP no longer has
+	// the connection and answers the FIN as RFC 9293 §3.10.7.1 has it answer
+	// a segment for a connection that does not exist, its SEQ the FIN's ACK
+	// field and no ACK flag.
 	k.send(k.srv, fRST, nil, at(k.cli.rcv))
 }
 
