@@ -116,11 +116,13 @@ func TestPayloadIPFragments(t *testing.T) {
 	}
 }
 
-// TestFollowLossyTransfer follows the server's side of the lossy-transfer
-// sample: a fast retransmission (frame 22), a segment captured out of order
-// (frame 28, after frame 27 which lies beyond it) and a timeout
-// retransmission (frame 35). Every byte must appear once, in sequence
-// order: the server's FIN has relative SEQ 23869, so 23868 bytes.
+// TestFollowLossyTransfer follows the lossy-transfer sample. The server's
+// side has a segment lost before the capture point whose fast
+// retransmission (frame 22) is the only copy captured, and a segment
+// captured out of order (frame 28, after frame 27 which lies beyond it).
+// Every byte must appear once, in sequence order: the server's FIN has
+// relative SEQ 23869, so 23868 bytes. The client's request (frame 4) was
+// lost after the capture point and sent again by timer (frame 5).
 func TestFollowLossyTransfer(t *testing.T) {
 	in, tl := openSample(t, "lossy-transfer")
 	c := tl.Conversations[0]
@@ -154,17 +156,12 @@ func TestFollowLossyTransfer(t *testing.T) {
 	for _, ch := range chunks {
 		placedFrom[tl.Segments[ch.Seg].Frame]++
 	}
-	// The segment frame 22 fast-retransmits was captured (frame 8; the
-	// loss happened after the capture point), and frame 35 retransmits
-	// frame 34 after a timeout: retransmissions of data placed already add
-	// nothing.
-	for _, fn := range []uint32{22, 35} {
-		if placedFrom[fn] != 0 {
-			t.Errorf("frame %d (a retransmission) placed %d chunks", fn, placedFrom[fn])
+	// The segment frame 22 fast-retransmits was lost before the capture
+	// point: the retransmission is the first copy seen, and places it.
+	for _, fn := range []uint32{8, 9, 22, 34} {
+		if placedFrom[fn] != 1 {
+			t.Errorf("frame %d placed %d chunks, want 1", fn, placedFrom[fn])
 		}
-	}
-	if placedFrom[8] != 1 || placedFrom[34] != 1 {
-		t.Errorf("frames 8 and 34 placed %d and %d chunks, want 1 each", placedFrom[8], placedFrom[34])
 	}
 	// Frame 28 (SEQ 17377) came after frame 27 (SEQ 18825): it is placed
 	// before it, and frame 27's bytes became readable only then.
@@ -186,11 +183,17 @@ func TestFollowLossyTransfer(t *testing.T) {
 	if got := tl.Segments[chunks[i27].Ready].Frame; got != 28 {
 		t.Errorf("frame 27's bytes ready at frame %d, want 28", got)
 	}
-	// The retransmission at frame 35 highlights the bytes placed from 34.
-	si35 := segOfFrame(t, tl, 35)
-	last := chunks[len(chunks)-1]
-	if lo, hi := last.SegRange(tl, si35); tl.Segments[last.Seg].Frame != 34 || lo != 0 || hi != 700 {
-		t.Errorf("last chunk from frame %d, frame 35 covers %d-%d of it; want frame 34, 0-700", tl.Segments[last.Seg].Frame, lo, hi)
+	// The client's side: the request of frame 4 is placed once, and its
+	// retransmission by timer, frame 5, highlights the bytes placed from it.
+	req, err := model.FollowDir(tl, c, model.C2S, func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(req) != 1 || tl.Segments[req[0].Seg].Frame != 4 || req[0].Len() != 95 || req[0].Unacked {
+		t.Fatalf("client side: %d chunks, want frame 4's 95 acknowledged bytes", len(req))
+	}
+	if lo, hi := req[0].SegRange(tl, segOfFrame(t, tl, 5)); lo != 0 || hi != 95 {
+		t.Errorf("frame 5 covers %d-%d of the request, want 0-95", lo, hi)
 	}
 }
 

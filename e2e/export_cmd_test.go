@@ -51,8 +51,8 @@ func TestExportCommand(t *testing.T) {
 			}
 		}
 	}
-	if segs != 39 {
-		t.Errorf("svg: %d segments, want the sample's 39", segs)
+	if segs != 38 {
+		t.Errorf("svg: %d segments, want the sample's 38", segs)
 	}
 
 	// txt without --stream: every conversation, as dump --format text.

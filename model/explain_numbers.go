@@ -137,8 +137,22 @@ func (x *explainer) seqPara() para {
 			break
 		}
 		p.add("SEQ %v: a reset is accepted only when its SEQ falls inside the receiver's window, which keeps a blind attacker from guessing it.", seq)
-		if a := x.resetAnswers(); a != nil {
-			p.add(" It is the ACK field of the %v's frame %v: a reset that answers a segment carrying ACK takes its SEQ from that ACK (RFC 793, section 3.4).", x.rcv, frameNo(a.Frame))
+		a := x.resetAnswers()
+		if mv, ok := x.sentReset(); ok && !mv.AnswersSegment() {
+			// An abort: its SEQ is the sender's SND.NXT, which may also be
+			// the receiver's last ACK without answering anything.
+			p.add(" An abort takes the next sequence number the %v would have sent, <SEQ=SND.NXT> (RFC 9293, section 3.10.5)", x.snd)
+			if h := x.sideHigh(s.Dir); h != nil && h.Seq+h.SeqLen() == s.Seq {
+				p.add(", where the %v's frame %v ended", x.snd, frameNo(h.Frame))
+			}
+			if a != nil {
+				p.add("; it is also the ACK field of the %v's frame %v, so the %v finds it in its window", x.rcv, frameNo(a.Frame), x.rcv)
+			}
+			p.add(".")
+			break
+		}
+		if a != nil {
+			p.add(" It is the ACK field of the %v's frame %v: a reset that answers a segment carrying ACK takes that ACK as its SEQ and sets no ACK itself, <SEQ=SEG.ACK><CTL=RST> (RFC 9293, section 3.10.7.1, as RFC 793, section 3.4, had it).", x.rcv, frameNo(a.Frame))
 		}
 	default:
 		p.add("It carries no data and consumes no sequence number: SEQ %v is simply the next byte the %v will send.", seq, x.snd)

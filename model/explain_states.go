@@ -24,19 +24,20 @@ var stateMeanings = [NumStates]string{
 
 // moveWords says what causes a move of the state diagram, in words.
 var moveWords = map[string]string{
-	"passive OPEN":   "its application waits for connections",
-	"active OPEN":    "its application asked to connect",
-	"SEND":           "its application sent data before a connection existed",
-	"CLOSE":          "its application closed the connection",
-	"rcv SYN":        "it received a SYN",
-	"rcv SYN,ACK":    "it received the SYN,ACK answering its SYN",
-	"rcv ACK of SYN": "its SYN was acknowledged",
-	"rcv FIN":        "it received the peer's FIN",
-	"rcv FIN,ACK":    "it received a FIN that also acknowledges its own",
-	"rcv ACK of FIN": "its FIN was acknowledged",
-	"timeout=2MSL":   "its TIME_WAIT timer ran out",
-	"rcv RST":        "it received a reset",
-	"ABORT":          "it aborted the connection",
+	"passive OPEN":    "its application waits for connections",
+	"active OPEN":     "its application asked to connect",
+	"SEND":            "its application sent data before a connection existed",
+	"CLOSE":           "its application closed the connection",
+	"rcv SYN":         "it received a SYN",
+	"rcv SYN,ACK":     "it received the SYN,ACK answering its SYN",
+	"rcv ACK of SYN":  "its SYN was acknowledged",
+	"rcv FIN":         "it received the peer's FIN",
+	"rcv FIN,ACK":     "it received a FIN that also acknowledges its own",
+	"rcv ACK of FIN":  "its FIN was acknowledged",
+	"timeout=2MSL":    "its TIME_WAIT timer ran out",
+	"rcv RST":         "it received a reset",
+	"ABORT":           "it aborted the connection",
+	"SEGMENT ARRIVES": "a segment arrived that its TCP had no connection for, and it answered with a reset",
 }
 
 func stateMeaning(s State) string {
@@ -57,6 +58,10 @@ func (x *explainer) statesPara(segIndex int) para {
 		x.side(&p, "client", s.Client(), cm)
 		p.add(" ")
 		x.side(&p, "server", s.Server(), sm)
+	}
+	if mv, ok := x.sentReset(); ok && mv.AnswersSegment() && mv.From != SynSent {
+		// SYN_SENT's case is the rejected SYN,ACK that placed says.
+		x.answeredReset(&p, mv)
 	}
 	for _, who := range []string{"client", "server"} {
 		if seg := uint32(segIndex); x.c.WasRevised(seg, who == "client") {
@@ -197,7 +202,11 @@ func (x *explainer) side(p *para, who string, now State, ms []Transition) {
 			words = append(words, w)
 		}
 	}
-	p.add("The %v moves %v, RFC 793's %v", who, path, strings.Join(labels, " then "))
+	rfc := "RFC 793's"
+	if len(ms) == 1 && ms[0].AnswersSegment() {
+		rfc = "RFC 9293's" // section 3.10.7; RFC 793 names no such move
+	}
+	p.add("The %v moves %v, %v %v", who, path, rfc, strings.Join(labels, " then "))
 	if len(words) > 0 {
 		p.add(" (%v)", strings.Join(words, ", then "))
 	}
@@ -210,3 +219,70 @@ func (x *explainer) side(p *para, who string, now State, ms []Transition) {
 }
 
 func seqGE(x, y uint32) bool { return int32(x-y) >= 0 }
+
+// senderMoves returns the moves at this segment of the side that sent it.
+func (x *explainer) senderMoves() []Transition {
+	if x.k < 0 {
+		return nil
+	}
+	cm, sm := StepTransitions(x.tl, int(x.c.Segs[x.k]))
+	if x.s.Dir == C2S {
+		return cm
+	}
+	return sm
+}
+
+// sentReset returns the move of this segment's sender into CLOSED by the
+// reset it sends, if it made one.
+func (x *explainer) sentReset() (Transition, bool) {
+	if !x.s.Flags.Has(RST) {
+		return Transition{}, false
+	}
+	for _, m := range x.senderMoves() {
+		if m.Abort() && m.Action != "" {
+			return m, true
+		}
+	}
+	return Transition{}, false
+}
+
+// answeredReset says why a reset sent from CLOSING, LAST_ACK or TIME_WAIT is
+// no abort but an answer (see sndRST), and which rule gives its numbers.
+func (x *explainer) answeredReset(p *para, mv Transition) {
+	s := x.s
+	var q *Segment // the segment it answers: the peer's latest
+	x.back(func(t *Segment) bool {
+		if t.Dir != s.Dir {
+			q = t
+			return false
+		}
+		return true
+	})
+	from := mv.From.String()
+	p.add(" An ABORT in %v sends nothing (RFC 9293, section 3.10.5)", from)
+	if mv.From == TimeWait {
+		p.add(", and a TCP still in TIME_WAIT acknowledges a FIN that comes again (section 3.10.7.4)")
+	} else {
+		p.add(", and a TCP still in %v answers a segment it cannot accept with an ACK (section 3.10.7.4)", from)
+	}
+	if q == nil {
+		p.add(": this reset answers a segment for a connection its TCP no longer had (section 3.10.7.1).")
+		return
+	}
+	what := "segment"
+	if q.Flags.Has(FIN) {
+		what = "FIN"
+	}
+	p.add(": this reset answers the %v's %v of frame %v, which passed %v ms earlier, as a TCP answers a segment for a connection it does not have (section 3.10.7.1).",
+		x.rcv, what, frameNo(q.Frame), gapPart(q.Frame, s.Frame, x.tl.SegTime(s)-x.tl.SegTime(q)))
+	switch {
+	case !s.Flags.Has(ACK) && q.Flags.Has(ACK) && q.Ack == s.Seq:
+		p.add(" A segment that carries ACK gets <SEQ=SEG.ACK><CTL=RST>: SEQ %v is the ACK %v of frame %v, and the ACK flag is off.",
+			x.seqPart(s), x.ackPart(q), frameNo(q.Frame))
+	case s.Flags.Has(ACK) && s.Seq == 0 && !q.Flags.Has(ACK):
+		p.add(" A segment without ACK gets <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>: ACK ")
+		p.eq(x.ackPart(s), plus(x.seqPart(q)), plus(seqLenPart(q)))
+		p.add(".")
+	}
+	p.add(" The observer had the %v in %v; the reset shows its TCP no longer had the connection.", x.snd, from)
+}

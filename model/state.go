@@ -68,7 +68,9 @@ import "slices"
 // SYN,ACK acknowledging its SYN had no such connection: it was CLOSED (a
 // port scanner's half-open probe; Figure 11's passive side). Such a RST also
 // shows that the SYN,ACK's arrivals had no effect. A synchronized sender
-// aborts to CLOSED. The receiver of a RST: a SYN_RECEIVED side that came
+// goes to CLOSED: an abort from the states whose ABORT sends a reset, and
+// from CLOSING, LAST_ACK and TIME_WAIT, whose ABORT sends none, the answer
+// of a TCP that no longer had the connection (sndRST). The receiver of a RST: a SYN_RECEIVED side that came
 // from LISTEN returns to LISTEN, any other SYN_RECEIVED and every
 // synchronized side goes to CLOSED, SYN_SENT only when the RST acknowledges
 // its SYN, and LISTEN and CLOSED ignore it.

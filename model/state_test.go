@@ -31,6 +31,7 @@ const (
 	rFinAck = "rcv FIN,ACK / snd ACK"
 	rRst    = "rcv RST"
 	abortR  = "ABORT / snd RST"
+	answerR = "SEGMENT ARRIVES / snd RST"
 	tmo     = "timeout=2MSL"
 )
 
@@ -226,7 +227,10 @@ var machineCases = []machineCase{
 		rows: []row{
 			{cs, SYN, 70, 0, 0, SynSent, SynReceived, l(aOpen), l(rSyn), false},
 			{sc, sa, 90, 71, 0, Established, SynReceived, l(rSynAck), nil, false},
-			{cs, RST, 71, 0, 0, Closed, Listen, l(abortR), l(rRst), false},
+			// The client resets a SYN,ACK that acknowledges its SYN: no
+			// abort (an ABORT in SYN_SENT sends nothing) but the answer of
+			// a TCP that had no connection for it.
+			{cs, RST, 71, 0, 0, Closed, Listen, l(answerR), l(rRst), false},
 		},
 	},
 	{

@@ -19,11 +19,20 @@ func (t Transition) Label() string {
 	return t.Event + " / " + t.Action
 }
 
-// Abort reports whether the move is a reset: "rcv RST" or "ABORT / snd RST"
-// into CLOSED. RFC 793 describes these in its text, not in figure 6, and
-// they leave every synchronized state, so a diagram may draw them apart.
+// Abort reports whether the move is a reset into CLOSED: "rcv RST",
+// "ABORT / snd RST" or "SEGMENT ARRIVES / snd RST". RFC 793 describes these
+// in its text, not in figure 6, and they leave every synchronized state, so
+// a diagram may draw them apart.
 func (t Transition) Abort() bool {
-	return t.To == Closed && (t.Event == evRcvRST || t.Event == evAbort)
+	return t.To == Closed && (t.Event == evRcvRST || t.Event == evAbort || t.Event == evSegmentArrives)
+}
+
+// AnswersSegment reports whether the move is a reset its sender sent in
+// answer to an arriving segment ("SEGMENT ARRIVES / snd RST", RFC 9293
+// §3.10.7) rather than because its application aborted ("ABORT / snd
+// RST", §3.10.5).
+func (t Transition) AnswersSegment() bool {
+	return t.To == Closed && t.Event == evSegmentArrives
 }
 
 // InFigure reports whether the move is one of the arrows drawn in RFC 793's
@@ -41,9 +50,13 @@ func (t Transition) InFigure() bool {
 }
 
 const (
-	evRcvRST  = "rcv RST"
-	evAbort   = "ABORT"
-	evUnknown = "?"
+	evRcvRST = "rcv RST"
+	// evAbort is RFC 9293 §3.10.5's ABORT call, the application's abort.
+	evAbort = "ABORT"
+	// evSegmentArrives is RFC 9293 §3.10.7's SEGMENT ARRIVES event, for a
+	// reset that answers an arriving segment.
+	evSegmentArrives = "SEGMENT ARRIVES"
+	evUnknown        = "?"
 )
 
 // figureEdges are the arrows of RFC 793's figure 6, in an order that makes
@@ -84,13 +97,31 @@ var textEdges = []Transition{
 // connection to reset. CLOSED has none, and LISTEN ignores a RST.
 var abortableStates = []State{SynSent, SynReceived, Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait}
 
+// sndRST is the move of a side that sends a reset from state s into
+// CLOSED. RFC 9293's ABORT call (§3.10.5) sends <SEQ=SND.NXT><CTL=RST> only
+// from SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 and CLOSE_WAIT; in
+// SYN_SENT, CLOSING, LAST_ACK and TIME_WAIT it deletes the connection and
+// sends nothing. A reset sent from one of those states is therefore no
+// abort: it answers a segment that arrived (§3.10.7), as a TCP answers a
+// segment for a connection it does not have (§3.10.7.1: <SEQ=SEG.ACK>
+// <CTL=RST>, or <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when the segment
+// has no ACK). The observer had placed the side in that state; the reset
+// shows its TCP no longer held the connection.
+func sndRST(s State) Transition {
+	switch s {
+	case SynSent, Closing, LastAck, TimeWait:
+		return Transition{s, Closed, evSegmentArrives, "snd RST"}
+	}
+	return Transition{s, Closed, evAbort, "snd RST"}
+}
+
 // allEdges is DiagramEdges' list: the figure, the text's moves, then for
-// each abortable state its "rcv RST" and its "ABORT / snd RST".
+// each abortable state its "rcv RST" and its reset sent (sndRST).
 var allEdges = func() []Transition {
 	out := append([]Transition{}, figureEdges...)
 	out = append(out, textEdges...)
 	for _, s := range abortableStates {
-		out = append(out, Transition{s, Closed, evRcvRST, ""}, Transition{s, Closed, evAbort, "snd RST"})
+		out = append(out, Transition{s, Closed, evRcvRST, ""}, sndRST(s))
 	}
 	return out
 }()
@@ -119,7 +150,7 @@ var edgeIndex = func() (t [NumStates][NumStates][3]uint8) {
 		switch {
 		case e.Event == evRcvRST && e.To == Closed:
 			k = kindRcvRST
-		case e.Event == evAbort:
+		case e.Event == evAbort || e.Event == evSegmentArrives:
 			k = kindSndRST
 		case e.From == SynReceived && e.To == Listen:
 			// Only a RST makes this move; the path search, which follows
@@ -135,8 +166,9 @@ var edgeIndex = func() (t [NumStates][NumStates][3]uint8) {
 // figure 6 first (InFigure), then the moves its text adds (FIN_WAIT_1 →
 // TIME_WAIT on a FIN that acknowledges ours, SYN_RECEIVED → LISTEN on a
 // RST), then the resets of every state with a connection (Abort), each as
-// received ("rcv RST") and as sent ("ABORT / snd RST"). The slice is the
-// caller's.
+// received ("rcv RST") and as sent: "ABORT / snd RST" from the states whose
+// ABORT sends one, "SEGMENT ARRIVES / snd RST" from the others (see
+// sndRST). The slice is the caller's.
 func DiagramEdges() []Transition {
 	return append([]Transition(nil), allEdges...)
 }
@@ -189,7 +221,8 @@ var edgePaths = func() (p [NumStates][NumStates][]Transition) {
 // several (ESTABLISHED → CLOSE_WAIT → LAST_ACK when a FIN,ACK answers a FIN).
 //
 // A state change into CLOSED at a segment carrying RST is a reset: "rcv RST"
-// for the receiver, "ABORT / snd RST" for the sender; SYN_RECEIVED → LISTEN
+// for the receiver; for the sender "ABORT / snd RST", or "SEGMENT ARRIVES /
+// snd RST" from a state whose ABORT sends nothing (sndRST); SYN_RECEIVED → LISTEN
 // is the RFC's "rcv RST" of a passive open. Any other change is the shortest
 // path over the figure's arrows, except that a sender whose segment carries a
 // SYN was still in SYN_RECEIVED when it sent it, so SYN_SENT → ESTABLISHED

@@ -37,12 +37,29 @@ func TestDiagramEdgesHasTheRFCMoves(t *testing.T) {
 		}
 	}
 	// Every state with a connection can be reset, as receiver and sender.
+	// The sender's move is RFC 9293's ABORT (section 3.10.5) from the
+	// states whose ABORT sends a reset, and SEGMENT ARRIVES (section
+	// 3.10.7) from those whose ABORT sends nothing: there the reset can
+	// only answer a segment.
+	aborts := []State{SynReceived, Established, FinWait1, FinWait2, CloseWait}
 	for _, s := range []State{SynSent, SynReceived, Established, FinWait1, FinWait2, CloseWait, Closing, LastAck, TimeWait} {
-		for _, e := range []Transition{{s, Closed, "rcv RST", ""}, {s, Closed, "ABORT", "snd RST"}} {
+		snd := Transition{s, Closed, "SEGMENT ARRIVES", "snd RST"}
+		if slices.Contains(aborts, s) {
+			snd = Transition{s, Closed, "ABORT", "snd RST"}
+		}
+		for _, e := range []Transition{{s, Closed, "rcv RST", ""}, snd} {
 			if !slices.Contains(edges, e) {
 				t.Errorf("DiagramEdges lacks %v → CLOSED %q", s, e.Label())
 			} else if !e.Abort() || e.InFigure() {
 				t.Errorf("%v %q: Abort %v InFigure %v, want true false", s, e.Label(), e.Abort(), e.InFigure())
+			}
+			if e.AnswersSegment() != (e.Event == "SEGMENT ARRIVES") {
+				t.Errorf("%v %q: AnswersSegment %v", s, e.Label(), e.AnswersSegment())
+			}
+		}
+		for _, other := range []Transition{{s, Closed, "ABORT", "snd RST"}, {s, Closed, "SEGMENT ARRIVES", "snd RST"}} {
+			if other != snd && slices.Contains(edges, other) {
+				t.Errorf("DiagramEdges has both resets sent from %v: %q and %q", s, snd.Label(), other.Label())
 			}
 		}
 	}
@@ -132,7 +149,12 @@ func TestTransitions(t *testing.T) {
 		{Established, Closed, RST | ACK, false, l(rRst)},
 		{Established, Closed, RST, true, l(abortR)},
 		{LastAck, Closed, RST, false, l(rRst)},
-		{TimeWait, Closed, RST, true, l(abortR)},
+		{TimeWait, Closed, RST, true, l(answerR)},
+		{LastAck, Closed, RST, true, l(answerR)},
+		{Closing, Closed, RST, true, l(answerR)},
+		{SynSent, Closed, RST, true, l(answerR)},
+		{FinWait2, Closed, RST, true, l(abortR)},
+		{CloseWait, Closed, RST | ACK, true, l(abortR)},
 		{SynReceived, Listen, RST, false, l("rcv RST")},
 	} {
 		got := labels(Transitions(c.from, c.to, c.flags, c.sender))

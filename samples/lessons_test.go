@@ -16,7 +16,10 @@ import (
 // The lessons' numbers are checked against the decoded samples, so a note
 // cannot drift from the generator: every digit in a note must belong to
 // one of the forms below, and each form's number must be a value of the
-// note's frame or of a frame the note names (its scope).
+// note's frame or of a frame the note names (its scope). A note is checked
+// in both numberings, each strictly: rendered for absolute numbers, its
+// SEQ and ACK numbers must be absolute values, rendered for relative ones
+// relative values (an ISN is the number on the wire in both).
 
 func loadSample(t *testing.T, name string) *model.Timeline {
 	t.Helper()
@@ -97,7 +100,7 @@ func TestFigure10LessonPoints(t *testing.T) {
 }
 
 var (
-	lnEq     = regexp.MustCompile(`\b(\d+) = (\d+) ([+-]) (\d+)\b`)
+	lnEq     = regexp.MustCompile(`\b(ISN )?(\d+) = (\d+) ([+-]) (\d+)\b`)
 	lnFrames = regexp.MustCompile(`\bframes? (\d+)((?:(?:, | and | to )\d+\b)*)`)
 	lnFrameN = regexp.MustCompile(`(, | and | to )?(\d+)`)
 	lnField  = regexp.MustCompile(`\b(SEQ|ACK|ISN) (\d+)\b`)
@@ -116,6 +119,7 @@ var (
 // noteChecker checks the numbers of one note.
 type noteChecker struct {
 	tl    *model.Timeline
+	abs   bool     // the numbering the note is rendered in
 	scope []uint32 // frames whose values the numbers may be
 	errs  []string
 }
@@ -147,13 +151,33 @@ func (c *noteChecker) has(v uint64, pick func(s *model.Segment) []uint32) bool {
 	return false
 }
 
-func seqs(s *model.Segment) []uint32 { return []uint32{s.Seq, s.RelSeq} }
-func acks(s *model.Segment) []uint32 { return []uint32{s.Ack, s.RelAck} }
-func nexts(s *model.Segment) []uint32 {
-	return []uint32{s.Seq + s.SeqLen(), s.RelSeq + s.SeqLen()}
+// seqs, acks, nexts and anyNum pick a segment's SEQ, ACK, SEQ + SeqLen
+// and all three, in the note's numbering.
+func (c *noteChecker) seqs(s *model.Segment) []uint32 {
+	if c.abs {
+		return []uint32{s.Seq}
+	}
+	return []uint32{s.RelSeq}
 }
-func anyNum(s *model.Segment) []uint32 {
-	return append(append(seqs(s), acks(s)...), nexts(s)...)
+func (c *noteChecker) acks(s *model.Segment) []uint32 {
+	if c.abs {
+		return []uint32{s.Ack}
+	}
+	return []uint32{s.RelAck}
+}
+func (c *noteChecker) nexts(s *model.Segment) []uint32 {
+	return []uint32{c.seqs(s)[0] + s.SeqLen()}
+}
+func (c *noteChecker) anyNum(s *model.Segment) []uint32 {
+	return append(append(c.seqs(s), c.acks(s)...), c.nexts(s)...)
+}
+
+// isns picks a SYN's SEQ as sent: an ISN is absolute in any numbering.
+func isns(s *model.Segment) []uint32 {
+	if s.Flags&model.SYN != 0 {
+		return []uint32{s.Seq}
+	}
+	return nil
 }
 
 func atoi(s string) uint64 {
@@ -196,24 +220,31 @@ func (c *noteChecker) check(text string) {
 	}
 	text = lnFrames.ReplaceAllString(text, " ")
 	for _, m := range lnEq.FindAllStringSubmatch(text, -1) {
-		a, b, n := atoi(m[1]), atoi(m[2]), atoi(m[4])
+		a, b, n := atoi(m[2]), atoi(m[3]), atoi(m[5])
 		v := uint32(b) + uint32(n)
-		if m[3] == "-" {
+		if m[4] == "-" {
 			v = uint32(b) - uint32(n)
 		}
 		if uint64(v) != a {
 			c.fail("%q does not add up", m[0])
 		}
-		if !c.has(a, anyNum) || !c.has(b, anyNum) {
-			c.fail("%q: %d or %d is no SEQ or ACK of frames %v", m[0], a, b, c.scope)
+		if m[1] != "" {
+			// ISNs: absolute SYN numbers whatever the numbering.
+			if !c.has(a, isns) || !c.has(b, isns) {
+				c.fail("%q: %d or %d is no SYN's SEQ in frames %v", m[0], a, b, c.scope)
+			}
+			continue
+		}
+		if !c.has(a, c.anyNum) || !c.has(b, c.anyNum) {
+			c.fail("%q: %d or %d is no SEQ or ACK of frames %v (absolute %v)", m[0], a, b, c.scope, c.abs)
 		}
 		// An ACK computed from a segment must be that segment's SEQ plus
 		// the sequence space it uses.
-		if m[3] == "+" && c.has(a, acks) && !c.has(a, seqs) && !c.has(a, nexts) {
+		if m[4] == "+" && c.has(a, c.acks) && !c.has(a, c.seqs) && !c.has(a, c.nexts) {
 			ok := false
 			for _, f := range c.scope {
 				if s := c.seg(f); s != nil {
-					for _, x := range seqs(s) {
+					for _, x := range c.seqs(s) {
 						if uint64(x) == b && uint64(x+s.SeqLen()) == a {
 							ok = true
 						}
@@ -230,20 +261,15 @@ func (c *noteChecker) check(text string) {
 		v := atoi(m[2])
 		switch m[1] {
 		case "SEQ":
-			if !c.has(v, seqs) {
-				c.fail("SEQ %d is no SEQ of frames %v", v, c.scope)
+			if !c.has(v, c.seqs) {
+				c.fail("SEQ %d is no SEQ of frames %v (absolute %v)", v, c.scope, c.abs)
 			}
 		case "ACK":
-			if !c.has(v, acks) {
-				c.fail("ACK %d is no ACK of frames %v", v, c.scope)
+			if !c.has(v, c.acks) {
+				c.fail("ACK %d is no ACK of frames %v (absolute %v)", v, c.scope, c.abs)
 			}
 		case "ISN":
-			if !c.has(v, func(s *model.Segment) []uint32 {
-				if s.Flags&model.SYN != 0 {
-					return []uint32{s.Seq}
-				}
-				return nil
-			}) {
+			if !c.has(v, isns) {
 				c.fail("ISN %d is no SYN's SEQ in frames %v", v, c.scope)
 			}
 		}
@@ -410,47 +436,116 @@ func TestLessonNumbers(t *testing.T) {
 			continue
 		}
 		tl := loadSample(t, smp.Name)
-		texts := map[uint32]string{0: l.Title + " " + l.Watch}
-		for f, n := range l.Notes {
-			texts[f] = n
-		}
-		for f, text := range texts {
-			if f > uint32(len(tl.Frames)) {
-				t.Errorf("%s: a note on frame %d, beyond the capture's %d frames", smp.Name, f, len(tl.Frames))
-				continue
+		for _, abs := range []bool{l.Absolute, !l.Absolute} {
+			texts := map[uint32]string{0: l.Title + " " + l.WatchText(abs)}
+			for f := range l.Notes {
+				texts[f] = l.Note(f, abs)
 			}
-			c := &noteChecker{tl: tl}
-			if f != 0 {
-				c.scope = []uint32{f}
+			for f, text := range texts {
+				if f > uint32(len(tl.Frames)) {
+					t.Errorf("%s: a note on frame %d, beyond the capture's %d frames", smp.Name, f, len(tl.Frames))
+					continue
+				}
+				if strings.ContainsAny(text, "{|}") {
+					t.Errorf("%s frame %d (absolute %v): a template left in %q", smp.Name, f, abs, text)
+				}
+				c := &noteChecker{tl: tl, abs: abs}
+				if f != 0 {
+					c.scope = []uint32{f}
+				}
+				c.check(text)
+				for _, e := range c.errs {
+					t.Errorf("%s frame %d (absolute %v): %s", smp.Name, f, abs, e)
+				}
+				notes++
+				numbers += len(regexp.MustCompile(`\d+`).FindAllString(text, -1))
 			}
-			c.check(text)
-			for _, e := range c.errs {
-				t.Errorf("%s frame %d: %s", smp.Name, f, e)
-			}
-			notes++
-			numbers += len(regexp.MustCompile(`\d+`).FindAllString(text, -1))
 		}
 	}
-	t.Logf("%d notes, %d numbers in them checked", notes, numbers)
+	t.Logf("%d notes in both numberings, %d numbers in them checked", notes, numbers)
 }
 
-// The checker must reject a wrong number in a note.
+// The checker must reject a wrong number in a note, and a number of the
+// other numbering.
 func TestLessonCheckerCatchesDrift(t *testing.T) {
 	tl := loadSample(t, "smtp-figure10")
-	for _, bad := range []string{
-		"ACK 1023645929 = 1023645923 + 6 for frame 6", // a wrong byte count
-		"SEQ 1023645924",                  // not frame 7's
-		"the 94-byte greeting of frame 4", // the greeting is 93
-		"frame 99",                        // no such frame
-		"it waited 12 seconds",            // a number no form covers
-		"about 300 ms after frame 4",      // not the gap
-		"9 of the 10 states",              // RFC 793 has 11
+	for _, c := range []struct {
+		abs bool
+		bad string
+	}{
+		{true, "ACK 1023645929 = 1023645923 + 6 for frame 6"},  // a wrong byte count
+		{true, "SEQ 1023645924"},                               // not frame 7's
+		{true, "the 94-byte greeting of frame 4"},              // the greeting is 93
+		{true, "frame 99"},                                     // no such frame
+		{true, "it waited 12 seconds"},                         // a number no form covers
+		{true, "about 300 ms after frame 4"},                   // not the gap
+		{true, "9 of the 10 states"},                           // RFC 793 has 11
+		{true, "ACK 6 = 1 + 5 for frame 6"},                    // relative numbers shown as absolute
+		{false, "ACK 1023645928 = 1023645923 + 5 for frame 6"}, // absolute numbers shown as relative
+		{false, "SEQ 1023645923"},
+		{false, "ISN 0"}, // an ISN is the number on the wire
 	} {
-		c := &noteChecker{tl: tl, scope: []uint32{7}}
-		c.check(bad)
-		if len(c.errs) == 0 {
-			t.Errorf("%q passed", bad)
+		ch := &noteChecker{tl: tl, abs: c.abs, scope: []uint32{7}}
+		ch.check(c.bad)
+		if len(ch.errs) == 0 {
+			t.Errorf("%q passed (absolute %v)", c.bad, c.abs)
 		}
+	}
+	for _, c := range []struct {
+		abs  bool
+		good string
+	}{
+		{true, "ACK 1023645928 = 1023645923 + 5 for frame 6"},
+		{false, "ACK 6 = 1 + 5 for frame 6"},
+		{false, "ISN 1023645922 of frame 1"},
+	} {
+		ch := &noteChecker{tl: tl, abs: c.abs, scope: []uint32{7}}
+		if ch.check(c.good); len(ch.errs) > 0 {
+			t.Errorf("%q (absolute %v): %v", c.good, c.abs, ch.errs)
+		}
+	}
+}
+
+// Each lesson declares the numbering its own numbers are in, and its
+// sources render in both.
+func TestLessonNumberings(t *testing.T) {
+	// Absolute: the paper's printed numbers, and the two lessons about the
+	// numbers of SYNs (the refused SYN's ACK, the ISNs' steps).
+	absolute := map[string]bool{"smtp-figure10": true, "refused": true, "isn-prediction": true}
+	for _, smp := range List() {
+		src := lessons[smp.Name]
+		l, err := model.NewLesson(src.title, src.watch, src.notes, src.absolute)
+		if err != nil {
+			t.Errorf("%s: %v", smp.Name, err)
+			continue
+		}
+		if l.Absolute != absolute[smp.Name] {
+			t.Errorf("%s: Absolute %v, want %v", smp.Name, l.Absolute, absolute[smp.Name])
+		}
+		if len(l.Notes) != len(src.notes) {
+			t.Errorf("%s: %d notes from %d sources", smp.Name, len(l.Notes), len(src.notes))
+		}
+	}
+	l, _ := Lesson(Default)
+	if !l.Absolute {
+		t.Fatal("the default lesson is not absolute")
+	}
+	for _, c := range []struct {
+		abs  bool
+		want string
+	}{
+		{true, "ACK 1023645928 = 1023645923 + 5, the SEQ of frame 6"},
+		{false, "ACK 6 = 1 + 5, the SEQ of frame 6"},
+	} {
+		if n := l.Note(7, c.abs); !strings.Contains(n, c.want) {
+			t.Errorf("note on frame 7 (absolute %v) = %q, want %q in it", c.abs, n, c.want)
+		}
+	}
+	if w := l.WatchText(false); !strings.Contains(w, "relative numbers here; the paper prints absolute ones") {
+		t.Errorf("relative watch text %q", w)
+	}
+	if l.WatchText(true) != l.Watch || l.Note(7, true) != l.Notes[7] {
+		t.Error("the lesson's own numbering is not its Watch and Notes")
 	}
 }
 

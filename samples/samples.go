@@ -45,8 +45,9 @@ var catalogue = []Sample{
 			"(250 = exists, 550 = unknown, 252 = cannot verify); watch each reply acknowledge exactly the command's " +
 			"bytes and the Windows client's delayed pure ACKs 200 ms later. After QUIT the server sends 221 and its " +
 			"FIN (FIN_WAIT_1), the client ACKs it (server FIN_WAIT_2, client CLOSE_WAIT) and sends its own FIN " +
-			"(LAST_ACK); where the final ACK would be, the server sends a RST, SEQ taken from the FIN's ACK as " +
-			"RFC 793 prescribes. Numbers the paper does not print follow TCP arithmetic.",
+			"(LAST_ACK); where the final ACK would be, the server's TCP answers that FIN with a RST, SEQ taken from " +
+			"the FIN's ACK field: RFC 9293's answer to a segment for a connection that no longer exists (a TCP in " +
+			"TIME_WAIT would acknowledge the FIN). Numbers the paper does not print follow TCP arithmetic.",
 	},
 	{
 		Name:  "http-close",
@@ -90,14 +91,15 @@ var catalogue = []Sample{
 	},
 	{
 		Name:  "lossy-transfer",
-		Title: "Bulk transfer with loss, duplicate ACKs, fast retransmit, reordering, timeout",
-		Description: "A download seen by a tap near the client (the server is 7 ms beyond it). A segment is lost after " +
-			"the tap; the client answers each later segment with a duplicate ACK carrying a growing SACK block, and " +
-			"after the third the server resends the missing segment (a fast retransmission, 14 ms after the last " +
-			"duplicate). In the next flight two segments swap places before the tap: the later one makes tshark " +
-			"report a gap, the earlier one, arriving 0.8 ms behind, is out of order. Finally the last segment is " +
-			"lost with nothing after it to provoke duplicates, and only the server's retransmission timer " +
-			"(about 216 ms) recovers it.",
+		Title: "Bulk transfer with loss: timeout, duplicate ACKs, fast retransmit, reordering",
+		Description: "A download seen by a tap beside the client (the server is 7 ms beyond it), so every loss lies " +
+			"beyond the tap. The request is lost after the tap: it is in the capture once, then again when the " +
+			"client's retransmission timer runs out (about 216 ms). A segment of the response is lost before the " +
+			"tap and never shows: tshark reports the next one as following a gap, the client answers each later " +
+			"segment with a duplicate ACK carrying a growing SACK block, and after the third the server resends the " +
+			"missing segment (a fast retransmission, 14 ms after the last duplicate). In the next flight two " +
+			"segments swap places on the path: the later one makes tshark report a gap, the earlier one, arriving " +
+			"0.8 ms behind, is out of order.",
 	},
 	{
 		Name:  "zero-window",

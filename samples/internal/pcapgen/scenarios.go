@@ -197,8 +197,10 @@ func smtpFigure10(c *capture) {
 	c.wait(1.9)
 	k.send(k.cli, fFIN|fACK, nil)
 	c.wait(0.07)
-	// Where the final ACK would be, a reset: RFC 793 takes its SEQ from the
-	// ACK field of the segment it answers, and it carries no ACK.
+	// Where the final ACK would be, a reset: the server's TCP no longer has
+	// the connection and answers the FIN as RFC 9293 §3.10.7.1 has it answer
+	// a segment for a connection that does not exist, its SEQ the FIN's ACK
+	// field and no ACK flag.
 	k.send(k.srv, fRST, nil, at(k.cli.rcv))
 }
 
@@ -360,8 +362,13 @@ func simultaneousClose(c *capture) {
 }
 
 // A download through a lossy path, seen by a tap at the client's edge
-// router: the client is 1 ms from the tap, the server 7 ms. Events are laid
-// out on the tap's clock, in milliseconds after the first data segment.
+// router: the client is 1 ms from the tap, the server 7 ms. Every loss is
+// on the path beyond the tap, where a tap beside the client puts it: what
+// the client sends passes the tap and may be lost after it (then it is in
+// the capture once, and the client sends it again); what the server sends
+// may be lost before the tap (then it is never in the capture), and what
+// the tap sees of it reaches the client. The data's events are laid out on
+// the tap's clock, in milliseconds after the first data segment.
 func lossyTransfer(c *capture) {
 	client := c.newHost(macClient, "198.51.100.23")
 	server := c.newHost(macRouter, "203.0.113.80")
@@ -370,7 +377,15 @@ func lossyTransfer(c *capture) {
 	k.isns()
 	k.handshake(14.1, 2.05)
 	c.wait(0.06)
-	k.send(k.cli, fPSH|fACK, httpGet("/release-notes.txt", "www.example.com"))
+	// The request is lost beyond the tap. No answer comes, and the client's
+	// retransmission timer sends it again: Linux's first RTO is the
+	// handshake's round trip as the client measured it (14.1 ms to the
+	// server and back from the tap, 2 ms to the client and back) plus its
+	// 200 ms floor.
+	get := httpGet("/release-notes.txt", "www.example.com")
+	req := k.send(k.cli, fPSH|fACK, get, undelivered())
+	c.wait(16.1 + 200)
+	k.send(k.cli, fPSH|fACK, get, at(req.seq))
 	c.wait(14.3)
 	resp := httpResponseSized(16*1448+700, "Release notes", "ETag: \"6641f2a0-5d5b\"\r\n")
 	d := segments(resp, 1448) // d[0]..d[16]; d[16] is the last 700 bytes
@@ -386,7 +401,9 @@ func lossyTransfer(c *capture) {
 		k.send(k.srv, fl, d[i], append([]opt{at(seqOf(i))}, o...)...)
 	}
 	// ack sends a client ACK acknowledging everything before segment i,
-	// with an optional SACK block covering segments [from, to).
+	// with an optional SACK block covering segments [from, to). The script
+	// sets what the client has received itself: its ACKs pass the tap 1 ms
+	// after the client sends them, 2 ms after the data they answer.
 	ack := func(t float64, i int, sack ...int) {
 		c.after(t0, t)
 		k.cli.rcv = seqOf(i)
@@ -397,15 +414,14 @@ func lossyTransfer(c *capture) {
 		}
 		k.send(k.cli, fACK, nil, o...)
 	}
-	// The initial window: ten segments 0.12 ms apart. d[3] is lost between
-	// the tap and the client; the segments reach the client 1 ms after the
-	// tap, and its ACKs pass the tap 1 ms after that.
+	// The initial window: ten segments 0.12 ms apart. d[3] is lost on the
+	// path before the tap; the others reach the client 1 ms after the tap.
 	for i := 0; i < 10; i++ {
 		var o []opt
 		if i == 3 {
-			o = append(o, undelivered())
+			o = append(o, lost())
 		}
-		data(0.12*float64(i), i, append(o, undelivered())...)
+		data(0.12*float64(i), i, o...)
 	}
 	ack(2.12, 2)       // d[0], d[1]: a normal ACK
 	ack(2.48, 3, 4, 5) // d[4] arrives after a hole: immediate ACK with SACK
@@ -415,24 +431,21 @@ func lossyTransfer(c *capture) {
 	// The third duplicate ACK reaches the server at 9.84 ms: it resends d[3]
 	// at once (fast retransmit), and the later duplicates clock out d[10]
 	// and d[11].
-	data(16.84, 3, undelivered())
-	data(16.96, 10, undelivered())
-	data(17.08, 11, undelivered())
+	data(16.84, 3)
+	data(16.96, 10)
+	data(17.08, 11)
 	ack(18.84, 10) // the hole is filled: everything through d[9]
 	ack(19.08, 12)
-	// The next flight: d[13] overtakes d[12] before the tap.
-	data(32.90, 13, undelivered())
-	data(33.70, 12, undelivered())
-	data(33.82, 14, undelivered())
-	data(33.94, 15, undelivered())
+	// The next flight: d[13] overtakes d[12] on the path before the tap.
+	data(32.90, 13)
+	data(33.70, 12)
+	data(33.82, 14)
+	data(33.94, 15)
 	ack(34.90, 12, 13, 14) // d[13] came first: a duplicate ACK with SACK
 	ack(35.70, 14)
 	ack(35.94, 16)
-	// The last segment is lost after the tap. Nothing follows it to provoke
-	// duplicate ACKs, so only the server's retransmission timer recovers it.
-	data(49.70, 16, undelivered())
-	data(265.90, 16, undelivered())
-	c.after(t0, 267.90)
+	data(49.70, 16) // the last 700 bytes
+	c.after(t0, 51.74)
 	k.cli.rcv = seqOf(16) + uint32(len(d[16]))
 	k.cli.peerTS = server.tsvalAt(c, c.now.Add(-2*time.Millisecond))
 	k.send(k.cli, fACK, nil)
