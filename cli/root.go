@@ -119,16 +119,11 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 			}
 			defer in.Close()
 			opts := ui.Options{Absolute: absolute, Stream: stream}
-			// An embedded sample opens with its lesson on (L hides it).
-			if s, ok := strings.CutPrefix(name, "sample:"); ok {
-				if l, ok := samples.Lesson(s); ok {
-					opts.Lesson = &l
-				}
-			}
+			withLesson(&opts, name, cmd.Flags().Changed("absolute"))
 			return ui.Run(stepperSource{in}, opts)
 		},
 	}
-	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative; r toggles)")
+	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative, or the numbering a sample's lesson speaks in; r toggles)")
 	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
 	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
 	root.AddCommand(
@@ -143,4 +138,22 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		newVantageCmd(stdin, stdout, stderr),
 	)
 	return root
+}
+
+// withLesson gives an embedded sample its lesson, on from the start (L
+// hides it), and opens it in the numbering the lesson speaks in unless the
+// command line chose one.
+func withLesson(opts *ui.Options, name string, numberingChosen bool) {
+	s, ok := strings.CutPrefix(name, "sample:")
+	if !ok {
+		return
+	}
+	l, ok := samples.Lesson(s)
+	if !ok {
+		return
+	}
+	opts.Lesson = &l
+	if !numberingChosen {
+		opts.Absolute = l.Absolute
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tcpstep/tcpstep/ui"
 )
 
 // runMain runs the command line as a user types it, returning what it
@@ -93,5 +95,31 @@ func TestFollowOnlyConversation(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "holds 8 conversations: choose one with --stream N: 0 192.0.2.10:1025 ⇄ 192.0.2.80:80;") ||
 		!strings.Contains(stderr, "… and 4 more") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("follow of a capture with several: exit %d, %q", code, stderr)
+	}
+}
+
+// TestSampleOpensInItsLessonsNumbering: the default sample's lesson quotes
+// the paper's absolute numbers, so the sample opens in them; -S or
+// --absolute=false on the command line wins.
+func TestSampleOpensInItsLessonsNumbering(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		chosen, absSet bool
+		want           bool
+	}{
+		{"sample:smtp-figure10", false, false, true},
+		{"sample:smtp-figure10", true, false, false}, // --absolute=false
+		{"sample:http-close", false, false, false},
+		{"sample:http-close", true, true, true}, // -S
+		{"capture.pcap", false, false, false},
+	} {
+		opts := ui.Options{Absolute: c.absSet}
+		withLesson(&opts, c.name, c.chosen)
+		if opts.Absolute != c.want {
+			t.Errorf("%s (numbering chosen %v): absolute %v, want %v", c.name, c.chosen, opts.Absolute, c.want)
+		}
+		if (opts.Lesson != nil) != strings.HasPrefix(c.name, "sample:") {
+			t.Errorf("%s: lesson %v", c.name, opts.Lesson)
+		}
 	}
 }
