@@ -87,11 +87,13 @@ func smoke(t *testing.T, bin string, w, h int) {
 	has := func(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
 
 	// The ladder's first row is the client's SYN: SEQ 0 in relative
-	// numbers, its ISN 1023645922 in absolute ones. (The explanation may
-	// name the ISN in either numbering, so the checks look at the row.)
+	// numbers, its ISN 1023645922 in absolute ones. The default sample's
+	// lesson quotes the paper's absolute numbers, so it opens in them. (The
+	// explanation may name the ISN in either numbering, so the checks look
+	// at the row.)
 	const relSYN, absSYN = "SYN seq 0 ", "SYN seq 1023645922 "
 	s := waitFor("the ladder", has("step 1/"))
-	for _, want := range []string{"sample:smtp-figure10", "relative", ":1042", ":25", relSYN} {
+	for _, want := range []string{"sample:smtp-figure10", "absolute", ":1042", ":25", absSYN} {
 		if !strings.Contains(s, want) {
 			t.Errorf("%dx%d: first screen lacks %q:\n%s", w, h, want, s)
 		}
@@ -106,14 +108,14 @@ func smoke(t *testing.T, bin string, w, h int) {
 	waitFor("step 2 after Right", has("step 2/"))
 
 	tm("send-keys", "-t", name, "r")
-	s = waitFor("absolute numbers after r", has(absSYN))
-	if !strings.Contains(s, "absolute") || strings.Contains(s, relSYN) {
-		t.Errorf("%dx%d: after r the header should say absolute and the SYN show its ISN:\n%s", w, h, s)
+	s = waitFor("relative numbers after r", has(relSYN))
+	if !strings.Contains(s, "relative") || strings.Contains(s, absSYN) {
+		t.Errorf("%dx%d: after r the header should say relative and the SYN show SEQ 0:\n%s", w, h, s)
 	}
 	tm("send-keys", "-t", name, "r")
-	s = waitFor("relative numbers after a second r", has(relSYN))
-	if strings.Contains(s, absSYN) || !strings.Contains(s, "step 2/") {
-		t.Errorf("%dx%d: back in relative numbers at step 2:\n%s", w, h, s)
+	s = waitFor("absolute numbers after a second r", has(absSYN))
+	if strings.Contains(s, relSYN) || !strings.Contains(s, "step 2/") {
+		t.Errorf("%dx%d: back in absolute numbers at step 2:\n%s", w, h, s)
 	}
 
 	// The analyst's views, one number key each.

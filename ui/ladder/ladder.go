@@ -3,6 +3,11 @@
 // server's, with its flags, numbers, events and the start of its payload)
 // or per frame of the conversation that is not a segment (an IP fragment,
 // an ICMP error), with both sides' states where they change.
+//
+// A row is numbered by its frame, as the layers title, the explanation,
+// dump, tshark and Wireshark number it, not by its step in the
+// conversation (the screen's header says which step it is): a reader who
+// looks a row up in Wireshark finds the same number.
 package ladder
 
 import (
@@ -116,15 +121,56 @@ var (
 
 // geom is the column arithmetic of one ladder width.
 type geom struct {
+	// numW is the width of the frame number column, numHdr its header.
 	numW, timeW, stateW, arrowW int
+	numHdr                      string
 	names                       *[model.NumStates]string // nil: the full names
 }
 
-func geometry(v *View, w int) geom {
-	g := geom{numW: len(strconv.Itoa(max(len(v.Rows), 1))), stateW: 12}
-	if w >= 100 && len(v.Rows) > 0 {
-		g.timeW = len(fmtTime(rowTime(v.TL, v.Rows[len(v.Rows)-1])))
+// frameHdr names the frame number column where it is that wide already,
+// or where the ladder can spare the cells to widen it to the word: at
+// least frameHdrMinW cells, and widening drops no time column nor state
+// names. Elsewhere "#" heads it, and the arrows keep the cells.
+const (
+	frameHdr     = "frame"
+	frameHdrMinW = 120
+)
+
+// frameWidth is the width of the largest frame number among rows: the
+// last's, as rows are in frame order. It depends on the conversation, not
+// on the rows on screen, so the columns stay put as the ladder scrolls.
+func frameWidth(rows []pane.Row) int {
+	if len(rows) == 0 {
+		return 1
 	}
+	return len(strconv.FormatUint(uint64(max(rows[len(rows)-1].Frame, 1)), 10))
+}
+
+func geometry(v *View, w int) geom {
+	digits, timeW := frameWidth(v.Rows), 0
+	if w >= 100 && len(v.Rows) > 0 {
+		timeW = len(fmtTime(rowTime(v.TL, v.Rows[len(v.Rows)-1])))
+	}
+	g := columns(w, digits, timeW)
+	if digits >= len(frameHdr) {
+		g.numHdr = frameHdr // the word fits for nothing
+		return g
+	}
+	if w < frameHdrMinW {
+		return g
+	}
+	if f := columns(w, max(digits, len(frameHdr)), timeW); f.timeW == g.timeW && f.stateW == g.stateW && f.names == g.names {
+		g = f
+		g.numHdr = frameHdr
+	}
+	return g
+}
+
+// columns is the geometry of a w-cell ladder with a numW-cell frame number
+// column and, room allowing, a timeW-cell time column: the arrows take what
+// is left, and the state names shorten, then go, to keep them legible.
+func columns(w, numW, timeW int) geom {
+	g := geom{numW: numW, numHdr: "#", timeW: timeW, stateW: 12}
 	fixed := func() int {
 		t := 0
 		if g.timeW > 0 {
@@ -262,7 +308,7 @@ func header(st *Styles, v *View, g geom, w int) string {
 	if g.timeW > 0 {
 		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
 	}
-	lead := fmt.Sprintf(" %*s ", g.numW, "#") + timeHdr
+	lead := fmt.Sprintf(" %*s ", g.numW, g.numHdr) + timeHdr
 	return pane.RenderSpans([]pane.Span{
 		{Text: lead, Style: &st.Number},
 		{Text: c, Style: &st.Column},
@@ -271,16 +317,18 @@ func header(st *Styles, v *View, g geom, w int) string {
 	}, w, nil)
 }
 
-// leadSpans are the marker, row number and time that start every row.
+// leadSpans are the marker, frame number and time that start every row.
 func leadSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	marker := " "
 	if i == v.Cur {
 		marker = theme.Cursor
 	}
-	out := []pane.Span{
-		{Text: marker, Style: &st.Marker},
-		{Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Number},
-	}
+	return numberSpans(st, v, g, r, pane.Span{Text: marker, Style: &st.Marker})
+}
+
+// numberSpans are a row's marker, its frame number and its time.
+func numberSpans(st *Styles, v *View, g geom, r pane.Row, marker pane.Span) []pane.Span {
+	out := []pane.Span{marker, {Text: fmt.Sprintf("%*d ", g.numW, r.Frame), Style: &st.Number}}
 	if g.timeW > 0 {
 		out = append(out, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.TL, r))), Style: &st.Time})
 	}
@@ -419,10 +467,7 @@ func segmentLabel(st *Styles, v *View, s *model.Segment) []pane.Span {
 func maskedSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
 	shows := v.Mask.Shows
 	hid := &st.Hidden
-	spans := []pane.Span{{Text: hidden, Style: hid}, {Text: fmt.Sprintf("%*d ", g.numW, i+1), Style: &st.Number}}
-	if g.timeW > 0 {
-		spans = append(spans, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.TL, v.Rows[i]))), Style: &st.Time})
-	}
+	spans := numberSpans(st, v, g, v.Rows[i], pane.Span{Text: hidden, Style: hid})
 	state := func(x model.State, changed, right bool) pane.Span {
 		if shows.Has(model.ShowStates) {
 			return pane.Span{Text: stateCell(x, g, first || changed, right, false), Style: &st.State}

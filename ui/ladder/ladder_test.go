@@ -349,18 +349,24 @@ func TestPaneRedraws(t *testing.T) {
 		t.Fatalf("after SetDark: View\n%s\nRender\n%s", got, want)
 	}
 
-	// Nine rows, then ten: the numbers' column widens.
+	// Frames 1 to 9, then 1 to 10: the frame number column widens (at a
+	// width where it is not widened to its header already).
+	const nw = 50
 	short := ctx
 	short.Rows, short.Last = ctx.Rows[:9], 8
 	p = NewPane(NewStyles(true))
-	p.Moved(short, w, h)
-	p.View(short, w, h)
+	p.Moved(short, nw, h)
+	before := p.View(short, nw, h)
 	grown := ctx
 	grown.Rows, grown.Last = ctx.Rows[:10], 9
 	p.RowsGrew()
-	p.Moved(grown, w, h)
-	if got, want := p.View(grown, w, h), Render(NewStyles(true), viewOf(grown, previewsOf(t, grown), 0), w, h); got != want {
+	p.Moved(grown, nw, h)
+	after := p.View(grown, nw, h)
+	if got, want := after, Render(NewStyles(true), viewOf(grown, previewsOf(t, grown), 0), nw, h); got != want {
 		t.Fatalf("after RowsGrew: View\n%s\nRender\n%s", ansi.Strip(got), ansi.Strip(want))
+	}
+	if b, a := strings.Index(ansi.Strip(before), lane), strings.Index(ansi.Strip(after), lane); a != b+1 {
+		t.Errorf("the lanes moved from %d to %d, want one cell for the tenth frame:\n%s\n%s", b, a, ansi.Strip(before), ansi.Strip(after))
 	}
 
 	// Rows drawn before their frames were read.

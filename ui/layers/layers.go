@@ -1,12 +1,18 @@
 // Package layers is the layers view: the selected frame's encapsulation as
 // nested boxes of decoded header fields, over a hex dump of its bytes
 // coloured by layer, with a cursor on one field whose bytes are highlighted.
+//
+// The dissection carries a frame's fields as sent; the view adds what only
+// the timeline knows, the relative sequence and acknowledgment numbers of
+// the row's segment, with the raw ones, in the numbering r selects.
 package layers
 
 import (
+	"encoding/binary"
 	"fmt"
 	"image/color"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -92,6 +98,78 @@ type Pane struct {
 	// treeTop and hexTop are the first visible line of the field tree and
 	// of the dump; render moves them to keep the selection in sight.
 	treeTop, hexTop int
+	// num is how the TCP header's numbers are drawn, set by View.
+	num numbering
+}
+
+// numbering is what the view knows of the frame's TCP numbers besides its
+// bytes: the row's segment (nil when the row is not a segment, or not this
+// frame's), and whether the numbers are shown as sent.
+type numbering struct {
+	seg      *model.Segment
+	absolute bool
+}
+
+// numberingOf is the numbering of the selected row's segment, when the
+// pane holds its frame.
+func (p *Pane) numberingOf(ctx pane.Context) numbering {
+	n := numbering{absolute: ctx.Absolute}
+	if ctx.TL == nil || ctx.Row < 0 || ctx.Row >= len(ctx.Rows) {
+		return n
+	}
+	r := ctx.Rows[ctx.Row]
+	if r.Seg < 0 || int(r.Seg) >= len(ctx.TL.Segments) || r.Frame != p.frame {
+		return n
+	}
+	if s := &ctx.TL.Segments[r.Seg]; s.Frame == p.frame {
+		n.seg = s
+	}
+	return n
+}
+
+// tcpSeqAt and tcpAckAt are where the sequence and acknowledgment numbers
+// sit in a TCP header (RFC 9293 section 3.1), four bytes each.
+const (
+	tcpSeqAt = 4
+	tcpAckAt = 8
+)
+
+// value is the value drawn for a field, and the name and value of a line
+// drawn under it (none when name is ""): the dissection's value, except for the sequence and
+// acknowledgment numbers of the segment's own TCP header, which show the
+// number in the numbering the stepper shows and, under it, the other, as
+// Wireshark shows "Sequence Number: 1 (relative sequence number)" over
+// "Sequence Number (raw): 1023645923". A header whose bytes are not the
+// segment's (another TCP header in the frame) keeps its raw values alone.
+func (p *Pane) value(it item) (val, name, under string) {
+	raw := model.Visible(it.field.Value)
+	s := p.num.seg
+	if s == nil || it.sub != 0 || it.layer >= len(p.d.Layers) {
+		return raw, "", ""
+	}
+	l := &p.d.Layers[it.layer]
+	if l.Kind != model.LayerTransport || l.Name != "TCP" || it.start < 0 || it.end-it.start != 4 || it.end > len(p.data) {
+		return raw, "", ""
+	}
+	v := binary.BigEndian.Uint32(p.data[it.start:it.end])
+	switch {
+	case it.start-l.Start == tcpSeqAt && v == s.Seq:
+		return p.num.both(s.RelSeq, v)
+	case it.start-l.Start == tcpAckAt && v == s.Ack:
+		if !s.Flags.Has(model.ACK) {
+			return raw, "not used", "the ACK flag is not set"
+		}
+		return p.num.both(s.RelAck, v)
+	}
+	return raw, "", ""
+}
+
+// both draws a number in the numbering shown, and the other under it.
+func (n numbering) both(rel, raw uint32) (val, name, under string) {
+	if n.absolute {
+		return fmt.Sprintf("%d (raw)", raw), "relative", strconv.FormatUint(uint64(rel), 10)
+	}
+	return fmt.Sprintf("%d (relative)", rel), "raw", strconv.FormatUint(uint64(raw), 10)
 }
 
 // setFrame shows a new frame. The cursor stays on the same field (by layer
@@ -246,8 +324,11 @@ func hexWidth(n int) int {
 	return w
 }
 
-// View draws the frame in w×h cells.
-func (p *Pane) View(_ pane.Context, w, h int) string { return p.render(p.st, w, h) }
+// View draws the frame in w×h cells, its TCP numbers in ctx's numbering.
+func (p *Pane) View(ctx pane.Context, w, h int) string {
+	p.num = p.numberingOf(ctx)
+	return p.render(p.st, w, h)
+}
 
 // render draws the frame in at most w columns and h lines with styles st:
 // the field tree and the dump side by side when there is room for both,
@@ -376,7 +457,14 @@ func (p *Pane) treeLines(st Styles, w int) []treeLine {
 			continue
 		}
 		text := strings.Repeat("  ", it.sub) + model.Visible(it.field.Name) + ": "
-		out = append(out, treeLine{item: i, kind: lineField, boxes: boxes, open: slices.Clone(open), title: text, val: model.Visible(it.field.Value), sel: sel})
+		val, name, under := p.value(it)
+		out = append(out, treeLine{item: i, kind: lineField, boxes: boxes, open: slices.Clone(open), title: text, val: val, sel: sel})
+		if name != "" {
+			// A line of the same item, indented as a sub-field and
+			// selected with it: the same bytes, in the other numbering.
+			sub := strings.Repeat("  ", it.sub+1) + name + ": "
+			out = append(out, treeLine{item: i, kind: lineField, boxes: boxes, open: slices.Clone(open), title: sub, val: under, sel: sel})
+		}
 	}
 	closeTo(0)
 	return out
@@ -476,14 +564,19 @@ func (p *Pane) fieldLine(st Styles, open []int, w int, name, val string, sel boo
 // tree returns h lines of the field tree, scrolled to keep the selected
 // item in sight.
 func (p *Pane) tree(st Styles, w int, lines []treeLine, h int) []string {
-	sel := 0
+	// An item's lines are consecutive: its field, and a line under it.
+	first, last := 0, -1
 	for i, l := range lines {
 		if l.item == p.cur {
-			sel = i
+			if last < 0 {
+				first = i
+			}
+			last = i
+		} else if last >= 0 {
 			break
 		}
 	}
-	p.treeTop = scroll(p.treeTop, sel, sel, len(lines), h)
+	p.treeTop = scroll(p.treeTop, first, max(first, last), len(lines), h)
 	out := make([]string, 0, h)
 	for i := p.treeTop; i < len(lines) && len(out) < h; i++ {
 		out = append(out, p.draw(st, w, lines[i]))
