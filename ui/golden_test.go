@@ -142,6 +142,8 @@ func TestScreensFitEveryWidth(t *testing.T) {
 	}
 	base["mid-stream"] = press(t, loadedModel(t, threeConversations(), Options{Stream: 2}, 80, 24), "right", "right")
 	base["loading"] = update(t, New(figure10(), Options{Stream: -1}), loadProgressMsg{30, 100})
+	// A warning that wraps over several lines of the footer.
+	base["warning"] = loadedModel(t, truncatedSample(t, "smtp-figure10", 7), Options{Stream: -1}, 80, 24)
 	for name, m0 := range base {
 		for _, h := range []int{3, 7, 24, 51} {
 			for w := 1; w <= 220; w++ {

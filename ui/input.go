@@ -12,8 +12,9 @@ import (
 // quiz's answer, the picker or the stepper first, then to the view in
 // focus, as pane.Key values (ui/pane), so that no view knows the key map.
 
-// key handles a key press: quit and help first, then the screen's keys,
-// then the focused pane's.
+// key handles a key press: the export's format or the quiz's answer when
+// one is asked for, then the help screen's keys, quit and help, then the
+// screen's keys, then the focused pane's.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.note = ""
@@ -29,16 +30,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.relayout()
 		return cmd
 	}
-	if key.Matches(msg, k.Quit) {
-		return tea.Quit
-	}
-	if m.screen == screenFailed {
-		return nil // the error stays: there is nothing else to show
-	}
-	m.err = ""
 	if m.showHelp {
-		// The arrows scroll a help longer than the screen; any other key
-		// closes it and, but for ? and esc, does what it does.
+		// The arrows scroll a help longer than the screen; q, esc and ?
+		// close it, as the help says; any other key closes it and does
+		// what it does. ctrl+c quits.
+		m.err = ""
+		if key.Matches(msg, k.QuitAlways) {
+			return tea.Quit
+		}
 		r := m.pickerRect()
 		d, page := 0, max(r.H-1, 1)
 		switch {
@@ -57,11 +56,19 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.helpScreen.Scroll(m.helpPage(), d, r.W, r.H)
 			return nil
 		}
-		if key.Matches(msg, k.Help) || msg.String() == "esc" {
+		if key.Matches(msg, k.HelpClose) {
 			m.relayout()
 			return nil
 		}
-	} else if key.Matches(msg, k.Help) {
+	}
+	if key.Matches(msg, k.Quit) {
+		return tea.Quit
+	}
+	if m.screen == screenFailed {
+		return nil // the error stays: there is nothing else to show
+	}
+	m.err = ""
+	if key.Matches(msg, k.Help) {
 		m.showHelp = true
 		m.helpScreen.Open()
 		m.relayout()

@@ -35,6 +35,14 @@ type keyMap struct {
 	Quiz    key.Binding
 	Help    key.Binding
 	Quit    key.Binding
+	// QuitAlways is ctrl+c alone: it quits where q is a letter (a quiz's
+	// answer) or closes something (the help).
+	QuitAlways key.Binding
+
+	// The help screen's keys: the arrows scroll it, q, esc and ? close it
+	// (any other key closes it too, and does what it does).
+	HelpScroll key.Binding
+	HelpClose  key.Binding
 
 	// The quiz's keys while a question waits for its answer: everything
 	// else is typed into the answer.
@@ -90,6 +98,10 @@ func defaultKeyMap() keyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
+		QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		HelpScroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑↓", "scroll")),
+		HelpClose:  key.NewBinding(key.WithKeys("q", "esc", "?"), key.WithHelp("q/esc", "close help")),
+
 		QuizCheck: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the answer")),
 		QuizLeave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the quiz")),
 
@@ -110,10 +122,73 @@ func defaultKeyMap() keyMap {
 	}
 }
 
-// ShortHelp is the help bar of the stepper.
-func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Prev, k.Views, k.NextPane, k.Toggle, k.Export, k.Picker, k.Help, k.Quit}
+// A footer's bar shows a screen's keys in their order, as many as fit:
+// each has a rank, and a bar too narrow for all of them drops the lowest
+// ranks first (the last of equal ranks first), never those ranked
+// keepKey. A bar that does not fit also shows a key's short label (→
+// rather than →/l/n/space) when it has one; the ? screen lists them all.
+type barKey struct {
+	b     key.Binding
+	rank  int
+	short string
 }
+
+// keepKey is the rank of the keys a bar always shows: the way to help
+// and the way out.
+const keepKey = 100
+
+// stepperBar is the stepper's bar: stepping first, then moving between
+// the views, then the other conversations, the numbering and the export.
+func (k keyMap) stepperBar() []barKey {
+	return []barKey{
+		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
+		{k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""},
+		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
+	}
+}
+
+// quizBar is the stepper's bar in quiz mode with no question waiting:
+// stepping on (which asks the questions) and leaving the quiz first.
+func (k keyMap) quizBar() []barKey {
+	return []barKey{
+		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Quiz, 85, ""}, {k.Toggle, 40, ""},
+		{k.NextPane, 70, ""}, {k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
+	}
+}
+
+// askBar is the bar while a question waits for its answer. Every letter
+// is typed into the answer, q and ? too, so the bar says how to check
+// it, how to leave, and that ctrl+c quits.
+func (k keyMap) askBar() []barKey {
+	return []barKey{
+		{k.QuizCheck, keepKey, ""}, {k.QuizLeave, 80, ""}, {k.NextPane, 50, ""},
+		{k.QuitAlways, keepKey, ""},
+	}
+}
+
+// pickerBar is the conversation picker's bar: opening and moving first;
+// the sort goes before the filter's esc.
+func (k keyMap) pickerBar() []barKey {
+	return []barKey{
+		{k.Open, 90, ""}, {k.PickUp, 80, ""}, {k.PickDown, 80, ""}, {k.SortNext, 50, ""},
+		{k.SortReverse, 40, ""}, {k.ClearFilter, 60, ""}, {k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
+	}
+}
+
+// exportBar is the export's choice of format: any other key cancels, so
+// esc is the first to go.
+func (k keyMap) exportBar() []barKey {
+	return []barKey{{k.ExportMermaid, 90, ""}, {k.ExportSVG, 90, ""}, {k.ExportText, 90, ""}, {k.ExportCancel, 80, ""}}
+}
+
+// helpBar is the bar under the ? screen, where q closes the help rather
+// than quitting.
+func (k keyMap) helpBar() []barKey {
+	return []barKey{{k.HelpScroll, 80, ""}, {k.HelpClose, keepKey, ""}, {k.QuitAlways, keepKey, ""}}
+}
+
+// ShortHelp is the help bar of the stepper, all of its keys.
+func (k keyMap) ShortHelp() []key.Binding { return bindings(k.stepperBar(), false) }
 
 // FullHelp is the ? screen of the stepper, grouped by purpose.
 func (k keyMap) FullHelp() [][]key.Binding {
@@ -125,21 +200,22 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// quizKeys presents the keys of a question waiting for its answer.
-type quizKeys struct{ k keyMap }
-
-func (q quizKeys) ShortHelp() []key.Binding {
-	return []key.Binding{q.k.QuizCheck, q.k.QuizLeave, q.k.NextPane}
+// bindings are a bar's keys, with their short labels when short is set.
+func bindings(keys []barKey, short bool) []key.Binding {
+	out := make([]key.Binding, len(keys))
+	for i, k := range keys {
+		out[i] = k.b
+		if short && k.short != "" {
+			out[i].SetHelp(k.short, k.b.Help().Desc)
+		}
+	}
+	return out
 }
-
-func (q quizKeys) FullHelp() [][]key.Binding { return [][]key.Binding{q.ShortHelp()} }
 
 // pickerKeys presents the picker's bindings to bubbles/help.
 type pickerKeys struct{ k keyMap }
 
-func (p pickerKeys) ShortHelp() []key.Binding {
-	return []key.Binding{p.k.Open, p.k.PickUp, p.k.PickDown, p.k.SortNext, p.k.SortReverse, p.k.ClearFilter, p.k.Help, p.k.Quit}
-}
+func (p pickerKeys) ShortHelp() []key.Binding { return bindings(p.k.pickerBar(), false) }
 
 func (p pickerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
@@ -148,15 +224,6 @@ func (p pickerKeys) FullHelp() [][]key.Binding {
 		{p.k.Help, p.k.Quit},
 	}
 }
-
-// exportKeys presents the export's choice of format.
-type exportKeys struct{ k keyMap }
-
-func (e exportKeys) ShortHelp() []key.Binding {
-	return []key.Binding{e.k.ExportMermaid, e.k.ExportSVG, e.k.ExportText, e.k.ExportCancel}
-}
-
-func (e exportKeys) FullHelp() [][]key.Binding { return [][]key.Binding{e.ShortHelp()} }
 
 // viewKeys are the number keys of the views, one per line of viewTable.
 func viewKeys() []string {

@@ -65,6 +65,9 @@ const (
 	splitMinH = 40
 )
 
+// tabbed says a w×h screen shows its views one at a time, as tabs.
+func tabbed(w, h int) bool { return w < splitMinW || h < splitMinH }
+
 // layout is the screen cut into named rectangles, computed once per
 // tea.WindowSizeMsg and handed to the panes, so no view measures the
 // terminal itself.
@@ -87,19 +90,16 @@ type layout struct {
 	Inner        [numPanes]rect
 }
 
-// computeLayout cuts a w×h screen. It never returns negative sizes, so a
-// one-line terminal still renders (badly) rather than panicking.
-func computeLayout(w, h int) layout {
+// computeLayout cuts a w×h screen with a footer of footerH lines (see
+// footerLines). It never returns negative sizes, so a one-line terminal
+// still renders (badly) rather than panicking.
+func computeLayout(w, h, footerH int) layout {
 	w, h = max(w, 0), max(h, 0)
 	l := layout{W: w, H: h}
 	l.Header = rect{0, 0, w, min(1, h)}
-	footerH := 0
-	if h >= 3 {
-		footerH = 1
-	}
 	l.Footer = rect{0, h - footerH, w, footerH}
 	top := l.Header.H
-	l.Tabs = w < splitMinW || h < splitMinH
+	l.Tabs = tabbed(w, h)
 	if l.Tabs {
 		if h-top-footerH >= 2 {
 			l.TabBar = rect{0, top, w, 1}
@@ -140,20 +140,31 @@ func computeLayout(w, h int) layout {
 	return l
 }
 
-// withPanel cuts a strip of about ph lines for the quiz or the lesson
-// off the bottom of a w×h screen's body, leaving the body at least a few
-// lines when the screen is short.
-func withPanel(w, h, ph int) layout {
-	footerH := 0
-	if h >= 3 {
-		footerH = 1
+// footerLines is how many lines the footer of a screen h high takes when
+// its text wants fh: none on a screen of fewer than three lines, else one
+// at least, and more (a message that wraps) only up to a quarter of the
+// screen and maxFooterH.
+func footerLines(h, fh int) int {
+	if h < 3 {
+		return 0
 	}
+	return min(max(fh, 1), max(min(h/4, maxFooterH), 1))
+}
+
+// maxFooterH is the most lines a footer's message wraps to.
+const maxFooterH = 4
+
+// withPanel cuts a w×h screen whose footer wants fh lines, with a strip of
+// about ph lines for the quiz or the lesson off the bottom of its body,
+// leaving the body at least a few lines when the screen is short.
+func withPanel(w, h, ph, fh int) layout {
+	footerH := footerLines(h, fh)
 	// The header, the tab bar and two body lines come first.
 	ph = min(max(ph, 0), max(h-footerH-4, 0))
+	l := computeLayout(w, h-ph, footerH)
 	if ph == 0 {
-		return computeLayout(w, h)
+		return l
 	}
-	l := computeLayout(w, h-ph)
 	l.H = h
 	l.Panel = rect{0, h - ph - footerH, w, ph}
 	l.Footer = rect{0, h - footerH, w, footerH}

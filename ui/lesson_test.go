@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
+	"github.com/tcpstep/tcpstep/ui/lesson"
 )
 
 // testLesson is a lesson written for these tests, so that the screens do
@@ -135,5 +138,65 @@ func TestSampleLessonsShowTheirNotes(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no sample has a lesson")
+	}
+}
+
+// The lesson's strip takes the lines its text needs, up to its maximum,
+// and leaves the rest to the view above it: at 80×24 on the paper's
+// session with its lesson, no step's strip ends in blank lines, and the
+// layers tab shows more fields than under a strip of the maximum height.
+func TestLessonStripTakesWhatItNeeds(t *testing.T) {
+	l, ok := samples.Lesson("smtp-figure10")
+	if !ok {
+		t.Fatal("smtp-figure10 has no lesson")
+	}
+	const w, h = 80, 24
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: &l}, w, h)
+	most := lesson.PanelHeight(h)
+	shorter := 0
+	for step := range m.rows {
+		checkScreen(t, m, w, h)
+		p := m.lay.Panel
+		if p.H == 0 || p.H > most {
+			t.Fatalf("step %d: a strip of %d lines (at most %d)", step+1, p.H, most)
+		}
+		lines := strings.Split(screenOf(m), "\n")
+		for i, line := range lines[p.Y : p.Y+p.H] {
+			if strings.TrimSpace(line) == "" {
+				t.Errorf("step %d: line %d of the strip is blank:\n%s", step+1, i, strings.Join(lines[p.Y:p.Y+p.H], "\n"))
+			}
+		}
+		if p.H < most {
+			shorter++
+		}
+		m = press(t, m, "right")
+	}
+	if shorter < 3 {
+		t.Errorf("the strip is shorter than its maximum at %d steps only", shorter)
+	}
+	// The layers tab at step 3, whose note takes five lines of the eight:
+	// its fields (the lines "Name: value") against those the body under a
+	// strip of eight lines would show.
+	m = press(t, m, "g", "right", "right", "3")
+	if m.focus != paneLayers || m.lay.Panel.H >= most {
+		t.Fatalf("layers tab at step 3: focus %v, strip of %d lines", m.focus, m.lay.Panel.H)
+	}
+	fields := func(s string) int {
+		n := 0
+		for _, line := range strings.Split(s, "\n") {
+			if strings.HasPrefix(line, "┄") {
+				break // the hex dump
+			}
+			if strings.Contains(line, ": ") {
+				n++
+			}
+		}
+		return n
+	}
+	b := m.lay.Body
+	now := fields(ansi.Strip(strings.Join(m.renderBody(), "\n")))
+	before := fields(ansi.Strip(m.renderPane(paneLayers, b.W, b.H+m.lay.Panel.H-most)))
+	if now <= before {
+		t.Errorf("the layers tab shows %d fields, %d under a strip of %d lines", now, before, most)
 	}
 }

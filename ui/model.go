@@ -294,8 +294,14 @@ func (m *Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 	}()
 	panicHookUpdate(msg) // nothing, except in a test build (panichook.go)
 	cmd = m.handle(msg)
-	// Whatever changed, the views on screen get what they need.
+	m.fitLayout()
+	// Whatever changed, the views on screen get what they need; reading
+	// their frames may have put an error in the footer, which then wants
+	// its lines.
 	cmd = batch(cmd, m.prepareViews())
+	if m.fitLayout() {
+		cmd = batch(cmd, m.prepareViews())
+	}
 	return m, cmd
 }
 
@@ -373,7 +379,8 @@ func (m *Model) open(c *model.Conversation) {
 
 // panelH is how many lines the strip under the body wants: the quiz's in
 // quiz mode, the lesson's on a small screen when the ladder, the states or
-// the layers are the tab in front (the explanation shows the lesson too).
+// the layers are the tab in front (the explanation shows the lesson too),
+// as many as the step's note needs up to the strip's maximum.
 func (m *Model) panelH() int {
 	if m.screen != screenStepper || m.showHelp {
 		return 0
@@ -383,17 +390,34 @@ func (m *Model) panelH() int {
 	}
 	// The analyst's views need their height and are not what a lesson's
 	// notes talk about: the strip goes with the stepping views.
-	if m.lessonOn && m.opts.Lesson != nil && computeLayout(m.winW, m.winH).Tabs && viewTable[m.focus].lessonStrip {
-		return lesson.PanelHeight(m.winH)
+	if m.lessonOn && m.opts.Lesson != nil && tabbed(m.winW, m.winH) && viewTable[m.focus].lessonStrip {
+		last, _ := m.quizLimit()
+		return lesson.Height(m.opts.Lesson, m.rows, m.cur, last, m.winW, lesson.PanelHeight(m.winH))
 	}
 	return 0
 }
 
-// relayout cuts the screen again: after a resize, or when the quiz or
-// lesson panel comes or goes.
-func (m *Model) relayout() {
-	m.lay = withPanel(m.winW, m.winH, m.panelH())
+// wantLayout is the layout of the screen as it is now: the strip under the
+// body as high as it wants (panelH), the footer as high as its message.
+func (m *Model) wantLayout() layout {
+	return withPanel(m.winW, m.winH, m.panelH(), m.footerWant(m.winW))
+}
+
+// relayout cuts the screen again (afterMove does): after a resize, or when
+// the quiz or lesson panel comes or goes.
+func (m *Model) relayout() { m.afterMove() }
+
+// fitLayout cuts the screen again if what it shows changed its cut (a
+// message that wraps, a lesson's strip as high as the step's note), and
+// reports whether it did.
+func (m *Model) fitLayout() bool {
+	l := m.wantLayout()
+	if l == m.lay {
+		return false
+	}
+	m.lay = l
 	m.afterMove()
+	return true
 }
 
 // pickerRect is where the picker draws: the body, and the tab bar's line,
@@ -425,8 +449,10 @@ func (m *Model) setCur(i int) {
 }
 
 // afterMove keeps the selected row in the ladder's sight; the ladder reads
-// the previews of the rows it shows.
+// the previews of the rows it shows. The lesson's strip is as high as the
+// selected step's note: the screen is cut again first.
 func (m *Model) afterMove() {
+	m.lay = m.wantLayout()
 	if m.screen != screenStepper || len(m.rows) == 0 {
 		return
 	}
@@ -511,9 +537,7 @@ func (m *Model) render() string {
 		r := m.pickerRect()
 		out = append(out, pane.FitBlock(m.renderStatus(r.W), r.W, r.H)...)
 	}
-	if l.Footer.H > 0 {
-		out = append(out, m.renderFooter(l.W))
-	}
+	out = append(out, m.renderFooter(l.W, l.Footer.H)...)
 	for len(out) < l.H {
 		out = append(out, strings.Repeat(" ", l.W))
 	}

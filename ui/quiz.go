@@ -61,11 +61,12 @@ func (m *Model) quizForward() {
 
 // quizKey handles a key while a question waits for its answer: enter
 // checks, esc leaves the quiz, tab moves between panes, the arrows up and
-// down scroll the focused pane, and everything else edits the answer.
+// down scroll the focused pane, ctrl+c quits, and everything else edits
+// the answer: q and ? are letters of it.
 func (m *Model) quizKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
-	case msg.String() == "ctrl+c":
+	case key.Matches(msg, k.QuitAlways):
 		return tea.Quit
 	case key.Matches(msg, k.QuizCheck):
 		if row, revealed := m.quiz.Check(m.paneCtx()); revealed {

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tcpstep/tcpstep/model"
@@ -171,33 +170,6 @@ func (m *Model) renderBody() []string {
 	return out
 }
 
-// renderFooter is the bottom line: an error until the next key, the
-// loading progress, or the help bar.
-func (m *Model) renderFooter(w int) string {
-	switch {
-	case m.err != "":
-		return pane.RenderSpans([]pane.Span{{Text: " " + model.Visible(m.err), Style: &m.st.Footer.Error}}, w, nil)
-	case m.exportAsk:
-		return pane.Fit(" "+m.st.Footer.Note.Render("export this conversation as:")+" "+m.help.ShortHelpView(exportKeys{m.keys}.ShortHelp()), w)
-	case m.note != "":
-		return pane.RenderSpans([]pane.Span{{Text: " " + model.Visible(m.note), Style: &m.st.Footer.Note}}, w, nil)
-	case m.screen == screenLoading, m.indexing && !m.live:
-		// A big file being indexed: the bar until it is done; the keys
-		// work meanwhile, and their help comes back after.
-		return pane.RenderSpans(m.progressSpans(w), w, nil)
-	case m.screen == screenPicker:
-		return pane.Fit(" "+m.help.ShortHelpView(pickerKeys{m.keys}.ShortHelp()), w)
-	case m.screen == screenStepper && m.quiz.Asking():
-		return pane.Fit(" "+m.help.ShortHelpView(quizKeys{m.keys}.ShortHelp()), w)
-	case m.screen == screenStepper && m.quiz.On():
-		k := m.keys
-		return pane.Fit(" "+m.help.ShortHelpView([]key.Binding{k.Next, k.Prev, k.Quiz, k.Toggle, k.NextPane, k.Help, k.Quit}), w)
-	case m.screen == screenStepper:
-		return pane.Fit(" "+m.help.ShortHelpView(m.keys.ShortHelp()), w)
-	}
-	return pane.Fit(" "+m.help.ShortHelpView([]key.Binding{m.keys.Quit}), w)
-}
-
 // progressSpans is a progress bar of the load.
 func (m *Model) progressSpans(w int) []pane.Span {
 	label := " loading " + model.Visible(m.src.Name())
@@ -244,12 +216,12 @@ func (m *Model) helpPage() helpscreen.Page {
 
 // helpNotes are the paragraphs under the keys of the ? screen.
 var helpNotes = []string{
-	"Press any key to close this help (↑↓ scroll it).",
+	"q, esc or ? closes this help, and any other key closes it and does what it does; ↑↓ scroll it; ctrl+c quits.",
 	"Mouse: click a ladder row to select it, a tab to show it; the wheel scrolls the pane under the pointer.",
 	"Relative numbers count from each side's initial sequence number (tshark's default); r shows the raw numbers on the wire.",
 	"Keys act at once: hold → to play the conversation through.",
 	"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
 	"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
-	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. ? gives up and shows the answer, esc leaves the quiz.",
+	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. While a question waits, every letter is typed into the answer, q and ? too: ? and enter give up and show the answer, esc leaves the quiz, ctrl+c quits.",
 	"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 }

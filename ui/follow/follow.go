@@ -818,18 +818,52 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 		return p.st.Error.Render(ansi.Wrap(model.Visible(fd.err.Error()), max(w, 1), ""))
 	}
 	fs := &p.st
-	head := []pane.Span{
+	lay := fd.layout(w, p.hex)
+	body := renderFollowLayout(*fs, ctx.TL, ctx.Conv, fd.chunks, lay, ctx.Seg, w, bodyHeight(h), p.top)
+	return pane.RenderSpans(p.summary(fd, w), w, nil) + "\n" + body
+}
+
+// summary is the line over the dialogue: the bytes each side delivered,
+// each byte once as reassembled (a retransmission's copy is not counted
+// again, where the picker's "sent" counts it), the holes, the mode and
+// the marker. The words give way, in turn, to a narrow w.
+func (p *Pane) summary(fd *data, w int) []pane.Span {
+	fs := &p.st
+	counts := []pane.Span{
 		{Text: "client ", Style: &fs.ClientLabel}, {Text: pane.ByteCount(fd.bytes[model.C2S]), Style: &fs.Client},
 		{Text: "  server ", Style: &fs.ServerLabel}, {Text: pane.ByteCount(fd.bytes[model.S2C]), Style: &fs.Server},
 	}
 	switch {
 	case fd.gaps == 1:
-		head = append(head, pane.Span{Text: "  1 hole", Style: &fs.Hole})
+		counts = append(counts, pane.Span{Text: "  1 hole", Style: &fs.Hole})
 	case fd.gaps > 1:
-		head = append(head, pane.Span{Text: fmt.Sprintf("  %d holes", fd.gaps), Style: &fs.Hole})
+		counts = append(counts, pane.Span{Text: fmt.Sprintf("  %d holes", fd.gaps), Style: &fs.Hole})
 	}
-	head = append(head, pane.Span{Text: "  " + p.Mode() + " (m switches)  " + theme.Cursor + " this step", Style: &fs.Marker})
-	lay := fd.layout(w, p.hex)
-	body := renderFollowLayout(*fs, ctx.TL, ctx.Conv, fd.chunks, lay, ctx.Seg, w, bodyHeight(h), p.top)
-	return pane.RenderSpans(head, w, nil) + "\n" + body
+	mode := pane.Span{Text: "  " + p.Mode(), Style: &fs.Marker}
+	switches := pane.Span{Text: " (m switches)", Style: &fs.Marker}
+	step := pane.Span{Text: "  " + theme.Cursor + " this step", Style: &fs.Marker}
+	line := func(lead string, tail ...pane.Span) []pane.Span {
+		out := append([]pane.Span{{Text: lead, Style: &fs.Marker}}, counts...)
+		return append(out, tail...)
+	}
+	var head []pane.Span
+	for _, try := range [][]pane.Span{
+		line("delivered, each byte once: ", mode, switches, step),
+		line("delivered: ", mode, switches, step),
+		line("delivered: ", mode, switches),
+	} {
+		if head = try; spansWidth(try) <= w {
+			break
+		}
+	}
+	return head
+}
+
+// spansWidth is the width of spans drawn on one line.
+func spansWidth(spans []pane.Span) int {
+	n := 0
+	for _, s := range spans {
+		n += ansi.StringWidth(s.Text)
+	}
+	return n
 }

@@ -41,8 +41,22 @@ func NewStyles(isDark bool) Styles {
 	}
 }
 
-// PanelHeight is how many lines the strip takes on a screen h high.
+// PanelHeight is the most lines the strip takes on a screen h high; it
+// takes fewer when its text needs fewer (Height).
 func PanelHeight(h int) int { return min(max(h/3, 3), 9) }
+
+// Height is how many lines the strip of step row needs at width w, at
+// most limit: the title line, the text wrapped, and the line saying where
+// the next note is when there is room for it, so that the view above it
+// gets every line the text leaves. The strip drawn this high has no blank
+// line at its end.
+func Height(l *model.Lesson, rows []pane.Row, row, last, w, limit int) int {
+	if l == nil || w <= 0 || limit <= 0 {
+		return 0
+	}
+	n := len(body(&Styles{}, l, rows, row, last, w, limit-1))
+	return min(1+n, limit)
+}
 
 // note is l's note for the frame of rows[row] ("" none).
 func note(l *model.Lesson, rows []pane.Row, row int) string {
@@ -110,6 +124,15 @@ func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) str
 		title = append(title, pane.Span{Text: strings.Repeat(theme.Line, fill), Style: &st.Dim}, pane.Span{Text: hint, Style: &st.Dim})
 	}
 	lines := []string{pane.RenderSpans(title, w, nil)}
+	lines = append(lines, body(&st, l, rows, row, last, w, h-1)...)
+	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
+}
+
+// body is the strip's lines under its title, at most room of them: the
+// step's text (at the first step, what to watch for first) wrapped to w,
+// then where the next note is if there is room for it; a text too long
+// is cut, its last line saying where the rest is.
+func body(st *Styles, l *model.Lesson, rows []pane.Row, row, last, w, room int) []string {
 	// At the first step what to watch for comes first: it is the lesson's
 	// introduction. Then the step's note.
 	var texts []string
@@ -130,7 +153,6 @@ func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) str
 	if next := nextNote(l, rows, row, last); next >= 0 {
 		more = fmt.Sprintf("next note at step %d", next+1)
 	}
-	room := h - 1
 	switch {
 	case len(body) == 0 && more != "":
 		body = append(body, "  "+st.Dim.Render("No note at this step; "+more+"."))
@@ -145,6 +167,5 @@ func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) str
 		cut := ansi.Truncate(body[room-1], max(w-ansi.StringWidth(more), 0), "")
 		body[room-1] = cut + st.Dim.Render(more)
 	}
-	lines = append(lines, body...)
-	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
+	return body
 }

@@ -187,3 +187,41 @@ func TestStripGolden(t *testing.T) {
 		})
 	}
 }
+
+// Height is what the strip's text needs, up to the limit: the strip drawn
+// that high ends on a line of text, and one line higher on a blank one
+// (unless the limit stops it first).
+func TestHeight(t *testing.T) {
+	lessons := []*model.Lesson{testLesson()}
+	if l, ok := samples.Lesson("smtp-figure10"); ok {
+		lessons = append(lessons, &l)
+	}
+	rows := smtpRows(t)
+	st := NewStyles(true)
+	for _, l := range lessons {
+		for row := range rows {
+			for _, w := range []int{10, 40, 80, 120} {
+				for _, limit := range []int{2, 3, 8, 9} {
+					what := fmt.Sprintf("%q row %d at %d, limit %d", l.Title, row, w, limit)
+					h := Height(l, rows, row, len(rows)-1, w, limit)
+					if h < 2 || h > limit {
+						t.Fatalf("%s: height %d", what, h)
+					}
+					lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h)), "\n")
+					if strings.TrimSpace(lines[h-1]) == "" {
+						t.Errorf("%s: the strip of %d lines ends blank:\n%s", what, h, strings.Join(lines, "\n"))
+					}
+					if h < limit {
+						lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h+1)), "\n")
+						if strings.TrimSpace(lines[h]) != "" {
+							t.Errorf("%s: height %d, but the text needs line %d too:\n%s", what, h, h+1, strings.Join(lines, "\n"))
+						}
+					}
+				}
+			}
+		}
+	}
+	if Height(nil, rows, 0, len(rows)-1, 80, 8) != 0 || Height(testLesson(), rows, 0, len(rows)-1, 0, 8) != 0 {
+		t.Error("no lesson, or no room: no strip")
+	}
+}

@@ -36,6 +36,7 @@ type Styles struct {
 	Empty   lipgloss.Style // the line saying there is no row to show
 	Refused lipgloss.Style // "refused" and "RST", as the ladder draws an RST
 	Event   lipgloss.Style // the events of a conversation that has some, as on the ladder
+	Legend  lipgloss.Style // what the byte columns count, at the title line's end
 }
 
 // NewStyles builds the picker's styles for a dark or light background.
@@ -52,6 +53,7 @@ func NewStyles(isDark bool) Styles {
 		Empty:   lipgloss.NewStyle().Foreground(p.Muted).Italic(true),
 		Refused: lipgloss.NewStyle().Foreground(p.Red).Bold(true),
 		Event:   lipgloss.NewStyle().Foreground(p.Salmon).Bold(true),
+		Legend:  lipgloss.NewStyle().Foreground(p.Muted),
 	}
 }
 
@@ -95,13 +97,19 @@ var columns = [numCols]column{
 	colClient:   {"client", false, 12, 9},
 	colServer:   {"server", false, 12, 9},
 	colPackets:  {"pkts c→s/s→c", true, 0, 8},
-	colBytesC2S: {"bytes c→s", true, 0, 5},
-	colBytesS2C: {"bytes s→c", true, 0, 5},
+	colBytesC2S: {"sent c→s", true, 0, 5},
+	colBytesS2C: {"sent s→c", true, 0, 5},
 	colDuration: {"duration", true, 0, 6},
 	colOpened:   {"opened", false, 0, 7},
 	colEnded:    {"ended", false, 0, 7},
 	colEvents:   {"events", false, 8, 4},
 }
+
+// The byte columns count the payload of every segment sent, a
+// retransmission's again (the follow view counts each byte once): the
+// title line says so when they are shown or sorted by, in the longest of
+// these that fits.
+var bytesLegends = []string{"sent: payload bytes, retransmissions counted", "sent: retransmissions counted"}
 
 // scanState is what a summary has read of its conversation's segments (to
 // say how it opened and ended; everything else comes from the
@@ -733,11 +741,23 @@ func render(st *Styles, p *Picker, w, h int) string {
 		{Text: "   sort ", Style: &st.Prompt},
 		{Text: sortName + " " + dir, Style: &st.Sorted},
 	}
+	widths := p.columnWidths(w)
+	if sc := sortable[p.sortCol]; widths[colBytesC2S] > 0 || widths[colBytesS2C] > 0 || sc == colBytesC2S || sc == colBytesS2C {
+		used := 0
+		for _, s := range title {
+			used += ansi.StringWidth(s.Text)
+		}
+		for _, l := range bytesLegends {
+			if gap := w - used - ansi.StringWidth(l) - 1; gap >= 3 {
+				title = append(title, pane.Span{Text: strings.Repeat(" ", gap), Style: nil}, pane.Span{Text: l, Style: &st.Legend})
+				break
+			}
+		}
+	}
 	lines = append(lines, pane.RenderSpans(title, w, nil))
 	if h == 1 {
 		return lines[0]
 	}
-	widths := p.columnWidths(w)
 	cell := func(c int, text string) string {
 		cw := widths[c]
 		text = ansi.Truncate(text, cw, theme.Ellipsis)
