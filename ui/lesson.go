@@ -13,11 +13,11 @@ func (m *Model) lessonParagraphs() []string {
 	if !m.lessonOn || m.opts.Lesson == nil || m.screen != screenStepper {
 		return nil
 	}
-	return lesson.Paragraphs(m.opts.Lesson, m.rows, m.cur)
+	return lesson.Paragraphs(m.opts.Lesson, m.rows, m.cur, m.absolute)
 }
 
 // renderLessonPanel draws the lesson strip in w×h.
 func (m *Model) renderLessonPanel(w, h int) string {
 	last, _ := m.quizLimit()
-	return lesson.Strip(m.st.Lesson, m.opts.Lesson, m.rows, m.cur, last, w, h)
+	return lesson.Strip(m.st.Lesson, m.opts.Lesson, m.rows, m.cur, last, w, h, m.absolute)
 }

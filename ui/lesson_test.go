@@ -131,7 +131,7 @@ func TestSampleLessonsShowTheirNotes(t *testing.T) {
 			}
 			m.setCur(row)
 			text := strings.ReplaceAll(strings.Join(m.explainLines(m.lay.Inner[paneExplain].W), " "), glyphLessonBar, "")
-			if !strings.Contains(strings.Join(strings.Fields(text), " "), firstWords(model.Visible(l.Notes[uint32(f)]), 6)) {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), firstWords(model.Visible(l.Note(uint32(f), m.absolute)), 6)) {
 				t.Errorf("%s frame %d: note not in the explanation pane:\n%s", smp.Name, f, text)
 			}
 		}
@@ -198,5 +198,29 @@ func TestLessonStripTakesWhatItNeeds(t *testing.T) {
 	before := fields(ansi.Strip(m.renderPane(paneLayers, b.W, b.H+m.lay.Panel.H-most)))
 	if now <= before {
 		t.Errorf("the layers tab shows %d fields, %d under a strip of %d lines", now, before, most)
+	}
+}
+
+// TestLessonNotesFollowNumbering: a note quotes its numbers in the
+// numbering on screen, so r changes them in the strip and the explanation
+// as it does on the ladder.
+func TestLessonNotesFollowNumbering(t *testing.T) {
+	l, ok := samples.Lesson("smtp-figure10")
+	if !ok || !l.Absolute {
+		t.Fatal("the default sample's lesson speaks in absolute numbers")
+	}
+	abs, rel := l.Note(3, true), l.Note(3, false)
+	if abs == rel || !strings.Contains(abs, "2234678800") || strings.Contains(rel, "2234678800") {
+		t.Fatalf("frame 3's note is the same in both numberings:\n%s\n%s", abs, rel)
+	}
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: &l, Absolute: true}, 80, 24)
+	m = press(t, m, "right", "right")
+	flat := func() string { return strings.Join(strings.Fields(strings.ReplaceAll(screenOf(m), glyphLessonBar, "")), " ") }
+	if s := flat(); !strings.Contains(s, firstWords(abs, 6)) {
+		t.Errorf("absolute: the strip lacks %q:\n%s", firstWords(abs, 6), screenOf(m))
+	}
+	m = press(t, m, "r")
+	if s := flat(); !strings.Contains(s, firstWords(rel, 6)) || strings.Contains(s, "2234678800") {
+		t.Errorf("relative: the strip lacks %q or still quotes the absolute ACK:\n%s", firstWords(rel, 6), screenOf(m))
 	}
 }

@@ -392,7 +392,7 @@ func (m *Model) panelH() int {
 	// notes talk about: the strip goes with the stepping views.
 	if m.lessonOn && m.opts.Lesson != nil && tabbed(m.winW, m.winH) && viewTable[m.focus].lessonStrip {
 		last, _ := m.quizLimit()
-		return lesson.Height(m.opts.Lesson, m.rows, m.cur, last, m.winW, lesson.PanelHeight(m.winH))
+		return lesson.Height(m.opts.Lesson, m.rows, m.cur, last, m.winW, lesson.PanelHeight(m.winH), m.absolute)
 	}
 	return 0
 }

@@ -50,20 +50,21 @@ func PanelHeight(h int) int { return min(max(h/3, 3), 9) }
 // the next note is when there is room for it, so that the view above it
 // gets every line the text leaves. The strip drawn this high has no blank
 // line at its end.
-func Height(l *model.Lesson, rows []pane.Row, row, last, w, limit int) int {
+func Height(l *model.Lesson, rows []pane.Row, row, last, w, limit int, absolute bool) int {
 	if l == nil || w <= 0 || limit <= 0 {
 		return 0
 	}
-	n := len(body(&Styles{}, l, rows, row, last, w, limit-1))
+	n := len(body(&Styles{}, l, rows, row, last, w, limit-1, absolute))
 	return min(1+n, limit)
 }
 
-// note is l's note for the frame of rows[row] ("" none).
-func note(l *model.Lesson, rows []pane.Row, row int) string {
+// note is l's note for the frame of rows[row] ("" none), its numbers in
+// the numbering on screen.
+func note(l *model.Lesson, rows []pane.Row, row int, absolute bool) string {
 	if l == nil || row < 0 || row >= len(rows) {
 		return ""
 	}
-	return l.Notes[rows[row].Frame]
+	return l.Note(rows[row].Frame, absolute)
 }
 
 // Paragraphs is l's text for step row of rows: its title and what to
@@ -71,18 +72,18 @@ func note(l *model.Lesson, rows []pane.Row, row int) string {
 // lesson and empty, not nil, at a step the lesson says nothing of, so that
 // the explanation can tell a lesson turned off from one with nothing to say
 // here.
-func Paragraphs(l *model.Lesson, rows []pane.Row, row int) []string {
+func Paragraphs(l *model.Lesson, rows []pane.Row, row int, absolute bool) []string {
 	if l == nil {
 		return nil
 	}
 	out := []string{}
 	if row == 0 {
 		out = append(out, "Lesson: "+l.Title)
-		if l.Watch != "" {
-			out = append(out, l.Watch)
+		if w := l.WatchText(absolute); w != "" {
+			out = append(out, w)
 		}
 	}
-	if n := note(l, rows, row); n != "" {
+	if n := note(l, rows, row, absolute); n != "" {
 		out = append(out, "Lesson, this step: "+n)
 	}
 	return out
@@ -107,7 +108,7 @@ func nextNote(l *model.Lesson, rows []pane.Row, row, last int) int {
 // title on the first line, then the step's note (at the first step, what
 // to watch for), cut to the strip with the full text in the explanation
 // tab.
-func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) string {
+func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int, absolute bool) string {
 	if w <= 0 || h <= 0 || l == nil {
 		return ""
 	}
@@ -124,7 +125,7 @@ func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) str
 		title = append(title, pane.Span{Text: strings.Repeat(theme.Line, fill), Style: &st.Dim}, pane.Span{Text: hint, Style: &st.Dim})
 	}
 	lines := []string{pane.RenderSpans(title, w, nil)}
-	lines = append(lines, body(&st, l, rows, row, last, w, h-1)...)
+	lines = append(lines, body(&st, l, rows, row, last, w, h-1, absolute)...)
 	return strings.Join(pane.FitBlock(strings.Join(lines, "\n"), w, h), "\n")
 }
 
@@ -132,14 +133,14 @@ func Strip(st Styles, l *model.Lesson, rows []pane.Row, row, last, w, h int) str
 // step's text (at the first step, what to watch for first) wrapped to w,
 // then where the next note is if there is room for it; a text too long
 // is cut, its last line saying where the rest is.
-func body(st *Styles, l *model.Lesson, rows []pane.Row, row, last, w, room int) []string {
+func body(st *Styles, l *model.Lesson, rows []pane.Row, row, last, w, room int, absolute bool) []string {
 	// At the first step what to watch for comes first: it is the lesson's
 	// introduction. Then the step's note.
 	var texts []string
-	if row == 0 && l.Watch != "" {
-		texts = append(texts, l.Watch)
+	if w := l.WatchText(absolute); row == 0 && w != "" {
+		texts = append(texts, w)
 	}
-	if n := note(l, rows, row); n != "" {
+	if n := note(l, rows, row, absolute); n != "" {
 		texts = append(texts, n)
 	}
 	bar := st.Bar.Render(theme.LessonBar) + " "
