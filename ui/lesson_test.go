@@ -215,7 +215,9 @@ func TestLessonNotesFollowNumbering(t *testing.T) {
 	}
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: &l, Absolute: true}, 80, 24)
 	m = press(t, m, "right", "right")
-	flat := func() string { return strings.Join(strings.Fields(strings.ReplaceAll(screenOf(m), glyphLessonBar, "")), " ") }
+	flat := func() string {
+		return strings.Join(strings.Fields(strings.ReplaceAll(screenOf(m), glyphLessonBar, "")), " ")
+	}
 	if s := flat(); !strings.Contains(s, firstWords(abs, 6)) {
 		t.Errorf("absolute: the strip lacks %q:\n%s", firstWords(abs, 6), screenOf(m))
 	}
