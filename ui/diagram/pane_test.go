@@ -62,13 +62,15 @@ func TestPaneView(t *testing.T) {
 	st := NewStyles(true)
 	p := NewPane(st)
 	rows := len(stepCtx(tl, 0, 0).Rows)
-	for _, sz := range []struct{ w, h int }{{70, 40}, {70, 32}, {86, 22}, {60, 24}, {40, 14}, {80, 10}} {
+	for _, sz := range []struct{ w, h int }{{98, 30}, {98, 26}, {88, 24}, {80, 21}, {80, 13}, {64, 12}, {40, 14}, {80, 10}} {
 		for r := range rows {
 			ctx := stepCtx(tl, 0, r)
 			c, s := states(ctx)
 			cm, sm := model.StepTransitions(tl, ctx.Seg)
+			prev := closedBy(ctx, c, s, cm, sm)
 			got := p.View(ctx, sz.w, sz.h)
-			if want := renderPane(st, c, s, cm, sm, ctx.Vantage, sz.w, sz.h); got != want {
+			sc := scene{client: c, server: s, cm: cm, sm: sm, clientPrev: prev[0], serverPrev: prev[1]}
+			if want := renderScene(st, sc, &ctx.Vantage, sz.w, sz.h); got != want {
 				t.Fatalf("%dx%d row %d: View differs from renderPane", sz.w, sz.h, r)
 			}
 			panetest.CheckFits(t, fmt.Sprintf("%dx%d row %d", sz.w, sz.h, r), got, sz.w, sz.h)
@@ -77,19 +79,22 @@ func TestPaneView(t *testing.T) {
 	// The paper's client waits far longer for its SYN,ACK's ACK than the
 	// server for its SYN,ACK: the capture was taken near the server.
 	ctx := stepCtx(tl, 0, 2)
-	out := ansi.Strip(p.View(ctx, 70, 40))
+	out := ansi.Strip(p.View(ctx, 98, 30))
 	if lines := strings.Split(out, "\n"); !strings.Contains(strings.Join(lines[len(lines)-3:], " "), "near the server") {
 		t.Errorf("no vantage sentence under the figure:\n%s", out)
 	}
-	for _, l := range pane.Wrap(ctx.Vantage.Sentence(), 70) {
-		if !strings.Contains(out, l) {
-			t.Errorf("the whole sentence should fit at 70×40, %q is missing:\n%s", l, out)
-		}
+	if !strings.Contains(out, ctx.Vantage.Sentence()) {
+		t.Errorf("the whole sentence should fit at 98×30:\n%s", out)
 	}
 	// One line to spare: the short sentence.
-	out = ansi.Strip(p.View(ctx, 70, condensedGeom.h+2))
+	out = ansi.Strip(p.View(ctx, 70, compactFig.h+2))
 	if !strings.HasSuffix(out, vantageShort(ctx.Vantage)) {
-		t.Errorf("no short vantage sentence at 70×%d:\n%s", condensedGeom.h+2, out)
+		t.Errorf("no short vantage sentence at 70×%d:\n%s", compactFig.h+2, out)
+	}
+	// None: the full figure's empty corner holds it.
+	out = ansi.Strip(p.View(stepCtx(tl, 0, 0), 88, 24))
+	if lines := strings.Split(out, "\n"); len(lines) != 24 || !strings.HasPrefix(strings.TrimSpace(lines[0]), vantageShort(ctx.Vantage)) {
+		t.Errorf("no short vantage sentence in the corner at 88×24:\n%s", out)
 	}
 
 	// Steps through the transfer draw the same (ESTABLISHED on both
@@ -106,16 +111,16 @@ func TestPaneView(t *testing.T) {
 	if len(same) < 2 {
 		t.Fatalf("want two steps in ESTABLISHED without moves, have rows %v", same)
 	}
-	first := p.View(stepCtx(tl, 0, same[0]), 70, 32)
+	first := p.View(stepCtx(tl, 0, same[0]), 98, 26)
 	key := p.memo.key
-	if p.View(stepCtx(tl, 0, same[1]), 70, 32) != first || p.memo.key != key {
+	if p.View(stepCtx(tl, 0, same[1]), 98, 26) != first || p.memo.key != key {
 		t.Error("an unchanged drawing is not drawn from the memo")
 	}
 
 	// A new background redraws in the new colours.
 	p.SetDark(false)
-	got := p.View(stepCtx(tl, 0, same[1]), 70, 32)
-	if got == first || got != renderPane(NewStyles(false), model.Established, model.Established, nil, nil, ctx.Vantage, 70, 32) {
+	got := p.View(stepCtx(tl, 0, same[1]), 98, 26)
+	if got == first || got != renderPane(NewStyles(false), model.Established, model.Established, nil, nil, ctx.Vantage, 98, 26) {
 		t.Error("SetDark did not redraw in the light styles")
 	}
 
@@ -144,8 +149,9 @@ func TestPaneExtraFrame(t *testing.T) {
 				if got, want := p.Title(ctx), fmt.Sprintf("C %s  S %s", seg.Client(), seg.Server()); got != want {
 					t.Errorf("%s row %d: title %q, want %q", name, r, got, want)
 				}
-				out := ansi.Strip(p.View(ctx, 70, 32))
-				if !strings.Contains(out, "no state change at this step") || strings.ContainsAny(out, "┃▼▲◀") {
+				out := ansi.Strip(p.View(ctx, 98, 26))
+				i := strings.Index(out, "no state change at this step")
+				if i < 0 || strings.ContainsAny(out[:i], "▼▲◀▶") {
 					t.Errorf("%s row %d: an extra frame moves no state:\n%s", name, r, out)
 				}
 				return
@@ -177,11 +183,50 @@ func TestPaneKeys(t *testing.T) {
 func TestRenderPaneFits(t *testing.T) {
 	st := NewStyles(false)
 	for _, v := range []model.Vantage{{Kind: model.VantageUnknown}, {Kind: model.VantageSameHost}, model.VantageOf(testsample.Timeline(t, "smtp-figure10"), 0)} {
-		for w := 0; w <= 100; w += 3 {
+		for w := 0; w <= 120; w++ {
 			for h := 0; h <= 40; h++ {
 				out := renderPane(st, model.SynSent, model.SynReceived, []model.Transition{mvActiveOpen}, []model.Transition{mvRcvSyn}, v, w, h)
 				panetest.CheckFits(t, fmt.Sprintf("%v %dx%d", v.Kind, w, h), out, w, h)
 			}
 		}
+	}
+}
+
+// TestPaneClosedBoxStays: a side that moved into CLOSED stays in the box
+// the move pointed at on the steps after, where it moves no more.
+func TestPaneClosedBoxStays(t *testing.T) {
+	found := false
+	for _, name := range []string{"simultaneous-open", "lossy-transfer", "http-close", "mid-connection", "refused", "reset-abort", "smtp-figure10"} {
+		tl := testsample.Timeline(t, name)
+		for conv := range tl.Conversations {
+			ctx0 := stepCtx(tl, conv, 0)
+			for r := range ctx0.Rows {
+				ctx := stepCtx(tl, conv, r)
+				c, s := states(ctx)
+				cm, sm := stepMoves(ctx)
+				prev := closedBy(ctx, c, s, cm, sm)
+				for i, st := range []model.State{c, s} {
+					if st != model.Closed || prev[i].Event == "" {
+						continue
+					}
+					found = true
+					for _, f := range figures {
+						sc := scene{client: c, server: s, cm: cm, sm: sm, clientPrev: prev[0], serverPrev: prev[1]}
+						b := f.boxOf(model.Closed, nil, prev[i])
+						cells := cellsOf(t, f, sc)
+						mark, letter := f.boxes[b].markC, 'C'
+						if i == 1 {
+							mark, letter = f.boxes[b].markS, 'S'
+						}
+						if cells[mark.y][mark.x] != letter || b != f.edges[f.edgeFor(prev[i])].to {
+							t.Errorf("%s row %d: side %d not in the CLOSED box its move %v pointed at", name, r, i, prev[i])
+						}
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		t.Skip("no sample has a step after a side moved into CLOSED")
 	}
 }
