@@ -64,7 +64,7 @@ func TestGoldenSteps(t *testing.T) {
 		tl   *model.Timeline
 		row  int
 	}{
-		{"syn", smtp, 0}, {"synack", smtp, 1}, {"close", smtp, 25}, {"rst", smtp, 28}, {"finack", lossy, 37},
+		{"syn", smtp, 0}, {"synack", smtp, 1}, {"close", smtp, 25}, {"rst", smtp, 28}, {"finack", lossy, 36},
 	}
 	for _, sz := range [][2]int{size80x24Lesson, size80x24, size100x30, size100x30Short, sizePane200x50} {
 		for _, s := range steps {

@@ -161,13 +161,24 @@ var stateNames = func() map[string]model.State {
 	return m
 }()
 
-// resetLabel is the stub's label in a labelled figure: the model's
-// resets, each in its words.
+// resetLabel is the stub's label in a labelled figure. The resets leave
+// every synchronized state on a reset received ("rcv RST") or sent, whether
+// the application aborted ("ABORT / snd RST") or the TCP answered a
+// segment it had no connection for ("SEGMENT ARRIVES / snd RST"): the stub
+// says what goes on the wire, which is what the student sees in the ladder,
+// and the line under the figure names the event of the move taken.
 func resetLabel() string {
 	var seen []string
 	for _, e := range model.DiagramEdges() {
-		if e.Abort() && !slices.Contains(seen, e.Label()) {
-			seen = append(seen, e.Label())
+		if !e.Abort() {
+			continue
+		}
+		l := e.Event
+		if e.Action != "" {
+			l = e.Action
+		}
+		if !slices.Contains(seen, l) {
+			seen = append(seen, l)
 		}
 	}
 	return strings.Join(seen, " or ")

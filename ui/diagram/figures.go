@@ -17,7 +17,7 @@ package diagram
 // three arrows between them and LISTEN and ESTABLISHED on their sides.
 const fullText = `
                                          ┌─────────────────┐
-           rcv RST or ABORT / snd RST ──▶│     CLOSED      ├─ active OPEN / snd SYN ─┐
+                   rcv RST or snd RST ──▶│     CLOSED      ├─ active OPEN / snd SYN ─┐
                                          └──┬──────────────┘                         ▼
 ┌──────────────┐               passive OPEN ▼   ▲ CLOSE   ▲               ┌────────────┐
 │              │                         ┌──────┴───┐     └─ CLOSE ───────┤            │
