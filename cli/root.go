@@ -1,6 +1,6 @@
 // Package cli is tcpstep's command line: the root command, which opens the
 // stepper, and one file per subcommand (dump, expert, export, follow, isn,
-// lessons, netstat, quiz, samples, vantage), sharing the input helpers
+// lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
 // of input.go.
 package cli
 
@@ -143,6 +143,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		newQuizCmd(stdin, stdout, stderr),
 		newSamplesCmd(stdout),
 		newVantageCmd(stdin, stdout, stderr),
+		newWriteCmd(stdin, stdout, stderr),
 	)
 	return root
 }
