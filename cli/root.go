@@ -1,6 +1,7 @@
 // Package cli is tcpstep's command line: the root command, which opens the
-// stepper, and one file per subcommand (dump, export, follow, isn, lessons,
-// netstat, quiz, samples, vantage), sharing the input helpers of input.go.
+// stepper, and one file per subcommand (dump, expert, export, follow, isn,
+// lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
+// of input.go.
 package cli
 
 import (
@@ -128,6 +129,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
 	root.AddCommand(
 		newDumpCmd(stdin, stdout, stderr),
+		newExpertCmd(stdin, stdout, stderr),
 		newExportCmd(stdin, stdout, stderr),
 		newFollowCmd(stdin, stdout, stderr),
 		newISNCmd(stdin, stdout, stderr),
@@ -136,6 +138,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		newQuizCmd(stdin, stdout, stderr),
 		newSamplesCmd(stdout),
 		newVantageCmd(stdin, stdout, stderr),
+		newWriteCmd(stdin, stdout, stderr),
 	)
 	return root
 }
