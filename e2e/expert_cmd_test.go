@@ -13,7 +13,7 @@ func TestExpertCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Warnings (2)", "Notes (11)", "Chats (4)", "duplicate_ack", "17 18 19 20 21 31"} {
+	for _, want := range []string{"Warnings (3)", "Notes (11)", "Chats (4)", "duplicate_ack", "17 18 19 20 21 31"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
