@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -59,12 +58,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return err
 			}
 			defer in.Close()
-			if !cmd.Flags().Changed("stream") {
-				if stream, err = onlyStream(args[0], tl); err != nil {
-					return err
-				}
-			}
-			if err := noStream(args[0], tl, stream); err != nil {
+			if stream, err = chosenStream(cmd, args[0], tl, stream); err != nil {
 				return err
 			}
 			c := tl.Conversations[stream]
@@ -197,29 +191,5 @@ func writeHex(w *bufio.Writer, data []byte, seq uint32) {
 			}
 		}
 		w.WriteByte('\n')
-	}
-}
-
-// onlyStream is the capture's one conversation, for a command that needs
-// one and was not told which; with several it says which there are and how
-// to choose.
-func onlyStream(name string, tl *model.Timeline) (int, error) {
-	switch n := len(tl.Conversations); n {
-	case 0:
-		return 0, badInput(fmt.Errorf("%s: no TCP conversations (%d frames)", name, len(tl.Frames)))
-	case 1:
-		return 0, nil
-	default:
-		// One line, as every error is: the first few, then how many more.
-		const shown = 4
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s holds %d conversations: choose one with --stream N:", name, n)
-		for i, c := range tl.Conversations[:min(n, shown)] {
-			fmt.Fprintf(&b, " %d %s ⇄ %s;", i, model.Visible(c.Client.String()), model.Visible(c.Server.String()))
-		}
-		if n > shown {
-			fmt.Fprintf(&b, " … and %d more (tcpstep dump --format text lists them)", n-shown)
-		}
-		return 0, badInput(errors.New(b.String()))
 	}
 }

@@ -181,3 +181,40 @@ func writeLines(stdout io.Writer, lines []string) error {
 	}
 	return nil
 }
+
+// chosenStream is the conversation a command over one conversation works
+// on: --stream's, checked against the capture, or without it the capture's
+// only one.
+func chosenStream(cmd *cobra.Command, name string, tl *model.Timeline, stream int) (int, error) {
+	if !cmd.Flags().Changed("stream") {
+		return onlyStream(name, tl)
+	}
+	if stream < 0 {
+		return 0, badInput(fmt.Errorf("--stream %d: want a stream number, 0 or more", stream))
+	}
+	return stream, noStream(name, tl, stream)
+}
+
+// onlyStream is the capture's one conversation, for a command that needs
+// one and was not told which; with several it says which there are and how
+// to choose.
+func onlyStream(name string, tl *model.Timeline) (int, error) {
+	switch n := len(tl.Conversations); n {
+	case 0:
+		return 0, badInput(fmt.Errorf("%s: no TCP conversations (%d frames)", name, len(tl.Frames)))
+	case 1:
+		return 0, nil
+	default:
+		// One line, as every error is: the first few, then how many more.
+		const shown = 4
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s holds %d conversations: choose one with --stream N:", name, n)
+		for i, c := range tl.Conversations[:min(n, shown)] {
+			fmt.Fprintf(&b, " %d %s ⇄ %s;", i, model.Visible(c.Client.String()), model.Visible(c.Server.String()))
+		}
+		if n > shown {
+			fmt.Fprintf(&b, " … and %d more (tcpstep dump --format text lists them)", n-shown)
+		}
+		return 0, badInput(errors.New(b.String()))
+	}
+}

@@ -55,14 +55,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return err
 			}
 			defer in.Close()
-			if !cmd.Flags().Changed("stream") {
-				if stream, err = onlyStream(args[0], tl); err != nil {
-					return err
-				}
-			} else if stream < 0 {
-				return badInput(fmt.Errorf("--stream %d: want a stream number, 0 or more", stream))
-			}
-			if err := noStream(args[0], tl, stream); err != nil {
+			if stream, err = chosenStream(cmd, args[0], tl, stream); err != nil {
 				return err
 			}
 			frames := writeSelection(tl, stream)

@@ -119,14 +119,7 @@ func pcapngOf(t *testing.T, frames []madeFrame) []byte {
 func openTest(t *testing.T, b []byte) (*Input, *model.Timeline) {
 	t.Helper()
 	in, err := OpenBytes("test", b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl, err := in.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in, tl
+	return loaded(t, in, err)
 }
 
 // readBack reads a written capture with tcpstep's reader: its records and

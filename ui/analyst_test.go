@@ -533,7 +533,7 @@ func TestWrapText(t *testing.T) {
 // A lesson's strip goes with the stepping views; the analyst's views get
 // the whole height.
 func TestLessonStripLeavesTheAnalystViews(t *testing.T) {
-	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, 80, 24)
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testsample.Lesson()}, 80, 24)
 	for _, c := range []struct {
 		key   string
 		strip bool

@@ -25,6 +25,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/samples"
 )
 
@@ -73,8 +74,8 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 			return press(t, typeText(t, m, wrongAnswer(m, asked(t, m))), "enter")
 		}(),
 		// A lesson at its first step, and a step's note in the explanation.
-		"lesson": loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, w, h),
-		"lesson-note": press(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testLesson()}, w, h),
+		"lesson": loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testsample.Lesson()}, w, h),
+		"lesson-note": press(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: testsample.Lesson()}, w, h),
 			"right", "right", "right", "tab", "tab", "tab"),
 		"fragments": press(t, loadedModel(t, sample(t, "ip-fragments"), Options{Stream: -1}, w, h), "right", "right", "right", "right"),
 		// The analyst's views: the paper's session at its client's "help"

@@ -7,23 +7,11 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
 	"github.com/tcpstep/tcpstep/ui/lesson"
 )
-
-// testLesson is a lesson written for these tests, so that the screens do
-// not change when the samples' lessons are reworded.
-func testLesson() *model.Lesson {
-	return &model.Lesson{
-		Title: "Test lesson of the paper's session",
-		Watch: "Watch the ACK numbers: each is the next byte expected.",
-		Notes: map[uint32]string{
-			2: "The server answers the SYN with its own SYN and an ACK of the client's ISN plus one.",
-			4: "The greeting: 93 bytes of data from the server.",
-		},
-	}
-}
 
 // words returns the first n words of s, to find wrapped text on a screen.
 func firstWords(s string, n int) string {
@@ -35,7 +23,7 @@ func firstWords(s string, n int) string {
 // title and what to watch for at the first step, then each step's note;
 // in the explanation tab it sits above the explanation, marked by a bar.
 func TestLessonSmallScreen(t *testing.T) {
-	l := testLesson()
+	l := testsample.Lesson()
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: l}, 80, 24)
 	s := screenOf(m)
 	for _, want := range []string{"Lesson: " + l.Title, firstWords(l.Watch, 5), "Next note at step 2."} {
@@ -79,7 +67,7 @@ func TestLessonSmallScreen(t *testing.T) {
 // On a large screen the lesson is in the explanation pane, which is always
 // on screen: no strip.
 func TestLessonLargeScreen(t *testing.T) {
-	l := testLesson()
+	l := testsample.Lesson()
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: l}, 200, 50)
 	if m.lay.Panel.H != 0 {
 		t.Errorf("a strip of %d lines on a large screen", m.lay.Panel.H)

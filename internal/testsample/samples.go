@@ -65,3 +65,17 @@ func Seg(tb testing.TB, tl *model.Timeline, frame uint32) int {
 	}
 	return i
 }
+
+// Lesson is a lesson written for tests of the lesson strip and the
+// stepper, on the default sample, so that they do not change when the
+// samples' lessons are reworded.
+func Lesson() *model.Lesson {
+	return &model.Lesson{
+		Title: "Test lesson of the paper's session",
+		Watch: "Watch the ACK numbers: each is the next byte expected.",
+		Notes: map[uint32]string{
+			2: "The server answers the SYN with its own SYN and an ACK of the client's ISN plus one.",
+			4: "The greeting: 93 bytes of data from the server.",
+		},
+	}
+}

@@ -17,20 +17,6 @@ import (
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// testLesson is a lesson written for these tests, so that they do not
-// change when the samples' lessons are reworded; the stepper's tests have
-// the same one.
-func testLesson() *model.Lesson {
-	return &model.Lesson{
-		Title: "Test lesson of the paper's session",
-		Watch: "Watch the ACK numbers: each is the next byte expected.",
-		Notes: map[uint32]string{
-			2: "The server answers the SYN with its own SYN and an ACK of the client's ISN plus one.",
-			4: "The greeting: 93 bytes of data from the server.",
-		},
-	}
-}
-
 // smtpRows are the ladder rows of the paper's session.
 func smtpRows(t *testing.T) []pane.Row {
 	t.Helper()
@@ -50,7 +36,7 @@ func TestPanelHeight(t *testing.T) {
 // the step's note; nil without a lesson, empty at a step it says nothing
 // of.
 func TestParagraphs(t *testing.T) {
-	l, rows := testLesson(), smtpRows(t)
+	l, rows := testsample.Lesson(), smtpRows(t)
 	if got := Paragraphs(nil, rows, 0, false); got != nil {
 		t.Errorf("no lesson: %q", got)
 	}
@@ -77,7 +63,7 @@ func TestParagraphs(t *testing.T) {
 // title and what to watch for, where the next note is, and that a step
 // has none; a quiz's hidden rows are not looked into.
 func TestStripText(t *testing.T) {
-	l, rows := testLesson(), smtpRows(t)
+	l, rows := testsample.Lesson(), smtpRows(t)
 	st := NewStyles(true)
 	last := len(rows) - 1
 	strip := func(row, last, w, h int) string { return ansi.Strip(Strip(st, l, rows, row, last, w, h, false)) }
@@ -114,7 +100,7 @@ func TestStripText(t *testing.T) {
 
 // The lesson's words are drawn in its colour after its bar, the rest dim.
 func TestStripStyles(t *testing.T) {
-	l, rows := testLesson(), smtpRows(t)
+	l, rows := testsample.Lesson(), smtpRows(t)
 	for _, dark := range []bool{true, false} {
 		st := NewStyles(dark)
 		lines := strings.Split(Strip(st, l, rows, 3, len(rows)-1, 80, 4, false), "\n")
@@ -133,7 +119,7 @@ func TestStripFits(t *testing.T) {
 		name string
 		l    *model.Lesson
 	}
-	lessons := []lessonOf{{"smtp-figure10", testLesson()}}
+	lessons := []lessonOf{{"smtp-figure10", testsample.Lesson()}}
 	for _, smp := range samples.List() {
 		if l, ok := samples.Lesson(smp.Name); ok {
 			lessons = append(lessons, lessonOf{smp.Name, &l})
@@ -163,7 +149,7 @@ func TestStripFits(t *testing.T) {
 }
 
 func TestStripGolden(t *testing.T) {
-	l, rows := testLesson(), smtpRows(t)
+	l, rows := testsample.Lesson(), smtpRows(t)
 	st := NewStyles(true)
 	for _, c := range []struct {
 		name       string
@@ -192,7 +178,7 @@ func TestStripGolden(t *testing.T) {
 // that high ends on a line of text, and one line higher on a blank one
 // (unless the limit stops it first).
 func TestHeight(t *testing.T) {
-	lessons := []*model.Lesson{testLesson()}
+	lessons := []*model.Lesson{testsample.Lesson()}
 	if l, ok := samples.Lesson("smtp-figure10"); ok {
 		lessons = append(lessons, &l)
 	}
@@ -221,7 +207,7 @@ func TestHeight(t *testing.T) {
 			}
 		}
 	}
-	if Height(nil, rows, 0, len(rows)-1, 80, 8, false) != 0 || Height(testLesson(), rows, 0, len(rows)-1, 0, 8, false) != 0 {
+	if Height(nil, rows, 0, len(rows)-1, 80, 8, false) != 0 || Height(testsample.Lesson(), rows, 0, len(rows)-1, 0, 8, false) != 0 {
 		t.Error("no lesson, or no room: no strip")
 	}
 }
