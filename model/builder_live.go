@@ -64,6 +64,7 @@ func (b *Builder) settle(idx int) {
 		c.Base[d] = cs.flows[d].base
 		c.BaseFromSYN[d] = cs.flows[d].baseFromSYN
 	}
+	c.WinShift = [2]int8{cs.flows[0].winScale, cs.flows[1].winScale}
 	c.WinScale = [2]int8{-1, -1}
 	if a, s := cs.flows[0].winScale, cs.flows[1].winScale; a >= 0 && s >= 0 {
 		c.WinScale = [2]int8{a, s}

@@ -146,6 +146,12 @@ type Conversation struct {
 	// fields after the SYN count in units of 2^shift bytes; -1 when scaling
 	// was not negotiated or the handshake was not seen.
 	WinScale [2]int8
+	// WinShift is each direction's window scale as tshark applies it to
+	// that direction's tcp.window_size: the shift (at most 14) of the
+	// option on the direction's own SYN, even when the peer's SYN was not
+	// seen; -1 when no SYN of the direction was seen, -2 when the
+	// handshake showed scaling is not used.
+	WinShift [2]int8
 	// InitClient and InitServer are the sides' states before the first
 	// segment (LISTEN or CLOSED for a server, decided by how it answers).
 	InitClient State

@@ -1,0 +1,250 @@
+package filter
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testshared"
+	"github.com/tcpstep/tcpstep/model"
+)
+
+// expectedFile is tshark's answer for every filter of filters.txt over
+// every capture of shared/captures, written by regen.sh there.
+const expectedFile = "../testdata/filter/expected.tsv"
+
+// oracleRow is one row of expected.tsv.
+type oracleRow struct {
+	capture, filter string
+	frames          []uint32
+	refused         string // tshark's error when it could not read the capture
+}
+
+func readOracle(t *testing.T) []oracleRow {
+	t.Helper()
+	f, err := os.Open(expectedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []oracleRow
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			t.Fatalf("%s: bad row %q", expectedFile, line)
+		}
+		r := oracleRow{capture: cols[0], filter: cols[1]}
+		if strings.HasPrefix(cols[2], "!") {
+			r.refused = strings.TrimSpace(cols[2][1:])
+		} else if r.frames, err = parseRanges(cols[2]); err != nil {
+			t.Fatalf("%s: %v in %q", expectedFile, err, line)
+		}
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// parseRanges reads "1-3,7" ("-": none).
+func parseRanges(s string) ([]uint32, error) {
+	if s == "-" {
+		return nil, nil
+	}
+	var out []uint32
+	for _, part := range strings.Split(s, ",") {
+		a, b, isRange := strings.Cut(part, "-")
+		lo, err := strconv.ParseUint(a, 10, 32)
+		if err != nil {
+			return nil, err
+		}
+		hi := lo
+		if isRange {
+			if hi, err = strconv.ParseUint(b, 10, 32); err != nil {
+				return nil, err
+			}
+		}
+		for n := lo; n <= hi; n++ {
+			out = append(out, uint32(n))
+		}
+	}
+	return out, nil
+}
+
+// formatRanges writes frame numbers as parseRanges reads them.
+func formatRanges(ns []uint32) string {
+	if len(ns) == 0 {
+		return "-"
+	}
+	var b strings.Builder
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		if i == j {
+			fmt.Fprint(&b, ns[i])
+		} else {
+			fmt.Fprintf(&b, "%d-%d", ns[i], ns[j])
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// diff returns the frames only in got (extra) and only in want (missing).
+func diff(got, want []uint32) (extra, missing []uint32) {
+	in := map[uint32]bool{}
+	for _, n := range want {
+		in[n] = true
+	}
+	for _, n := range got {
+		if !in[n] {
+			extra = append(extra, n)
+		}
+		delete(in, n)
+	}
+	for n := range in {
+		missing = append(missing, n)
+	}
+	sort.Slice(missing, func(i, j int) bool { return missing[i] < missing[j] })
+	return extra, missing
+}
+
+// knownDiff is a place where tcpstep's answer differs from tshark's for a
+// reason that is not the filter's: extra are frames only tcpstep picks,
+// missing frames only tshark picks (as formatRanges writes them).
+type knownDiff struct {
+	capture, filter string
+	extra, missing  string
+	why             string
+}
+
+// knownDiffs lists every difference from tshark, each with its reason. A
+// difference not listed fails the test, and so does a listed one that no
+// longer occurs, so the list stays the truth.
+var knownDiffs = []knownDiff{
+	{
+		capture: "tcpdump_geneve.pcap", filter: "ip.addr == 20.0.0.0/8",
+		missing: "3-24,27-37",
+		why: "20.0.0.1 and 20.0.0.2 are the outer IPv4 header of the Geneve tunnel around the SSH " +
+			"segments; the timeline keeps a segment's own (inner) addresses only, and the filter reads " +
+			"frame bytes for frames without a segment (1-2, 25-26, 38-39, which it matches), not for " +
+			"every segment, which would cost a read per frame. The inner addresses agree " +
+			"(tcp && ip.src == 30.0.0.0/8).",
+	},
+}
+
+// TestOracle checks every filter of testdata/filter/filters.txt against
+// tshark's answer on every capture of shared/captures.
+func TestOracle(t *testing.T) {
+	rows := readOracle(t)
+	dir := filepath.Join(testshared.Dir(t), "captures")
+	known := map[string]knownDiff{}
+	for _, k := range knownDiffs {
+		known[k.capture+"\t"+k.filter] = k
+	}
+	seen := map[string]bool{}
+	byCap := map[string][]oracleRow{}
+	var caps []string
+	for _, r := range rows {
+		if _, ok := byCap[r.capture]; !ok {
+			caps = append(caps, r.capture)
+		}
+		byCap[r.capture] = append(byCap[r.capture], r)
+	}
+	filters := map[string]bool{}
+	compared, agree, differ, skipped := 0, 0, 0, 0
+	for _, name := range caps {
+		crow := byCap[name]
+		if crow[0].refused != "" {
+			t.Logf("%s: skipped, tshark refuses it: %s", name, crow[0].refused)
+			skipped++
+			continue
+		}
+		in, err := decode.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		tl, err := in.Load(nil)
+		if err != nil {
+			in.Close()
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		src := inputSource(in, tl)
+		for _, r := range crow {
+			filters[r.filter] = true
+			f, err := Compile(r.filter)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			got, err := f.Frames(tl, src)
+			if err != nil {
+				t.Errorf("%s: %s: %v", name, r.filter, err)
+			}
+			compared++
+			extra, missing := diff(got, r.frames)
+			key := name + "\t" + r.filter
+			k, isKnown := known[key]
+			seen[key] = true
+			switch {
+			case len(extra) == 0 && len(missing) == 0:
+				agree++
+				if isKnown {
+					t.Errorf("%s: %q agrees with tshark now: drop it from knownDiffs (%s)", name, r.filter, k.why)
+				}
+			case isKnown && formatRanges(extra) == orNone(k.extra) && formatRanges(missing) == orNone(k.missing):
+				differ++
+				t.Logf("%s: %q differs from tshark as known (also %s, misses %s): %s", name, r.filter, orNone(k.extra), orNone(k.missing), k.why)
+			default:
+				t.Errorf("%s: %q: tcpstep also matches %s, misses %s (tshark: %s; got %s)",
+					name, r.filter, formatRanges(extra), formatRanges(missing), formatRanges(r.frames), formatRanges(got))
+			}
+		}
+		in.Close()
+	}
+	for _, k := range knownDiffs {
+		if !seen[k.capture+"\t"+k.filter] {
+			t.Errorf("knownDiffs names %s / %q, which the oracle does not have", k.capture, k.filter)
+		}
+	}
+	t.Logf("%d filters × %d captures (%d skipped): %d comparisons, %d agree with tshark, %d known differences",
+		len(filters), len(caps)-skipped, skipped, compared, agree, differ)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// inputSource reads payloads and frames from a decoded capture, as the
+// interface does.
+func inputSource(in *decode.Input, tl *model.Timeline) Source {
+	return Source{
+		Payload: func(seg int) ([]byte, error) { return in.Payload(tl, seg) },
+		Frame: func(n uint32) ([]byte, model.Dissection, error) {
+			return in.Frame(&tl.Frames[n-1])
+		},
+	}
+}
