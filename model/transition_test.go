@@ -84,7 +84,7 @@ func TestDiagramEdgesHasTheRFCMoves(t *testing.T) {
 }
 
 func TestFigureEdgesAreRFC793Figure6(t *testing.T) {
-	// Figure 6 has 19 arrows; the two from the brief that are not in it
+	// Figure 6 has 19 arrows; the two moves the model adds that it lacks
 	// are SYN_RECEIVED → LISTEN and the FIN,ACK shortcut.
 	n := 0
 	for _, e := range DiagramEdges() {

@@ -20,7 +20,7 @@ func allocDuring(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// TestLyingLengths holds the hostile lengths to a refusal with a
+// TestLyingLengths holds hostile lengths a crafted capture can claim to a refusal with a
 // message, from a file (whose size the reader knows) and from a stream
 // (whose size it cannot), without allocating what they claim: a pcap record
 // claiming 3 GiB, under a snap length of 4 GiB; a pcapng block whose length
