@@ -478,7 +478,7 @@ func maskedSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, pr
 func extraSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	spans := leadSpans(st, v, g, i, r)
 	spans = append(spans, pane.Span{Text: stateCell(0, g, false, false, false), Style: &st.State}, pane.Span{Text: lane, Style: &st.Lane})
-	text := extraText(v.TL, r.Frame)
+	text := ExtraText(v.TL, r.Frame)
 	aw := g.arrowW
 	t := dotted + " " + text + " "
 	t = ansi.Truncate(t, aw, theme.Ellipsis)
@@ -489,9 +489,10 @@ func extraSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	return spans
 }
 
-// extraText says what a non-segment frame of a conversation is, from the
-// decoder's records (fragment, ICMP error) or its note.
-func extraText(tl *model.Timeline, frame uint32) string {
+// ExtraText says what a non-segment frame of a conversation is, from the
+// decoder's records (fragment, ICMP error) or its note: the text of its
+// row, which the stepper's search reads too.
+func ExtraText(tl *model.Timeline, frame uint32) string {
 	i := int(frame) - 1
 	if i < 0 || i >= len(tl.Frames) {
 		return fmt.Sprintf("frame %d", frame)
