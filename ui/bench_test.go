@@ -12,6 +12,7 @@ import (
 	"github.com/tcpstep/tcpstep/internal/synth"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/picker"
+	"github.com/tcpstep/tcpstep/ui/search"
 )
 
 // benchSegments is the length of the benchmarks' conversation: a step must
@@ -186,6 +187,87 @@ func BenchmarkScreenViews(b *testing.B) {
 				nm, _ := m.Update(down)
 				m = nm.(*Model)
 				_ = m.View()
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}
+
+// BenchmarkSearch measures the moves that read the timeline alone, over a
+// whole conversation of a million segments where nothing matches, the
+// longest they can take: the label search (/ and n: flags, numbers,
+// events) and ] and } through Update and the redraw. Each must answer
+// within a key press (under 50 ms); the payloads a search also reads are
+// bounded per key press (scanPressBudget) and go on in commands. Run with:
+//
+//	go test ./ui -run '^$' -bench Search -benchmem
+func BenchmarkSearch(b *testing.B) {
+	for _, pattern := range []string{"RST", "retrans", "len 100 seq"} {
+		b.Run("label/"+pattern, func(b *testing.B) {
+			src := benchCapture(b, benchSegments, 1)
+			m := loadedModel(b, src, Options{Stream: -1}, 120, 40)
+			q, err := search.Compile(pattern)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTimeNS()
+			for b.Loop() {
+				if i := m.findLabel(q, 0, 1, len(m.rows)); i >= 0 {
+					b.Fatalf("/%s matched row %d", pattern, i)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+	// n as the user presses it, with the redraw: the labels, then
+	// payloads until the key press's budget is spent; the rest would go
+	// on in a command, which is not run here.
+	b.Run("key-n/RST", func(b *testing.B) {
+		src := benchCapture(b, benchSegments, 1)
+		m := loadedModel(b, src, Options{Stream: -1}, 120, 40)
+		q, err := search.Compile("RST")
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.search = q
+		n := keyMsg("n")
+		runtime.GC()
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu := cpuTimeNS()
+		for b.Loop() {
+			nm, _ := m.Update(n)
+			m = nm.(*Model)
+			_ = m.View()
+			if m.scan == nil || m.cur != 0 {
+				b.Fatalf("n: scan %v, row %d", m.scan != nil, m.cur)
+			}
+			m.stopScan(false)
+			m.busy = 0
+		}
+		reportCPU(b, cpu)
+	})
+	for _, k := range []string{"]", "}"} {
+		b.Run("key"+k, func(b *testing.B) {
+			src := benchCapture(b, benchSegments, 1)
+			m := loadedModel(b, src, Options{Stream: -1}, 120, 40)
+			msg := keyMsg(k)
+			m = press(b, m, "right", "right", "right") // past the handshake's changes
+			start := m.cur
+			runtime.GC()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTimeNS()
+			for b.Loop() {
+				nm, _ := m.Update(msg)
+				m = nm.(*Model)
+				_ = m.View()
+				if m.cur != start {
+					b.Fatalf("%s moved to row %d", k, m.cur)
+				}
 			}
 			reportCPU(b, cpu)
 		})

@@ -82,6 +82,10 @@ func (m *Model) renderBar(w int) string {
 			prefix = short
 		}
 		return m.fitBar(m.st.Footer.Note.Render(prefix)+" ", k.exportBar(), w)
+	case m.prompt != nil:
+		return m.promptLine(w)
+	case m.scan != nil:
+		return m.scanLine(w)
 	case m.screen == screenLoading, m.indexing && !m.live:
 		// A big file being indexed: the bar until it is done; the keys
 		// work meanwhile, and their help comes back after.
@@ -94,6 +98,8 @@ func (m *Model) renderBar(w int) string {
 		return m.fitBar("", k.askBar(), w)
 	case m.screen == screenStepper && m.quiz.On():
 		return m.fitBar("", k.quizBar(), w)
+	case m.screen == screenStepper && m.search != nil:
+		return m.searchLine(w)
 	case m.screen == screenStepper:
 		return m.fitBar("", k.stepperBar(), w)
 	}

@@ -88,6 +88,9 @@ func TestFooterKeepsHelpAndQuit(t *testing.T) {
 			{"export", press(t, smtp(Options{}), "x"), k.exportBar(), []string{"export this conversation as: ", "export as: "}, []string{"m Mermaid", "s SVG", "t text ladder"}},
 			{"help", press(t, smtp(Options{}), "?"), k.helpBar(), nil, []string{"q/esc close help", "ctrl+c quit"}},
 			{"question", toQuestion(t, smtp(Options{Quiz: true, Seed: 3})), k.askBar(), nil, []string{"enter check the answer", "ctrl+c quit"}},
+			{"search", press(t, typeText(t, press(t, smtp(Options{}), "/"), "RST"), "enter"), k.searchBar(), []string{"/RST  "}, []string{"? help", "q quit", "n/N match", "esc end search"}},
+			{"go-to-prompt", typeText(t, press(t, smtp(Options{}), ":"), "12"), k.promptBar("go to frame"), []string{":12   "}, []string{"enter go to frame", "esc cancel", "ctrl+c quit"}},
+			{"search-prompt", typeText(t, press(t, smtp(Options{}), "/"), "VRFY"), k.promptBar("search"), []string{"/VRFY   "}, []string{"enter search", "esc cancel", "ctrl+c quit"}},
 		} {
 			what := fmt.Sprintf("%s at %dx%d", c.name, w, h)
 			checkScreen(t, c.m, w, h)
@@ -274,7 +277,7 @@ func TestBytesSayWhatTheyCount(t *testing.T) {
 func TestBarWidthIsDrawnWidth(t *testing.T) {
 	m := New(figure10(), Options{})
 	k := m.keys
-	for _, bar := range [][]barKey{k.stepperBar(), k.quizBar(), k.askBar(), k.pickerBar(), k.exportBar(), k.helpBar()} {
+	for _, bar := range [][]barKey{k.stepperBar(), k.quizBar(), k.askBar(), k.pickerBar(), k.exportBar(), k.helpBar(), k.searchBar(), k.promptBar("search"), k.scanBar()} {
 		for _, short := range []bool{false, true} {
 			hm := m.help
 			hm.SetWidth(0)

@@ -94,6 +94,11 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 		"isn":              pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8"),
 		"isn-random":       pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8", "down"),
 		"export-prompt":    pressRun(t, stepped("right"), "x"),
+		// Moving around: a frame number being typed, a search set (its
+		// bar), and the ladder's time as the time of day.
+		"goto-prompt": typeText(t, stepped("right", ":"), "12"),
+		"search":      press(t, typeText(t, stepped("/"), "VRFY"), "enter", "n"),
+		"time-utc":    stepped("right", "t", "t", "t"),
 		"icmp": func() *Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)
 			for i, r := range m.rows {

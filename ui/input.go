@@ -23,6 +23,20 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.err = ""
 		return m.exportKey(msg)
 	}
+	if m.scan != nil {
+		// Any key stops a search reading payloads; esc does nothing else.
+		esc := key.Matches(msg, k.PromptCancel)
+		m.stopScan(esc)
+		if esc {
+			return nil
+		}
+	}
+	if m.prompt != nil {
+		m.err = ""
+		cmd := m.promptKey(msg)
+		m.relayout()
+		return cmd
+	}
 	if m.screen == screenStepper && m.quiz.Asking() {
 		m.err = ""
 		m.showHelp = false
@@ -133,6 +147,35 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch {
+	case m.search != nil && key.Matches(msg, k.SearchNext):
+		return m.searchStep(1)
+	case key.Matches(msg, k.SearchPrev):
+		if m.search == nil {
+			m.note = "N repeats a search backward: / searches first"
+			return nil
+		}
+		return m.searchStep(-1)
+	case m.search != nil && key.Matches(msg, k.ClearSearch):
+		m.search = nil
+		m.note = "search ended: n steps again"
+	case key.Matches(msg, k.Search):
+		m.openPrompt(promptSearch, "/")
+	case key.Matches(msg, k.GoTo):
+		lead := msg.String()
+		if lead != "#" {
+			lead = ":"
+		}
+		m.openPrompt(promptGoTo, lead)
+	case key.Matches(msg, k.NextEvent):
+		m.jump(1, "analysis event", m.hasEvent)
+	case key.Matches(msg, k.PrevEvent):
+		m.jump(-1, "analysis event", m.hasEvent)
+	case key.Matches(msg, k.NextChange):
+		m.nextChange()
+	case key.Matches(msg, k.PrevChange):
+		m.prevChange()
+	case key.Matches(msg, k.TimeFormat):
+		m.cycleTime()
 	case key.Matches(msg, k.Next):
 		if m.quiz.On() && m.cur >= m.quiz.Revealed() {
 			m.quizForward()

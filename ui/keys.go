@@ -36,8 +36,29 @@ type keyMap struct {
 	Help    key.Binding
 	Quit    key.Binding
 	// QuitAlways is ctrl+c alone: it quits where q is a letter (a quiz's
-	// answer) or closes something (the help).
+	// answer, a prompt) or closes something (the help).
 	QuitAlways key.Binding
+
+	// Moving around as in less, vim and Wireshark (move.go): go to a
+	// frame, search forward and repeat it either way, jump to the next or
+	// previous analysis event or state change, and the time column's
+	// format. SearchNext is n, which is also Next: it repeats the search
+	// while there is one (esc forgets it), and steps when there is none.
+	GoTo        key.Binding
+	Search      key.Binding
+	SearchNext  key.Binding
+	SearchPrev  key.Binding
+	ClearSearch key.Binding
+	NextEvent   key.Binding
+	PrevEvent   key.Binding
+	NextChange  key.Binding
+	PrevChange  key.Binding
+	TimeFormat  key.Binding
+
+	// A prompt's keys (a frame number or a pattern typed in the footer):
+	// everything else edits the line.
+	PromptEnter  key.Binding
+	PromptCancel key.Binding
 
 	// The help screen's keys: the arrows scroll it, q, esc and ? close it
 	// (any other key closes it too, and does what it does).
@@ -72,7 +93,11 @@ type keyMap struct {
 // step, r to switch numbering, tab to move between panes, 1 to 8 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
 // export, s for the picker, L for the lesson, Q for the quiz, ? for help and
-// q or ctrl+c to quit.
+// q or ctrl+c to quit; and to move around as less, vim and Wireshark do,
+// : or # (Wireshark's ctrl+g) to go to a frame, / to search with n and N
+// to repeat it (as less does: ? stays the help), ] and [ for analysis
+// events, } and { for state changes (vim's paragraphs), t for the time
+// format.
 func defaultKeyMap() keyMap {
 	return keyMap{
 		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
@@ -97,6 +122,20 @@ func defaultKeyMap() keyMap {
 		Quiz:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz on/off")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		GoTo:        key.NewBinding(key.WithKeys(":", "#", "ctrl+g"), key.WithHelp(":/#", "go to frame")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		SearchNext:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		SearchPrev:  key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "end search")),
+		NextEvent:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next event")),
+		PrevEvent:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous event")),
+		NextChange:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "next state change")),
+		PrevChange:  key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "previous state change")),
+		TimeFormat:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time format")),
+
+		PromptEnter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go")),
+		PromptCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 
 		QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		HelpScroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑↓", "scroll")),
@@ -142,9 +181,39 @@ const keepKey = 100
 func (k keyMap) stepperBar() []barKey {
 	return []barKey{
 		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
-		{k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""},
+		{k.Search, 45, ""}, {k.GoTo, 35, ""}, {k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""},
 		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
 	}
+}
+
+// searchBar is the stepper's bar while a search is set: n and N repeat
+// it, esc ends it (before ← goes: it is the way back to n stepping), and
+// n is no longer a way to step.
+func (k keyMap) searchBar() []barKey {
+	next := k.Next
+	next.SetHelp("→/l/space", "next")
+	return []barKey{
+		{both(k.SearchNext, k.SearchPrev, "match"), 95, ""}, {next, 90, "→"}, {k.Prev, 80, "←"},
+		{k.ClearSearch, 85, ""}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
+		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
+	}
+}
+
+// promptBar is the bar after a prompt being typed (a frame number, a
+// pattern): every letter is typed into it, q and ? too, so it says how to
+// run it, how to cancel, and that ctrl+c quits.
+func (k keyMap) promptBar(run string) []barKey {
+	enter := k.PromptEnter
+	enter.SetHelp(enter.Help().Key, run)
+	return []barKey{{enter, 90, ""}, {k.PromptCancel, 80, ""}, {k.QuitAlways, keepKey, ""}}
+}
+
+// scanBar is the bar while a search reads payloads: any key stops it and
+// does what it does, esc only stops it.
+func (k keyMap) scanBar() []barKey {
+	stop := k.PromptCancel
+	stop.SetHelp(stop.Help().Key, "stop")
+	return []barKey{{stop, 80, ""}, {k.Help, keepKey, ""}, {k.Quit, keepKey, ""}}
 }
 
 // quizBar is the stepper's bar in quiz mode with no question waiting:
@@ -195,9 +264,20 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.Follow},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
+		{
+			k.GoTo, k.Search, both(k.SearchNext, k.SearchPrev, "next/previous match"),
+			both(k.NextEvent, k.PrevEvent, "next/previous event"),
+			both(k.NextChange, k.PrevChange, "next/previous state change"), k.TimeFormat,
+		},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
 		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
+}
+
+// both is a pair of keys that go opposite ways, shown as one line of the
+// help: "n/N next/previous match".
+func both(a, b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
 }
 
 // bindings are a bar's keys, with their short labels when short is set.

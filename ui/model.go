@@ -37,6 +37,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
 	"github.com/tcpstep/tcpstep/ui/quiz"
+	"github.com/tcpstep/tcpstep/ui/search"
 )
 
 // Source is where the stepper gets its data: the decoded timeline, once,
@@ -179,6 +180,16 @@ type Model struct {
 	// selection moves.
 	views  [numPanes]pane.View
 	ladder *ladder.Pane
+
+	// Moving around (move.go): the line typed in the footer (a frame to
+	// go to, a pattern), the search n and N repeat until esc ends it, the
+	// search reading payloads in commands (scanGen tells its batches from
+	// those of a search stopped before), and the ladder's time format.
+	prompt  *prompt
+	search  *search.Query
+	scan    *scan
+	scanGen int
+	timeFmt pane.TimeFormat
 }
 
 // New returns the stepper for src. Nothing is read until the program starts
@@ -212,6 +223,7 @@ func (m *Model) setStyles(isDark bool) {
 	m.help.Styles = m.st.Help
 	m.helpScreen.SetDark(isDark)
 	m.viewsThemed(isDark)
+	m.stylePrompt()
 }
 
 // Run runs the stepper until the user quits. Bubble Tea restores the
@@ -311,6 +323,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.winW, m.winH = msg.Width, msg.Height
 		m.relayout()
 		m.help.SetWidth(msg.Width)
+		m.sizePrompt()
 		m.afterMove()
 		m.picker.Scroll(m.pickerRect().H)
 	case tea.BackgroundColorMsg:
@@ -331,13 +344,19 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case exportDoneMsg:
 		m.exportDone(msg)
 		return m.release()
+	case scanMsg:
+		return m.scanned(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
+		m.stopScan(false) // the click says where to be
 		m.click(msg.Mouse())
 		m.relayout()
 	case tea.MouseWheelMsg:
 		m.wheel(msg.Mouse())
+	default:
+		// A paste, and what the prompt's line asked for.
+		return m.promptMsg(msg)
 	}
 	return nil
 }

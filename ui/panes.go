@@ -73,7 +73,7 @@ func (m *Model) paneCtx() pane.Context {
 		TL: m.tl, Conv: m.conv, Row: m.cur, Seg: m.selSeg(), Absolute: m.absolute,
 		Rows: m.rows, Last: last, Quiz: m.quiz.On(), Mask: mask, Vantage: m.vantage,
 		Lesson: m.lessonParagraphs(),
-		Frame:  m.readFrame,
+		Frame:  m.readFrame, Time: m.timeFmt,
 	}
 	if src, tl := m.src, m.tl; tl != nil {
 		ctx.Payload = func(seg int) ([]byte, error) { return src.Payload(tl, seg) }

@@ -58,6 +58,9 @@ type styles struct {
 		// Note is a message that is not an error (where an export was
 		// written), shown until the next key.
 		Note lipgloss.Style
+		// Prompt is the lead of a line typed in the footer (: or /) and
+		// the search that n and N repeat.
+		Prompt lipgloss.Style
 	}
 	// Views is the placeholder of a view with nothing to show yet.
 	Views struct {
@@ -104,6 +107,7 @@ func newStyles(isDark bool) styles {
 	s.Footer.Progress = lipgloss.NewStyle().Foreground(accent)
 	s.Footer.Bar = lipgloss.NewStyle().Foreground(accent)
 	s.Footer.Note = lipgloss.NewStyle().Bold(true).Foreground(p.Green)
+	s.Footer.Prompt = lipgloss.NewStyle().Bold(true).Foreground(accent)
 
 	s.Views.Wait = lipgloss.NewStyle().Foreground(muted).Italic(true)
 

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -54,6 +55,8 @@ type View struct {
 	Quiz bool
 	Last int
 	Mask *pane.Mask
+	// Time is how the time column counts (pane.TimeFormat).
+	Time pane.TimeFormat
 }
 
 // key is what a drawn row depends on besides its conversation, the styles
@@ -61,6 +64,7 @@ type View struct {
 type key struct {
 	row, w             int
 	absolute, selected bool
+	time               pane.TimeFormat
 }
 
 // mediumStates and shortStates are state names for narrower ladders, so
@@ -91,6 +95,10 @@ const (
 	frameHdrMinW = 120
 )
 
+// TimeMinWidth is the narrowest ladder with a time column: a narrower one
+// gives its cells to the arrows.
+const TimeMinWidth = 100
+
 // frameWidth is the width of the largest frame number among rows: the
 // last's, as rows are in frame order. It depends on the conversation, not
 // on the rows on screen, so the columns stay put as the ladder scrolls.
@@ -103,8 +111,8 @@ func frameWidth(rows []pane.Row) int {
 
 func geometry(v *View, w int) geom {
 	digits, timeW := frameWidth(v.Rows), 0
-	if w >= 100 && len(v.Rows) > 0 {
-		timeW = len(fmtTime(rowTime(v.TL, v.Rows[len(v.Rows)-1])))
+	if w >= TimeMinWidth && len(v.Rows) > 0 {
+		timeW = timeWidth(v)
 	}
 	g := columns(w, digits, timeW)
 	if digits >= len(frameHdr) {
@@ -162,6 +170,42 @@ func fmtTime(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e9, 'f', 6, 64)
 }
 
+// timeOfDay is the layout of TimeOfDay, to the microsecond as the other
+// formats are.
+const timeOfDay = "15:04:05.000000"
+
+// timeWidth is the width of the time column in v's format: that of the
+// last row's time, the largest there is, so that the column does not
+// depend on the rows on screen. A delta is never more than the
+// conversation's span, whose width it takes.
+func timeWidth(v *View) int {
+	first, last := v.Rows[0], v.Rows[len(v.Rows)-1]
+	switch v.Time {
+	case pane.TimeConversation, pane.TimeDelta:
+		return max(len(fmtTime(rowTime(v.TL, last)-rowTime(v.TL, first))), len(v.Time.String()))
+	case pane.TimeOfDay:
+		return len(timeOfDay)
+	}
+	return max(len(fmtTime(rowTime(v.TL, last))), len(v.Time.String()))
+}
+
+// timeText is row i's time in v's format.
+func timeText(v *View, i int) string {
+	r := v.Rows[i]
+	switch v.Time {
+	case pane.TimeConversation:
+		return fmtTime(rowTime(v.TL, r) - rowTime(v.TL, v.Rows[0]))
+	case pane.TimeDelta:
+		if i == 0 {
+			return fmtTime(0)
+		}
+		return fmtTime(rowTime(v.TL, r) - rowTime(v.TL, v.Rows[i-1]))
+	case pane.TimeOfDay:
+		return time.Unix(0, rowTime(v.TL, r)+v.TL.StartNS).UTC().Format(timeOfDay)
+	}
+	return fmtTime(rowTime(v.TL, r))
+}
+
 func rowTime(tl *model.Timeline, r pane.Row) int64 {
 	if r.Seg >= 0 && int(r.Seg) < len(tl.Segments) {
 		return tl.SegTime(&tl.Segments[r.Seg])
@@ -216,7 +260,7 @@ func render(st *Styles, v *View, cache map[key]string, w, h int) string {
 		if i == v.Cur {
 			bg = &st.Cursor
 		}
-		k := key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur}
+		k := key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur, time: v.Time}
 		line, cached := cache[k]
 		var spans []pane.Span
 		if r.Seg >= 0 && int(r.Seg) < len(v.TL.Segments) {
@@ -261,7 +305,7 @@ func header(st *Styles, v *View, g geom, w int) string {
 	gap := max(room-pane.Width(c)-pane.Width(s), 0)
 	var timeHdr string
 	if g.timeW > 0 {
-		timeHdr = fmt.Sprintf("%*s ", g.timeW, "time")
+		timeHdr = fmt.Sprintf("%*s ", g.timeW, v.Time.String())
 	}
 	lead := fmt.Sprintf(" %*s ", g.numW, g.numHdr) + timeHdr
 	return pane.RenderSpans([]pane.Span{
@@ -278,14 +322,14 @@ func leadSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	if i == v.Cur {
 		marker = theme.Cursor
 	}
-	return numberSpans(st, v, g, r, pane.Span{Text: marker, Style: &st.Marker})
+	return numberSpans(st, v, g, i, pane.Span{Text: marker, Style: &st.Marker})
 }
 
-// numberSpans are a row's marker, its frame number and its time.
-func numberSpans(st *Styles, v *View, g geom, r pane.Row, marker pane.Span) []pane.Span {
-	out := []pane.Span{marker, {Text: fmt.Sprintf("%*d ", g.numW, r.Frame), Style: &st.Number}}
+// numberSpans are row i's marker, its frame number and its time.
+func numberSpans(st *Styles, v *View, g geom, i int, marker pane.Span) []pane.Span {
+	out := []pane.Span{marker, {Text: fmt.Sprintf("%*d ", g.numW, v.Rows[i].Frame), Style: &st.Number}}
 	if g.timeW > 0 {
-		out = append(out, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, fmtTime(rowTime(v.TL, r))), Style: &st.Time})
+		out = append(out, pane.Span{Text: fmt.Sprintf("%*s ", g.timeW, timeText(v, i)), Style: &st.Time})
 	}
 	return out
 }
@@ -422,7 +466,7 @@ func segmentLabel(st *Styles, v *View, s *model.Segment) []pane.Span {
 func maskedSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, prevS model.State, first bool) []pane.Span {
 	shows := v.Mask.Shows
 	hid := &st.Hidden
-	spans := numberSpans(st, v, g, v.Rows[i], pane.Span{Text: hidden, Style: hid})
+	spans := numberSpans(st, v, g, i, pane.Span{Text: hidden, Style: hid})
 	state := func(x model.State, changed, right bool) pane.Span {
 		if shows.Has(model.ShowStates) {
 			return pane.Span{Text: stateCell(x, g, first || changed, right, false), Style: &st.State}
@@ -478,7 +522,7 @@ func maskedSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, pr
 func extraSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	spans := leadSpans(st, v, g, i, r)
 	spans = append(spans, pane.Span{Text: stateCell(0, g, false, false, false), Style: &st.State}, pane.Span{Text: lane, Style: &st.Lane})
-	text := extraText(v.TL, r.Frame)
+	text := ExtraText(v.TL, r.Frame)
 	aw := g.arrowW
 	t := dotted + " " + text + " "
 	t = ansi.Truncate(t, aw, theme.Ellipsis)
@@ -489,9 +533,10 @@ func extraSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	return spans
 }
 
-// extraText says what a non-segment frame of a conversation is, from the
-// decoder's records (fragment, ICMP error) or its note.
-func extraText(tl *model.Timeline, frame uint32) string {
+// ExtraText says what a non-segment frame of a conversation is, from the
+// decoder's records (fragment, ICMP error) or its note: the text of its
+// row, which the stepper's search reads too.
+func ExtraText(tl *model.Timeline, frame uint32) string {
 	i := int(frame) - 1
 	if i < 0 || i >= len(tl.Frames) {
 		return fmt.Sprintf("frame %d", frame)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -64,6 +65,7 @@ func viewOf(ctx pane.Context, previews map[uint32]string, top int) View {
 	return View{
 		TL: ctx.TL, Conv: ctx.Conv, Rows: ctx.Rows, Cur: ctx.Row, Top: top,
 		Absolute: ctx.Absolute, Previews: previews, Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask,
+		Time: ctx.Time,
 	}
 }
 
@@ -96,7 +98,8 @@ func TestRenderFits(t *testing.T) {
 				for _, top := range []int{0, n / 2, max(n-h+1, 0)} {
 					for _, abs := range []bool{false, true} {
 						ctx.Row, ctx.Absolute = min(top+1, n-1), abs
-						what := fmt.Sprintf("%s top %d abs %v", name, top, abs)
+						ctx.Time = pane.TimeFormat(top+w) % pane.NumTimeFormats // each format at every size
+						what := fmt.Sprintf("%s top %d abs %v time %s", name, top, abs, ctx.Time)
 						checkExact(t, what, Render(st, viewOf(ctx, prev, top), w, h), w, h)
 						q := ctx
 						q.Quiz, q.Last = true, min(top+2, n-1)
@@ -216,10 +219,12 @@ func TestCacheMatchesFresh(t *testing.T) {
 	cache := map[key]string{}
 	for i := range ctx.Rows {
 		for _, abs := range []bool{false, true} {
-			ctx.Row, ctx.Absolute = i, abs
-			v := viewOf(ctx, prev, max(i-5, 0))
-			if got, want := render(&st, &v, cache, 120, 12), Render(st, v, 120, 12); got != want {
-				t.Fatalf("row %d abs %v: cached\n%s\nfresh\n%s", i, abs, ansi.Strip(got), ansi.Strip(want))
+			for tf := range pane.NumTimeFormats {
+				ctx.Row, ctx.Absolute, ctx.Time = i, abs, tf
+				v := viewOf(ctx, prev, max(i-5, 0))
+				if got, want := render(&st, &v, cache, 120, 12), Render(st, v, 120, 12); got != want {
+					t.Fatalf("row %d abs %v time %s: cached\n%s\nfresh\n%s", i, abs, tf, ansi.Strip(got), ansi.Strip(want))
+				}
 			}
 		}
 	}
@@ -410,5 +415,54 @@ func TestPreview(t *testing.T) {
 	}
 	if got := preview(data, model.Dissection{}, 48); got != "" {
 		t.Errorf("no payload layer: %q", got)
+	}
+}
+
+// The time column counts as its header says: from the capture's first
+// frame, the conversation's first row, the row above, or the time of day
+// in UTC, to the microsecond; its width does not move as the ladder
+// scrolls.
+func TestTimeFormats(t *testing.T) {
+	st := NewStyles(true)
+	_, tl := testsample.Open(t, "isn-prediction")
+	c := tl.Conversations[len(tl.Conversations)-1] // one that starts late
+	rows := pane.BuildRows(tl, c)
+	at := func(i int) int64 { return tl.Frames[rows[i].Frame-1].TimeNS }
+	secs := func(ns int64) string { return fmt.Sprintf("%.6f", float64(ns)/1e9) }
+	for _, tf := range []pane.TimeFormat{pane.TimeCapture, pane.TimeConversation, pane.TimeDelta, pane.TimeOfDay} {
+		v := View{TL: tl, Conv: c, Rows: rows, Cur: -1, Last: len(rows) - 1, Time: tf}
+		var width int
+		for top := range rows {
+			v.Top = top
+			lines := strings.Split(ansi.Strip(Render(st, v, 140, 2)), "\n")
+			checkExact(t, tf.String(), Render(st, v, 140, 2), 140, 2)
+			hdr := strings.Fields(lines[0])
+			if hdr[1] != tf.String() {
+				t.Fatalf("%s: header %q", tf, lines[0])
+			}
+			got := strings.Fields(lines[1])[1] // after the frame number
+			var want string
+			switch tf {
+			case pane.TimeCapture:
+				want = secs(at(top) - tl.StartNS)
+			case pane.TimeConversation:
+				want = secs(at(top) - at(0))
+			case pane.TimeDelta:
+				want = secs(0)
+				if top > 0 {
+					want = secs(at(top) - at(top-1))
+				}
+			case pane.TimeOfDay:
+				want = time.Unix(0, at(top)).UTC().Format("15:04:05.000000")
+			}
+			if got != want {
+				t.Errorf("%s row %d: %q, want %q", tf, top, got, want)
+			}
+			if i := strings.Index(lines[0], " client"); top == 0 {
+				width = i
+			} else if i != width {
+				t.Errorf("%s: the column moved from %d to %d at row %d", tf, width, i, top)
+			}
+		}
 	}
 }

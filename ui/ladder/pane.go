@@ -117,7 +117,9 @@ func (p *Pane) fetch(ctx pane.Context, w, h int) {
 		// A row drawn before its preview arrived is stale now.
 		for _, sel := range []bool{false, true} {
 			for _, abs := range []bool{false, true} {
-				delete(p.drawn, key{row: i, w: w, absolute: abs, selected: sel})
+				for t := range pane.NumTimeFormats {
+					delete(p.drawn, key{row: i, w: w, absolute: abs, selected: sel, time: t})
+				}
 			}
 		}
 	}
@@ -187,7 +189,7 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 	v := View{
 		TL: ctx.TL, Conv: ctx.Conv, Rows: ctx.Rows, Cur: ctx.Row, Top: p.top,
 		Absolute: ctx.Absolute, Previews: p.previews,
-		Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask,
+		Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask, Time: ctx.Time,
 	}
 	return render(&p.st, &v, p.drawn, w, h)
 }

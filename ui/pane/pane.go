@@ -40,6 +40,52 @@ type Context struct {
 	// Payload reads segment seg's TCP payload (Source.Payload); it is
 	// safe to call from a Loader's work.
 	Payload func(seg int) ([]byte, error)
+	// Time is how the ladder's time column counts (t cycles it, as
+	// Wireshark's View → Time Display Format does).
+	Time TimeFormat
+}
+
+// TimeFormat is how a row's time is written: each counts from a different
+// origin, or is the time of day.
+type TimeFormat int
+
+const (
+	// TimeCapture is seconds since the capture's first frame.
+	TimeCapture TimeFormat = iota
+	// TimeConversation is seconds since the conversation's first row.
+	TimeConversation
+	// TimeDelta is seconds since the row above (Wireshark's "since
+	// previous displayed packet").
+	TimeDelta
+	// TimeOfDay is the wall-clock time of day in UTC.
+	TimeOfDay
+	NumTimeFormats
+)
+
+// String names the format as the ladder's column header does.
+func (f TimeFormat) String() string {
+	switch f {
+	case TimeConversation:
+		return "conv"
+	case TimeDelta:
+		return "delta"
+	case TimeOfDay:
+		return "UTC"
+	}
+	return "capture"
+}
+
+// Describe says what the format counts, for a message.
+func (f TimeFormat) Describe() string {
+	switch f {
+	case TimeConversation:
+		return "seconds since the conversation's first segment"
+	case TimeDelta:
+		return "seconds since the row above (delta)"
+	case TimeOfDay:
+		return "time of day, UTC"
+	}
+	return "seconds since the capture's first frame"
 }
 
 // Key is a key the root hands the focused view, already mapped from the
