@@ -22,6 +22,7 @@ func newDumpCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var absolute bool
 	var stream int
 	var explain bool
+	var expr string
 	cmd := captureCommand(&cobra.Command{
 		Use:   "dump CAPTURE",
 		Short: "Print the decoded timeline of a capture (JSON lines or a text ladder)",
@@ -40,24 +41,40 @@ interface.
                    string on every jsonl line, or indented paragraphs under
                    every row of the text ladder. Its numbers are relative, or
                    absolute with --absolute.
+  --filter EXPR    only the frames matching a Wireshark display filter, the
+                   frames "tshark -Y EXPR" shows (see the README for the
+                   fields): jsonl prints their rows, the text ladder their
+                   segments, fragments and ICMP errors (it shows the frames of
+                   conversations only), and leaves out a conversation with none.
+                   With --stream, the frames of that conversation that match.
+                   The capture is read to its end before the first row.
 
 CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		Example: `  tcpstep dump --format jsonl capture.pcap | jq 'select(.events | length > 0)'
   tcpstep dump --format text --absolute sample:smtp-figure10
   tcpstep dump --format text --stream 2 capture.pcapng
-  tcpstep dump --format jsonl --explain sample:refused | jq -r .explain`,
+  tcpstep dump --format jsonl --explain sample:refused | jq -r .explain
+  tcpstep dump --format jsonl --filter 'tcp.analysis.retransmission' sample:lossy-transfer
+  tcpstep dump --format text --filter 'tcp.len > 0 && tcp.port == 25' capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "jsonl" && format != "text" {
 				return fmt.Errorf("unknown --format %q: want jsonl or text", format)
+			}
+			flt, err := compileFilter(expr)
+			if err != nil {
+				return err
 			}
 			in, err := openInput(args[0], stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
-			if format == "jsonl" && !explain {
+			if format == "jsonl" && !explain && flt == nil {
 				return dumpJSONLStream(in, stdout, stderr, stream)
 			}
+			// A filter judges a frame by the whole capture (an analysis
+			// event, a state, can come from later frames), so with one the
+			// capture is read to its end first.
 			tl, err := in.Load(nil)
 			if err != nil {
 				return badInput(err)
@@ -65,6 +82,8 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if err := noStream(args[0], tl, stream); err != nil {
 				return err
 			}
+			kept, warnings := runFilter(flt, in, tl)
+			opts := export.Options{Stream: stream, Absolute: absolute, Keep: kept.keep(), Filter: kept.String()}
 			w := bufio.NewWriterSize(stdout, 1<<16)
 			var ex func(frame uint32) string
 			if explain {
@@ -74,11 +93,11 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			}
 			switch {
 			case format == "jsonl":
-				err = writeJSONL(w, tl, stream, ex)
+				err = writeJSONL(w, tl, stream, kept, ex)
 			case explain:
-				err = writeTextExplained(w, tl, stream, absolute, ex)
+				err = writeTextExplained(w, tl, opts, ex)
 			default:
-				err = export.Text(w, tl, stream, absolute)
+				err = export.Write(w, "txt", tl, opts)
 			}
 			if ferr := w.Flush(); err == nil {
 				err = ferr
@@ -89,6 +108,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			// Problems with the file as a whole (cut short) come after the
 			// output, so everything before them is kept.
 			printWarnings(stderr, tl.Warnings)
+			printWarnings(stderr, warnings)
 			return nil
 		},
 	}, stdin, stderr, nil)
@@ -96,6 +116,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "absolute sequence numbers instead of relative (the text ladder and the explanations)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add each step's explanation (jsonl: an \"explain\" string; text: paragraphs under each row)")
 	cmd.Flags().IntVar(&stream, "stream", -1, "keep only conversation N (tcp.stream numbering)")
+	cmd.Flags().StringVar(&expr, "filter", "", filterUsage)
 	return cmd
 }
 
@@ -217,12 +238,17 @@ func (r *timelineRows) ICMP(frame uint32) *model.ICMPError {
 }
 
 // writeJSONL prints the timeline as the dump contract (shared spec
-// dump-jsonl.md) describes: one object per line, in capture order. With
-// explain set, every line also gets an "explain" string: explain(frame).
-func writeJSONL(w io.Writer, tl *model.Timeline, stream int, explain func(frame uint32) string) error {
+// dump-jsonl.md) describes: one object per line, in capture order, for the
+// frames of stream (-1: every stream) that keep has (nil: every frame).
+// With explain set, every line also gets an "explain" string:
+// explain(frame).
+func writeJSONL(w io.Writer, tl *model.Timeline, stream int, keep *frameSet, explain func(frame uint32) string) error {
 	var b []byte
 	src := &timelineRows{tl: tl}
 	for i := range tl.Frames {
+		if !keep.has(uint32(i + 1)) {
+			continue
+		}
 		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain)
 		if len(b) == 0 {
 			continue
@@ -424,11 +450,11 @@ func appendExplain(b []byte, explain func(frame uint32) string, frame uint32) []
 const explainWidth = 100
 
 // writeTextExplained prints the text ladder with each row's explanation
-// indented under it: the ladder is export.Text's, and every row (a line
-// that starts with its frame number) is followed by its paragraphs.
-func writeTextExplained(w io.Writer, tl *model.Timeline, stream int, absolute bool, explain func(frame uint32) string) error {
+// indented under it: the ladder is export's, as o says, and every row (a
+// line that starts with its frame number) is followed by its paragraphs.
+func writeTextExplained(w io.Writer, tl *model.Timeline, o export.Options, explain func(frame uint32) string) error {
 	var ladder strings.Builder
-	if err := export.Text(&ladder, tl, stream, absolute); err != nil {
+	if err := export.Write(&ladder, "txt", tl, o); err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)

@@ -39,7 +39,7 @@ func compareStreaming(t *testing.T, name string, data []byte) {
 			continue
 		}
 		var want, got bytes.Buffer
-		if err := writeJSONL(&want, tl, stream, nil); err != nil {
+		if err := writeJSONL(&want, tl, stream, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		warnings, err := streamJSONL(&got, in, stream)
@@ -160,7 +160,7 @@ func TestStreamJSONLLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
-	if err := writeJSONL(&want, tl, -1, nil); err != nil {
+	if err := writeJSONL(&want, tl, -1, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	pr, pw := io.Pipe()

@@ -20,15 +20,22 @@ import (
 func newWriteCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var stream int
 	var output string
+	var expr string
 	cmd := captureCommand(&cobra.Command{
-		Use:   "write [--stream N] -o OUT CAPTURE",
-		Short: "Write one conversation's frames to a capture file of their own",
+		Use:   "write [--stream N] [--filter EXPR] -o OUT CAPTURE",
+		Short: "Write one conversation's frames, or the frames matching a filter, to a capture file of their own",
 		Long: `write copies the frames of conversation N (tcp.stream numbering; with no
 --stream, the capture's only conversation) to OUT: its TCP segments, the IPv4
 fragments that carried them and the ICMP errors that quote it, in capture
 order, each byte for byte with its original timestamp (to the nanosecond),
 original length and link type. Open OUT in Wireshark, or share it without the
 rest of the capture.
+
+--filter EXPR writes the frames matching a Wireshark display filter (the frames
+"tshark -Y EXPR" shows) instead: every matching frame of the capture, of any
+conversation or none, in capture order. With --stream N as well, the frames of
+conversation N that match. No frame matching is not an error: OUT then holds no
+frames.
 
 OUT is pcap, or pcapng when its name ends in .pcapng or when the frames have
 more than one link type (a pcap file has one). "-o -" writes to standard
@@ -38,7 +45,9 @@ renamed when complete, so a failure never leaves half a file.
 CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 		Example: `  tcpstep write --stream 2 -o stream2.pcap capture.pcapng
   tcpstep write -o lossy.pcap sample:lossy-transfer
-  tcpstep write --stream 0 -o - capture.pcap | tshark -r -`,
+  tcpstep write --stream 0 -o - capture.pcap | tshark -r -
+  tcpstep write --filter 'tcp.analysis.flags' -o trouble.pcap capture.pcapng
+  tcpstep write --stream 2 --filter 'tcp.len > 0' -o data.pcap capture.pcapng`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
 				return badInput(fmt.Errorf("missing -o OUT, the file to write: %s", cmd.UseLine()))
@@ -50,15 +59,24 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			} else if err := notTheInput(args[0], output); err != nil {
 				return err
 			}
+			flt, err := compileFilter(expr)
+			if err != nil {
+				return err
+			}
 			in, tl, err := loadInput(args[0], stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
-			if stream, err = chosenStream(cmd, args[0], tl, stream); err != nil {
-				return err
+			if flt == nil || cmd.Flags().Changed("stream") {
+				if stream, err = chosenStream(cmd, args[0], tl, stream); err != nil {
+					return err
+				}
+			} else {
+				stream = -1 // the whole capture
 			}
-			frames := writeSelection(tl, stream)
+			kept, warnings := runFilter(flt, in, tl)
+			frames := writeSelection(tl, stream, kept)
 			ng := strings.EqualFold(filepath.Ext(output), ".pcapng")
 			var format decode.CaptureFormat
 			if output == "-" {
@@ -73,7 +91,7 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return badInput(err)
 			}
 			printWarnings(stderr, tl.Warnings)
-			c := tl.Conversations[stream]
+			printWarnings(stderr, warnings)
 			where := model.Visible(output)
 			if output == "-" {
 				where = "standard output"
@@ -82,21 +100,46 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			if format == decode.FormatPcapng && !ng {
 				why = ": the frames have more than one link type, or a time a pcap file cannot hold"
 			}
-			fmt.Fprintf(stderr, "tcpstep: wrote %d frames of stream %d (%s ⇄ %s) to %s as %s%s\n",
-				len(frames), stream, model.Visible(c.Client.String()), model.Visible(c.Server.String()), where, format, why)
+			what := ""
+			if stream >= 0 {
+				c := tl.Conversations[stream]
+				what = fmt.Sprintf(" of stream %d (%s ⇄ %s)", stream, model.Visible(c.Client.String()), model.Visible(c.Server.String()))
+			}
+			if kept != nil {
+				what += fmt.Sprintf(" matching --filter %q", kept.expr)
+			}
+			fmt.Fprintf(stderr, "tcpstep: wrote %d frames%s to %s as %s%s\n", len(frames), what, where, format, why)
 			return nil
 		},
 	}, stdin, stderr, nil)
 	cmd.Flags().IntVar(&stream, "stream", -1, "the conversation to write (tcp.stream numbering; needed when the capture has several)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "the capture file to write (- for standard output)")
+	cmd.Flags().StringVar(&expr, "filter", "", filterUsage+"; without --stream, every matching frame of the capture")
 	return cmd
 }
 
-// writeSelection is the frames write copies: every frame of the
-// conversation, in capture order. A display filter, once tcpstep has one,
-// narrows this list and nothing else.
-func writeSelection(tl *model.Timeline, stream int) []uint32 {
-	return tl.ConvFrames(tl.Conversations[stream])
+// writeSelection is the frames write copies, in capture order: every frame
+// of conversation stream that keep has (nil: every one), or with a negative
+// stream every frame of the capture that keep has (--filter without
+// --stream: keep is set).
+func writeSelection(tl *model.Timeline, stream int, keep *frameSet) []uint32 {
+	if stream < 0 {
+		if keep == nil {
+			return nil
+		}
+		return keep.frames
+	}
+	frames := tl.ConvFrames(tl.Conversations[stream])
+	if keep == nil {
+		return frames
+	}
+	out := frames[:0:0]
+	for _, n := range frames {
+		if keep.has(n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // writeCaptureFile writes the frames to a new file beside path and renames

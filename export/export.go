@@ -4,13 +4,15 @@
 // renders), as a standalone SVG picture, or as the plain text ladder that
 // `tcpstep dump --format text` prints too.
 //
-// Every writer takes the decoded model.Timeline, a conversation (tcp.stream
-// numbering) and the numbering to print (relative as tshark shows it, or the
-// absolute numbers on the wire). Text that comes from the capture (notes of
-// fragments and ICMP errors quoting addresses, anything else a later version
-// adds) is attacker-controlled: each writer makes control bytes visible and
-// then escapes what its format treats specially, so nothing from the
-// capture can inject markup or reach a terminal raw.
+// Every writer takes the decoded model.Timeline and Options: a conversation
+// (tcp.stream numbering), the numbering to print (relative as tshark shows
+// it, or the absolute numbers on the wire) and, optionally, which rows to
+// keep (a display filter's verdict on each frame). Mermaid, SVG and Text are
+// the same writers with every row kept. Text that comes from the capture
+// (notes of fragments and ICMP errors quoting addresses, anything else a
+// later version adds) is attacker-controlled: each writer makes control
+// bytes visible and then escapes what its format treats specially, so
+// nothing from the capture can inject markup or reach a terminal raw.
 package export
 
 import (
@@ -20,6 +22,42 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 )
+
+// Options say what an export shows. The zero value is stream 0 in relative
+// numbers, every row.
+type Options struct {
+	// Stream is the conversation (tcp.stream numbering). The text ladder
+	// takes a negative Stream for every conversation; Mermaid and SVG draw
+	// one.
+	Stream int
+	// Absolute prints the sequence numbers on the wire instead of the
+	// relative ones tshark shows by default.
+	Absolute bool
+	// Keep, when set, says which rows to draw: a segment, fragment or ICMP
+	// error whose frame number (1-based) it refuses is left out, and the
+	// text ladder of every conversation leaves out a conversation with no
+	// row left. nil keeps every row.
+	Keep func(frame uint32) bool
+	// Filter is what Keep stands for, as the user typed it (a display
+	// filter): the header says that the ladder shows only the frames
+	// matching it. It is not read without Keep.
+	Filter string
+}
+
+// keeps reports whether the ladder draws frame's row.
+func (o *Options) keeps(frame uint32) bool { return o.Keep == nil || o.Keep(frame) }
+
+// filtered is what a header adds when rows are left out: ", frames
+// matching FILTER", made printable, or nothing.
+func (o *Options) filtered() string {
+	if o.Keep == nil {
+		return ""
+	}
+	if o.Filter == "" {
+		return ", some frames left out"
+	}
+	return ", frames matching " + model.Visible(o.Filter)
+}
 
 // conversation returns conversation stream of tl, or an error naming what
 // the capture has.
@@ -84,11 +122,11 @@ type row struct {
 }
 
 // eachRow calls fn for the conversation's segments and other frames in
-// capture order, stopping at the first error.
-func eachRow(tl *model.Timeline, c *model.Conversation, fn func(r row) error) error {
+// capture order, those that o keeps, stopping at the first error.
+func eachRow(tl *model.Timeline, c *model.Conversation, o *Options, fn func(r row) error) error {
 	extra := 0
 	emitExtra := func(frame uint32) error {
-		if frame == 0 || int(frame) > len(tl.Frames) {
+		if frame == 0 || int(frame) > len(tl.Frames) || !o.keeps(frame) {
 			return nil
 		}
 		f := &tl.Frames[frame-1]
@@ -104,6 +142,9 @@ func eachRow(tl *model.Timeline, c *model.Conversation, fn func(r row) error) er
 				return err
 			}
 			extra++
+		}
+		if !o.keeps(s.Frame) {
+			continue
 		}
 		if err := fn(row{seg: s, frame: s.Frame, time: tl.SegTime(s)}); err != nil {
 			return err

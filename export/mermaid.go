@@ -23,13 +23,20 @@ const MermaidMaxText = 50000
 // Arrows: ->> for a segment, -->> (dotted) for a retransmission, -x for a
 // reset. Text is made Mermaid-safe by mermaidText.
 func Mermaid(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
-	c, err := conversation(tl, stream)
+	return writeMermaid(w, tl, Options{Stream: stream, Absolute: absolute})
+}
+
+// writeMermaid is Mermaid with Options: the rows o.Keep refuses are left out,
+// and a state note says how a side's state differs from the last row drawn.
+func writeMermaid(w io.Writer, tl *model.Timeline, o Options) error {
+	c, err := conversation(tl, o.Stream)
 	if err != nil {
 		return err
 	}
+	absolute := o.Absolute
 	bw := &errWriter{w: w}
 	bw.str("sequenceDiagram\n")
-	bw.str("    %% tcpstep: stream " + strconv.Itoa(c.Index) + ", " + numbering(absolute) + " sequence numbers\n")
+	bw.str("    %% tcpstep: stream " + strconv.Itoa(c.Index) + ", " + numbering(absolute) + " sequence numbers" + mermaidComment(o.filtered()) + "\n")
 	bw.str("    participant C as client " + mermaidText(c.Client.String()) + "\n")
 	bw.str("    participant S as server " + mermaidText(c.Server.String()) + "\n")
 	if c.Assumed {
@@ -39,7 +46,7 @@ func Mermaid(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 	bw.str("    Note over S: " + c.InitServer.String() + "\n")
 	client, server := c.InitClient, c.InitServer
 	var b []byte
-	err = eachRow(tl, c, func(r row) error {
+	err = eachRow(tl, c, &o, func(r row) error {
 		b = b[:0]
 		if r.seg == nil {
 			b = append(b, "    Note over C,S: frame "...)
@@ -94,6 +101,15 @@ func Mermaid(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 		return err
 	}
 	return bw.err
+}
+
+// mermaidComment makes text safe for the rest of a %% comment line, which
+// Mermaid does not draw: made visible (model.Visible pictures a line break,
+// which would end the comment), and with '%', '{' and '}' as entity codes,
+// so that no "%%{" in it starts a directive (%%{init: ...}%%) and no "}%%"
+// ends one. The rest, a filter's "<" and "&&" included, is left as typed.
+func mermaidComment(s string) string {
+	return strings.NewReplacer("%", "#37;", "{", "#123;", "}", "#125;").Replace(model.Visible(s))
 }
 
 // mermaidText makes text safe for a Mermaid message, note or participant

@@ -61,14 +61,21 @@ func retransmitted(s *model.Segment) bool {
 // data-ack attributes in the chosen numbering, so scripts can find them.
 // The viewBox fits the content; text from the capture is escaped.
 func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
-	c, err := conversation(tl, stream)
+	return writeSVG(w, tl, Options{Stream: stream, Absolute: absolute})
+}
+
+// writeSVG is SVG with Options: the rows o.Keep refuses are left out, and the
+// picture is as tall as the rows drawn.
+func writeSVG(w io.Writer, tl *model.Timeline, o Options) error {
+	c, err := conversation(tl, o.Stream)
 	if err != nil {
 		return err
 	}
+	absolute := o.Absolute
 	// Measure the columns.
 	labelChars, eventChars, rows := 30, 0, 0
 	noteChars := 0
-	_ = eachRow(tl, c, func(r row) error {
+	_ = eachRow(tl, c, &o, func(r row) error {
 		rows++
 		if r.seg == nil {
 			noteChars = max(noteChars, utf8.RuneCountInString(model.Visible(r.note))+16)
@@ -78,7 +85,7 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 		eventChars = max(eventChars, len(strings.Join(r.seg.Events.Names(), ", ")))
 		return nil
 	})
-	title := "stream " + strconv.Itoa(c.Index) + ": client " + c.Client.String() + " ⇄ server " + c.Server.String() + " (" + numbering(absolute) + " sequence numbers)"
+	title := "stream " + strconv.Itoa(c.Index) + ": client " + c.Client.String() + " ⇄ server " + c.Server.String() + " (" + numbering(absolute) + " sequence numbers" + o.filtered() + ")"
 	const timeChars = 18 // "123456  1234.123456"
 	stateW := 13 * svgCharW
 	frameX := float64(svgPad)
@@ -142,7 +149,7 @@ func SVG(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 
 	y := y0
 	client, server := c.InitClient, c.InitServer
-	err = eachRow(tl, c, func(r row) error {
+	err = eachRow(tl, c, &o, func(r row) error {
 		y += svgRowH
 		lead := strconv.FormatUint(uint64(r.frame), 10)
 		lead = strings.Repeat(" ", max(6-len(lead), 0)) + lead + " " + strings.Repeat(" ", max(11-len(seconds(r.time)), 0)) + seconds(r.time)

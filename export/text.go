@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"io"
 	"strings"
 
@@ -15,6 +16,13 @@ import (
 // the printable counterpart of the paper's Figure 10 and what `tcpstep dump
 // --format text` prints.
 func Text(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
+	return writeText(w, tl, Options{Stream: stream, Absolute: absolute})
+}
+
+// writeText is Text with Options: the rows o.Keep refuses are left out, and
+// with every conversation asked for (a negative o.Stream), so is a
+// conversation with no row left.
+func writeText(w io.Writer, tl *model.Timeline, o Options) error {
 	bw := &errWriter{w: w}
 	if tl == nil || len(tl.Conversations) == 0 {
 		n := 0
@@ -24,16 +32,19 @@ func Text(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 		bw.printf("no TCP conversations in this capture (%d frames)\n", n)
 		return bw.err
 	}
-	if stream >= 0 {
-		if _, err := conversation(tl, stream); err != nil {
+	if o.Stream >= 0 {
+		if _, err := conversation(tl, o.Stream); err != nil {
 			return err
 		}
 	}
 	for _, c := range tl.Conversations {
-		if stream >= 0 && c.Index != stream {
+		if o.Stream >= 0 && c.Index != o.Stream {
 			continue
 		}
-		textConversation(bw, tl, c, absolute)
+		if o.Stream < 0 && o.Keep != nil && !anyRow(tl, c, &o) {
+			continue
+		}
+		textConversation(bw, tl, c, &o)
 		if bw.err != nil {
 			break
 		}
@@ -41,22 +52,30 @@ func Text(w io.Writer, tl *model.Timeline, stream int, absolute bool) error {
 	return bw.err
 }
 
-func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, absolute bool) {
-	bw.printf("stream %d: client %s ⇄ server %s  (%s sequence numbers)\n", c.Index, c.Client, c.Server, numbering(absolute))
+// anyRow reports whether o keeps any row of the conversation.
+func anyRow(tl *model.Timeline, c *model.Conversation, o *Options) bool {
+	errFound := errors.New("found")
+	return eachRow(tl, c, o, func(row) error { return errFound }) != nil
+}
+
+func textConversation(bw *errWriter, tl *model.Timeline, c *model.Conversation, o *Options) {
+	absolute := o.Absolute
+	bw.printf("stream %d: client %s ⇄ server %s  (%s sequence numbers%s)\n", c.Index, c.Client, c.Server, numbering(absolute), o.filtered())
 	if c.Assumed {
 		bw.printf("  the capture begins mid-connection: the states before its first segment are assumed\n")
 	}
 	// Label every arrow first, so the ladder's middle column is as wide as
 	// its longest label and the server column stays aligned.
 	width := 40
-	for _, si := range c.Segs {
-		if int(si) < len(tl.Segments) {
-			width = max(width, len(segmentLabel(&tl.Segments[si], absolute))+8)
+	_ = eachRow(tl, c, o, func(r row) error {
+		if r.seg != nil {
+			width = max(width, len(segmentLabel(r.seg, absolute))+8)
 		}
-	}
+		return nil
+	})
 	bw.printf("%6s %11s  %-12s  %-*s  %-12s  %s\n", "frame", "time", "client", width, "", "server", "events")
 	bw.printf("%6s %11s  %-12s  %-*s  %s\n", "", "", c.InitClient, width, "", c.InitServer)
-	_ = eachRow(tl, c, func(r row) error {
+	_ = eachRow(tl, c, o, func(r row) error {
 		if r.seg == nil {
 			bw.printf("%6d %11s  %-12s  · %s\n", r.frame, seconds(r.time), "", model.Visible(r.note))
 			return bw.err
