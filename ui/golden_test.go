@@ -93,6 +93,9 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 		"isn":              pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8"),
 		"isn-random":       pressRun(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: 0}, w, h), "8", "down"),
 		"export-prompt":    pressRun(t, stepped("right"), "x"),
+		// The lossy transfer's expert information at its fast
+		// retransmission, the duplicate ACKs before it open.
+		"expert-lossy": pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "9", "down", "down", "right"),
 		"icmp": func() *Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)
 			for i, r := range m.rows {

@@ -227,9 +227,7 @@ func (m *Model) click(ms tea.Mouse) {
 		m.focus = p
 		in := m.lay.Inner[p]
 		if c, ok := m.views[p].(pane.Clicker); ok && in.contains(ms.X, ms.Y) {
-			if r := c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H); r.Move {
-				m.setCur(r.Row)
-			}
+			m.viewMoved(c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H))
 		}
 	}
 }
