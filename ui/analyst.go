@@ -55,7 +55,7 @@ func (m *Model) segSteps() int {
 }
 
 // viewKey handles the keys of the views: the number keys, the mode, the
-// zoom and the export, and → ← enter when the focused view
+// zoom, the export and the write, and → ← enter when the focused view
 // takes them. It reports whether it used the key.
 func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	k := m.keys
@@ -69,6 +69,8 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			return true, nil
 		}
 		m.exportAsk = true
+	case key.Matches(msg, k.Write):
+		return true, m.writeKey()
 	case key.Matches(msg, k.ViewOpen, k.ViewClose):
 		// The focused view first; a view a quiz hides takes nothing (→
 		// asks the quiz's next question).

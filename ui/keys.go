@@ -72,6 +72,9 @@ type keyMap struct {
 	// arrows step when the view has no use for them.
 	ViewOpen  key.Binding
 	ViewClose key.Binding
+	// Write writes the conversation's frames to a pcap file, as tcpstep
+	// write does.
+	Write key.Binding
 }
 
 // defaultKeyMap returns the keys the issue names: arrows and vi letters to
@@ -128,6 +131,7 @@ func defaultKeyMap() keyMap {
 
 		ViewOpen:  key.NewBinding(key.WithKeys("right", "enter"), key.WithHelp("→/enter", "open (expert view)")),
 		ViewClose: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "close (expert view)")),
+		Write:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write pcap")),
 	}
 }
 
@@ -205,7 +209,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Prev, k.First, k.Last, k.Follow},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
-		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
+		{k.Picker, k.Write, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }
 

@@ -331,6 +331,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case exportDoneMsg:
 		m.exportDone(msg)
 		return m.release()
+	case writeDoneMsg:
+		m.writeDone(msg)
+		return m.release()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
