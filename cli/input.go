@@ -218,3 +218,28 @@ func onlyStream(name string, tl *model.Timeline) (int, error) {
 		return 0, badInput(errors.New(b.String()))
 	}
 }
+
+// WriteCapture writes frames for the stepper's write key (w) as tcpstep
+// write does: pcap, unless the frames need pcapng.
+func (s stepperSource) WriteCapture(w io.Writer, tl *model.Timeline, frames []uint32) (string, error) {
+	return writeCapture(s.Input, w, tl, frames)
+}
+
+// quizSource is an input as tcpstep quiz gives it to the stepper: loaded
+// whole before the first question, and able to write its frames out.
+type quizSource struct{ *decode.Input }
+
+func (s quizSource) WriteCapture(w io.Writer, tl *model.Timeline, frames []uint32) (string, error) {
+	return writeCapture(s.Input, w, tl, frames)
+}
+
+// Both can write their frames out.
+var (
+	_ ui.CaptureWriter = stepperSource{}
+	_ ui.CaptureWriter = quizSource{}
+)
+
+func writeCapture(in *decode.Input, w io.Writer, tl *model.Timeline, frames []uint32) (string, error) {
+	format, err := in.WriteFrames(w, tl, frames, false)
+	return format.String(), err
+}

@@ -50,7 +50,7 @@ its own. CAPTURE is as for tcpstep itself; without it the default sample.`,
 			if !cmd.Flags().Changed("seed") {
 				seed = uint64(time.Now().UnixNano()) % 1_000_000
 			}
-			return ui.Run(in, ui.Options{Absolute: absolute, Stream: stream, Quiz: true, Seed: seed})
+			return ui.Run(quizSource{in}, ui.Options{Absolute: absolute, Stream: stream, Quiz: true, Seed: seed})
 		},
 	}
 	cmd.Flags().BoolVarP(&absolute, "absolute", "S", false, "ask in absolute sequence numbers (the default is relative; r toggles)")

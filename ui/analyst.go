@@ -55,7 +55,8 @@ func (m *Model) segSteps() int {
 }
 
 // viewKey handles the keys of the views: the number keys, the mode, the
-// zoom and the export. It reports whether it used the key.
+// zoom, the export and the write, and → ← enter when the focused view
+// takes them. It reports whether it used the key.
 func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	k := m.keys
 	switch {
@@ -68,6 +69,19 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			return true, nil
 		}
 		m.exportAsk = true
+	case key.Matches(msg, k.Write):
+		return true, m.writeKey()
+	case key.Matches(msg, k.ViewOpen, k.ViewClose):
+		// The focused view first; a view a quiz hides takes nothing (→
+		// asks the quiz's next question).
+		if viewTable[m.focus].quizHides != "" && m.quiz.On() {
+			return false, nil
+		}
+		vk := pane.KeyOpen
+		if key.Matches(msg, k.ViewClose) {
+			vk = pane.KeyClose
+		}
+		return m.viewKeyTo(m.focus, vk), nil
 	case key.Matches(msg, k.ZoomIn, k.ZoomOut):
 		// The zoom goes to the view on screen that zooms (the graph),
 		// focused or not.
@@ -83,7 +97,7 @@ func (m *Model) viewKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		m.err = "+ and - zoom the graph: show it first (6)"
 	case key.Matches(msg, k.Mode):
 		if !m.viewKeyTo(m.focus, pane.KeyMode) {
-			m.err = "m switches the mode of the follow (5), graph (6) and netstat (7) views: focus one first"
+			m.err = "m switches the mode of the follow (5), graph (6), netstat (7) and expert (9) views: focus one first"
 		}
 	default:
 		return false, nil

@@ -40,6 +40,7 @@ func TestNumberKeysShowEachView(t *testing.T) {
 		paneGraph:   "retrans",
 		paneNetstat: "netstat -tan",
 		paneISN:     "too few connections (1) to judge",
+		paneExpert:  "Whole capture: ",
 	}
 	for _, sz := range goldenSizes {
 		m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, sz[0], sz[1])
@@ -58,24 +59,19 @@ func TestNumberKeysShowEachView(t *testing.T) {
 		}
 		if !m.lay.Tabs {
 			// The slots keep what they were last given.
-			if m.shown != [numSlots]paneID{paneLadder, paneNetstat, paneGraph, paneISN} {
+			if m.shown != [numSlots]paneID{paneLadder, paneNetstat, paneGraph, paneExpert} {
 				t.Fatalf("%v: slots show %v", sz, m.shown)
 			}
 			m = press(t, m, "tab")
 			if m.focus != paneLadder {
-				t.Fatalf("%v: tab from the ISN pane went to %v", sz, m.focus)
+				t.Fatalf("%v: tab from the expert pane went to %v", sz, m.focus)
 			}
 		}
 	}
 	// A click on a tab shows it.
 	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, 80, 24)
-	x := 0
-	for p, l := range tabLabels(80) {
-		if paneID(p) == paneNetstat {
-			break
-		}
-		x += ansi.StringWidth(l) + 2
-	}
+	_, starts := tabBar(80, m.focus)
+	x := starts[paneNetstat]
 	m = update(t, m, tea.MouseClickMsg{X: x + 2, Y: m.lay.TabBar.Y, Button: tea.MouseLeft})
 	if m.focus != paneNetstat || !strings.Contains(screenOf(m), "netstat -tan") {
 		t.Fatalf("click on the Netstat tab: focus %v\n%s", m.focus, screenOf(m))
@@ -445,7 +441,7 @@ func TestQuizHidesTheFollowAndTheGraph(t *testing.T) {
 	if m.quiz.Asking() {
 		t.Skip("the quiz asks at once")
 	}
-	for _, k := range []string{"5", "6", "8"} {
+	for _, k := range []string{"5", "6", "8", "9"} {
 		nm, cmd := m.Update(keyMsg(k))
 		m = nm.(*Model)
 		if cmd != nil {

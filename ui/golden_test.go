@@ -99,6 +99,9 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 		"goto-prompt": typeText(t, stepped("right", ":"), "12"),
 		"search":      press(t, typeText(t, stepped("/"), "VRFY"), "enter", "n"),
 		"time-utc":    stepped("right", "t", "t", "t"),
+		// The lossy transfer's expert information at its fast
+		// retransmission, the duplicate ACKs before it open.
+		"expert-lossy": pressRun(t, atFrame(t, loadedModel(t, sample(t, "lossy-transfer"), Options{Stream: -1}, w, h), 22), "9", "down", "down", "right"),
 		"icmp": func() *Model {
 			m := loadedModel(t, sample(t, "icmp-frag-needed"), Options{Stream: -1}, w, h)
 			for i, r := range m.rows {

@@ -258,7 +258,7 @@ func (m *Model) click(ms tea.Mouse) {
 			return
 		}
 		if m.lay.Tabs && m.lay.TabBar.contains(ms.X, ms.Y) {
-			if p, ok := tabAt(m.lay.TabBar.W, ms.X); ok {
+			if p, ok := tabAt(m.lay.TabBar.W, ms.X, m.focus); ok {
 				m.focus = p
 			}
 			return
@@ -270,9 +270,7 @@ func (m *Model) click(ms tea.Mouse) {
 		m.focus = p
 		in := m.lay.Inner[p]
 		if c, ok := m.views[p].(pane.Clicker); ok && in.contains(ms.X, ms.Y) {
-			if r := c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H); r.Move {
-				m.setCur(r.Row)
-			}
+			m.viewMoved(c.Click(m.paneCtx(), ms.X-in.X, ms.Y-in.Y, in.W, in.H))
 		}
 	}
 }

@@ -24,10 +24,10 @@ type keyMap struct {
 	PageUp   key.Binding
 	PageDown key.Binding
 	Picker   key.Binding
-	// Views are the number keys 1 to 8, one per view: a tab on a small
+	// Views are the number keys 1 to 9, one per view: a tab on a small
 	// screen, a pane's content on a large one.
 	Views   key.Binding
-	Mode    key.Binding // the focused view's mode: follow text/hex, graph directions, netstat/ss
+	Mode    key.Binding // the focused view's mode: follow text/hex, graph directions, netstat/ss, expert capture/conversation
 	ZoomIn  key.Binding
 	ZoomOut key.Binding
 	Export  key.Binding
@@ -87,10 +87,19 @@ type keyMap struct {
 	SortReverse key.Binding
 	ClearFilter key.Binding
 	Backspace   key.Binding
+
+	// ViewOpen (→ and enter) and ViewClose (←) go to the focused view
+	// first: the expert view opens and closes its rows with them. The
+	// arrows step when the view has no use for them.
+	ViewOpen  key.Binding
+	ViewClose key.Binding
+	// Write writes the conversation's frames to a pcap file, as tcpstep
+	// write does.
+	Write key.Binding
 }
 
 // defaultKeyMap returns the keys the issue names: arrows and vi letters to
-// step, r to switch numbering, tab to move between panes, 1 to 8 to pick a
+// step, r to switch numbering, tab to move between panes, 1 to 9 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
 // export, s for the picker, L for the lesson, Q for the quiz, ? for help and
 // q or ctrl+c to quit; and to move around as less, vim and Wireshark do,
@@ -158,6 +167,10 @@ func defaultKeyMap() keyMap {
 		SortReverse: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "reverse sort")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter/back")),
 		Backspace:   key.NewBinding(key.WithKeys("backspace"), key.WithHelp("backspace", "delete filter char")),
+
+		ViewOpen:  key.NewBinding(key.WithKeys("right", "enter"), key.WithHelp("→/enter", "open (expert view)")),
+		ViewClose: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "close (expert view)")),
+		Write:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write pcap")),
 	}
 }
 
@@ -270,7 +283,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 			both(k.NextChange, k.PrevChange, "next/previous state change"), k.TimeFormat,
 		},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
-		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
+		{k.Picker, k.Write, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }
 

@@ -31,6 +31,7 @@ const (
 	paneGraph
 	paneNetstat
 	paneISN
+	paneExpert
 	numPanes
 )
 
@@ -44,7 +45,7 @@ func (p paneID) String() string {
 // The split layout has four slots; each view has its home slot, and a slot
 // shows one of its views at a time: the state diagram or the netstat lines
 // (what each host holds), the layers, the follow view or the graph (wide
-// views), the explanation or the ISN analysis.
+// views), the explanation, the ISN analysis or the expert information.
 const (
 	slotTopLeft = iota
 	slotTopRight

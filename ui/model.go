@@ -346,6 +346,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.release()
 	case scanMsg:
 		return m.scanned(msg)
+	case writeDoneMsg:
+		m.writeDone(msg)
+		return m.release()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:

@@ -86,7 +86,7 @@ func TestFocusCyclesThroughPanes(t *testing.T) {
 		m := loadedModel(t, figure10(), Options{Stream: -1}, size[0], size[1])
 		// Tabs go through every view; the split layout's tab through the
 		// four views on screen.
-		order := []paneID{paneStates, paneLayers, paneExplain, paneFollow, paneGraph, paneNetstat, paneISN, paneLadder}
+		order := []paneID{paneStates, paneLayers, paneExplain, paneFollow, paneGraph, paneNetstat, paneISN, paneExpert, paneLadder}
 		if size[0] == 200 {
 			order = []paneID{paneStates, paneLayers, paneExplain, paneLadder}
 		}
@@ -109,6 +109,7 @@ func TestFocusCyclesThroughPanes(t *testing.T) {
 		if m.cur != 1 {
 			t.Fatalf("%v: right with focus on %v did not step", size, m.focus)
 		}
+		// Nine tabs with their number keys fit 80 columns one space apart.
 		if size[0] == 80 && !strings.Contains(screenOf(m), "[4 Explain]") {
 			t.Fatalf("tab bar should mark the explanation tab:\n%s", screenOf(m))
 		}

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/diagram"
+	"github.com/tcpstep/tcpstep/ui/expert"
 	"github.com/tcpstep/tcpstep/ui/explain"
 	"github.com/tcpstep/tcpstep/ui/follow"
 	"github.com/tcpstep/tcpstep/ui/graph"
@@ -48,6 +50,7 @@ var viewTable = [...]viewSpec{
 	paneGraph:   {"Graph", "Graph", slotBottomLeft, "The graph", false, func(*Model) pane.View { return graph.NewPane(graph.NewStyles(true)) }},
 	paneNetstat: {"Netstat", "Netstat", slotTopRight, "", false, func(*Model) pane.View { return netstat.NewPane(netstat.NewStyles(true)) }},
 	paneISN:     {"ISN", "ISN", slotBottomRight, "The ISN analysis", false, func(*Model) pane.View { return isn.NewPane(isn.NewStyles(true)) }},
+	paneExpert:  {"Expert", "Expert", slotBottomRight, "The expert information", false, func(*Model) pane.View { return expert.NewPane(expert.NewStyles(true)) }},
 }
 
 // viewDoneMsg carries the result of a view's slow work (pane.Loader) back
@@ -175,10 +178,44 @@ func (m *Model) viewDone(msg viewDoneMsg) tea.Cmd {
 func (m *Model) viewKeyTo(p paneID, k pane.Key) bool {
 	in := m.lay.Inner[p]
 	r := m.views[p].Key(m.paneCtx(), k, in.W, in.H)
-	if r.Move {
-		m.setCur(r.Row)
-	}
+	m.viewMoved(r)
 	return r.Used
+}
+
+// viewMoved moves the stepper where a view's answer to a key or a click
+// says: to a row of the conversation, or to a frame of any (the expert
+// view's frames), whose conversation it opens as the picker does.
+func (m *Model) viewMoved(r pane.Result) {
+	switch {
+	case r.Move:
+		m.setCur(r.Row)
+	case r.Frame != 0:
+		m.openFrame(r.Frame)
+	}
+}
+
+// openFrame selects frame n, in the conversation it belongs to.
+func (m *Model) openFrame(n uint32) {
+	f := m.frameRecord(n)
+	if f == nil || f.Stream < 0 || int(f.Stream) >= len(m.tl.Conversations) || m.tl.Conversations[f.Stream] == nil {
+		m.err = fmt.Sprintf("frame %d belongs to no conversation", n)
+		return
+	}
+	if c := m.tl.Conversations[f.Stream]; c != m.conv {
+		if m.quiz.On() {
+			m.err = fmt.Sprintf("frame %d is in stream %d: Q leaves the quiz first", n, c.Index)
+			return
+		}
+		m.open(c)
+		m.note = fmt.Sprintf("frame %d is in stream %d, %s %s %s: opened it", n, c.Index,
+			model.Visible(c.Client.String()), glyphBoth, model.Visible(c.Server.String()))
+	}
+	i := sort.Search(len(m.rows), func(i int) bool { return m.rows[i].Frame >= n })
+	if i == len(m.rows) || m.rows[i].Frame != n {
+		m.err = fmt.Sprintf("frame %d is not one of stream %d's rows yet", n, m.conv.Index)
+		return
+	}
+	m.setCur(i)
 }
 
 // viewsSwitched tells the views that another conversation is shown.

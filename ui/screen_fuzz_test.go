@@ -161,7 +161,7 @@ func fuzzSeedConversation() []byte {
 
 // FuzzScreens builds a timeline from fuzz bytes and draws every view of the
 // stepper (ladder, states, layers from the real dissector, explanation,
-// follow in text and hex, graph, netstat, ISN), the picker and the help at
+// follow in text and hex, graph, netstat, ISN, expert), the picker and the help at
 // a fuzzed window size, stepping, scrolling and switching modes: nothing
 // may panic, no line may be wider than the window, and no control byte of
 // the capture may reach the screen.
@@ -186,12 +186,14 @@ func FuzzScreens(f *testing.F) {
 		check("help")
 		m = pressRun(t, m, "?", "enter")
 		check("after enter")
-		for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+		for _, k := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} {
 			m = pressRun(t, m, k)
 			check("view " + k)
 			m = pressRun(t, m, "m", "right", "pgdown")
 			check("view " + k + " moved")
 		}
+		m = pressRun(t, m, "9", "down", "right", "down", "enter", "left")
+		check("expert view opened")
 		m = pressRun(t, m, "tab", "+", "+", "r", "G", "pgup", "5", "m")
 		check("end")
 		m = pressRun(t, m, "s")

@@ -124,6 +124,7 @@ func smoke(t *testing.T, bin string, w, h int) {
 		{"6", "retrans"},                 // the graph's legend
 		{"7", "netstat -tan"},
 		{"8", "too few connections"},
+		{"9", "Whole capture: "},
 		{"2", "States as seen from near the server"},
 	} {
 		tm("send-keys", "-t", name, v.key)

@@ -95,49 +95,79 @@ func spansWidth(spans []pane.Span) int {
 	return n
 }
 
-// tabLabels are the tab bar's labels for a bar w cells wide: "1 Ladder"
-// with the number key that shows the tab when all of them fit, else the
-// names alone. Each is padded by a space on both sides, which the active
-// tab's brackets replace, so a label is as wide active as not.
-func tabLabels(w int) [numPanes]string {
-	var out [numPanes]string
-	total := 0
+// tabBar lays the tab bar out in w cells with tab active in front: each
+// tab's text and the column it starts at. Roomy, every label "1 Ladder" is
+// padded by a space on both sides, which the active tab's brackets
+// replace; tight, the labels stand one space apart and only the active one
+// is bracketed, so the number keys still show at 80 columns with nine
+// views; tighter still, the names alone, padded.
+func tabBar(w int, active paneID) (texts [numPanes]string, starts [numPanes]int) {
+	var numbered [numPanes]string
+	sum := 0
 	for p := range numPanes {
-		out[p] = fmt.Sprintf("%d %s", p+1, viewTable[p].tab)
-		total += ansi.StringWidth(out[p]) + 2
+		numbered[p] = fmt.Sprintf("%d %s", p+1, viewTable[p].tab)
+		sum += ansi.StringWidth(numbered[p])
 	}
-	if total > w {
+	padded := func(labels [numPanes]string) {
+		pos := 0
 		for p := range numPanes {
-			out[p] = viewTable[p].tab
+			texts[p] = " " + labels[p] + " "
+			if p == active {
+				texts[p] = "[" + labels[p] + "]"
+			}
+			starts[p] = pos
+			pos += ansi.StringWidth(texts[p])
 		}
 	}
-	return out
+	switch {
+	case sum+2*int(numPanes) <= w:
+		padded(numbered)
+	case sum+int(numPanes)+1 <= w:
+		pos := 0
+		for p := range numPanes {
+			texts[p] = numbered[p]
+			if p == active {
+				texts[p] = "[" + numbered[p] + "]"
+			}
+			if p > 0 {
+				texts[p] = " " + texts[p]
+			}
+			starts[p] = pos
+			pos += ansi.StringWidth(texts[p])
+		}
+	default:
+		var names [numPanes]string
+		for p := range numPanes {
+			names[p] = viewTable[p].tab
+		}
+		padded(names)
+	}
+	return texts, starts
 }
 
 // renderTabs is the tab bar of small screens; the active tab is reversed
 // and bracketed, so it reads without colour.
 func renderTabs(st *styles, active paneID, w int) string {
 	var spans []pane.Span
-	labels := tabLabels(w)
+	texts, _ := tabBar(w, active)
 	for p := range numPanes {
-		label, s := " "+labels[p]+" ", &st.Tabs.Inactive
+		s := &st.Tabs.Inactive
 		if p == active {
-			label, s = "["+labels[p]+"]", &st.Tabs.Active
+			s = &st.Tabs.Active
 		}
-		spans = append(spans, pane.Span{Text: label, Style: s})
+		spans = append(spans, pane.Span{Text: texts[p], Style: s})
 	}
 	return pane.RenderSpans(spans, w, nil)
 }
 
-// tabAt returns the tab under column x of a tab bar w cells wide.
-func tabAt(w, x int) (paneID, bool) {
-	pos := 0
-	for p, l := range tabLabels(w) {
-		lw := ansi.StringWidth(l) + 2
-		if x >= pos && x < pos+lw {
-			return paneID(p), true
+// tabAt returns the tab under column x of a tab bar w cells wide whose
+// tab active is in front.
+func tabAt(w, x int, active paneID) (paneID, bool) {
+	texts, starts := tabBar(w, active)
+	for p := range numPanes {
+		if x >= starts[p] && x < starts[p]+ansi.StringWidth(texts[p]) {
+			return p, true
 		}
-		pos += lw
 	}
 	return 0, false
 }
@@ -223,8 +253,9 @@ var helpNotes = []string{
 	"Go to a frame (: or #, or ctrl+g as in Wireshark, then its number and enter): the frame is selected, in the conversation it belongs to, which opens as from the picker; the footer says when it is not TCP of any conversation.",
 	"Search (/, a pattern, enter): the next row whose label or payload holds the pattern: flags (RST, FIN), seq, ack and len in the numbering on screen (a number matches a whole number), events (retrans, dup-ack), payload bytes (\\xNN, \\r, \\n, \\t and the pictures ␍ ␊ ␛ stand for bytes); lower case matches either case. While a search is set, n and N repeat it forward and back, as in less, and esc ends it; without one n steps as →. An empty pattern repeats the last search. Payloads are read in the background when there are many, with the progress in the footer; any key stops it.",
 	"] and [ go to the next and previous segment with an analysis event; } and { to the next and previous change of either side's state. t cycles the ladder's time column, as Wireshark's time display formats: seconds since the capture's first frame, since the conversation's first segment, since the row above (delta), and the time of day in UTC; the ladder has a time column from 100 columns.",
-	"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
+	"Views (1-9): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host), 9 expert information: every kind of finding in the capture counted by severity, the conversation's count beside it (m the conversation alone; ↑↓ move, → or enter opens a row into its frames, ← closes it, enter on a frame goes there, in its conversation). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
 	"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
+	"Write (w): writes the conversation's frames, byte for byte, to NAME-streamN.pcap in the current directory (pcapng when they need it), as tcpstep write does; the footer says where.",
 	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. While a question waits, every letter is typed into the answer, q and ? too: ? and enter give up and show the answer, esc leaves the quiz, ctrl+c quits.",
 	"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 }

@@ -103,4 +103,9 @@ const (
 	// The mouse wheel over the view (three lines a notch).
 	KeyWheelUp
 	KeyWheelDown
+	// KeyOpen is → or enter, KeyClose ←: a view that opens and closes
+	// what it lists (the expert view's rows) takes them before the
+	// stepper, which steps with the arrows a view leaves unused.
+	KeyOpen
+	KeyClose
 )

@@ -21,11 +21,16 @@ type View interface {
 }
 
 // Result is what a view did with a key: whether it used it, and whether
-// the stepper moves to another row of the ladder.
+// the stepper moves to another row of the ladder, or to a frame of
+// another conversation.
 type Result struct {
 	Used bool
 	Move bool // select row Row (the root clamps it to the rows shown)
 	Row  int
+	// Frame, when Move is not set, is a frame (1-based) to select in the
+	// conversation it belongs to, which the stepper opens as the picker
+	// does when it is not the one shown.
+	Frame uint32
 }
 
 // Unused is a key the view has no use for.
@@ -36,6 +41,10 @@ func Used() Result { return Result{Used: true} }
 
 // GoTo is a key that moves the stepper to ladder row r.
 func GoTo(r int) Result { return Result{Used: true, Move: true, Row: r} }
+
+// GoToFrame is a key that moves the stepper to frame n, of whichever
+// conversation: for a frame of the conversation shown, GoTo its row.
+func GoToFrame(n uint32) Result { return Result{Used: true, Frame: n} }
 
 // What a view may do besides View, Key and Title: the root checks for
 // each of these interfaces once and calls it where it applies.
