@@ -40,6 +40,11 @@ type Context struct {
 	// Payload reads segment seg's TCP payload (Source.Payload); it is
 	// safe to call from a Loader's work.
 	Payload func(seg int) ([]byte, error)
+	// Filter is the display filter set on the ladder (f), with which of
+	// Rows match it so far and whether the others are hidden or dimmed;
+	// nil when none is set, and always during a quiz. Its methods answer
+	// for nil too, so a view may call them without checking.
+	Filter *RowFilter
 }
 
 // Key is a key the root hands the focused view, already mapped from the
