@@ -44,6 +44,17 @@ type keyMap struct {
 	HelpScroll key.Binding
 	HelpClose  key.Binding
 
+	// The ladder's display filter (filter.go): typed in the footer after
+	// Filter (FilterApply and FilterCancel there), then the rows it does
+	// not match dimmed or hidden, and the next and previous rows it
+	// matches.
+	Filter       key.Binding
+	FilterHide   key.Binding
+	FilterNext   key.Binding
+	FilterPrev   key.Binding
+	FilterApply  key.Binding
+	FilterCancel key.Binding
+
 	// The quiz's keys while a question waits for its answer: everything
 	// else is typed into the answer.
 	QuizCheck key.Binding
@@ -71,8 +82,9 @@ type keyMap struct {
 // defaultKeyMap returns the keys the issue names: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, 1 to 8 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
-// export, s for the picker, L for the lesson, Q for the quiz, ? for help and
-// q or ctrl+c to quit.
+// export, s for the picker, L for the lesson, Q for the quiz, f for the
+// ladder's display filter (H, alt+n and alt+p with it), ? for help and q or
+// ctrl+c to quit.
 func defaultKeyMap() keyMap {
 	return keyMap{
 		Next:     key.NewBinding(key.WithKeys("right", "l", "n", "space"), key.WithHelp("→/l/n/space", "next")),
@@ -101,6 +113,13 @@ func defaultKeyMap() keyMap {
 		QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		HelpScroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑↓", "scroll")),
 		HelpClose:  key.NewBinding(key.WithKeys("q", "esc", "?"), key.WithHelp("q/esc", "close help")),
+
+		Filter:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "display filter")),
+		FilterHide:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hide/dim unmatched rows")),
+		FilterNext:   key.NewBinding(key.WithKeys("alt+n", "ctrl+n"), key.WithHelp("alt+n", "next matching row")),
+		FilterPrev:   key.NewBinding(key.WithKeys("alt+p", "ctrl+p"), key.WithHelp("alt+p", "previous matching row")),
+		FilterApply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 
 		QuizCheck: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the answer")),
 		QuizLeave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the quiz")),
@@ -142,7 +161,7 @@ const keepKey = 100
 func (k keyMap) stepperBar() []barKey {
 	return []barKey{
 		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
-		{k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""},
+		{k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""}, {k.Filter, 20, ""},
 		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
 	}
 }
@@ -175,6 +194,12 @@ func (k keyMap) pickerBar() []barKey {
 	}
 }
 
+// filterBar is the bar beside the display filter being typed in the
+// footer: enter applies it, esc leaves it as it was.
+func (k keyMap) filterBar() []barKey {
+	return []barKey{{k.FilterApply, 90, ""}, {k.FilterCancel, 80, ""}}
+}
+
 // exportBar is the export's choice of format: any other key cancels, so
 // esc is the first to go.
 func (k keyMap) exportBar() []barKey {
@@ -196,6 +221,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Prev, k.First, k.Last, k.Follow},
 		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
+		{k.Filter, k.FilterHide, k.FilterNext, k.FilterPrev},
 		{k.Picker, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }

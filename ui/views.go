@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	helpscreen "github.com/tcpstep/tcpstep/ui/help"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -223,5 +224,6 @@ var helpNotes = []string{
 	"Views (1-8): 1 ladder, 2 RFC 793 states (as seen from the capture's vantage point), 3 layers and bytes, 4 explanation, 5 follow stream (the payload reassembled; ↑↓ move to the previous or next segment's bytes, m text/hex), 6 time-sequence graph (m which direction, + and - zoom around the step; R marks a retransmission), 7 netstat -tan lines of both hosts at the step (m ss -tan), 8 initial sequence numbers of every host and how guessable they are (↑↓ choose the host). On a small screen each is a tab; on a large one a number key puts its view in its pane.",
 	"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
 	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. While a question waits, every letter is typed into the answer, q and ? too: ? and enter give up and show the answer, esc leaves the quiz, ctrl+c quits.",
+	"Display filters in Wireshark's syntax (tcp.port == 25, tcp.analysis.retransmission): typed in the picker, one keeps the conversations with a frame that passes it; plain words are still matched as text. f sets one on the ladder (enter applies, empty clears, esc cancels): the rows it does not match are dimmed, those it matches marked " + ladder.MatchMark + "; H hides the others; alt+n / alt+p (or ctrl+n / ctrl+p) go to the next / previous match. A filter that does not compile says why, and at which column.",
 	"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 }
