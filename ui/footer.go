@@ -31,6 +31,9 @@ func (m *Model) footerMessage() (string, *lipgloss.Style) {
 // footerWant is how many lines the footer wants at width w: its message
 // wrapped, or one.
 func (m *Model) footerWant(w int) int {
+	if lines := m.filterFooter(w); lines != nil {
+		return len(lines)
+	}
 	text, _ := m.footerMessage()
 	if text == "" {
 		return 1
@@ -52,7 +55,9 @@ func wrapFooter(text string, w int) []string {
 // ellipsis when it needs more lines than it has, or the bar.
 func (m *Model) renderFooter(w, h int) []string {
 	out := make([]string, 0, h)
-	if text, style := m.footerMessage(); text != "" {
+	if lines := m.filterFooter(w); lines != nil {
+		out = append(out, lines[:min(h, len(lines))]...)
+	} else if text, style := m.footerMessage(); text != "" {
 		lines := wrapFooter(text, w)
 		if len(lines) > h && h > 0 {
 			rest := strings.Join(lines[h-1:], "")

@@ -4,8 +4,10 @@ package ui
 // of the embedded samples, decoded by the real decoder: the paper's SMTP
 // session (smtp-figure10) for the stepper, the eight connections of
 // isn-prediction for the picker, ip-fragments and icmp-frag-needed for rows
-// that are not segments, and the quiz and a lesson of the paper's session. They are compared as plain text with the colours
-// stripped, so they do not depend on the terminal's colour profile.
+// that are not segments, the quiz and a lesson of the paper's session, and
+// display filters in the picker and on the ladder. They are compared as
+// plain text with the colours stripped, so they do not depend on the
+// terminal's colour profile.
 //
 // After a deliberate change to what the screens show, regenerate them and
 // review the diff before committing:
@@ -66,6 +68,21 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 			m := loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h)
 			return press(t, typeText(t, m, "192.0.2.20"), "tab", "shift+tab")
 		}(),
+		// Display filters: the picker's (a port set no text match can
+		// say, and one that does not compile), and the ladder's on the
+		// server's data, its unmatched rows dimmed, then hidden, and a
+		// filter typed wrong in the footer.
+		"picker-display-filter": typeText(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h), "tcp.srcport in {1025..1026, 40312}"),
+		"picker-filter-error":   typeText(t, loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h), "tcp.prot == 80"),
+		"ladder-filter": func() *Model {
+			m := press(t, typeText(t, stepped("f"), "tcp.srcport == 25 && tcp.len > 0"), "enter")
+			return update(t, update(t, m, tea.KeyPressMsg{Code: 'n', Mod: tea.ModAlt}), tea.KeyPressMsg{Code: 'n', Mod: tea.ModAlt})
+		}(),
+		"ladder-filter-hidden": func() *Model {
+			m := press(t, typeText(t, stepped("f"), "tcp.srcport == 25 && tcp.len > 0"), "enter", "H")
+			return update(t, update(t, m, tea.KeyPressMsg{Code: 'n', Mod: tea.ModAlt}), tea.KeyPressMsg{Code: 'n', Mod: tea.ModAlt})
+		}(),
+		"ladder-filter-error": press(t, typeText(t, stepped("f"), "tcp.len > x"), "enter"),
 		// The quiz of the paper's session with seed 3: the first question
 		// (its row masked), and the feedback on a wrong answer.
 		"quiz": toQuestion(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Quiz: true, Seed: 3}, w, h)),

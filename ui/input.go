@@ -37,6 +37,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.relayout()
 		return cmd
 	}
+	if m.flt.editing && m.screen == screenStepper {
+		return m.filterKey(msg)
+	}
 	if m.screen == screenStepper && m.quiz.Asking() {
 		m.err = ""
 		m.showHelp = false
@@ -144,6 +147,9 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) {
 func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if used, cmd := m.viewKey(msg); used {
+		return cmd
+	}
+	if used, cmd := m.filterKeys(msg); used {
 		return cmd
 	}
 	switch {

@@ -65,6 +65,17 @@ type keyMap struct {
 	HelpScroll key.Binding
 	HelpClose  key.Binding
 
+	// The ladder's display filter (filter.go): typed in the footer after
+	// Filter (FilterApply and FilterCancel there), then the rows it does
+	// not match dimmed or hidden, and the next and previous rows it
+	// matches.
+	Filter       key.Binding
+	FilterHide   key.Binding
+	FilterNext   key.Binding
+	FilterPrev   key.Binding
+	FilterApply  key.Binding
+	FilterCancel key.Binding
+
 	// The quiz's keys while a question waits for its answer: everything
 	// else is typed into the answer.
 	QuizCheck key.Binding
@@ -101,8 +112,9 @@ type keyMap struct {
 // defaultKeyMap returns the keys the issue names: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, 1 to 9 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
-// export, s for the picker, L for the lesson, Q for the quiz, ? for help and
-// q or ctrl+c to quit; and to move around as less, vim and Wireshark do,
+// export, s for the picker, L for the lesson, Q for the quiz, f for the
+// ladder's display filter (H, alt+n and alt+p with it), ? for help and q or
+// ctrl+c to quit; and to move around as less, vim and Wireshark do,
 // : or # (Wireshark's ctrl+g) to go to a frame, / to search with n and N
 // to repeat it (as less does: ? stays the help), ] and [ for analysis
 // events, } and { for state changes (vim's paragraphs), t for the time
@@ -150,6 +162,13 @@ func defaultKeyMap() keyMap {
 		HelpScroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑↓", "scroll")),
 		HelpClose:  key.NewBinding(key.WithKeys("q", "esc", "?"), key.WithHelp("q/esc", "close help")),
 
+		Filter:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "display filter")),
+		FilterHide:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hide/dim unmatched rows")),
+		FilterNext:   key.NewBinding(key.WithKeys("alt+n", "ctrl+n"), key.WithHelp("alt+n", "next matching row")),
+		FilterPrev:   key.NewBinding(key.WithKeys("alt+p", "ctrl+p"), key.WithHelp("alt+p", "previous matching row")),
+		FilterApply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		FilterCancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
 		QuizCheck: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the answer")),
 		QuizLeave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the quiz")),
 
@@ -194,7 +213,7 @@ const keepKey = 100
 func (k keyMap) stepperBar() []barKey {
 	return []barKey{
 		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
-		{k.Search, 45, ""}, {k.GoTo, 35, ""}, {k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""},
+		{k.Search, 45, ""}, {k.GoTo, 35, ""}, {k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""}, {k.Filter, 20, ""},
 		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
 	}
 }
@@ -257,6 +276,12 @@ func (k keyMap) pickerBar() []barKey {
 	}
 }
 
+// filterBar is the bar beside the display filter being typed in the
+// footer: enter applies it, esc leaves it as it was.
+func (k keyMap) filterBar() []barKey {
+	return []barKey{{k.FilterApply, 90, ""}, {k.FilterCancel, 80, ""}}
+}
+
 // exportBar is the export's choice of format: any other key cancels, so
 // esc is the first to go.
 func (k keyMap) exportBar() []barKey {
@@ -283,6 +308,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 			both(k.NextChange, k.PrevChange, "next/previous state change"), k.TimeFormat,
 		},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
+		{k.Filter, k.FilterHide, k.FilterNext, k.FilterPrev},
 		{k.Picker, k.Write, k.Lesson, k.Quiz, k.Help, k.Quit},
 	}
 }

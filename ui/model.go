@@ -190,6 +190,9 @@ type Model struct {
 	scan    *scan
 	scanGen int
 	timeFmt pane.TimeFormat
+	// flt is the display filters: the picker's and the ladder's
+	// (filter.go).
+	flt *filterState
 }
 
 // New returns the stepper for src. Nothing is read until the program starts
@@ -208,6 +211,7 @@ func New(src Source, opts Options) *Model {
 		cache:      &viewCache{},
 		dirty:      map[*model.Conversation]bool{},
 		quiz:       quiz.New(true), // styled by setStyles below
+		flt:        &filterState{},
 	}
 	m.views = newViews(m)
 	m.ladder = m.views[paneLadder].(*ladder.Pane)
@@ -306,6 +310,7 @@ func (m *Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 	}()
 	panicHookUpdate(msg) // nothing, except in a test build (panichook.go)
 	cmd = m.handle(msg)
+	cmd = batch(cmd, m.filterWork()) // a display filter's verdicts the screen lacks
 	m.fitLayout()
 	// Whatever changed, the views on screen get what they need; reading
 	// their frames may have put an error in the footer, which then wants
@@ -349,6 +354,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case writeDoneMsg:
 		m.writeDone(msg)
 		return m.release()
+	case filterDoneMsg:
+		return m.filterMsg(msg)
+	case tea.PasteMsg:
+		return m.filterPaste(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -466,7 +475,7 @@ func (m *Model) setCur(i int) {
 	if i < len(m.rows)-1 {
 		m.stopFollowing()
 	}
-	m.cur = i
+	m.cur = m.shownNear(i, i-m.cur) // a row the display filter hides: the nearest one drawn
 	m.afterMove()
 }
 

@@ -77,6 +77,7 @@ func (m *Model) paneCtx() pane.Context {
 		Rows: m.rows, Last: last, Quiz: m.quiz.On(), Mask: mask, Vantage: m.vantage,
 		Lesson: m.lessonParagraphs(),
 		Frame:  m.readFrame, Time: m.timeFmt,
+		Filter: m.rowFilter(),
 	}
 	if src, tl := m.src, m.tl; tl != nil {
 		ctx.Payload = func(seg int) ([]byte, error) { return src.Payload(tl, seg) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tcpstep/tcpstep/model"
 	helpscreen "github.com/tcpstep/tcpstep/ui/help"
+	"github.com/tcpstep/tcpstep/ui/ladder"
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
@@ -236,7 +237,9 @@ func (m *Model) renderStatus(w int) string {
 // helpPage is what the ? screen shows over the screen under it: the keys
 // of the picker or of the stepper, then the notes.
 func (m *Model) helpPage() helpscreen.Page {
-	p := helpscreen.Page{Title: "Keys", Groups: m.keys.FullHelp(), Notes: helpNotes, Keys: m.help}
+	// The title says how to leave: on a short screen the notes that say it
+	// are below the fold.
+	p := helpscreen.Page{Title: "Keys (q, esc or ? closes this help; ctrl+c quits)", Groups: m.keys.FullHelp(), Notes: helpNotes, Keys: m.help}
 	if m.screen == screenPicker {
 		p.Groups = pickerKeys{m.keys}.FullHelp()
 		p.Title = "Keys of the conversation picker (type to filter)"
@@ -257,5 +260,6 @@ var helpNotes = []string{
 	"Export (x, then m, s or t): writes the conversation's ladder as a Mermaid sequenceDiagram, a standalone SVG or the text ladder to the current directory, in the numbering on screen; the footer says where (tcpstep export does the same from the command line).",
 	"Write (w): writes the conversation's frames, byte for byte, to NAME-streamN.pcap in the current directory (pcapng when they need it), as tcpstep write does; the footer says where.",
 	"Quiz (Q, or tcpstep quiz): the steps after the current one are hidden; before some of them a question is asked. Type the answer and press enter: it is checked (numbers in the numbering on screen; states in any spelling, SYN-RCVD or syn_received; yes/no), explained and scored. While a question waits, every letter is typed into the answer, q and ? too: ? and enter give up and show the answer, esc leaves the quiz, ctrl+c quits.",
+	"Display filters in Wireshark's syntax (tcp.port == 25, tcp.analysis.retransmission): typed in the picker, one keeps the conversations with a frame that passes it; plain words are still matched as text. f sets one on the ladder (enter applies, empty clears, esc cancels): the rows it does not match are dimmed, those it matches marked " + ladder.MatchMark + "; H hides the others; alt+n / alt+p (or ctrl+n / ctrl+p) go to the next / previous match. A filter that does not compile says why, and at which column.",
 	"Lesson (L): the embedded samples carry a lesson whose notes show above the explanation, marked " + glyphLessonBar + ".",
 }

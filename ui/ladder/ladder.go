@@ -33,6 +33,11 @@ const (
 	dotted     = "┄"
 	lane       = "│"
 	hidden     = "?" // a field a quiz question hides
+	// MatchMark marks, in the cursor's column, a row that matches the
+	// display filter while the others are dimmed, so that the matches
+	// read without colour too; the ladder's header line starts its word
+	// on the filter with it.
+	MatchMark = "•"
 	// Revised marks a state that later evidence changed after the row was
 	// first shown (a live capture).
 	Revised = "↺"
@@ -57,14 +62,27 @@ type View struct {
 	Mask *pane.Mask
 	// Time is how the time column counts (pane.TimeFormat).
 	Time pane.TimeFormat
+	// Filter, when set, is the display filter on the rows: the rows that
+	// do not match are dimmed, or not drawn when it hides them.
+	Filter *pane.RowFilter
 }
 
 // key is what a drawn row depends on besides its conversation, the styles
-// and the previews.
+// and the previews. Of the display filter it holds how the row is drawn
+// (dimmed, marked as a match, among rows hidden), so that a row drawn
+// filtered is not taken for one drawn without (in a quiz, which has no
+// filter); which filter it was is the owner's to forget (FilterChanged).
 type key struct {
-	row, w             int
-	absolute, selected bool
-	time               pane.TimeFormat
+	row, w                 int
+	absolute, selected     bool
+	time                   pane.TimeFormat
+	dimmed, marked, hiding bool
+}
+
+// keyOf is the key of row i of v drawn w wide.
+func keyOf(v *View, i, w int) key {
+	return key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur, time: v.Time,
+		dimmed: v.Filter.Dim(i), marked: v.Filter.Matches(i), hiding: v.Filter != nil && v.Filter.Hide}
 }
 
 // mediumStates and shortStates are state names for narrower ladders, so
@@ -236,18 +254,26 @@ func render(st *Styles, v *View, cache map[key]string, w, h int) string {
 	lines = append(lines, header(st, v, g, w))
 
 	// The state columns show a side's state where it changes, so find the
-	// states before the first row drawn: those after the previous segment.
+	// states before the first row drawn: those after the previous segment
+	// (drawn: with rows hidden, a state shows where it differs from the
+	// last one drawn).
 	prevC, prevS, first := v.Conv.InitClient, v.Conv.InitServer, true
-	for i := v.Top - 1; i >= 0 && i < len(v.Rows); i-- {
+	for i := v.Filter.Prev(min(v.Top, len(v.Rows))); i >= 0 && i < len(v.Rows); i = v.Filter.Prev(i) {
 		if r := v.Rows[i]; r.Seg >= 0 {
 			s := &v.TL.Segments[r.Seg]
 			prevC, prevS, first = s.Client(), s.Server(), false
 			break
 		}
 	}
+	if v.Filter != nil && v.Filter.Hide && v.Filter.Count() == 0 && v.Filter.Judged() == len(v.Rows) && h > 1 {
+		lines = append(lines, pane.RenderSpans([]pane.Span{{Text: "  no row matches the display filter", Style: &st.Dim}}, w, nil))
+	}
 	for i := v.Top; i < len(v.Rows) && len(lines) < h; i++ {
 		if v.Quiz && i > v.Last {
 			break
+		}
+		if !v.Filter.Shown(i) {
+			continue
 		}
 		r := v.Rows[i]
 		if v.Mask != nil && i == v.Mask.Row && r.Seg >= 0 && int(r.Seg) < len(v.TL.Segments) {
@@ -260,7 +286,7 @@ func render(st *Styles, v *View, cache map[key]string, w, h int) string {
 		if i == v.Cur {
 			bg = &st.Cursor
 		}
-		k := key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur, time: v.Time}
+		k := keyOf(v, i, w)
 		line, cached := cache[k]
 		var spans []pane.Span
 		if r.Seg >= 0 && int(r.Seg) < len(v.TL.Segments) {
@@ -273,6 +299,9 @@ func render(st *Styles, v *View, cache map[key]string, w, h int) string {
 			spans = extraSpans(st, v, g, i, r)
 		}
 		if !cached {
+			if v.Filter.Dim(i) {
+				dim(st, spans)
+			}
 			line = pane.RenderSpans(spans, w, bg)
 			if cache != nil {
 				cache[k] = line
@@ -284,6 +313,51 @@ func render(st *Styles, v *View, cache map[key]string, w, h int) string {
 		lines = append(lines, strings.Repeat(" ", w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// dim draws a row that does not match the display filter: every span in
+// the dimmed style but the cursor's mark.
+func dim(st *Styles, spans []pane.Span) {
+	for i := range spans {
+		if spans[i].Style != nil && spans[i].Style != &st.Marker {
+			spans[i].Style = &st.Dim
+		}
+	}
+}
+
+// filterCount says how many of n rows match the filter: "12/29 rows", or
+// that the rows are still being judged.
+func filterCount(f *pane.RowFilter, n int) string {
+	if f.Judged() < n {
+		return "filtering" + theme.Ellipsis
+	}
+	return fmt.Sprintf("%d/%d rows", f.Count(), n)
+}
+
+// filterNote is the header line's word on the display filter, the longest
+// of its forms that fits in room cells ("" when none does).
+func filterNote(v *View, room int) string {
+	f := v.Filter
+	if f == nil {
+		return ""
+	}
+	count := filterCount(f, len(v.Rows))
+	expr := model.Visible(f.Expr)
+	hid := ""
+	if f.Hide {
+		hid = ", others hidden"
+	}
+	for _, t := range []string{
+		MatchMark + " " + expr + ": " + count + hid,
+		MatchMark + " " + expr + ": " + count,
+		MatchMark + " filter " + count,
+		MatchMark + " " + count,
+	} {
+		if pane.Width(t) <= room {
+			return t
+		}
+	}
+	return ""
 }
 
 func header(st *Styles, v *View, g geom, w int) string {
@@ -308,10 +382,16 @@ func header(st *Styles, v *View, g geom, w int) string {
 		timeHdr = fmt.Sprintf("%*s ", g.timeW, v.Time.String())
 	}
 	lead := fmt.Sprintf(" %*s ", g.numW, g.numHdr) + timeHdr
+	// The display filter's word sits between the two names, a space or
+	// more from each.
+	note := filterNote(v, gap-4)
+	pre := (gap - pane.Width(note)) / 2
 	return pane.RenderSpans([]pane.Span{
 		{Text: lead, Style: &st.Number},
 		{Text: c, Style: &st.Column},
-		{Text: strings.Repeat(" ", gap), Style: nil},
+		{Text: strings.Repeat(" ", pre), Style: nil},
+		{Text: note, Style: &st.Filter},
+		{Text: strings.Repeat(" ", gap-pre-pane.Width(note)), Style: nil},
 		{Text: s, Style: &st.Column},
 	}, w, nil)
 }
@@ -319,8 +399,11 @@ func header(st *Styles, v *View, g geom, w int) string {
 // leadSpans are the marker, frame number and time that start every row.
 func leadSpans(st *Styles, v *View, g geom, i int, r pane.Row) []pane.Span {
 	marker := " "
-	if i == v.Cur {
+	switch {
+	case i == v.Cur:
 		marker = theme.Cursor
+	case v.Filter.Matches(i) && !v.Filter.Hide:
+		marker = MatchMark
 	}
 	return numberSpans(st, v, g, i, pane.Span{Text: marker, Style: &st.Marker})
 }

@@ -35,8 +35,14 @@ func (p *Pane) SetDark(isDark bool) {
 	clear(p.drawn)
 }
 
-// Title is what the ladder's border adds to its name: nothing.
-func (p *Pane) Title(pane.Context) string { return "" }
+// Title is what the ladder's border adds to its name: the display filter
+// and how many rows match it, when one is set.
+func (p *Pane) Title(ctx pane.Context) string {
+	if ctx.Filter == nil {
+		return ""
+	}
+	return "filter " + model.Visible(ctx.Filter.Expr) + "  " + filterCount(ctx.Filter, len(ctx.Rows))
+}
 
 // Top is the first row on screen.
 func (p *Pane) Top() int { return p.top }
@@ -51,21 +57,32 @@ func page(h int) int { return max(h-1, 1) }
 // rows or the ladder's size may have changed, on screen or not, since
 // where the ladder scrolls to depends on every move; the mouse wheel
 // scrolls away from the selection until the next.
+//
+// With a filter that hides rows, the scrolling counts the rows drawn: top
+// is always a row drawn, and the context is of rows drawn.
 func (p *Pane) Moved(ctx pane.Context, w, h int) {
+	f := ctx.Filter
 	n := page(h)
 	margin := min(2, (n-1)/2)
-	if ctx.Row < p.top+margin {
-		p.top = ctx.Row - margin
+	top, row := f.Before(p.top), f.Before(ctx.Row)
+	if row < top+margin {
+		top = row - margin
 	}
-	if ctx.Row > p.top+n-1-margin {
-		p.top = ctx.Row - n + 1 + margin
+	if row > top+n-1-margin {
+		top = row - n + 1 + margin
 	}
-	if ctx.Mask != nil && ctx.Mask.Row > p.top+n-1 {
-		p.top = ctx.Mask.Row - n + 1
+	if ctx.Mask != nil && ctx.Mask.Row > top+n-1 {
+		top = ctx.Mask.Row - n + 1 // a quiz, which no filter hides rows of
 	}
+	p.top = f.At(max(top, 0))
 	p.clamp(ctx, h)
 	p.fetch(ctx, w, h)
 }
+
+// FilterChanged forgets the rows drawn: the display filter, or which rows
+// it matches, changed how they are drawn (dimmed, hidden, the states shown
+// beside the rows around a hidden one).
+func (p *Pane) FilterChanged() { clear(p.drawn) }
 
 // RowsGrew forgets the rows drawn: the conversation has new rows, and a
 // new segment can change how earlier ones are drawn (a refusal shows the
@@ -81,9 +98,10 @@ func (p *Pane) ConversationChanged(pane.Context) {
 }
 
 // clamp keeps the rows shown among those ctx.Last allows, the last of them
-// at the bottom.
+// at the bottom, counting the rows drawn.
 func (p *Pane) clamp(ctx pane.Context, h int) {
-	p.top = max(min(p.top, ctx.Last+1-page(h)), 0)
+	f := ctx.Filter
+	p.top = f.At(max(min(f.Before(p.top), f.Before(ctx.Last+1)-page(h)), 0))
 }
 
 // fetch reads the payload previews of the rows on screen that are not read
@@ -99,8 +117,11 @@ func (p *Pane) fetch(ctx pane.Context, w, h int) {
 	if ctx.TL == nil || ctx.Frame == nil {
 		return
 	}
-	end := min(p.top+page(h), len(ctx.Rows))
-	for i := p.top; i < end; i++ {
+	for i, n := p.top, 0; i < len(ctx.Rows) && n < page(h); i++ {
+		if !ctx.Filter.Shown(i) {
+			continue
+		}
+		n++
 		r := ctx.Rows[i]
 		if r.Seg < 0 || ctx.TL.Segments[r.Seg].Len == 0 {
 			continue
@@ -114,11 +135,14 @@ func (p *Pane) fetch(ctx pane.Context, w, h int) {
 			continue // the root reports it
 		}
 		p.previews[r.Frame] = preview(data, d, previewLen)
-		// A row drawn before its preview arrived is stale now.
-		for _, sel := range []bool{false, true} {
-			for _, abs := range []bool{false, true} {
-				for t := range pane.NumTimeFormats {
-					delete(p.drawn, key{row: i, w: w, absolute: abs, selected: sel, time: t})
+		// A row drawn before its preview arrived is stale now, however it
+		// was drawn.
+		for _, b := range [...]struct{ sel, abs bool }{
+			{}, {sel: true}, {abs: true}, {sel: true, abs: true},
+		} {
+			for _, f := range [...]struct{ dim, mark, hide bool }{{}, {dim: true}, {mark: true}, {hide: true}, {mark: true, hide: true}} {
+				for tf := range pane.NumTimeFormats {
+					delete(p.drawn, key{row: i, w: w, absolute: b.abs, selected: b.sel, time: tf, dimmed: f.dim, marked: f.mark, hiding: f.hide})
 				}
 			}
 		}
@@ -154,15 +178,15 @@ func (p *Pane) Key(ctx pane.Context, k pane.Key, w, h int) pane.Result {
 	case pane.KeyUp:
 		return pane.GoTo(ctx.Row - 1)
 	case pane.KeyPageDown:
-		return pane.GoTo(ctx.Row + page(h))
+		return pane.GoTo(ctx.Filter.At(ctx.Filter.Before(ctx.Row) + page(h)))
 	case pane.KeyPageUp:
-		return pane.GoTo(ctx.Row - page(h))
+		return pane.GoTo(ctx.Filter.At(ctx.Filter.Before(ctx.Row) - page(h)))
 	case pane.KeyWheelUp, pane.KeyWheelDown:
 		d := 3
 		if k == pane.KeyWheelUp {
 			d = -3
 		}
-		p.top += d
+		p.top = ctx.Filter.At(max(ctx.Filter.Before(p.top)+d, 0))
 		p.clamp(ctx, h)
 		p.fetch(ctx, w, h)
 		return pane.Used()
@@ -174,7 +198,7 @@ func (p *Pane) Key(ctx pane.Context, k pane.Key, w, h int) pane.Result {
 // nothing.
 func (p *Pane) Click(ctx pane.Context, _, y, _, _ int) pane.Result {
 	if y >= 1 {
-		if i := p.top + y - 1; i < len(ctx.Rows) {
+		if i := ctx.Filter.At(ctx.Filter.Before(p.top) + y - 1); i < len(ctx.Rows) && ctx.Filter.Shown(i) {
 			return pane.GoTo(i)
 		}
 	}
@@ -189,7 +213,7 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 	v := View{
 		TL: ctx.TL, Conv: ctx.Conv, Rows: ctx.Rows, Cur: ctx.Row, Top: p.top,
 		Absolute: ctx.Absolute, Previews: p.previews,
-		Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask, Time: ctx.Time,
+		Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask, Time: ctx.Time, Filter: ctx.Filter,
 	}
 	return render(&p.st, &v, p.drawn, w, h)
 }

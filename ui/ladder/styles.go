@@ -26,6 +26,8 @@ type Styles struct {
 	Cursor  lipgloss.Style // the selected row
 	Marker  lipgloss.Style // the ▸ in front of the selected row
 	Hidden  lipgloss.Style // the ? of a field a quiz question hides
+	Dim     lipgloss.Style // a row the display filter does not match
+	Filter  lipgloss.Style // the header's word on the display filter
 }
 
 // NewStyles builds the ladder's styles for a dark or a light background.
@@ -49,5 +51,7 @@ func NewStyles(isDark bool) Styles {
 		Cursor:  lipgloss.NewStyle().Background(p.Selection).Bold(true),
 		Marker:  lipgloss.NewStyle().Foreground(p.Accent).Bold(true),
 		Hidden:  lipgloss.NewStyle().Bold(true).Foreground(p.Accent),
+		Dim:     lipgloss.NewStyle().Foreground(p.Faint),
+		Filter:  lipgloss.NewStyle().Foreground(p.Accent),
 	}
 }

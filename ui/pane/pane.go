@@ -43,6 +43,11 @@ type Context struct {
 	// Time is how the ladder's time column counts (t cycles it, as
 	// Wireshark's View → Time Display Format does).
 	Time TimeFormat
+	// Filter is the display filter set on the ladder (f), with which of
+	// Rows match it so far and whether the others are hidden or dimmed;
+	// nil when none is set, and always during a quiz. Its methods answer
+	// for nil too, so a view may call them without checking.
+	Filter *RowFilter
 }
 
 // TimeFormat is how a row's time is written: each counts from a different

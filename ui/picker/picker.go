@@ -2,6 +2,13 @@
 // capture's TCP conversations as a table, filtered by what is typed and
 // sorted by one column, from which one is opened in the stepper.
 //
+// What is typed is matched as text against the rows' cells, or, when it
+// is a display filter (package filter: tcp.port == 25, ip.addr ==
+// 10.0.0.0/8 && tcp.analysis.retransmission), it keeps the conversations
+// with at least one frame that passes it. Which frames pass is the root's
+// to find, since it may take a while on a big capture (SetMatches); a
+// filter that does not compile is said under the filter line.
+//
 // It is a screen of its own, not one of the stepper's views, so it is not a
 // pane.View: the root hands it keys already mapped from the key bindings
 // (Key) and the text typed into the filter (Type), and asks it which
@@ -19,6 +26,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/filter"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
@@ -272,8 +280,20 @@ type Picker struct {
 	cur     int   // index into view
 	top     int
 	filter  string
-	sortCol int
-	desc    bool
+	// df is the display filter typed, nil when the filter is matched as
+	// text; dfErr is why the text typed does not compile as one, shown
+	// when it looks like one or the text matches nothing.
+	df    *filter.Filter
+	dfErr *filter.Error
+	// match says, by conversation index, which conversations have a
+	// frame that passes display filter matchExpr, as found over the
+	// timeline's first matchFrames frames (SetMatches); nil before the
+	// first answer.
+	match       []bool
+	matchExpr   string
+	matchFrames int
+	sortCol     int
+	desc        bool
 	// stale lists conversations changed while the picker was not on
 	// screen: their rows are redone when it is shown (CatchUp).
 	stale map[*model.Conversation]bool
@@ -409,9 +429,16 @@ func (p *Picker) refresh() {
 		}
 	}
 	words := strings.Fields(strings.ToLower(p.filter))
+	if p.df != nil {
+		words = nil // not text: the display filter's matches, if known yet
+	}
 	p.view = p.view[:0]
 	for i := range p.all {
 		ok := true
+		if p.df != nil && p.match != nil {
+			ix := p.all[i].conv.Index
+			ok = ix >= 0 && ix < len(p.match) && p.match[ix]
+		}
 		for _, w := range words {
 			if !strings.Contains(p.all[i].searchText(), w) {
 				ok = false
@@ -486,6 +513,94 @@ func (p *Picker) Shown() []*model.Conversation {
 // Filter is the text typed into the filter.
 func (p *Picker) Filter() string { return p.filter }
 
+// DisplayFilter is the display filter typed, or nil when what is typed is
+// matched as text: empty, plain words (tcp, 192.0.2.20, FIN both), or
+// text that does not compile as a filter.
+func (p *Picker) DisplayFilter() *filter.Filter { return p.df }
+
+// FilterError is why the text typed does not compile as a display filter,
+// when it is shown (it looks like a filter, or matches no row as text);
+// else nil.
+func (p *Picker) FilterError() *filter.Error {
+	if p.df == nil && p.dfErr != nil && (looksLikeFilter(p.filter) || len(p.view) == 0) {
+		return p.dfErr
+	}
+	return nil
+}
+
+// MatchedFor is the display filter and the number of frames of the
+// timeline that the matches the picker holds were found for.
+func (p *Picker) MatchedFor() (expr string, frames int) { return p.matchExpr, p.matchFrames }
+
+// Pending says the display filter typed waits for its matches: none came
+// for it yet, so the rows shown are an earlier filter's.
+func (p *Picker) Pending() bool { return p.df != nil && p.matchExpr != p.df.String() }
+
+// SetMatches gives the picker the conversations that have a frame passing
+// display filter expr (by conversation index), found over the first
+// frames frames of the timeline, the picker being drawn h lines high. An
+// answer for a filter that is no longer the one typed is dropped.
+func (p *Picker) SetMatches(expr string, frames int, convs []bool, h int) {
+	if p.df == nil || p.df.String() != expr {
+		return
+	}
+	p.match, p.matchExpr, p.matchFrames = convs, expr, frames
+	p.refresh()
+	p.scroll(p.rowsIn(h))
+}
+
+// setFilter takes the text typed and decides what it is: a display filter
+// when it compiles and is not a plain word, else text to match.
+func (p *Picker) setFilter(text string) {
+	p.filter, p.df, p.dfErr = text, nil, nil
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	f, err := filter.Compile(text)
+	switch {
+	case err == nil && !plainWord(text):
+		p.df = f
+	case err != nil:
+		if fe, ok := err.(*filter.Error); ok {
+			p.dfErr = fe
+		}
+	}
+}
+
+// plainWord reports whether text is one word of letters, digits, - and _,
+// such as tcp or ip: a display filter that every frame of its protocol
+// passes, but more likely the start of a word looked for as text.
+func plainWord(text string) bool {
+	t := strings.TrimSpace(text)
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// looksLikeFilter reports whether text that does not compile was meant as
+// a display filter: it has an operator, a bracket or a quote in it, a
+// logical word, or a dotted word that starts like a field (tcp.prot).
+func looksLikeFilter(text string) bool {
+	if strings.ContainsAny(text, "=!<>&|~()[]{}\"") {
+		return true
+	}
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		switch w {
+		case "and", "or", "not", "xor", "in", "contains", "matches", "eq", "ne", "gt", "lt", "ge", "le":
+			return true
+		}
+		for _, proto := range []string{"frame.", "ip.", "ipv6.", "tcp.", "icmp.", "icmpv6.", "tcpstep."} {
+			if strings.HasPrefix(w, proto) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // SortedBy returns the title of the column the rows are sorted by, and
 // whether they are sorted in descending order.
 func (p *Picker) SortedBy() (column string, desc bool) {
@@ -516,7 +631,7 @@ const (
 // false when there was nothing to do for a key that has another use then:
 // KeyClear with no filter to clear, which goes back to the stepper.
 func (p *Picker) Key(k Key, h int) bool {
-	rows := rowsIn(h)
+	rows := p.rowsIn(h)
 	switch k {
 	case KeyUp:
 		p.move(-1, rows)
@@ -546,17 +661,17 @@ func (p *Picker) Key(k Key, h int) bool {
 		if p.filter == "" {
 			return false
 		}
-		p.filter = ""
+		p.setFilter("")
 		p.refresh()
-		p.scroll(rows)
+		p.scroll(p.rowsIn(h))
 	case KeyBackspace:
 		r := []rune(p.filter)
 		if len(r) == 0 {
 			return false
 		}
-		p.filter = string(r[:len(r)-1])
+		p.setFilter(string(r[:len(r)-1]))
 		p.refresh()
-		p.scroll(rows)
+		p.scroll(p.rowsIn(h))
 	default:
 		return false
 	}
@@ -569,17 +684,18 @@ func (p *Picker) Type(text string, h int) {
 	if text == "" || ansi.StringWidth(text) == 0 || model.Visible(text) != text {
 		return
 	}
-	p.filter += text
+	p.setFilter(p.filter + text)
 	p.refresh()
 	p.top = 0
-	p.scroll(rowsIn(h))
+	p.scroll(p.rowsIn(h))
 }
 
 // Click selects the row drawn on line y of the picker. It reports whether
 // that row was selected already: a second click, which opens it.
 func (p *Picker) Click(y int) bool {
-	i := p.top + y - 2
-	if y < 2 || i < 0 || i >= len(p.view) {
+	head := p.headFor(p.rows)
+	i := p.top + y - head
+	if y < head || i < 0 || i >= len(p.view) {
 		return false
 	}
 	if i == p.cur {
@@ -590,7 +706,7 @@ func (p *Picker) Click(y int) bool {
 }
 
 // Scroll brings the cursor into sight of the picker drawn h lines high.
-func (p *Picker) Scroll(h int) { p.scroll(rowsIn(h)) }
+func (p *Picker) Scroll(h int) { p.scroll(p.rowsIn(h)) }
 
 func (p *Picker) move(d, rows int) {
 	if len(p.view) == 0 {
@@ -614,9 +730,41 @@ func (p *Picker) scroll(rows int) {
 	p.top = max(min(p.top, len(p.view)-rows), 0)
 }
 
-// rowsIn is how many table rows fit in h lines (title and header take
-// two).
-func rowsIn(h int) int { return max(h-2, 1) }
+// rowsIn is how many table rows fit in h lines: the title, the lines
+// under it that say why the filter does not compile, and the header come
+// first.
+func (p *Picker) rowsIn(h int) int { return max(h-p.headLines(h), 1) }
+
+// headLines is how many of h lines come before the rows: the title, the
+// filter's error lines that fit, the header.
+func (p *Picker) headLines(h int) int { return 2 + p.errorLines(h) }
+
+// errorLines is how many lines under the title say why the filter does not
+// compile, in a picker h lines high: the error, when three rows still fit,
+// and a caret under the filter typed, when four do.
+func (p *Picker) errorLines(h int) int {
+	if p.FilterError() == nil {
+		return 0
+	}
+	switch {
+	case h >= 2+2+4:
+		return 2
+	case h >= 2+1+3:
+		return 1
+	}
+	return 0
+}
+
+// headFor is how many lines come before the rows when rows of them are
+// shown: the headLines of the height that shows that many.
+func (p *Picker) headFor(rows int) int {
+	for e := 2; e > 0; e-- {
+		if p.errorLines(rows+2+e) == e {
+			return 2 + e
+		}
+	}
+	return 2
+}
 
 // columnWidths fits the columns into w: natural widths first, then the
 // flexible columns shrunk, then the least important columns dropped. A
@@ -695,16 +843,24 @@ func render(st *Styles, p *Picker, w, h int) string {
 		dir = "↓"
 	}
 	count := " " + plural(len(p.all), "conversation")
-	if len(p.view) != len(p.all) {
+	switch {
+	case p.Pending():
+		count = " " + theme.Ellipsis + " of " + plural(len(p.all), "conversation")
+	case len(p.view) != len(p.all):
 		count = fmt.Sprintf(" %d of %s", len(p.view), plural(len(p.all), "conversation"))
 	}
 	if p.growing {
 		count += " so far"
 	}
+	prompt := "   filter "
+	if p.df != nil {
+		prompt = "   display filter "
+	}
+	typed := model.Visible(p.filter)
 	title := []pane.Span{
 		{Text: count, Style: &st.Filter},
-		{Text: "   filter ", Style: &st.Prompt},
-		{Text: p.filter + "▏", Style: &st.Filter},
+		{Text: prompt, Style: &st.Prompt},
+		{Text: typed + "▏", Style: &st.Filter},
 		{Text: "   sort ", Style: &st.Prompt},
 		{Text: sortName + " " + dir, Style: &st.Sorted},
 	}
@@ -724,6 +880,22 @@ func render(st *Styles, p *Picker, w, h int) string {
 	lines = append(lines, pane.RenderSpans(title, w, nil))
 	if h == 1 {
 		return lines[0]
+	}
+	if e := p.FilterError(); e != nil {
+		n := p.errorLines(h)
+		if n == 2 {
+			// The caret under the filter typed, where the title shows it
+			// whole; else a line of nothing, rather than a caret elsewhere.
+			at := ansi.StringWidth(count + prompt)
+			caret := ""
+			if marks := strings.SplitN(e.Caret(), "\n", 2); len(marks) == 2 && at+ansi.StringWidth(typed)+1 <= w {
+				caret = strings.Repeat(" ", at) + marks[1]
+			}
+			lines = append(lines, pane.RenderSpans([]pane.Span{{Text: caret, Style: &st.Error}}, w, nil))
+		}
+		if n >= 1 {
+			lines = append(lines, pane.RenderSpans([]pane.Span{{Text: " " + ansi.Truncate(model.Visible(e.Error()), max(w-1, 0), theme.Ellipsis), Style: &st.Error}}, w, nil))
+		}
 	}
 	cell := func(c int, text string) string {
 		cw := widths[c]
@@ -749,11 +921,14 @@ func render(st *Styles, p *Picker, w, h int) string {
 		sep = "  "
 	}
 	lines = append(lines, pane.RenderSpans(hdr, w, nil))
-	rows := rowsIn(h)
+	rows := p.rowsIn(h)
 	if len(p.view) == 0 {
 		msg := "no conversation matches the filter (esc clears it)"
-		if len(p.all) == 0 {
+		switch {
+		case len(p.all) == 0:
 			msg = "no TCP conversations in this capture"
+		case p.df != nil && !p.Pending():
+			msg = "no conversation has a frame that passes the display filter (esc clears it)"
 		}
 		lines = append(lines, pane.RenderSpans([]pane.Span{{Text: "  " + msg, Style: &st.Empty}}, w, nil))
 	}

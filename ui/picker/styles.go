@@ -19,6 +19,7 @@ type Styles struct {
 	Refused lipgloss.Style // "refused" and "RST", as the ladder draws an RST
 	Event   lipgloss.Style // the events of a conversation that has some, as on the ladder
 	Legend  lipgloss.Style // what the byte columns count, at the title line's end
+	Error   lipgloss.Style // why the filter typed is not a display filter, and the caret under it
 }
 
 // NewStyles builds the picker's styles for a dark or light background.
@@ -36,5 +37,6 @@ func NewStyles(isDark bool) Styles {
 		Refused: lipgloss.NewStyle().Foreground(p.Red).Bold(true),
 		Event:   lipgloss.NewStyle().Foreground(p.Salmon).Bold(true),
 		Legend:  lipgloss.NewStyle().Foreground(p.Muted),
+		Error:   lipgloss.NewStyle().Foreground(p.Red).Bold(true),
 	}
 }
