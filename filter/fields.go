@@ -412,8 +412,13 @@ func init() {
 		}
 		return dst
 	}})
+	// tshark ties a quoted header to its conversation only when it has
+	// the whole fixed header: eight quoted bytes (ports and SEQ, all RFC
+	// 792 promises) get no tcp.stream.
 	add(tcpNum("tcp.stream", kUint, 32, false, func(r *row) int64 { return int64(r.fr.Stream) },
-		func(in *frameInfo) (int64, bool) { return in.stream, in.stream >= 0 }))
+		func(in *frameInfo) (int64, bool) {
+			return in.stream, in.stream >= 0 && (in.hasAck || !(in.icmp4 || in.icmp6))
+		}))
 	// A quoted header gets no relative numbers: tshark shows its seq as
 	// sent, and no tcp.seq_raw; a broken header has both.
 	add(tcpNum("tcp.seq", kUint, 32, true, func(r *row) int64 { return int64(r.s.RelSeq) },
@@ -422,7 +427,10 @@ func init() {
 		func(in *frameInfo) (int64, bool) { return in.ack, in.hasAck }))
 	add(tcpNum("tcp.seq_raw", kUint, 32, true, func(r *row) int64 { return int64(r.s.Seq) },
 		func(in *frameInfo) (int64, bool) { return in.seqRaw, in.hasSeqRaw }))
-	add(segNum("tcp.ack_raw", kUint, 32, func(r *row) int64 { return int64(r.s.Ack) }))
+	// A quoted header's acknowledgment number is the one it was sent
+	// with: tshark gives it as tcp.ack_raw too.
+	add(tcpNum("tcp.ack_raw", kUint, 32, true, func(r *row) int64 { return int64(r.s.Ack) },
+		func(in *frameInfo) (int64, bool) { return in.ack, in.hasAck }))
 	add(&field{name: "tcp.len", kind: kUint, bits: 32, frame: true, nums: func(r *row, dst []int64) []int64 {
 		if r.s != nil {
 			if r.s.Len == 0 && r.short() {
