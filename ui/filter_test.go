@@ -730,3 +730,35 @@ func TestLadderFilterWhileLive(t *testing.T) {
 		t.Fatalf("the selection (row %d) is hidden", m.cur)
 	}
 }
+
+// With a display filter set and no search, the search's repeat keys n and
+// N move between the rows the filter matches; a search, once set, takes
+// them back.
+func TestFilterMatchesWithSearchKeys(t *testing.T) {
+	src := sample(t, "smtp-figure10")
+	m := loadedModel(t, src, Options{Stream: -1}, 80, 24)
+	const expr = "tcp.srcport == 25 && tcp.len > 0"
+	m = press(t, typeText(t, press(t, m, "f"), expr), "enter")
+	pass := passingFrames(t, m.tl, src, expr)
+	var want []int
+	for i, r := range m.rows {
+		if pass[r.Frame] {
+			want = append(want, i)
+		}
+	}
+	if len(want) < 3 {
+		t.Fatalf("%s matches rows %v: want several", expr, want)
+	}
+	for _, w := range want {
+		if m = press(t, m, "n"); m.cur != w {
+			t.Fatalf("n went to row %d, want the next match %d", m.cur, w)
+		}
+	}
+	if m = press(t, m, "N"); m.cur != want[len(want)-2] {
+		t.Fatalf("N went to row %d, want the previous match %d", m.cur, want[len(want)-2])
+	}
+	m = press(t, typeText(t, press(t, m, "/"), "QUIT"), "enter")
+	if m.search == nil {
+		t.Fatal("the search should be set")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/picker"
 )
@@ -155,6 +156,19 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.search != nil && key.Matches(msg, k.SearchNext):
 		return m.searchStep(1)
+	case m.search == nil && m.flt.f != nil && key.Matches(msg, k.SearchNext, k.SearchPrev):
+		// With a display filter set and no search, the search's repeat
+		// keys move between the rows the filter matches.
+		d := 1
+		if key.Matches(msg, k.SearchPrev) {
+			d = -1
+		}
+		if r := m.nextFiltered(d); r >= 0 {
+			m.setCur(r)
+		} else {
+			m.note = "no other row matches " + model.Visible(m.flt.expr)
+		}
+		return nil
 	case key.Matches(msg, k.SearchPrev):
 		if m.search == nil {
 			m.note = "N repeats a search backward: / searches first"
