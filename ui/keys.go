@@ -109,7 +109,7 @@ type keyMap struct {
 	Write key.Binding
 }
 
-// defaultKeyMap returns the keys the issue names: arrows and vi letters to
+// defaultKeyMap returns the stepper's keys: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, 1 to 9 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
 // export, s for the picker, L for the lesson, Q for the quiz, f for the
