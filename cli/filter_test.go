@@ -59,7 +59,7 @@ func readTshark(t *testing.T, path string, keep func(capture string) bool) []tsh
 		if (keep != nil && !keep(cols[0])) || strings.HasPrefix(cols[2], "!") {
 			continue
 		}
-		frames, err := parseRanges(cols[2])
+		frames, err := testshared.ParseRanges(cols[2])
 		if err != nil {
 			t.Fatalf("%s: %v in %q", path, err, line)
 		}
@@ -69,31 +69,6 @@ func readTshark(t *testing.T, path string, keep func(capture string) bool) []tsh
 		t.Fatal(err)
 	}
 	return out
-}
-
-// parseRanges reads "1-3,7" ("-": none), as the oracle files write frames.
-func parseRanges(s string) ([]uint32, error) {
-	if s == "-" {
-		return nil, nil
-	}
-	var out []uint32
-	for _, part := range strings.Split(s, ",") {
-		a, b, isRange := strings.Cut(part, "-")
-		lo, err := strconv.ParseUint(a, 10, 32)
-		if err != nil {
-			return nil, err
-		}
-		hi := lo
-		if isRange {
-			if hi, err = strconv.ParseUint(b, 10, 32); err != nil {
-				return nil, err
-			}
-		}
-		for n := lo; n <= hi; n++ {
-			out = append(out, uint32(n))
-		}
-	}
-	return out, nil
 }
 
 // jsonlFrames is the "frame" of every row of dump --format jsonl output.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -48,7 +47,7 @@ func readOracle(t *testing.T) []oracleRow {
 		r := oracleRow{capture: cols[0], filter: cols[1]}
 		if strings.HasPrefix(cols[2], "!") {
 			r.refused = strings.TrimSpace(cols[2][1:])
-		} else if r.frames, err = parseRanges(cols[2]); err != nil {
+		} else if r.frames, err = testshared.ParseRanges(cols[2]); err != nil {
 			t.Fatalf("%s: %v in %q", expectedFile, err, line)
 		}
 		out = append(out, r)
@@ -57,31 +56,6 @@ func readOracle(t *testing.T) []oracleRow {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// parseRanges reads "1-3,7" ("-": none).
-func parseRanges(s string) ([]uint32, error) {
-	if s == "-" {
-		return nil, nil
-	}
-	var out []uint32
-	for _, part := range strings.Split(s, ",") {
-		a, b, isRange := strings.Cut(part, "-")
-		lo, err := strconv.ParseUint(a, 10, 32)
-		if err != nil {
-			return nil, err
-		}
-		hi := lo
-		if isRange {
-			if hi, err = strconv.ParseUint(b, 10, 32); err != nil {
-				return nil, err
-			}
-		}
-		for n := lo; n <= hi; n++ {
-			out = append(out, uint32(n))
-		}
-	}
-	return out, nil
 }
 
 // formatRanges writes frame numbers as parseRanges reads them.
