@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"os"
@@ -28,45 +27,16 @@ const (
 	sampleOracle = "testdata/filter/samples.tsv"
 )
 
-// tsharkRow is one row of an oracle file.
-type tsharkRow struct {
-	capture, filter string
-	frames          []uint32
-}
-
 // readTshark reads the rows of an oracle file for the captures keep
-// accepts (nil: every capture). A row where tshark refused the capture
-// ("!") is left out.
-func readTshark(t *testing.T, path string, keep func(capture string) bool) []tsharkRow {
+// accepts (nil: every capture). A row where tshark refused the capture is
+// left out.
+func readTshark(t *testing.T, path string, keep func(capture string) bool) []testshared.FilterAnswer {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []tsharkRow
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	var out []testshared.FilterAnswer
+	for _, a := range testshared.ReadFilterAnswers(t, path) {
+		if (keep == nil || keep(a.Capture)) && a.Refused == "" {
+			out = append(out, a)
 		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			t.Fatalf("%s: bad row %q", path, line)
-		}
-		if (keep != nil && !keep(cols[0])) || strings.HasPrefix(cols[2], "!") {
-			continue
-		}
-		frames, err := testshared.ParseRanges(cols[2])
-		if err != nil {
-			t.Fatalf("%s: %v in %q", path, err, line)
-		}
-		out = append(out, tsharkRow{cols[0], cols[1], frames})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
@@ -119,7 +89,7 @@ func only(want []uint32, in func(n uint32) bool) []uint32 {
 // oracle, and as the command line takes it.
 type filterCase struct {
 	capture, arg string
-	rows         []tsharkRow
+	rows         []testshared.FilterAnswer
 }
 
 // filterCases are the embedded samples with their recorded answers, and
@@ -129,13 +99,13 @@ func filterCases(t *testing.T) []filterCase {
 	t.Helper()
 	by := map[string]*filterCase{}
 	var order []string
-	add := func(rows []tsharkRow, arg func(capture string) string) {
+	add := func(rows []testshared.FilterAnswer, arg func(capture string) string) {
 		for _, r := range rows {
-			c, ok := by[r.capture]
+			c, ok := by[r.Capture]
 			if !ok {
-				c = &filterCase{capture: r.capture, arg: arg(r.capture)}
-				by[r.capture] = c
-				order = append(order, r.capture)
+				c = &filterCase{capture: r.Capture, arg: arg(r.Capture)}
+				by[r.Capture] = c
+				order = append(order, r.Capture)
 			}
 			c.rows = append(c.rows, r)
 		}
@@ -207,37 +177,37 @@ func TestDumpFilterAgainstTshark(t *testing.T) {
 		}
 		inStream0 := func(n uint32) bool { return tl.Frames[n-1].Stream == 0 }
 		for _, r := range c.rows {
-			out, errs, code := runMain("dump", "--format", "jsonl", "--filter", r.filter, c.arg)
+			out, errs, code := runMain("dump", "--format", "jsonl", "--filter", r.Filter, c.arg)
 			if code != 0 || errs != "" {
-				t.Errorf("%s: dump --filter %q: exit %d, stderr %q", c.capture, r.filter, code, errs)
+				t.Errorf("%s: dump --filter %q: exit %d, stderr %q", c.capture, r.Filter, code, errs)
 				continue
 			}
 			compared++
 			got := jsonlFrames(t, out)
-			if k, ok := knownFilterDiffs[c.capture+"\t"+r.filter]; ok {
+			if k, ok := knownFilterDiffs[c.capture+"\t"+r.Filter]; ok {
 				seen++
-				if slices.Equal(got, r.frames) {
-					t.Errorf("%s: --filter %q agrees with tshark now: drop it from knownFilterDiffs (%s)", c.capture, r.filter, k.why)
+				if slices.Equal(got, r.Frames) {
+					t.Errorf("%s: --filter %q agrees with tshark now: drop it from knownFilterDiffs (%s)", c.capture, r.Filter, k.why)
 				}
-				r.frames = k.apply(r.frames)
+				r.Frames = k.apply(r.Frames)
 			}
-			if !slices.Equal(got, r.frames) {
-				t.Errorf("%s: dump --format jsonl --filter %q: frames %v, tshark's %v", c.capture, r.filter, got, r.frames)
+			if !slices.Equal(got, r.Frames) {
+				t.Errorf("%s: dump --format jsonl --filter %q: frames %v, tshark's %v", c.capture, r.Filter, got, r.Frames)
 			}
-			out, _, code = runMain("dump", "--format", "text", "--filter", r.filter, c.arg)
-			want := only(r.frames, func(n uint32) bool { return inConv[n] })
+			out, _, code = runMain("dump", "--format", "text", "--filter", r.Filter, c.arg)
+			want := only(r.Frames, func(n uint32) bool { return inConv[n] })
 			if got := ladderFrames(out); code != 0 || !slices.Equal(got, want) {
-				t.Errorf("%s: dump --format text --filter %q: exit %d, rows %v, want %v", c.capture, r.filter, code, got, want)
+				t.Errorf("%s: dump --format text --filter %q: exit %d, rows %v, want %v", c.capture, r.Filter, code, got, want)
 			}
 			if len(want) == 0 && out != "" {
-				t.Errorf("%s: dump --format text --filter %q: no conversation's frame matches, yet it prints\n%s", c.capture, r.filter, out)
+				t.Errorf("%s: dump --format text --filter %q: no conversation's frame matches, yet it prints\n%s", c.capture, r.Filter, out)
 			}
 			if len(tl.Conversations) == 0 {
 				continue
 			}
-			out, _, code = runMain("dump", "--format", "jsonl", "--stream", "0", "--filter", r.filter, c.arg)
-			if got, want := jsonlFrames(t, out), only(r.frames, inStream0); code != 0 || !slices.Equal(got, want) {
-				t.Errorf("%s: dump --stream 0 --filter %q: exit %d, frames %v, want %v", c.capture, r.filter, code, got, want)
+			out, _, code = runMain("dump", "--format", "jsonl", "--stream", "0", "--filter", r.Filter, c.arg)
+			if got, want := jsonlFrames(t, out), only(r.Frames, inStream0); code != 0 || !slices.Equal(got, want) {
+				t.Errorf("%s: dump --stream 0 --filter %q: exit %d, frames %v, want %v", c.capture, r.Filter, code, got, want)
 			}
 		}
 	}
@@ -390,7 +360,7 @@ func TestWriteFilter(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range filterCases(t) {
 		for _, r := range c.rows {
-			switch r.filter {
+			switch r.Filter {
 			case "tcp.analysis.flags", "!tcp", "icmp", "tcp.len > 0", "frame.number in {1, 3, 5..8}":
 			default:
 				continue
@@ -401,24 +371,24 @@ func TestWriteFilter(t *testing.T) {
 			}
 			in.Close()
 			out := filepath.Join(dir, strings.ReplaceAll(c.capture, ":", "_"))
-			_, errs, code := runMain("write", "--filter", r.filter, "-o", out, c.arg)
+			_, errs, code := runMain("write", "--filter", r.Filter, "-o", out, c.arg)
 			if code != 0 {
-				t.Fatalf("%s: write --filter %q: exit %d, %s", c.capture, r.filter, code, errs)
+				t.Fatalf("%s: write --filter %q: exit %d, %s", c.capture, r.Filter, code, errs)
 			}
-			if want := "wrote " + strconv.Itoa(len(r.frames)) + " frames matching --filter " + strconv.Quote(r.filter); !strings.Contains(errs, want) {
+			if want := "wrote " + strconv.Itoa(len(r.Frames)) + " frames matching --filter " + strconv.Quote(r.Filter); !strings.Contains(errs, want) {
 				t.Errorf("%s: stderr %q, want %q", c.capture, errs, want)
 			}
-			sameFrames(t, c.capture+" "+r.filter, tl, r.frames, out)
+			sameFrames(t, c.capture+" "+r.Filter, tl, r.Frames, out)
 			if len(tl.Conversations) == 0 {
 				continue
 			}
-			_, errs, code = runMain("write", "--stream", "0", "--filter", r.filter, "-o", out, c.arg)
+			_, errs, code = runMain("write", "--stream", "0", "--filter", r.Filter, "-o", out, c.arg)
 			conv := tl.ConvFrames(tl.Conversations[0])
-			want := only(r.frames, func(n uint32) bool { return slices.Contains(conv, n) })
+			want := only(r.Frames, func(n uint32) bool { return slices.Contains(conv, n) })
 			if code != 0 || !strings.Contains(errs, "wrote "+strconv.Itoa(len(want))+" frames of stream 0 (") {
-				t.Errorf("%s: write --stream 0 --filter %q: exit %d, %q; want %d frames", c.capture, r.filter, code, errs, len(want))
+				t.Errorf("%s: write --stream 0 --filter %q: exit %d, %q; want %d frames", c.capture, r.Filter, code, errs, len(want))
 			}
-			sameFrames(t, c.capture+" --stream 0 "+r.filter, tl, want, out)
+			sameFrames(t, c.capture+" --stream 0 "+r.Filter, tl, want, out)
 		}
 	}
 }

@@ -273,9 +273,9 @@ func TestMatchIsFrames(t *testing.T) {
 	var exprs []string
 	seen := map[string]bool{}
 	for _, r := range readOracle(t) {
-		if !seen[r.filter] {
-			seen[r.filter] = true
-			exprs = append(exprs, r.filter)
+		if !seen[r.Filter] {
+			seen[r.Filter] = true
+			exprs = append(exprs, r.Filter)
 		}
 	}
 	exprs = append(exprs, "", "tcpstep.state == ESTABLISHED", "tcpstep.fragment")

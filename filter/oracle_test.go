@@ -1,9 +1,7 @@
 package filter
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,44 +16,9 @@ import (
 // every capture of shared/captures, written by regen.sh there.
 const expectedFile = "../testdata/filter/expected.tsv"
 
-// oracleRow is one row of expected.tsv.
-type oracleRow struct {
-	capture, filter string
-	frames          []uint32
-	refused         string // tshark's error when it could not read the capture
-}
-
-func readOracle(t *testing.T) []oracleRow {
+func readOracle(t *testing.T) []testshared.FilterAnswer {
 	t.Helper()
-	f, err := os.Open(expectedFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []oracleRow
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			t.Fatalf("%s: bad row %q", expectedFile, line)
-		}
-		r := oracleRow{capture: cols[0], filter: cols[1]}
-		if strings.HasPrefix(cols[2], "!") {
-			r.refused = strings.TrimSpace(cols[2][1:])
-		} else if r.frames, err = testshared.ParseRanges(cols[2]); err != nil {
-			t.Fatalf("%s: %v in %q", expectedFile, err, line)
-		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testshared.ReadFilterAnswers(t, expectedFile)
 }
 
 // formatRanges writes frame numbers as parseRanges reads them.
@@ -135,20 +98,20 @@ func TestOracle(t *testing.T) {
 		known[k.capture+"\t"+k.filter] = k
 	}
 	seen := map[string]bool{}
-	byCap := map[string][]oracleRow{}
+	byCap := map[string][]testshared.FilterAnswer{}
 	var caps []string
 	for _, r := range rows {
-		if _, ok := byCap[r.capture]; !ok {
-			caps = append(caps, r.capture)
+		if _, ok := byCap[r.Capture]; !ok {
+			caps = append(caps, r.Capture)
 		}
-		byCap[r.capture] = append(byCap[r.capture], r)
+		byCap[r.Capture] = append(byCap[r.Capture], r)
 	}
 	filters := map[string]bool{}
 	compared, agree, differ, skipped := 0, 0, 0, 0
 	for _, name := range caps {
 		crow := byCap[name]
-		if crow[0].refused != "" {
-			t.Logf("%s: skipped, tshark refuses it: %s", name, crow[0].refused)
+		if crow[0].Refused != "" {
+			t.Logf("%s: skipped, tshark refuses it: %s", name, crow[0].Refused)
 			skipped++
 			continue
 		}
@@ -165,33 +128,33 @@ func TestOracle(t *testing.T) {
 		}
 		src := inputSource(in, tl)
 		for _, r := range crow {
-			filters[r.filter] = true
-			f, err := Compile(r.filter)
+			filters[r.Filter] = true
+			f, err := Compile(r.Filter)
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
 				continue
 			}
 			got, err := f.Frames(tl, src)
 			if err != nil {
-				t.Errorf("%s: %s: %v", name, r.filter, err)
+				t.Errorf("%s: %s: %v", name, r.Filter, err)
 			}
 			compared++
-			extra, missing := diff(got, r.frames)
-			key := name + "\t" + r.filter
+			extra, missing := diff(got, r.Frames)
+			key := name + "\t" + r.Filter
 			k, isKnown := known[key]
 			seen[key] = true
 			switch {
 			case len(extra) == 0 && len(missing) == 0:
 				agree++
 				if isKnown {
-					t.Errorf("%s: %q agrees with tshark now: drop it from knownDiffs (%s)", name, r.filter, k.why)
+					t.Errorf("%s: %q agrees with tshark now: drop it from knownDiffs (%s)", name, r.Filter, k.why)
 				}
 			case isKnown && formatRanges(extra) == orNone(k.extra) && formatRanges(missing) == orNone(k.missing):
 				differ++
-				t.Logf("%s: %q differs from tshark as known (also %s, misses %s): %s", name, r.filter, orNone(k.extra), orNone(k.missing), k.why)
+				t.Logf("%s: %q differs from tshark as known (also %s, misses %s): %s", name, r.Filter, orNone(k.extra), orNone(k.missing), k.why)
 			default:
 				t.Errorf("%s: %q: tcpstep also matches %s, misses %s (tshark: %s; got %s)",
-					name, r.filter, formatRanges(extra), formatRanges(missing), formatRanges(r.frames), formatRanges(got))
+					name, r.Filter, formatRanges(extra), formatRanges(missing), formatRanges(r.Frames), formatRanges(got))
 			}
 		}
 		in.Close()

@@ -1,8 +1,10 @@
 package testshared
 
 import (
+	"os"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // ParseRanges reads frame numbers as the recorded oracle files write them:
@@ -29,4 +31,42 @@ func ParseRanges(s string) ([]uint32, error) {
 		}
 	}
 	return out, nil
+}
+
+// FilterAnswer is one row of a recorded filter oracle (testdata/filter's
+// expected.tsv, or a file written the same way): tshark's frames for one
+// filter over one capture, or why tshark refused the capture.
+type FilterAnswer struct {
+	Capture, Filter string
+	Frames          []uint32
+	Refused         string // tshark's error when it could not read the capture
+}
+
+// ReadFilterAnswers reads a recorded filter oracle: tab-separated capture,
+// filter and frames ("1-3,7", "-" for none, "!error" for a refusal), blank
+// lines and # comments passed over. Any row it cannot read fails tb.
+func ReadFilterAnswers(tb testing.TB, path string) []FilterAnswer {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []FilterAnswer
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			tb.Fatalf("%s: bad row %q", path, line)
+		}
+		a := FilterAnswer{Capture: cols[0], Filter: cols[1]}
+		if strings.HasPrefix(cols[2], "!") {
+			a.Refused = strings.TrimSpace(cols[2][1:])
+		} else if a.Frames, err = ParseRanges(cols[2]); err != nil {
+			tb.Fatalf("%s: %v in %q", path, err, line)
+		}
+		out = append(out, a)
+	}
+	return out
 }
