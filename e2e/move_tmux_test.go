@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestMovingKeysTmux moves around the default sample in the real binary
@@ -24,19 +23,7 @@ func TestMovingKeysTmux(t *testing.T) {
 	tm := privateTmux(t)
 	tm("new-session", "-d", "-s", name, "-x", "120", "-y", "40",
 		"env", "TERM=xterm-256color", "sh", "-c", `"$0"; echo "tcpstep exited $?"; sleep 60`, bin)
-	screen := func() string { return tm("capture-pane", "-p", "-t", name) }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		var s string
-		for range 100 {
-			if s = screen(); ok(s) {
-				return s
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("waiting for %s:\n%s", what, s)
-		return s
-	}
+	waitFor := waitPane(t, tm, name)
 	has := func(subs ...string) func(string) bool {
 		return func(s string) bool {
 			for _, sub := range subs {

@@ -55,18 +55,7 @@ func TestQuizCmdTmux(t *testing.T) {
 	tm("new-session", "-d", "-s", name, "-x", "80", "-y", "24",
 		"env", "TERM=xterm-256color", "sh", "-c", `"$0" quiz --seed `+strconv.Itoa(seed)+`; echo "tcpstep exited $?"; sleep 60`, bin)
 	screen := func() string { return tm("capture-pane", "-p", "-t", name) }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		var s string
-		for range 100 {
-			if s = screen(); ok(s) {
-				return s
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("waiting for %s:\n%s", what, s)
-		return s
-	}
+	waitFor := waitPane(t, tm, name)
 	has := func(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
 	masked := regexp.MustCompile(`(?m)^\? *(\d+) `)
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // privateTmux returns a function that runs a tmux command on a tmux server
@@ -23,5 +24,24 @@ func privateTmux(t *testing.T) func(args ...string) string {
 			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		return string(out)
+	}
+}
+
+// waitPane returns a poll of tmux pane name's screen: it waits until ok
+// accepts it (the program redraws asynchronously, and a loaded machine may
+// take a while), or fails t after ten seconds with the screen and what was
+// awaited.
+func waitPane(t *testing.T, tm func(args ...string) string, name string) func(what string, ok func(string) bool) string {
+	return func(what string, ok func(string) bool) string {
+		t.Helper()
+		var s string
+		for range 100 {
+			if s = tm("capture-pane", "-p", "-t", name); ok(s) {
+				return s
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("waiting for %s:\n%s", what, s)
+		return s
 	}
 }
