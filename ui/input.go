@@ -113,35 +113,33 @@ func (m *Model) pickerKey(msg tea.KeyPressMsg) {
 		if c := p.Selected(); c != nil {
 			m.open(c)
 		}
-	case key.Matches(msg, k.PickUp):
-		p.Key(picker.KeyUp, h)
-	case key.Matches(msg, k.PickDown):
-		p.Key(picker.KeyDown, h)
-	case key.Matches(msg, k.PageUp):
-		p.Key(picker.KeyPageUp, h)
-	case key.Matches(msg, k.PageDown):
-		p.Key(picker.KeyPageDown, h)
-	case key.Matches(msg, k.PickFirst):
-		p.Key(picker.KeyFirst, h)
-	case key.Matches(msg, k.PickLast):
-		p.Key(picker.KeyLast, h)
-	case key.Matches(msg, k.SortNext):
-		p.Key(picker.KeySortNext, h)
-	case key.Matches(msg, k.SortReverse):
-		p.Key(picker.KeySortReverse, h)
+		return
 	case key.Matches(msg, k.ClearFilter):
 		// With no filter to clear, esc goes back to the stepper.
 		if !p.Key(picker.KeyClear, h) && m.pickerBack && m.conv != nil {
 			m.screen = screenStepper
 			m.afterMove()
 		}
-	case key.Matches(msg, k.Backspace):
-		p.Key(picker.KeyBackspace, h)
-	default:
-		// Typing filters: any printable text the key carries.
-		if msg.Mod&^tea.ModShift == 0 {
-			p.Type(msg.Text, h)
+		return
+	}
+	for _, b := range []struct {
+		b key.Binding
+		k picker.Key
+	}{
+		{k.PickUp, picker.KeyUp}, {k.PickDown, picker.KeyDown},
+		{k.PageUp, picker.KeyPageUp}, {k.PageDown, picker.KeyPageDown},
+		{k.PickFirst, picker.KeyFirst}, {k.PickLast, picker.KeyLast},
+		{k.SortNext, picker.KeySortNext}, {k.SortReverse, picker.KeySortReverse},
+		{k.Backspace, picker.KeyBackspace},
+	} {
+		if key.Matches(msg, b.b) {
+			p.Key(b.k, h)
+			return
 		}
+	}
+	// Typing filters: any printable text the key carries.
+	if msg.Mod&^tea.ModShift == 0 {
+		p.Type(msg.Text, h)
 	}
 }
 
