@@ -169,6 +169,20 @@ type Conversation struct {
 	Bytes   [2]uint64
 	// EventCounts counts analysis events over the conversation, by name.
 	EventCounts map[string]int
+	// App is the application protocol and the server's name as the
+	// conversation's first payload bytes in each direction show them (set
+	// while indexing, from package app's Sniff).
+	App AppHint
+}
+
+// AppHint names a conversation's application protocol ("SMTP", "TLS"; ""
+// when unknown) and the server's name where the client gave it (TLS SNI,
+// HTTP Host; "" otherwise), both printable. It is a string here so that the
+// domain does not depend on the recognisers (package app), which depend on
+// it.
+type AppHint struct {
+	Proto  string
+	Server string
 }
 
 // RevisedState names one side's state on one row, changed by later
