@@ -37,13 +37,13 @@ const (
 	lFabricPath
 	// One layer per Juniper link type, so that the walk and Dissect know
 	// what follows the header.
-	lJuniperEther  // Ethernet follows (Juniper Ethernet and PPPoE)
-	lJuniperPPP    // two bytes, then PPP
-	lJuniperCHDLC  // Cisco HDLC follows
-	lJuniperGGSN   // a protocol and a VLAN ID, then IP
-	lJuniperSvcs   // a service cookie, then IPv4
-	lJuniperVP     // 18 bytes, then IPv4
-	lJuniperOther  // MLPPP, MLFR, ATM, Frame Relay: only frames without L2 header decode
+	lJuniperEther // Ethernet follows (Juniper Ethernet and PPPoE)
+	lJuniperPPP   // two bytes, then PPP
+	lJuniperCHDLC // Cisco HDLC follows
+	lJuniperGGSN  // a protocol and a VLAN ID, then IP
+	lJuniperSvcs  // a service cookie, then IPv4
+	lJuniperVP    // 18 bytes, then IPv4
+	lJuniperOther // MLPPP, MLFR, ATM, Frame Relay: only frames without L2 header decode
 )
 
 // The Juniper header's flags, magic number and payload protocols.
@@ -126,7 +126,8 @@ func (w *walker) walkLinkMore(p *walkPos) bool {
 		// The FabricPath header takes the place of an Ethernet header
 		// (outer addresses, EtherType 0x8903, then FTag and TTL), with or
 		// without one VLAN tag before the EtherType; the frame it carries
-		// is a whole Ethernet frame. The Ethernet (and VLAN) spans already
+		// is a whole Ethernet frame, and the FabricPath frame ends with an
+		// FCS of its own. The Ethernet (and VLAN) spans already
 		// pushed become the FabricPath header's.
 		k := w.n - 1
 		start := -1
@@ -148,6 +149,10 @@ func (w *walker) walkLinkMore(p *walkPos) bool {
 		}
 		w.push(lFabricPath, start, p.off+2)
 		p.off += 2
+		// tshark 4.0 takes the last 4 bytes of a FabricPath frame for its
+		// FCS, and so does the walk.
+		p.repEnd = max(p.repEnd-4, p.off)
+		p.capEnd = min(p.capEnd, p.repEnd)
 		p.cur = lEthernet
 	default:
 		return w.walkJuniper(p)
