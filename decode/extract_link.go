@@ -151,8 +151,7 @@ func (w *walker) walkLinkMore(p *walkPos) bool {
 		p.off += 2
 		// tshark 4.0 takes the last 4 bytes of a FabricPath frame for its
 		// FCS, and so does the walk.
-		p.repEnd = max(p.repEnd-4, p.off)
-		p.capEnd = min(p.capEnd, p.repEnd)
+		p.dropFCS()
 		p.cur = lEthernet
 	default:
 		return w.walkJuniper(p)

@@ -114,10 +114,19 @@ func (w *walker) walkRadiotap(p *walkPos) bool {
 	w.push(lRadiotap, p.off, p.off+n)
 	p.off += n
 	if flags&radiotapFlagFCS != 0 {
-		p.repEnd = max(p.repEnd-4, p.off)
-		p.capEnd = min(p.capEnd, p.repEnd)
+		p.dropFCS()
 	}
 	return w.dot11(p, flags&radiotapFlagDataPad != 0)
+}
+
+// dropFCS leaves the 4-byte FCS at the end of the frame out of the region.
+// It is cut from the captured bytes even when the snap length cut the frame
+// (where tshark, knowing the length on the wire, would keep up to 4 more
+// bytes): Dissect does not know that length, and this way Extract and
+// Dissect always agree on what a frame holds.
+func (p *walkPos) dropFCS() {
+	p.repEnd = max(p.repEnd-4, p.off)
+	p.capEnd = max(min(p.capEnd-4, p.repEnd), p.off)
 }
 
 // walkDot11 reads an 802.11 MAC header at p.off (see the top of this file).
