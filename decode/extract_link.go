@@ -31,7 +31,7 @@ const (
 
 // Layers of this file, numbered apart from the main list (see extract_wlan.go).
 const (
-	lFDDI layerID = 160 + iota
+	lFDDI layerID = 56 + iota
 	lVNTag
 	lETag
 	lFabricPath

@@ -29,11 +29,16 @@ const (
 )
 
 // Layers of this file. They are numbered apart from the main list in
-// extract_walk.go so that additions to either never collide.
+// extract_walk.go so that additions to either never collide, and close
+// enough to it that run's switch over layers stays one jump table.
 const (
-	lRadiotap layerID = 128 + iota
+	lRadiotap layerID = 48 + iota
 	lDot11
 )
+
+// The main list must end below this file's numbers: this fails to compile
+// when it grows past 47.
+const _ uint8 = 47 - uint8(lUndecoded)
 
 // Radiotap flags (the Flags field, present bit 1).
 const (
