@@ -381,3 +381,54 @@ func addLinkFuzzSeeds(f *testing.F) {
 		}
 	}
 }
+
+// TestEncapLinkNoAlloc: walking a TCP frame of each new link layer
+// allocates nothing, as the Ethernet walk does (BenchmarkExtract).
+func TestEncapLinkNoAlloc(t *testing.T) {
+	for _, path := range linkCaptures(t) {
+		frames, err := readFrames(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := readTSV(t, expectedPath(path))
+		d := newDissector()
+		for n := range rows {
+			f := frames[n-1]
+			allocs := testing.AllocsPerRun(20, func() {
+				if ex := d.Extract(n, f.link, f.data, f.origLen); ex.Kind != model.FrameTCP {
+					t.Fatalf("%s frame %d: %v (%s)", filepath.Base(path), n, ex.Kind, ex.Reason)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%s frame %d: %.1f allocations per Extract", filepath.Base(path), n, allocs)
+			}
+			break
+		}
+	}
+}
+
+// BenchmarkExtractLink walks a radiotap QoS data frame (four addresses, HT
+// control, padding, FCS) and a frame under a stack of Ethernet tags.
+func BenchmarkExtractLink(b *testing.B) {
+	for _, c := range []struct {
+		capture string
+		frame   int
+	}{{"link_radiotap_qos", 11}, {"link_ethtags", 4}, {"link_juniper_ether", 2}} {
+		frames, err := readFrames(filepath.Join("..", "testdata", "encap", c.capture+".pcap"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := frames[c.frame-1]
+		b.Run(c.capture, func(b *testing.B) {
+			d := newDissector()
+			b.ReportAllocs()
+			n := uint32(0)
+			for b.Loop() {
+				n++
+				if ex := d.Extract(n, f.link, f.data, f.origLen); ex.Kind != model.FrameTCP {
+					b.Fatal(ex.Reason)
+				}
+			}
+		})
+	}
+}
