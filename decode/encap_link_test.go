@@ -21,8 +21,8 @@ import (
 func linkCaptures(t *testing.T) []string {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "encap", "link_*.pcap"))
-	if len(paths) < 12 {
-		t.Fatalf("found %d link_*.pcap captures in testdata/encap, want 12", len(paths))
+	if len(paths) < 14 {
+		t.Fatalf("found %d link_*.pcap captures in testdata/encap, want 14", len(paths))
 	}
 	return paths
 }
@@ -239,6 +239,10 @@ func TestEncapLinkDissect(t *testing.T) {
 		{"link_juniper_svcs", 2, []string{"Juniper services", "IPv4", "TCP"}, []linkField{
 			{"Juniper services", "Flags/Direction", "out", 3, 4},
 			{"Juniper services", "Service cookie", "0a0000000000000000000000", 4, 16},
+		}},
+		{"link_juniper_vp", 2, []string{"Juniper voice PIC", "IPv4", "TCP"}, []linkField{
+			{"Juniper voice PIC", "Extension length", "6", 4, 6},
+			{"Juniper voice PIC", "Reserved", "000000000000000000000000000000000000", 12, 30},
 		}},
 		{"link_juniper_mlppp_nol2", 1, []string{"Juniper (MLPPP, MLFR, ATM or Frame Relay PIC)", "IPv4", "TCP"}, []linkField{
 			{"Juniper (MLPPP, MLFR, ATM or Frame Relay PIC)", "Flags/Link-layer header", "stripped", 3, 4},

@@ -16,8 +16,8 @@ func TestEncapLinkCaptures(t *testing.T) {
 	shared := sharedDir(t)
 	needTools(t, "python3")
 	caps, _ := filepath.Glob(filepath.Join(moduleRoot, "testdata", "encap", "link_*.pcap"))
-	if len(caps) < 12 {
-		t.Fatalf("found %d link_*.pcap captures in testdata/encap, want 12", len(caps))
+	if len(caps) < 14 {
+		t.Fatalf("found %d link_*.pcap captures in testdata/encap, want 14", len(caps))
 	}
 	bin := buildBinary(t)
 	for _, c := range caps {

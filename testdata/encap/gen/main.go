@@ -386,6 +386,18 @@ func captures() []capture {
 			},
 		},
 		{
+			name: "link_juniper_vp", link: layers.LinkType(183),
+			wrap: func(i int, s seg, ip []byte) []byte {
+				return cat(juniper(btou8(s.c2s), i%2 == 1), make([]byte, 18), ip)
+			},
+		},
+		{
+			name: "link_juniper_atm1_nol2", link: layers.LinkType(137),
+			wrap: func(i int, s seg, ip []byte) []byte {
+				return cat(juniper(btou8(s.c2s)|0x02, false), le32(2), ip)
+			},
+		},
+		{
 			name: "link_juniper_mlppp_nol2", link: layers.LinkType(130),
 			wrap: func(i int, s seg, ip []byte) []byte {
 				return cat(juniper(btou8(s.c2s)|0x02, i%2 == 0), le32(2), ip)
