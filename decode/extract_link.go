@@ -13,6 +13,19 @@ import (
 
 // Link types of this file (LINKTYPE_* values, as libpcap's pcap/dlt.h and
 // wiretap's pcap-common.c number them).
+//
+// The Juniper link types decode as tshark 4.0 decodes them (Wireshark's
+// packet-juniper.c): Ethernet (178) and PPPoE (167) carry Ethernet, PPP
+// (179) two bytes and PPP, C-HDLC (181) Cisco HDLC, GGSN (133) a protocol
+// and a VLAN ID, services (136) a 12- or 16-byte cookie, voice PIC (183)
+// 18 bytes, then IPv4. MLPPP (130), MLFR (131), ATM1 (137), ATM2 (135) and
+// Frame Relay (180) decode when the router stripped the link-layer header
+// (the "no L2" flag: a protocol number, then IP); with the header they lead
+// to cookie heuristics, ATM and Frame Relay, which the walk does not
+// follow, and the frame is reported as such. ES (132) and MFR (134) have
+// no dissector in tshark, and Secure Tunnel (200) carries its own tunnel
+// information that tshark 4.0 does not decode to TCP: they stay
+// unsupported link types.
 const (
 	linkFDDI          = 10
 	linkJuniperMLPPP  = 130
