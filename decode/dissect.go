@@ -220,6 +220,9 @@ func describe(w *walker, i, lastIP int) model.Layer {
 	case lNFLOG:
 		l.Name = "Linux netfilter log (NFLOG)"
 		describeNFLOG(&l, b, s)
+	case lRadiotap, lDot11, lFDDI, lVNTag, lETag, lFabricPath, lJuniperEther, lJuniperPPP, lJuniperCHDLC,
+		lJuniperGGSN, lJuniperSvcs, lJuniperVP, lJuniperOther:
+		describeLinkMore(&l, sp.id, b, s)
 	case lPPPoE:
 		l.Kind = model.LayerTunnel
 		l.Name = "PPPoE session"

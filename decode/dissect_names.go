@@ -59,6 +59,12 @@ func ethertypeName(t uint16) string {
 		return "IEEE 1905"
 	case 0x88b5, 0x88b6:
 		return "local experimental EtherType"
+	case 0x8926:
+		return "VN-Tag"
+	case 0x893f:
+		return "802.1BR E-Tag"
+	case 0x8903:
+		return "Cisco FabricPath"
 	}
 	return ""
 }

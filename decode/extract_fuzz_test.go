@@ -13,6 +13,7 @@ import (
 // addFuzzSeeds seeds a fuzz target with frames of the corpus (when present)
 // and the synthetic frames.
 func addFuzzSeeds(f *testing.F) {
+	addLinkFuzzSeeds(f)
 	for _, c := range synthCases() {
 		for _, fr := range c.frames {
 			f.Add(c.link, fr, uint32(len(fr)))

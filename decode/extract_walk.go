@@ -199,9 +199,7 @@ func (w *walker) walk(link uint16, data []byte, reported int) {
 		cur = lSLL2
 	case linkNull, linkLoop:
 		cur = lLoopback
-	case linkPPP:
-		cur = lPPP
-	case linkPPPHDLC:
+	case linkPPP, linkPPPHDLC:
 		cur = lPPP
 		if len(data) > 0 && (data[0] == 0x0f || data[0] == 0x8f) {
 			cur = lCHDLC // PPP in HDLC framing may carry Cisco HDLC frames
@@ -214,6 +212,15 @@ func (w *walker) walk(link uint16, data []byte, reported int) {
 		cur = lIPv4
 	case linkIPv6:
 		cur = lIPv6
+	case linkRadiotap:
+		cur = lRadiotap
+	case linkIEEE80211:
+		cur = lDot11
+	case linkFDDI:
+		cur = lFDDI
+	case linkJuniperMLPPP, linkJuniperMLFR, linkJuniperGGSN, linkJuniperATM2, linkJuniperSvcs, linkJuniperATM1,
+		linkJuniperPPPoE, linkJuniperEther, linkJuniperPPP, linkJuniperFRelay, linkJuniperCHDLC, linkJuniperVP:
+		cur = juniperLayer(link)
 	case linkRaw, linkRawA, linkRawB:
 		cur = w.byVersion(data, 0, "raw IP")
 		if cur == lNone {
@@ -280,6 +287,12 @@ func (w *walker) byEthertype(t uint16) layerID {
 		return lEthernet
 	case 0x0806:
 		return lARP
+	case 0x8926:
+		return lVNTag
+	case 0x893f:
+		return lETag
+	case 0x8903:
+		return lFabricPath
 	}
 	if name := ethertypeName(t); name != "" {
 		w.other(name)
@@ -372,6 +385,13 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 			more = w.walkIP(&p)
 		case lTCP, lICMPv4, lICMPv6, lARP:
 			more = w.walkTransport(&p)
+		case lDot11:
+			more = w.walkDot11(&p)
+		case lRadiotap:
+			more = w.walkRadiotap(&p)
+		case lFDDI, lVNTag, lETag, lFabricPath, lJuniperEther, lJuniperPPP, lJuniperCHDLC, lJuniperGGSN,
+			lJuniperSvcs, lJuniperVP, lJuniperOther:
+			more = w.walkLinkMore(&p)
 		default:
 			w.bad("internal: unknown layer")
 			return
