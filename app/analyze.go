@@ -35,6 +35,14 @@ func newParser(p Proto) parser {
 	switch p {
 	case SMTP, FTP, POP, IMAP:
 		return newLineParser(p)
+	case HTTP:
+		return newHTTPParser()
+	case TLS:
+		return newTLSParser()
+	case SSH:
+		return newSSHParser()
+	case DNS:
+		return newDNSParser()
 	}
 	return nil
 }

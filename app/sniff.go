@@ -21,8 +21,11 @@ func Sniff(client, server []byte, clientPort, serverPort uint16) Hint {
 
 // serverName is the name the client's first bytes give the server.
 func serverName(p Proto, client []byte) string {
-	if p == HTTP {
+	switch p {
+	case HTTP:
 		return httpHost(client)
+	case TLS:
+		return clientHelloSNI(client)
 	}
 	return ""
 }
