@@ -35,6 +35,8 @@ type httpParser struct {
 	// methods are the requests' methods not yet answered: a response to
 	// HEAD has no body, a 2xx to CONNECT starts a tunnel.
 	methods []string
+	// seen says a message head was read in the conversation.
+	seen bool
 }
 
 // httpDir is one direction's message in progress.
@@ -79,9 +81,16 @@ func (hp *httpParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 				}
 				return len(b), nil
 			}
-			// Bytes where a message should start: tshark's
-			// "Continuation", the whole run of them.
-			return len(b), &pdu{msg: Message{Proto: HTTP, Summary: "Continuation"}}
+			// Bytes where a message should start: the rest of a message
+			// whose start was not captured, an HTTP/0.9 response, or not
+			// HTTP at all. tshark calls them "Continuation" once the
+			// conversation has shown an HTTP message, and leaves them TCP
+			// before.
+			m := &pdu{msg: Message{Proto: HTTP, Summary: fmt.Sprintf("Continuation (%d bytes)", len(b))}}
+			if !hp.seen {
+				m.column = "TCP"
+			}
+			return len(b), m
 		}
 		hd.lost = false
 		end := headEnd(b)
@@ -97,6 +106,7 @@ func (hp *httpParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 			return 0, nil
 		}
 		m, body := hp.head(d, b[:end])
+		hp.seen = true
 		hd.msg, hd.done, hd.body = m, 0, body
 		base = end
 		if body.mode == bodyTunnel {
@@ -118,7 +128,10 @@ func (hp *httpParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 		if !fin {
 			n = len(b)
 			if r.mode != bodyClose {
+				// tshark never completes such a message and leaves its
+				// segments TCP; tcpstep names what it read.
 				m.msg.Malformed = "body cut short"
+				m.column = "TCP"
 			}
 		}
 		hp.finish(m, r.count, hd.done)
@@ -228,9 +241,8 @@ func (hp *httpParser) head(d model.Dir, h []byte) (*pdu, bodyReader) {
 		method = add("http.request.method", "Method", 0)
 		add("http.request.uri", "Target", 1)
 		add("http.request.version", "Version", 2)
-		if len(parts[2]) == 0 {
-			m.msg.Malformed = "request line without a version"
-		}
+		// A request line without a version is HTTP/0.9's: tshark takes
+		// it, and so does tcpstep.
 		m.msg.Summary = model.Visible(string(first))
 	}
 

@@ -24,6 +24,9 @@ type lineParser struct {
 	// lastCmd is the client's last command, upper-cased: a reply is read
 	// against it (354 after DATA, 220 after STARTTLS).
 	lastCmd string
+	// auth says the client's next line answers an AUTH challenge (after
+	// SMTP's 334).
+	auth bool
 }
 
 func newLineParser(p Proto) *lineParser { return &lineParser{proto: p} }
@@ -89,11 +92,19 @@ var fieldNames = map[Proto][4]string{
 func (lp *lineParser) command(l []byte) *pdu {
 	names := fieldNames[lp.proto]
 	m := &pdu{msg: Message{Proto: lp.proto}}
+	if lp.auth {
+		// An AUTH exchange's line: credentials in base64, shown as sent
+		// (tshark decodes them; tcpstep leaves that to the lesson).
+		lp.auth = false
+		m.msg.Summary = "AUTH data: " + model.Visible(string(l))
+		m.msg.Fields = append(m.msg.Fields, Field{Name: "smtp.auth.data", Label: "AUTH data", Value: model.Visible(string(l)), Off: 0, Len: len(l)})
+		return m
+	}
 	rest, off := l, 0
 	if lp.proto == IMAP {
 		// An IMAP command starts with the client's tag.
 		if i := bytes.IndexByte(rest, ' '); i > 0 {
-			m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request.tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
+			m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request_tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
 			rest, off = rest[i+1:], i+1
 		}
 	}
@@ -127,42 +138,50 @@ func (lp *lineParser) reply(b []byte, n, text int, eof bool) (int, *pdu) {
 	l := b[:text]
 	switch lp.proto {
 	case SMTP, FTP:
-		if len(l) < 3 || !digits(l[:3]) {
-			m.msg.Summary = model.Visible(string(l))
-			m.msg.Malformed = "reply without a three-digit code"
-			return n, m
-		}
-		code := string(l[:3])
-		// A multi-line reply: its lines until one with the code and a space.
+		// tshark reads a reply as the lines that came together: the code
+		// of the first (a continuation line of FTP's may have none), the
+		// others its parameters. So does tcpstep: every whole line there.
 		total, lines := n, 1
-		last := l
-		for len(last) > 3 && last[3] == '-' {
-			n2, t2, _ := line(b[total:], eof)
+		codes := []string{}
+		if len(l) >= 3 && digits(l[:3]) {
+			codes = append(codes, string(l[:3]))
+		}
+		for total < len(b) {
+			n2, t2, _ := line(b[total:], false)
 			if n2 == 0 {
-				if !eof && total < maxPending {
-					return 0, nil
-				}
-				m.msg.Malformed = "multi-line reply cut short"
 				break
 			}
-			last = b[total : total+t2]
+			if x := b[total : total+t2]; len(x) >= 3 && digits(x[:3]) {
+				codes = append(codes, string(x[:3]))
+			}
 			total += n2
 			lines++
-			if len(last) >= 4 && string(last[:3]) == code && last[3] == ' ' {
-				break
+		}
+		text := model.Visible(string(l))
+		if len(l) >= 3 && digits(l[:3]) {
+			code := string(l[:3])
+			m.msg.Fields = append(m.msg.Fields, Field{Name: names[2], Label: "Reply code", Value: code, Off: 0, Len: 3})
+			text = ""
+			if len(l) > 4 {
+				text = model.Visible(string(l[4:]))
+				m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 4, Len: len(l) - 4})
 			}
+			m.msg.Summary = strings.TrimSpace(code + " " + text)
+		} else {
+			if lp.proto == SMTP {
+				m.msg.Malformed = "reply without a three-digit code"
+			}
+			if len(l) > 0 {
+				m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 0, Len: len(l)})
+			}
+			m.msg.Summary = text
 		}
-		m.msg.Fields = append(m.msg.Fields, Field{Name: names[2], Label: "Reply code", Value: code, Off: 0, Len: 3})
-		text := ""
-		if len(l) > 4 {
-			text = model.Visible(string(l[4:]))
-			m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 4, Len: len(l) - 4})
-		}
-		m.msg.Summary = strings.TrimSpace(code + " " + text)
 		if lines > 1 {
 			m.msg.Summary += fmt.Sprintf(" (+%d lines)", lines-1)
 		}
-		lp.afterReply(code, m)
+		for _, c := range codes {
+			lp.afterReply(c, m)
+		}
 		return total, m
 	case POP:
 		ind, rest := l, []byte(nil)
@@ -188,6 +207,9 @@ func (lp *lineParser) afterReply(code string, m *pdu) {
 	if lp.proto != SMTP {
 		return
 	}
+	// 334 asks for the next step of AUTH: the client's next line is its
+	// answer, not a command.
+	lp.auth = code == "334"
 	switch {
 	case code == "354" && lp.lastCmd == "DATA":
 		lp.data = true
@@ -207,7 +229,8 @@ func (lp *lineParser) body(b []byte, eof bool) (int, *pdu) {
 	}
 	if end == 0 {
 		lp.data = false
-		return 3, &pdu{msg: Message{Proto: SMTP, Summary: "end of data (.)"}}
+		// tshark dissects the message (IMF) on the segment that ends it.
+		return 3, &pdu{column: "SMTP/IMF", msg: Message{Proto: SMTP, Summary: "end of data (.)"}}
 	}
 	n := len(b)
 	if end > 0 {
@@ -219,7 +242,11 @@ func (lp *lineParser) body(b []byte, eof bool) (int, *pdu) {
 			return 0, nil
 		}
 	}
-	return n, &pdu{msg: Message{Proto: SMTP, Summary: fmt.Sprintf("DATA fragment, %d bytes", n)}}
+	m := &pdu{msg: Message{Proto: SMTP, Summary: fmt.Sprintf("DATA fragment, %d bytes", n)}}
+	if end > 0 {
+		m.column = "SMTP/IMF"
+	}
+	return n, m
 }
 
 func digits(b []byte) bool {

@@ -2,9 +2,9 @@ package app_test
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,14 +46,39 @@ var ourColumns = map[string]bool{
 // oracleException is a frame where tcpstep knowingly differs from tshark.
 type oracleException struct {
 	capture string
-	frame   int
-	field   string // "_ws.col.Protocol" or a field name
+	frames  []int    // nil: every frame of the capture
+	fields  []string // "_ws.col.Protocol" or field names; nil: every one
 	reason  string
+}
+
+func (e *oracleException) covers(capture string, frame int, field string) bool {
+	if e.capture != capture {
+		return false
+	}
+	if e.frames != nil && !slices.Contains(e.frames, frame) {
+		return false
+	}
+	return e.fields == nil || slices.Contains(e.fields, field)
 }
 
 // oracleExceptions are the documented differences: tshark's own behaviour
 // that a content recogniser should not copy.
-var oracleExceptions = []oracleException{}
+var oracleExceptions = []oracleException{
+	{capture: "smtp-2525", reason: "SMTP on port 2525: tshark decodes SMTP by port (25, 465, 587) and shows TCP; " +
+		"tcpstep recognises it by content (the issue: \"SMTP on 2525 is SMTP\")"},
+	{capture: "smtp-starttls", frames: []int{25}, fields: []string{"smtp.req.command"},
+		reason: "tshark 4.0 cuts every SMTP command to its first four letters (\"STAR\" for STARTTLS); tcpstep names the verb as sent"},
+	{capture: "zeek_smtp", frames: []int{36}, fields: []string{"_ws.col.Protocol"},
+		reason: "tshark flags the segment a retransmission and hands it to no dissector, though 1420 of its 1452 bytes " +
+			"are new (seq 5991-7411); tcpstep's reassembly places the new bytes, a DATA fragment"},
+	// Messages cut short by a hole or by the end of the capture: tshark
+	// never completes the PDU and shows the segment as TCP, which tcpstep's
+	// column does too, but tcpstep names the head it read (marked Malformed
+	// "body cut short") with its fields.
+	{capture: "ppp_unidirectional_missing", frames: []int{3}, reason: "POST head read, its body cut by a hole: fields of a message tshark never completed"},
+	{capture: "tcpdump_accecn_handshake", frames: []int{6}, reason: "200 OK head read, its 1000000-byte body cut by the end of the capture"},
+	{capture: "zeek_206-example-b-zerowin", frames: []int{280}, reason: "206 head read, its 816896-byte body cut by the end of the (trimmed) capture"},
+}
 
 type tally struct{ agree, total int }
 
@@ -73,9 +98,13 @@ func TestOracleAgainstTshark(t *testing.T) {
 	if len(caps) == 0 {
 		t.Skip("no captures")
 	}
-	exc := map[string]string{}
-	for _, e := range oracleExceptions {
-		exc[fmt.Sprintf("%s#%d#%s", e.capture, e.frame, e.field)] = e.reason
+	exception := func(capture string, frame int, field string) (string, bool) {
+		for i := range oracleExceptions {
+			if e := &oracleExceptions[i]; e.covers(capture, frame, field) {
+				return e.reason, true
+			}
+		}
+		return "", false
 	}
 	tallies := map[string]*tally{}
 	tal := func(f string) *tally {
@@ -106,13 +135,12 @@ func TestOracleAgainstTshark(t *testing.T) {
 				if want == "" && have == "" {
 					return
 				}
-				key := fmt.Sprintf("%s#%d#%s", name, frame, field)
 				if want == have {
 					tal(field).agree++
 					tal(field).total++
 					return
 				}
-				if reason, ok := exc[key]; ok {
+				if reason, ok := exception(name, frame, field); ok {
 					excepted++
 					t.Logf("exception %s frame %d %s: tshark %q, ours %q: %s", name, frame, field, want, have, reason)
 					return

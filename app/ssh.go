@@ -78,7 +78,9 @@ func (sp *sshParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 		if cut {
 			m.msg.Malformed = "banner not ended by CRLF"
 		}
-		if sp.version == "" {
+		// tshark takes the version from the client's banner: its column
+		// is "SSH" up to that banner's segment.
+		if d == model.C2S && sp.version == "" {
 			proto, _, _ := strings.Cut(strings.TrimPrefix(v, "SSH-"), "-")
 			switch {
 			case proto == "2.0" || proto == "1.99":
@@ -209,7 +211,9 @@ func (sp *sshParser) messageName(code byte) string {
 		case 34:
 			return "Diffie-Hellman Group Exchange Request"
 		}
-	case strings.HasPrefix(k, "diffie-hellman-group"):
+	default:
+		// tshark reads any other method (diffie-hellman-group14-sha256,
+		// sntrup761x25519-sha512@openssh.com, …) as Diffie-Hellman.
 		switch code {
 		case 30:
 			return "Diffie-Hellman Key Exchange Init"

@@ -94,6 +94,11 @@ func (tp *tlsParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 		{Name: "tls.record.version", Label: "Version", Value: fmt.Sprintf("0x%04x", ver), Off: 1, Len: 2},
 		{Name: "tls.record.length", Label: "Length", Value: fmt.Sprint(n), Off: 3, Len: 2},
 	}
+	if typ == recApplicationData && tp.version == 0x0304 {
+		// TLS 1.3 hides the real type in the encrypted record: the
+		// header's 23 is only the "opaque type".
+		m.msg.Fields[0].Name, m.msg.Fields[0].Label = "tls.record.opaque_type", "Opaque type"
+	}
 	total := 5 + n
 	if n > maxRecord {
 		m.msg.Malformed = fmt.Sprintf("record length %d is more than TLS allows (%d)", n, maxRecord)
@@ -378,8 +383,16 @@ func (tp *tlsParser) serverHello(b []byte, m *pdu, body int) (uint16, uint16, st
 				return 0, 0, "extension cut short"
 			}
 			var v uint16
-			if typ == 43 && data.ReadUint16(&v) {
+			var list, proto cryptobyte.String
+			switch {
+			case typ == 43 && data.ReadUint16(&v):
 				version = v
+			case typ == 16 && data.ReadUint16LengthPrefixed(&list) && list.ReadUint8LengthPrefixed(&proto):
+				alpn := Field{Name: "tls.handshake.extensions_alpn_str", Label: "ALPN protocol", Value: visibleName(proto)}
+				if o := body + len(b) - len(s) - len(exts) - len(data) - len(list) - len(proto); o >= 5 {
+					alpn.Off, alpn.Len = o, len(proto)
+				}
+				m.msg.Fields = append(m.msg.Fields, alpn)
 			}
 		}
 	}
