@@ -166,7 +166,9 @@ func (lp *lineParser) reply(b []byte, n, text int, eof bool) (int, *pdu) {
 				text = model.Visible(string(l[4:]))
 				m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 4, Len: len(l) - 4})
 			}
-			m.msg.Summary = strings.TrimSpace(code + " " + text)
+			// The line as sent ("250-…" says more lines follow), as
+			// tshark's Info column shows it.
+			m.msg.Summary = strings.TrimSpace(model.Visible(string(l)))
 		} else {
 			if lp.proto == SMTP {
 				m.msg.Malformed = "reply without a three-digit code"

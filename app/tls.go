@@ -447,6 +447,9 @@ func clientHelloSNI(b []byte) string {
 	}
 	n := int(binary.BigEndian.Uint16(b[3:5]))
 	rec := b[5:min(len(b), 5+n)]
+	if len(rec) < 4 {
+		return "" // a record length that lies
+	}
 	hl := int(rec[1])<<16 | int(rec[2])<<8 | int(rec[3])
 	body := rec[4:]
 	if len(body) > hl {
