@@ -27,6 +27,9 @@ type lineParser struct {
 	// auth says the client's next line answers an AUTH challenge (after
 	// SMTP's 334).
 	auth bool
+	// lastArg says the last command had an argument: POP's LIST and UIDL
+	// answer one line with one, several without.
+	lastArg bool
 }
 
 func newLineParser(p Proto) *lineParser { return &lineParser{proto: p} }
@@ -117,6 +120,7 @@ func (lp *lineParser) command(l []byte) *pdu {
 	cmd := model.Visible(string(verb))
 	upper := strings.ToUpper(cmd)
 	lp.lastCmd = upper
+	lp.lastArg = len(arg) > 0
 	m.msg.Fields = append(m.msg.Fields, Field{Name: names[0], Label: "Command", Value: cmd, Off: off, Len: len(verb)})
 	summary := cmd
 	if len(arg) > 0 {
@@ -195,12 +199,54 @@ func (lp *lineParser) reply(b []byte, n, text int, eof bool) (int, *pdu) {
 			m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Description", Value: model.Visible(string(rest)), Off: len(ind) + 1, Len: len(rest)})
 		}
 		m.msg.Summary = model.Visible(string(l))
-		return n, m
+		if string(ind) != "+OK" || !lp.popMultiLine() {
+			return n, m
+		}
+		// A multi-line answer: its lines up to the one with a lone dot.
+		total, lines := n, 0
+		for {
+			n2, t2, _ := line(b[total:], eof)
+			if n2 == 0 {
+				if !eof {
+					return 0, nil
+				}
+				m.msg.Malformed = "multi-line answer cut short"
+				break
+			}
+			x := b[total : total+t2]
+			total += n2
+			if string(x) == "." {
+				break
+			}
+			lines++
+		}
+		m.msg.Summary += fmt.Sprintf(" (+%d lines)", lines)
+		return total, m
 	default: // IMAP
 		m.msg.Summary = model.Visible(string(l))
+		// A tagged line ends a command: its tag and status (OK, NO,
+		// BAD), as tshark's imap.response_tag and imap.response.status.
+		if tag, rest, ok := bytes.Cut(l, []byte(" ")); ok && len(tag) > 0 && string(tag) != "*" && string(tag) != "+" {
+			status, _, _ := bytes.Cut(rest, []byte(" "))
+			m.msg.Fields = append(m.msg.Fields,
+				Field{Name: "imap.response_tag", Label: "Tag", Value: model.Visible(string(tag)), Off: 0, Len: len(tag)},
+				Field{Name: "imap.response.status", Label: "Status", Value: model.Visible(string(status)), Off: len(tag) + 1, Len: len(status)})
+		}
 		m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Response", Value: m.msg.Summary, Off: 0, Len: len(l)})
 		return n, m
 	}
+}
+
+// popMultiLine says the answer to the last POP command, when positive,
+// takes several lines ending in a lone dot (RFC 1939, RFC 2449's CAPA).
+func (lp *lineParser) popMultiLine() bool {
+	switch lp.lastCmd {
+	case "CAPA", "RETR", "TOP":
+		return true
+	case "LIST", "UIDL":
+		return !lp.lastArg
+	}
+	return false
 }
 
 // afterReply follows the dialogue: SMTP's 354 after DATA starts the body,

@@ -29,7 +29,7 @@ var oracleFields = []string{
 	"smtp.req.command", "smtp.response.code",
 	"ftp.request.command", "ftp.response.code",
 	"pop.request.command", "pop.response.indicator",
-	"imap.request.command",
+	"imap.request.command", "imap.response.status", "imap.request_tag", "imap.response_tag",
 	"tls.record.content_type", "tls.handshake.type", "tls.handshake.extensions_server_name",
 	"tls.handshake.extensions_alpn_str", "tls.alert_message.desc",
 	"ssh.protocol", "ssh.message_code",

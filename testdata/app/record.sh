@@ -5,6 +5,8 @@
 # capture rights), tcpdump, curl, openssl, openssh-server (sshd), dig
 # (bind9-dnsutils) and Debian's python3 with python3-aiosmtpd and
 # python3-dnslib. Then run regen.sh to record tshark's answers.
+#
+# usage: record.sh [NAME...]   (default: every session; NAME as in NAME.pcap)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +20,15 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+
+# want NAME: whether session NAME is to be recorded.
+only=("$@")
+want() {
+  [[ ${#only[@]} -eq 0 ]] && return 0
+  local n
+  for n in "${only[@]}"; do [[ $n == "$1" ]] && return 0; done
+  return 1
+}
 
 # bg starts a server and remembers its pid.
 bg() { "$@" >"$tmp/log.$#" 2>&1 & pids+=($!); }
@@ -44,6 +55,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=example.com \
 
 ## HTTP on 8080: keep-alive GETs (a Content-Length body, a chunked one, a
 ## 404), a HEAD, a JSON POST, and a request whose head comes in five segments.
+if want http; then
 bg $py "$helpers" http-server $ip 8080
 sleep 1
 http() {
@@ -53,28 +65,36 @@ http() {
   $py "$helpers" split-client $ip 8080
 }
 capture http "host $ip and tcp port 8080" http
+fi
 
 ## SMTP on 25: EHLO, help (lower case, as sent), VRFY root refused with 550,
 ## VRFY postmaster, EXPN, a rejected and an accepted RCPT, DATA, QUIT.
+if want smtp; then
 bg $py "$helpers" smtp-server $ip 25
 sleep 1
 capture smtp "host $ip and tcp port 25" $py "$helpers" smtp-client $ip 25
 kill "${pids[-1]}"
+fi
 
 ## SMTP with STARTTLS on 25: after 220 the rest is TLS.
+if want smtp-starttls; then
 bg $py "$helpers" smtp-server $ip 25 "$tmp/cert.pem" "$tmp/key.pem"
 sleep 1
 capture smtp-starttls "host $ip and tcp port 25" $py "$helpers" smtp-client $ip 25 starttls
 kill "${pids[-1]}"
+fi
 
 ## SMTP on 2525, a port tshark does not know: content decides.
+if want smtp-2525; then
 bg $py "$helpers" smtp-server $ip 2525
 sleep 1
 capture smtp-2525 "host $ip and tcp port 2525" $py "$helpers" smtp-client $ip 2525
 kill "${pids[-1]}"
+fi
 
 ## TLS 1.2 through a proxy that forwards in 150-byte pieces: records and
 ## handshake messages span segments.
+if want tls12; then
 bg openssl s_server -quiet -www -accept 127.0.14.2:4433 -cert "$tmp/cert.pem" -key "$tmp/key.pem" -tls1_2 -alpn http/1.1
 bg $py "$helpers" chop-proxy $ip 443 127.0.14.2 4433 150
 sleep 1
@@ -85,8 +105,10 @@ tls12() {
 }
 capture tls12 "host $ip and tcp port 443" tls12
 kill "${pids[-1]}" "${pids[-2]}"
+fi
 
 ## TLS 1.3: openssl s_client and curl (ALPN h2, http/1.1), no proxy.
+if want tls13; then
 bg openssl s_server -quiet -www -accept $ip:443 -cert "$tmp/cert.pem" -key "$tmp/key.pem" -alpn http/1.1
 sleep 1
 tls13() {
@@ -95,10 +117,12 @@ tls13() {
 }
 capture tls13 "host $ip and tcp port 443" tls13
 kill "${pids[-1]}"
+fi
 
 ## SSH on 22: the banners, the key exchange in clear, then encrypted
 ## packets; the client fails authentication (BatchMode, no key). Twice:
 ## OpenSSH's default key exchange and curve25519.
+if want ssh; then
 mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/hostkey"
 cat >"$tmp/sshd_config" <<CFG
@@ -120,9 +144,11 @@ sshs() {
 }
 capture ssh "host $ip and tcp port 22" sshs
 kill "${pids[-1]}"
+fi
 
 ## DNS over TCP on 53: A (two answers), AAAA, a name that does not exist,
 ## and two queries on one connection.
+if want dns; then
 bg $py "$helpers" dns-server $ip 53
 sleep 1
 dnsq() {
@@ -132,3 +158,22 @@ dnsq() {
   dig +tcp +keepopen +tries=1 @$ip a.example.com A b.example.com A >/dev/null
 }
 capture dns "host $ip and tcp port 53" dnsq
+fi
+
+## POP3 on 110: Python poplib against a small server with real replies:
+## CAPA (a multi-line answer), USER/PASS refused with -ERR, then accepted,
+## STAT, LIST, RETR (a dot-stuffed message), QUIT.
+if want pop; then
+bg $py "$helpers" pop-server $ip 110
+sleep 1
+capture pop "host $ip and tcp port 110" $py "$helpers" pop-client $ip 110
+kill "${pids[-1]}"
+fi
+
+## IMAP on 143: Python imaplib: CAPABILITY, LOGIN, SELECT, NOOP, LOGOUT.
+if want imap; then
+bg $py "$helpers" imap-server $ip 143
+sleep 1
+capture imap "host $ip and tcp port 143" $py "$helpers" imap-client $ip 143
+kill "${pids[-1]}"
+fi

@@ -7,6 +7,7 @@ usage: record_helpers.py http-server ADDR PORT
        record_helpers.py smtp-server ADDR PORT [CERT KEY]
        record_helpers.py smtp-client ADDR PORT [starttls]
        record_helpers.py dns-server ADDR PORT
+       record_helpers.py pop-server|pop-client|imap-server|imap-client ADDR PORT
 """
 import socket
 import sys
@@ -214,7 +215,98 @@ def dns_server(addr, port):
     socketserver.ThreadingTCPServer((addr, int(port)), H).serve_forever()
 
 
+def line_server(addr, port, greeting, answer):
+    """A one-connection-at-a-time server of a line protocol: greeting, then
+    answer(line) for each client line, until it returns None after QUIT/LOGOUT."""
+    import socketserver
+
+    class H(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.wfile.write(greeting)
+            for raw in self.rfile:
+                out, done = answer(raw.rstrip(b"\r\n"))
+                self.wfile.write(out)
+                if done:
+                    return
+
+    socketserver.TCPServer.allow_reuse_address = True
+    socketserver.TCPServer((addr, int(port)), H).serve_forever()
+
+
+def pop_server(addr, port):
+    msg = b"From: alice@client.example\r\nSubject: issue 14\r\n\r\nHello Bob,\r\n..a dotted line\r\n.\r\n"
+
+    def answer(l):
+        cmd = l.split(b" ")[0].upper()
+        if cmd == b"CAPA":
+            return b"+OK Capability list follows\r\nUSER\r\nUIDL\r\nTOP\r\n.\r\n", False
+        if cmd == b"USER":
+            return b"+OK send PASS\r\n", False
+        if cmd == b"PASS":
+            if l.endswith(b"wrong"):
+                return b"-ERR [AUTH] Authentication failed\r\n", False
+            return b"+OK Logged in\r\n", False
+        if cmd == b"STAT":
+            return b"+OK 1 %d\r\n" % len(msg), False
+        if cmd == b"LIST":
+            return b"+OK 1 messages\r\n1 %d\r\n.\r\n" % len(msg), False
+        if cmd == b"RETR":
+            return b"+OK %d octets\r\n" % len(msg) + msg, False
+        if cmd == b"QUIT":
+            return b"+OK Logging out\r\n", True
+        return b"-ERR Unknown command\r\n", False
+
+    line_server(addr, port, b"+OK POP3 server ready\r\n", answer)
+
+
+def pop_client(addr, port):
+    import poplib
+    p = poplib.POP3(addr, int(port))
+    p.capa()
+    p.user("bob")
+    try:
+        p.pass_("wrong")
+    except poplib.error_proto:
+        pass
+    p.user("bob")
+    p.pass_("secret")
+    p.stat()
+    p.list()
+    p.retr(1)
+    p.quit()
+
+
+def imap_server(addr, port):
+    def answer(l):
+        parts = l.split(b" ", 2)
+        tag, cmd = parts[0], (parts[1].upper() if len(parts) > 1 else b"")
+        if cmd == b"CAPABILITY":
+            return b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%s OK CAPABILITY completed\r\n" % tag, False
+        if cmd == b"LOGIN":
+            return b"%s OK LOGIN completed\r\n" % tag, False
+        if cmd == b"SELECT":
+            return (b"* 1 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen \\Deleted)\r\n"
+                    b"%s OK [READ-WRITE] SELECT completed\r\n" % tag), False
+        if cmd == b"NOOP":
+            return b"%s OK NOOP completed\r\n" % tag, False
+        if cmd == b"LOGOUT":
+            return b"* BYE logging out\r\n%s OK LOGOUT completed\r\n" % tag, True
+        return b"%s BAD unknown command\r\n" % tag, False
+
+    line_server(addr, port, b"* OK IMAP4rev1 server ready\r\n", answer)
+
+
+def imap_client(addr, port):
+    import imaplib
+    m = imaplib.IMAP4(addr, int(port))
+    m.login("bob", "secret")
+    m.select("INBOX")
+    m.noop()
+    m.logout()
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"http-server": http_server, "split-client": split_client, "chop-proxy": chop_proxy,
-     "smtp-server": smtp_server, "smtp-client": smtp_client, "dns-server": dns_server}[cmd](*args)
+     "smtp-server": smtp_server, "smtp-client": smtp_client, "dns-server": dns_server,
+     "pop-server": pop_server, "pop-client": pop_client, "imap-server": imap_server, "imap-client": imap_client}[cmd](*args)
