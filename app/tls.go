@@ -101,8 +101,12 @@ func (tp *tlsParser) next(d model.Dir, b []byte, eof bool) (int, *pdu) {
 	}
 	total := 5 + n
 	if n > maxRecord {
+		// A length that lies: what follows cannot be trusted to be
+		// records. Take what is there, unread.
 		m.msg.Malformed = fmt.Sprintf("record length %d is more than TLS allows (%d)", n, maxRecord)
-		total = min(total, len(b))
+		m.msg.Summary = fmt.Sprintf("%s record of %d bytes, too long", recordNames[typ], n)
+		m.column = tlsVersionName(ver)
+		return len(b), m
 	} else if len(b) < total {
 		if !eof {
 			return 0, nil
