@@ -35,6 +35,14 @@ func newParser(p Proto) parser {
 	switch p {
 	case SMTP, FTP, POP, IMAP:
 		return newLineParser(p)
+	case HTTP:
+		return newHTTPParser()
+	case TLS:
+		return newTLSParser()
+	case SSH:
+		return newSSHParser()
+	case DNS:
+		return newDNSParser()
 	}
 	return nil
 }
@@ -192,9 +200,15 @@ func (a *analysis) place(d model.Dir, off, n int64, m *pdu) {
 	seg := sd.places[pi].seg
 	// local turns a stream range into the segment's payload coordinates,
 	// clipped to the bytes the segment itself carried.
+	// The places are in stream order, so the search runs back from the
+	// last byte's place only as far as the range reaches: a message costs
+	// the places it spans, not the whole stream's.
 	local := func(lo, hi int64) (int, int) {
-		for i := range sd.places {
+		for i := pi; i >= 0; i-- {
 			pl := &sd.places[i]
+			if pl.off+pl.n <= lo {
+				break
+			}
 			if pl.seg != seg {
 				continue
 			}

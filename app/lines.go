@@ -24,6 +24,12 @@ type lineParser struct {
 	// lastCmd is the client's last command, upper-cased: a reply is read
 	// against it (354 after DATA, 220 after STARTTLS).
 	lastCmd string
+	// auth says the client's next line answers an AUTH challenge (after
+	// SMTP's 334).
+	auth bool
+	// lastArg says the last command had an argument: POP's LIST and UIDL
+	// answer one line with one, several without.
+	lastArg bool
 }
 
 func newLineParser(p Proto) *lineParser { return &lineParser{proto: p} }
@@ -89,11 +95,19 @@ var fieldNames = map[Proto][4]string{
 func (lp *lineParser) command(l []byte) *pdu {
 	names := fieldNames[lp.proto]
 	m := &pdu{msg: Message{Proto: lp.proto}}
+	if lp.auth {
+		// An AUTH exchange's line: credentials in base64, shown as sent
+		// (tshark decodes them; tcpstep leaves that to the lesson).
+		lp.auth = false
+		m.msg.Summary = "AUTH data: " + model.Visible(string(l))
+		m.msg.Fields = append(m.msg.Fields, Field{Name: "smtp.auth.data", Label: "AUTH data", Value: model.Visible(string(l)), Off: 0, Len: len(l)})
+		return m
+	}
 	rest, off := l, 0
 	if lp.proto == IMAP {
 		// An IMAP command starts with the client's tag.
 		if i := bytes.IndexByte(rest, ' '); i > 0 {
-			m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request.tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
+			m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request_tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
 			rest, off = rest[i+1:], i+1
 		}
 	}
@@ -106,6 +120,7 @@ func (lp *lineParser) command(l []byte) *pdu {
 	cmd := model.Visible(string(verb))
 	upper := strings.ToUpper(cmd)
 	lp.lastCmd = upper
+	lp.lastArg = len(arg) > 0
 	m.msg.Fields = append(m.msg.Fields, Field{Name: names[0], Label: "Command", Value: cmd, Off: off, Len: len(verb)})
 	summary := cmd
 	if len(arg) > 0 {
@@ -127,42 +142,52 @@ func (lp *lineParser) reply(b []byte, n, text int, eof bool) (int, *pdu) {
 	l := b[:text]
 	switch lp.proto {
 	case SMTP, FTP:
-		if len(l) < 3 || !digits(l[:3]) {
-			m.msg.Summary = model.Visible(string(l))
-			m.msg.Malformed = "reply without a three-digit code"
-			return n, m
-		}
-		code := string(l[:3])
-		// A multi-line reply: its lines until one with the code and a space.
+		// tshark reads a reply as the lines that came together: the code
+		// of the first (a continuation line of FTP's may have none), the
+		// others its parameters. So does tcpstep: every whole line there.
 		total, lines := n, 1
-		last := l
-		for len(last) > 3 && last[3] == '-' {
-			n2, t2, _ := line(b[total:], eof)
+		codes := []string{}
+		if len(l) >= 3 && digits(l[:3]) {
+			codes = append(codes, string(l[:3]))
+		}
+		for total < len(b) {
+			n2, t2, _ := line(b[total:], false)
 			if n2 == 0 {
-				if !eof && total < maxPending {
-					return 0, nil
-				}
-				m.msg.Malformed = "multi-line reply cut short"
 				break
 			}
-			last = b[total : total+t2]
+			if x := b[total : total+t2]; len(x) >= 3 && digits(x[:3]) {
+				codes = append(codes, string(x[:3]))
+			}
 			total += n2
 			lines++
-			if len(last) >= 4 && string(last[:3]) == code && last[3] == ' ' {
-				break
+		}
+		text := model.Visible(string(l))
+		if len(l) >= 3 && digits(l[:3]) {
+			code := string(l[:3])
+			m.msg.Fields = append(m.msg.Fields, Field{Name: names[2], Label: "Reply code", Value: code, Off: 0, Len: 3})
+			text = ""
+			if len(l) > 4 {
+				text = model.Visible(string(l[4:]))
+				m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 4, Len: len(l) - 4})
 			}
+			// The line as sent ("250-…" says more lines follow), as
+			// tshark's Info column shows it.
+			m.msg.Summary = strings.TrimSpace(model.Visible(string(l)))
+		} else {
+			if lp.proto == SMTP {
+				m.msg.Malformed = "reply without a three-digit code"
+			}
+			if len(l) > 0 {
+				m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 0, Len: len(l)})
+			}
+			m.msg.Summary = text
 		}
-		m.msg.Fields = append(m.msg.Fields, Field{Name: names[2], Label: "Reply code", Value: code, Off: 0, Len: 3})
-		text := ""
-		if len(l) > 4 {
-			text = model.Visible(string(l[4:]))
-			m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Text", Value: text, Off: 4, Len: len(l) - 4})
-		}
-		m.msg.Summary = strings.TrimSpace(code + " " + text)
 		if lines > 1 {
 			m.msg.Summary += fmt.Sprintf(" (+%d lines)", lines-1)
 		}
-		lp.afterReply(code, m)
+		for _, c := range codes {
+			lp.afterReply(c, m)
+		}
 		return total, m
 	case POP:
 		ind, rest := l, []byte(nil)
@@ -174,12 +199,54 @@ func (lp *lineParser) reply(b []byte, n, text int, eof bool) (int, *pdu) {
 			m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Description", Value: model.Visible(string(rest)), Off: len(ind) + 1, Len: len(rest)})
 		}
 		m.msg.Summary = model.Visible(string(l))
-		return n, m
+		if string(ind) != "+OK" || !lp.popMultiLine() {
+			return n, m
+		}
+		// A multi-line answer: its lines up to the one with a lone dot.
+		total, lines := n, 0
+		for {
+			n2, t2, _ := line(b[total:], eof)
+			if n2 == 0 {
+				if !eof {
+					return 0, nil
+				}
+				m.msg.Malformed = "multi-line answer cut short"
+				break
+			}
+			x := b[total : total+t2]
+			total += n2
+			if string(x) == "." {
+				break
+			}
+			lines++
+		}
+		m.msg.Summary += fmt.Sprintf(" (+%d lines)", lines)
+		return total, m
 	default: // IMAP
 		m.msg.Summary = model.Visible(string(l))
+		// A tagged line ends a command: its tag and status (OK, NO,
+		// BAD), as tshark's imap.response_tag and imap.response.status.
+		if tag, rest, ok := bytes.Cut(l, []byte(" ")); ok && len(tag) > 0 && string(tag) != "*" && string(tag) != "+" {
+			status, _, _ := bytes.Cut(rest, []byte(" "))
+			m.msg.Fields = append(m.msg.Fields,
+				Field{Name: "imap.response_tag", Label: "Tag", Value: model.Visible(string(tag)), Off: 0, Len: len(tag)},
+				Field{Name: "imap.response.status", Label: "Status", Value: model.Visible(string(status)), Off: len(tag) + 1, Len: len(status)})
+		}
 		m.msg.Fields = append(m.msg.Fields, Field{Name: names[3], Label: "Response", Value: m.msg.Summary, Off: 0, Len: len(l)})
 		return n, m
 	}
+}
+
+// popMultiLine says the answer to the last POP command, when positive,
+// takes several lines ending in a lone dot (RFC 1939, RFC 2449's CAPA).
+func (lp *lineParser) popMultiLine() bool {
+	switch lp.lastCmd {
+	case "CAPA", "RETR", "TOP":
+		return true
+	case "LIST", "UIDL":
+		return !lp.lastArg
+	}
+	return false
 }
 
 // afterReply follows the dialogue: SMTP's 354 after DATA starts the body,
@@ -188,6 +255,9 @@ func (lp *lineParser) afterReply(code string, m *pdu) {
 	if lp.proto != SMTP {
 		return
 	}
+	// 334 asks for the next step of AUTH: the client's next line is its
+	// answer, not a command.
+	lp.auth = code == "334"
 	switch {
 	case code == "354" && lp.lastCmd == "DATA":
 		lp.data = true
@@ -207,7 +277,8 @@ func (lp *lineParser) body(b []byte, eof bool) (int, *pdu) {
 	}
 	if end == 0 {
 		lp.data = false
-		return 3, &pdu{msg: Message{Proto: SMTP, Summary: "end of data (.)"}}
+		// tshark dissects the message (IMF) on the segment that ends it.
+		return 3, &pdu{column: "SMTP/IMF", msg: Message{Proto: SMTP, Summary: "end of data (.)"}}
 	}
 	n := len(b)
 	if end > 0 {
@@ -219,7 +290,11 @@ func (lp *lineParser) body(b []byte, eof bool) (int, *pdu) {
 			return 0, nil
 		}
 	}
-	return n, &pdu{msg: Message{Proto: SMTP, Summary: fmt.Sprintf("DATA fragment, %d bytes", n)}}
+	m := &pdu{msg: Message{Proto: SMTP, Summary: fmt.Sprintf("DATA fragment, %d bytes", n)}}
+	if end > 0 {
+		m.column = "SMTP/IMF"
+	}
+	return n, m
 }
 
 func digits(b []byte) bool {

@@ -21,8 +21,11 @@ func Sniff(client, server []byte, clientPort, serverPort uint16) Hint {
 
 // serverName is the name the client's first bytes give the server.
 func serverName(p Proto, client []byte) string {
-	if p == HTTP {
+	switch p {
+	case HTTP:
 		return httpHost(client)
+	case TLS:
+		return clientHelloSNI(client)
 	}
 	return ""
 }
@@ -35,7 +38,8 @@ func byContent(client, server []byte) Proto {
 		return SSH
 	case isHTTPRequest(client) || bytes.HasPrefix(server, []byte("HTTP/1.")):
 		return HTTP
-	case bytes.HasPrefix(server, []byte("+OK")):
+	case bytes.HasPrefix(server, []byte("+OK")) && (len(client) == 0 || popCommand(client)):
+		// Redis answers "+OK" too: a POP client's first words tell.
 		return POP
 	case bytes.HasPrefix(server, []byte("* OK")) || bytes.HasPrefix(server, []byte("* PREAUTH")):
 		return IMAP
@@ -80,7 +84,19 @@ func isTLSRecord(b []byte) bool {
 	return len(b) >= 5 && b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4
 }
 
-var httpMethods = []string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH"}
+var httpMethods = []string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH",
+	// WebDAV's, which tshark knows too.
+	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT"}
+
+// popCommand reports whether b starts with a POP3 command.
+func popCommand(b []byte) bool {
+	for _, verb := range []string{"USER", "APOP", "CAPA", "STLS", "AUTH", "QUIT", "STAT", "LIST", "RETR", "UIDL", "TOP", "NOOP"} {
+		if hasWord(b, verb) {
+			return true
+		}
+	}
+	return false
+}
 
 func isHTTPRequest(b []byte) bool {
 	for _, m := range httpMethods {
