@@ -137,6 +137,7 @@ func check(tl *model.Timeline, l *model.Lesson, strict bool) []Problem {
 			if t.own == "" {
 				continue
 			}
+			seen := map[string]bool{}
 			for _, abs := range numberings(t.own, t.other) {
 				text := t.own
 				if abs != l.Absolute {
@@ -146,6 +147,13 @@ func check(tl *model.Timeline, l *model.Lesson, strict bool) []Problem {
 					line := s.Heading
 					if len(t.lines) > 0 {
 						line = t.lines[min(strings.Count(text[:f.off], "\n"), len(t.lines)-1)]
+					}
+					// A number the numbering does not change is wrong in
+					// both: say it once.
+					if k := fmt.Sprint(line, f.msg); seen[k] {
+						continue
+					} else {
+						seen[k] = true
 					}
 					out = append(out, Problem{Line: line, Frame: s.First, Msg: numberingSuffix(f.msg, abs, l.Absolute)})
 				}
@@ -260,7 +268,7 @@ func plain(text string) (string, []int) {
 }
 
 var (
-	lnEq     = regexp.MustCompile(`\b(ISN )?(\d+) = (\d+) ([+-]) (\d+)\b`)
+	lnEq     = regexp.MustCompile(`\b(ISN |SEQ |ACK )?(\d+) = (\d+) ([+-]) (\d+)\b`)
 	lnFrames = regexp.MustCompile(`\bframes? (\d+)((?:(?:, | and | to )\d+\b)*)`)
 	lnFrameN = regexp.MustCompile(`(, | and | to )?(\d+)`)
 	lnField  = regexp.MustCompile(`\b(SEQ|ACK|ISN) (\d+)\b`)
@@ -273,7 +281,7 @@ var (
 	lnMTU    = regexp.MustCompile(`\bMTU (\d+)\b`)
 	lnID     = regexp.MustCompile(`\bID 0x([0-9a-f]+)\b`)
 	lnOffset = regexp.MustCompile(`\boffset (\d+)\b`)
-	lnNames  = regexp.MustCompile(`RFC \d+|[Ff]igure \d+|FIN_WAIT_[12]|IPv[46]|2MSL|2\^32`)
+	lnNames  = regexp.MustCompile(`RFC \d+|[Ss]ections? \d+(?:\.\d+)*|§ ?\d+(?:\.\d+)*|[Ff]igure \d+|FIN_WAIT_[12]|IPv[46]|2MSL|2\^32`)
 	lnWord   = regexp.MustCompile(`\S+`)
 	lnDigits = regexp.MustCompile(`\d+`)
 )
@@ -391,7 +399,9 @@ func (c *checker) check(text string) {
 		}
 		return text[m[2*i]:m[2*i+1]]
 	}
-	// Addresses first: a word that parses as an IP address must be one of
+	// Names that hold digits first (RFC 793, section 3.10.7.1, 2^32).
+	text = blank(text, lnNames)
+	// Addresses: a word that parses as an IP address must be one of
 	// the capture's.
 	for _, m := range lnWord.FindAllStringIndex(text, -1) {
 		w := text[m[0]:m[1]]
@@ -431,8 +441,14 @@ func (c *checker) check(text string) {
 		}
 		if uint64(v) != a {
 			c.fail(m[0], "%q does not add up", all)
+			continue
 		}
-		if sub(m, 1) != "" {
+		if !c.strict && sub(m, 1) == "" {
+			// Arithmetic that names no field (a window's right edge, a
+			// count of bytes) need only add up.
+			continue
+		}
+		if sub(m, 1) == "ISN " {
 			// ISNs: absolute SYN numbers whatever the numbering.
 			if !c.has(a, isns) || !c.has(b, isns) {
 				c.fail(m[0], "%q: %d or %d is no SYN's SEQ in frames %v", all, a, b, c.where())
@@ -479,6 +495,17 @@ func (c *checker) check(text string) {
 		}
 	}
 	text = blank(text, lnField)
+	for _, m := range lnScale.FindAllStringSubmatchIndex(text, -1) {
+		if !c.has(num(sub(m, 1)), func(s *model.Segment) []uint32 {
+			if sh := c.tl.Conv(s).WinScale[s.Dir]; sh >= 0 {
+				return []uint32{uint32(sh)}
+			}
+			return nil
+		}) {
+			c.fail(m[0], "%s: no negotiated window scale of frames %v", text[m[0]:m[1]], c.where())
+		}
+	}
+	text = blank(text, lnScale)
 	for _, m := range lnBytes.FindAllStringSubmatchIndex(text, -1) {
 		v := num(sub(m, 1))
 		if !c.has(v, func(s *model.Segment) []uint32 {
@@ -511,17 +538,6 @@ func (c *checker) check(text string) {
 		}
 	}
 	text = blank(text, lnWindow)
-	for _, m := range lnScale.FindAllStringSubmatchIndex(text, -1) {
-		if !c.has(num(sub(m, 1)), func(s *model.Segment) []uint32 {
-			if sh := c.tl.Conv(s).WinScale[s.Dir]; sh >= 0 {
-				return []uint32{uint32(sh)}
-			}
-			return nil
-		}) {
-			c.fail(m[0], "%s: no negotiated window scale of frames %v", text[m[0]:m[1]], c.where())
-		}
-	}
-	text = blank(text, lnScale)
 	for _, m := range lnMS.FindAllStringSubmatchIndex(text, -1) {
 		ms, _ := strconv.ParseFloat(sub(m, 1), 64)
 		ok := false
@@ -575,7 +591,6 @@ func (c *checker) check(text string) {
 		}
 	}
 	text = blank(text, lnOffset)
-	text = blank(text, lnNames)
 	if c.strict {
 		if m := lnDigits.FindStringIndex(text); m != nil {
 			from, to := max(m[0]-20, 0), min(m[1]+20, len(text))
