@@ -479,7 +479,11 @@ func (m *Model) setCur(i int) {
 	if i < len(m.rows)-1 {
 		m.stopFollowing()
 	}
+	prev := m.cur
 	m.cur = m.shownNear(i, i-m.cur) // a row the display filter hides: the nearest one drawn
+	if m.cur != prev {
+		m.answered = false // a lesson's answer is shown until the step changes
+	}
 	m.afterMove()
 }
 

@@ -128,7 +128,7 @@ func parseBlocks(src string) []block {
 						num++
 					}
 					start := len(out)
-					walk(item, indent+strings.Repeat(" ", len(mark)))
+					walk(item, indent+strings.Repeat(" ", pane.Width(mark)))
 					if start < len(out) {
 						out[start].first = indent + mark
 					} else {
@@ -303,6 +303,7 @@ func (b block) lines(st *Styles, w int) [][]pane.Span {
 	line := prefix(true)
 	used := pane.Width(b.first)
 	empty := true
+	last := kText // the style of the last run on the line
 	for _, wd := range words(b.runs) {
 		if wd.runs == nil { // a hard line break
 			out = append(out, line)
@@ -319,9 +320,15 @@ func (b block) lines(st *Styles, w int) [][]pane.Span {
 			room = w - used
 		}
 		if !empty {
-			line = append(line, pane.Span{Text: " ", Style: st.of(wd.runs[0].style)})
+			// A space inside emphasis is emphasised; between styles, plain.
+			sp := kText
+			if last == wd.runs[0].style {
+				sp = last
+			}
+			line = append(line, pane.Span{Text: " ", Style: st.of(sp)})
 			used++
 		}
+		last = wd.runs[len(wd.runs)-1].style
 		// A word longer than a whole line is cut where the width runs out.
 		for wd.w > room && room > 0 {
 			head, rest := cutWord(wd, room)

@@ -35,7 +35,7 @@ func NewStyles(isDark bool) Styles {
 		Emph:   lipgloss.NewStyle().Foreground(p.Sand).Italic(true),
 		Strong: lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
 		Code:   lipgloss.NewStyle().Foreground(p.Lilac),
-		Ask:    lipgloss.NewStyle().Foreground(p.Sand).Bold(true).Underline(true),
+		Ask:    lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
 		Hint:   lipgloss.NewStyle().Foreground(p.Muted).Italic(true),
 	}
 }
