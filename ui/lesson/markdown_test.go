@@ -158,3 +158,31 @@ func BenchmarkStripMarkdown(b *testing.B) {
 		Strip(st, l, rows, 1, len(rows)-1, 120, 9, false, true)
 	}
 }
+
+// Any Markdown a lesson file may hold draws within the strip, and no
+// control character of it reaches the terminal.
+func FuzzStripMarkdown(f *testing.F) {
+	f.Add("The **SYN** and `ACK`.\n\n- one\n  1. *two*\n\n```\ncode\n```\n> quote\n\n---\n# h\n<b>html</b> <http://x>")
+	f.Add("\x1b[31m&#27;[2J\u009b\a")
+	rows := smtpRows(&testing.T{})
+	f.Fuzz(func(t *testing.T, note string) {
+		l := &model.Lesson{Title: "T", Notes: map[uint32]string{rows[1].Frame: note},
+			Questions: map[uint32]model.LessonQuestion{rows[1].Frame: {Ask: note, Answer: note}}}
+		for _, w := range []int{1, 7, 40, 80} {
+			out := Strip(Styles{}, l, rows, 1, len(rows)-1, w, 9, false, true)
+			panetest.CheckFits(t, fmt.Sprint(w), out, w, 9)
+			for _, r := range out {
+				if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+					t.Fatalf("a control character %U in %q", r, out)
+				}
+			}
+		}
+		for _, p := range Plain(note) {
+			for _, r := range p {
+				if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+					t.Fatalf("a control character %U in the plain %q", r, p)
+				}
+			}
+		}
+	})
+}
