@@ -67,7 +67,7 @@ func TestLessonCommands(t *testing.T) {
 		file + ":12: frame 4: SEQ 7 is no SEQ of frames [4]",
 		file + ":12: frame 4: 999 bytes: no payload or window of frames [4]",
 		file + ":16: frame 4: ACK 5 is no ACK of frames [4]",
-		file + ":18: frame 12: frames 12-99 do not exist (the capture has 11 frames)",
+		file + ":18: frame 12: no frames 12-99: the capture has 11 frames",
 	}
 	if len(lines) != len(want) {
 		t.Errorf("%d problems, want %d:\n%s", len(lines), len(want), out)

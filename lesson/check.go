@@ -92,9 +92,9 @@ func check(tl *model.Timeline, l *model.Lesson, strict bool) []Problem {
 	for _, s := range sections {
 		if s.Last > n {
 			from := max(s.First, n+1)
-			msg := fmt.Sprintf("frame %d does not exist (the capture has %d frames)", from, n)
+			msg := fmt.Sprintf("no such frame: the capture has %d frames", n)
 			if s.Last > from {
-				msg = fmt.Sprintf("frames %d-%d do not exist (the capture has %d frames)", from, s.Last, n)
+				msg = fmt.Sprintf("no frames %d-%d: the capture has %d frames", from, s.Last, n)
 			}
 			out = append(out, Problem{Line: s.Heading, Frame: from, Msg: msg})
 		}

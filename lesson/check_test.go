@@ -68,7 +68,7 @@ func TestCheckWrongLesson(t *testing.T) {
 		// The note holds an alternative, so it is read in relative
 		// numbering too, where this SEQ needed one.
 		{28, 7, "SEQ 2234678893 is no SEQ of frames [7] in relative numbering (frame 7's is 94) (read in relative numbering)"},
-		{30, 40, fmt.Sprintf("frames 40-42 do not exist (the capture has %d frames)", len(tl.Frames))},
+		{30, 40, fmt.Sprintf("no frames 40-42: the capture has %d frames", len(tl.Frames))},
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d problems, want %d:\n%s", len(got), len(want), list(got))
