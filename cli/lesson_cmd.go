@@ -150,7 +150,8 @@ FILE:LINE: frame N: what is wrong,
   length ("93 bytes"), window, port or gap ("200 ms") of its frames (or of the
   frames it names: "frame 6") and disagrees with the decoder, in the
   lesson's numbering and, for a note with {absolute|relative} alternatives,
-  in the other one too,
+  in the other one too, and every side said to be in a state it is not in
+  ("the server is in CLOSE_WAIT"),
 
 and the lesson's own mistakes of format. It exits 1 if it reports anything,
 0 if the lesson is right.`,

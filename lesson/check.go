@@ -20,8 +20,10 @@ import (
 // (the sum must hold, and an ACK so computed must be a segment's SEQ plus
 // the sequence space it uses), "N bytes" (a payload or a window), "port
 // N", "window N", "scale N", "N ms" (the gap between two frames in
-// scope), "N of the 11 states", "MTU N", "ID 0x…", "offset N" and IP
-// addresses. The built-in lessons are checked strictly: every digit must
+// scope), "N of the 11 states", "MTU N", "ID 0x…", "offset N", IP
+// addresses, and a side said to be in a state ("takes the client to
+// ESTABLISHED", "the server is in CLOSE_WAIT": its state before or after
+// a segment in scope). The built-in lessons are checked strictly: every digit must
 // belong to a form, in both numberings.
 
 // Problem is one thing wrong with a lesson: at a line of its file (0 for
@@ -283,6 +285,9 @@ var (
 	lnOffset = regexp.MustCompile(`\boffset (\d+)\b`)
 	lnNames  = regexp.MustCompile(`RFC \d+|[Ss]ections? \d+(?:\.\d+)*|§ ?\d+(?:\.\d+)*|[Ff]igure \d+|FIN_WAIT_[12]|IPv[46]|2MSL|2\^32`)
 	lnWord   = regexp.MustCompile(`\S+`)
+	// A side said to be in a state: "the client is in ESTABLISHED", "takes
+	// the server to CLOSE_WAIT", "the client enters TIME_WAIT".
+	lnState = regexp.MustCompile(`\b(client|server) (?:is |stays |is now |now )?(?:in|enters|moves to|goes to|reaches|to) (CLOSED|LISTEN|SYN_SENT|SYN_RECEIVED|ESTABLISHED|FIN_WAIT_1|FIN_WAIT_2|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT)\b`)
 	lnDigits = regexp.MustCompile(`\d+`)
 )
 
@@ -414,6 +419,7 @@ func (c *checker) check(text string) {
 		}
 	}
 	// Frames: they also widen the scope for the forms after them.
+	defer c.states(text)
 	for _, m := range lnFrames.FindAllStringIndex(text, -1) {
 		prev := uint64(0)
 		for _, n := range lnFrameN.FindAllStringSubmatchIndex(text[m[0]:m[1]], -1) {
@@ -605,6 +611,40 @@ func (c *checker) where() string {
 		return fmt.Sprintf("%v…", c.scope[:8])
 	}
 	return fmt.Sprint(c.scope)
+}
+
+// states checks every side said to be in a state: it must be that
+// side's state before or after a segment in scope.
+func (c *checker) states(text string) {
+	for _, m := range lnState.FindAllStringSubmatchIndex(text, -1) {
+		side, name := text[m[2]:m[3]], text[m[4]:m[5]]
+		var seen []string
+		ok := false
+		for _, f := range c.scope {
+			si := c.tl.SegOf(f)
+			if si < 0 {
+				continue
+			}
+			s := &c.tl.Segments[si]
+			after := s.Client()
+			cm, sm := model.StepTransitions(c.tl, si)
+			moves := cm
+			if side == "server" {
+				after, moves = s.Server(), sm
+			}
+			states := []model.State{after}
+			for _, t := range moves {
+				states = append(states, t.From, t.To)
+			}
+			for _, st := range states {
+				ok = ok || st.String() == name
+			}
+			seen = append(seen, fmt.Sprintf("frame %d's is %s", f, after))
+		}
+		if !ok && len(seen) > 0 {
+			c.fail(m[0], "the %s is not in %s at frames %v (%s)", side, name, c.where(), strings.Join(seen, ", "))
+		}
+	}
 }
 
 func (c *checker) inScope(f uint32) bool { return slices.Contains(c.scope, f) }

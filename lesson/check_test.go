@@ -46,6 +46,11 @@ Its SEQ 2234678893 follows the greeting.
 ## frames 40-42
 
 The end that never was.
+
+## frame 2
+
+The SYN,ACK takes the client to ESTABLISHED
+and the server to ESTABLISHED.
 `
 
 func TestCheckWrongLesson(t *testing.T) {
@@ -69,6 +74,9 @@ func TestCheckWrongLesson(t *testing.T) {
 		// numbering too, where this SEQ needed one.
 		{28, 7, "SEQ 2234678893 is no SEQ of frames [7] in relative numbering (frame 7's is 94) (read in relative numbering)"},
 		{30, 40, fmt.Sprintf("no frames 40-42: the capture has %d frames", len(tl.Frames))},
+		// A state: the client is ESTABLISHED after the SYN,ACK, the server
+		// not yet.
+		{37, 2, "the server is not in ESTABLISHED at frames [2] (frame 2's is SYN_RECEIVED)"},
 	}
 	if len(got) != len(want) {
 		t.Errorf("%d problems, want %d:\n%s", len(got), len(want), list(got))
