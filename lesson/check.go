@@ -287,7 +287,7 @@ var (
 	lnWord   = regexp.MustCompile(`\S+`)
 	// A side said to be in a state: "the client is in ESTABLISHED", "takes
 	// the server to CLOSE_WAIT", "the client enters TIME_WAIT".
-	lnState = regexp.MustCompile(`\b(client|server) (?:is |stays |is now |now )?(?:in|enters|moves to|goes to|reaches|to) (CLOSED|LISTEN|SYN_SENT|SYN_RECEIVED|ESTABLISHED|FIN_WAIT_1|FIN_WAIT_2|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT)\b`)
+	lnState  = regexp.MustCompile(`\b(client|server) (?:is |stays |is now |now )?(?:in|enters|moves to|goes to|reaches|to) (CLOSED|LISTEN|SYN_SENT|SYN_RECEIVED|ESTABLISHED|FIN_WAIT_1|FIN_WAIT_2|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT)\b`)
 	lnDigits = regexp.MustCompile(`\d+`)
 )
 
