@@ -390,24 +390,22 @@ func cutWord(wd word, n int) (head, rest word) {
 }
 
 // Plain is a lesson text's Markdown as plain paragraphs, for the
-// explanation pane, which wraps and styles them itself: emphasis and code
-// marks gone, a list's items each on a line of its own after its bullet.
+// explanation pane, which wraps and styles them itself (and shows a line
+// feed as a picture): emphasis and code marks gone, each list item a
+// paragraph of its own after its bullet, line breaks spaces.
 func Plain(src string) []string {
 	var out []string
-	inList := false
 	for _, b := range mdBlocks(src) {
 		var t strings.Builder
 		t.WriteString(b.first)
 		for _, r := range b.runs {
+			if r.text == "\n" {
+				t.WriteByte(' ')
+				continue
+			}
 			t.WriteString(r.text)
 		}
-		item := b.first != "" || b.verbatim
-		if item && inList && len(out) > 0 {
-			out[len(out)-1] += "\n" + t.String()
-			continue
-		}
 		out = append(out, t.String())
-		inList = item
 	}
 	return out
 }
