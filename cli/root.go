@@ -1,6 +1,6 @@
 // Package cli is tcpstep's command line: the root command, which opens the
 // stepper, and one file per subcommand (dump, expert, export, follow, isn,
-// lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
+// lesson, lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
 // of input.go.
 package cli
 
@@ -75,6 +75,7 @@ func Main(version string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var absolute, follow bool
 	var stream int
+	var lessonFile string
 	root := &cobra.Command{
 		Use:   "tcpstep [CAPTURE]",
 		Short: "Step through TCP conversations packet by packet",
@@ -100,7 +101,9 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
   # a file a capture program is still writing
   tcpstep --follow live.pcap
   # another embedded sample (tcpstep samples lists them)
-  tcpstep sample:simultaneous-close`,
+  tcpstep sample:simultaneous-close
+  # a capture with a lesson (lab.lesson.md beside it is found by name)
+  tcpstep --lesson notes.lesson.md lab.pcap`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -120,12 +123,15 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 			}
 			defer in.Close()
 			opts := ui.Options{Absolute: absolute, Stream: stream}
-			withLesson(&opts, name, cmd.Flags().Changed("absolute"))
+			if err := withLessonFrom(&opts, name, lessonFile, cmd.Flags().Changed("absolute")); err != nil {
+				return err
+			}
 			return ui.Run(stepperSource{in}, opts)
 		},
 	}
 	root.Flags().BoolVarP(&absolute, "absolute", "S", false, "start with absolute sequence numbers (the default is relative, or the numbering a sample's lesson speaks in; r toggles)")
 	root.Flags().IntVar(&stream, "stream", -1, "open conversation N (tcp.stream numbering) instead of the picker")
+	root.Flags().StringVar(&lessonFile, "lesson", "", "the lesson to show with CAPTURE (default: NAME.lesson.md beside NAME.pcap; tcpstep lesson says more)")
 	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
 	root.AddCommand(
 		newDumpCmd(stdin, stdout, stderr),
@@ -133,6 +139,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 		newExportCmd(stdin, stdout, stderr),
 		newFollowCmd(stdin, stdout, stderr),
 		newISNCmd(stdin, stdout, stderr),
+		newLessonCmd(stdin, stdout, stderr),
 		newLessonsCmd(stdin, stdout, stderr),
 		newNetstatCmd(stdin, stdout, stderr),
 		newQuizCmd(stdin, stdout, stderr),

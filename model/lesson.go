@@ -30,10 +30,62 @@ type Lesson struct {
 	// relative ones, counted from each side's ISN as tshark does. Its
 	// capture opens in this numbering.
 	Absolute bool
+	// Questions maps a frame to the question the lesson asks at its step
+	// and the answer, in the lesson's own numbering (QuestionAt gives
+	// either).
+	Questions map[uint32]LessonQuestion
+	// Sections say where each note came from in a lesson file (package
+	// lesson), in the file's order: nil for a lesson built in Go. The
+	// lesson check reads them to name the lines of its problems.
+	Sections []Section
+	// Source is the name of the file the lesson was read from ("" none).
+	Source string
 
-	// other holds the watch text (key 0) and the notes whose text differs
-	// in the other numbering, rendered in it.
-	other map[uint32]string
+	// other holds the watch text, the notes, questions and answers whose
+	// text differs in the other numbering, rendered in it.
+	other map[otherKey]string
+}
+
+// LessonQuestion is what a lesson asks at a step, and its answer.
+type LessonQuestion struct {
+	Ask, Answer string
+}
+
+// Section is one note of a lesson file: the frames it is on (First to
+// Last, one frame when they are equal) and the lines it came from. Lines
+// count from 1; 0 is a part the section does not have.
+type Section struct {
+	First, Last uint32
+	Heading     int // the "## frame" heading
+	// NoteLines, AskLines and AnswerLines give the source line of each
+	// line of the note's, the question's and the answer's text, in order.
+	NoteLines, AskLines, AnswerLines []int
+}
+
+// LessonSource is a lesson's text before its "{absolute|relative}"
+// alternatives are resolved (NewLesson's arguments, with questions).
+type LessonSource struct {
+	Title, Watch string
+	Notes        map[uint32]string
+	Questions    map[uint32]LessonQuestion
+	Absolute     bool
+	Sections     []Section
+	Source       string
+}
+
+// The parts of a lesson that may differ between the numberings.
+type lessonPart uint8
+
+const (
+	lessonNote lessonPart = iota
+	lessonAsk
+	lessonAnswer
+)
+
+// otherKey names one text of a lesson: the watch text is frame 0's note.
+type otherKey struct {
+	frame uint32
+	part  lessonPart
 }
 
 // NewLesson builds a lesson from its sources: watch and notes may hold
@@ -42,44 +94,84 @@ type Lesson struct {
 // and Notes and kept for the other one. A malformed source is an error
 // naming the frame (0 for the watch text).
 func NewLesson(title, watch string, notes map[uint32]string, absolute bool) (Lesson, error) {
-	l := Lesson{Title: title, Absolute: absolute, Notes: make(map[uint32]string, len(notes))}
-	set := func(frame uint32, src string) error {
-		abs, rel, err := resolveNumbering(src)
+	return BuildLesson(LessonSource{Title: title, Watch: watch, Notes: notes, Absolute: absolute})
+}
+
+// BuildLesson is NewLesson with questions and a lesson file's sections.
+func BuildLesson(src LessonSource) (Lesson, error) {
+	l := Lesson{
+		Title: src.Title, Absolute: src.Absolute, Notes: make(map[uint32]string, len(src.Notes)),
+		Sections: src.Sections, Source: src.Source,
+	}
+	resolve := func(k otherKey, text string) (string, error) {
+		abs, rel, err := resolveNumbering(text)
 		if err != nil {
-			if frame == 0 {
-				return fmt.Errorf("lesson %q, watch text: %w", title, err)
+			what := [...]string{"note", "question", "answer"}[k.part]
+			if k.frame == 0 {
+				return "", fmt.Errorf("lesson %q, watch text: %w", src.Title, err)
 			}
-			return fmt.Errorf("lesson %q, note on frame %d: %w", title, frame, err)
+			return "", fmt.Errorf("lesson %q, %s on frame %d: %w", src.Title, what, k.frame, err)
 		}
 		own, other := rel, abs
-		if absolute {
+		if src.Absolute {
 			own, other = abs, rel
-		}
-		if frame == 0 {
-			l.Watch = own
-		} else {
-			l.Notes[frame] = own
 		}
 		if other != own {
 			if l.other == nil {
-				l.other = map[uint32]string{}
+				l.other = map[otherKey]string{}
 			}
-			l.other[frame] = other
+			l.other[k] = other
 		}
-		return nil
+		return own, nil
 	}
-	if err := set(0, watch); err != nil {
+	var err error
+	if l.Watch, err = resolve(otherKey{}, src.Watch); err != nil {
 		return Lesson{}, err
 	}
-	for f, n := range notes {
+	for f, n := range src.Notes {
 		if f == 0 {
-			return Lesson{}, fmt.Errorf("lesson %q: a note on frame 0 (frames count from 1)", title)
+			return Lesson{}, fmt.Errorf("lesson %q: a note on frame 0 (frames count from 1)", src.Title)
 		}
-		if err := set(f, n); err != nil {
+		if l.Notes[f], err = resolve(otherKey{f, lessonNote}, n); err != nil {
 			return Lesson{}, err
 		}
 	}
+	for f, q := range src.Questions {
+		if f == 0 {
+			return Lesson{}, fmt.Errorf("lesson %q: a question on frame 0 (frames count from 1)", src.Title)
+		}
+		var own LessonQuestion
+		if own.Ask, err = resolve(otherKey{f, lessonAsk}, q.Ask); err != nil {
+			return Lesson{}, err
+		}
+		if own.Answer, err = resolve(otherKey{f, lessonAnswer}, q.Answer); err != nil {
+			return Lesson{}, err
+		}
+		if l.Questions == nil {
+			l.Questions = make(map[uint32]LessonQuestion, len(src.Questions))
+		}
+		l.Questions[f] = own
+	}
 	return l, nil
+}
+
+// QuestionAt returns the question asked at frame and its answer, in
+// absolute or relative numbering as asked; ok is false when the lesson
+// asks nothing there.
+func (l *Lesson) QuestionAt(frame uint32, absolute bool) (q LessonQuestion, ok bool) {
+	if l == nil {
+		return LessonQuestion{}, false
+	}
+	q, ok = l.Questions[frame]
+	if ok && absolute != l.Absolute {
+		if o, found := l.other[otherKey{frame, lessonAsk}]; found {
+			q.Ask = o
+		}
+		if o, found := l.other[otherKey{frame, lessonAnswer}]; found {
+			q.Answer = o
+		}
+	}
+	return q, ok
 }
 
 // Note returns the note on frame, with its numbers in absolute or
@@ -94,7 +186,7 @@ func (l *Lesson) Note(frame uint32, absolute bool) string {
 		return ""
 	}
 	if absolute != l.Absolute {
-		if o, ok := l.other[frame]; ok {
+		if o, ok := l.other[otherKey{frame, lessonNote}]; ok {
 			return o
 		}
 	}
@@ -108,12 +200,17 @@ func (l *Lesson) WatchText(absolute bool) string {
 		return ""
 	}
 	if absolute != l.Absolute {
-		if o, ok := l.other[0]; ok {
+		if o, ok := l.other[otherKey{}]; ok {
 			return o
 		}
 	}
 	return l.Watch
 }
+
+// ResolveNumbering renders src in both numberings, each "{a|r}" replaced
+// by a and by r, and says what is malformed (a lesson file's parser names
+// the line).
+func ResolveNumbering(src string) (abs, rel string, err error) { return resolveNumbering(src) }
 
 // resolveNumbering renders src twice: with each "{a|r}" replaced by a, and
 // by r.

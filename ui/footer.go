@@ -105,6 +105,11 @@ func (m *Model) renderBar(w int) string {
 		return m.fitBar("", k.quizBar(), w)
 	case m.screen == screenStepper && m.search != nil:
 		return m.searchLine(w)
+	case m.screen == screenStepper && m.lessonQuestion():
+		// The lesson asks a question here: the way to its answer.
+		bar := k.stepperBar()
+		bar = append(bar[:2:2], append([]barKey{{k.Answer, 85, ""}}, bar[2:]...)...)
+		return m.fitBar("", bar, w)
 	case m.screen == screenStepper:
 		return m.fitBar("", k.stepperBar(), w)
 	}

@@ -210,10 +210,12 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.stopQuiz()
 	case key.Matches(msg, k.Lesson):
 		if m.opts.Lesson == nil {
-			m.err = "this capture has no lesson: the embedded samples do (tcpstep lessons lists them)"
+			m.err = "this capture has no lesson: the embedded samples do (tcpstep lessons), and a NAME.lesson.md beside NAME.pcap (tcpstep lesson)"
 			return nil
 		}
 		m.lessonOn = !m.lessonOn
+	case key.Matches(msg, k.Answer):
+		m.showAnswer()
 	case key.Matches(msg, k.Prev):
 		m.setCur(m.cur - 1)
 	case key.Matches(msg, k.First):

@@ -32,6 +32,7 @@ type keyMap struct {
 	ZoomOut key.Binding
 	Export  key.Binding
 	Lesson  key.Binding
+	Answer  key.Binding // the answer to the lesson's question at this step
 	Quiz    key.Binding
 	Help    key.Binding
 	Quit    key.Binding
@@ -112,8 +113,9 @@ type keyMap struct {
 // defaultKeyMap returns the stepper's keys: arrows and vi letters to
 // step, r to switch numbering, tab to move between panes, 1 to 9 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
-// export, s for the picker, L for the lesson, Q for the quiz, f for the
-// ladder's display filter (H, alt+n and alt+p with it), ? for help and q or
+// export, s for the picker, L for the lesson (a for its question's
+// answer), Q for the quiz, f for the ladder's display filter (H, alt+n
+// and alt+p with it), ? for help and q or
 // ctrl+c to quit; and to move around as less, vim and Wireshark do,
 // : or # (Wireshark's ctrl+g) to go to a frame, / to search with n and N
 // to repeat it (as less does: ? stays the help), ] and [ for analysis
@@ -140,6 +142,7 @@ func defaultKeyMap() keyMap {
 		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "graph zoom out")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export")),
 		Lesson:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lesson on/off")),
+		Answer:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "lesson's answer")),
 		Quiz:     key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "quiz on/off")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -309,7 +312,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		},
 		{k.Views, k.Mode, k.ZoomIn, k.ZoomOut, k.Export},
 		{k.Filter, k.FilterHide, k.FilterNext, k.FilterPrev},
-		{k.Picker, k.Write, k.Lesson, k.Quiz, k.Help, k.Quit},
+		{k.Picker, k.Write, k.Lesson, k.Answer, k.Quiz, k.Help, k.Quit},
 	}
 }
 

@@ -214,3 +214,48 @@ func TestLessonNotesFollowNumbering(t *testing.T) {
 		t.Errorf("relative: the strip lacks %q or still quotes the absolute ACK:\n%s", firstWords(rel, 6), screenOf(m))
 	}
 }
+
+// A lesson's question shows when its step is reached, the footer offers
+// a, and a shows the answer until the step changes.
+func TestLessonQuestionAnswer(t *testing.T) {
+	l, ok := samples.Lesson("smtp-figure10")
+	if !ok {
+		t.Fatal("no lesson")
+	}
+	q, ok := l.QuestionAt(6, true)
+	if !ok {
+		t.Fatal("the Figure 10 lesson asks nothing at frame 6")
+	}
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1, Lesson: &l, Absolute: true}, 120, 40)
+	if s := screenOf(m); strings.Contains(s, "a lesson's answer") {
+		t.Errorf("the footer offers an answer at a step without a question:\n%s", s)
+	}
+	m = press(t, m, "a")
+	if !strings.Contains(m.err, "no question at this step") {
+		t.Errorf("a at a step without a question: %q", m.err)
+	}
+	m = press(t, m, "right", "right", "right", "right", "right")
+	s := screenOf(m)
+	for _, want := range []string{"Question: " + q.Ask, "Answer: " + lesson.AnswerHint, "a lesson's answer"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("step 6 lacks %q:\n%s", want, s)
+		}
+	}
+	answer := firstWords(q.Answer, 6)
+	if strings.Contains(s, answer) {
+		t.Errorf("the answer shows before a:\n%s", s)
+	}
+	m = press(t, m, "a")
+	if s := screenOf(m); !strings.Contains(s, "Answer: "+answer) {
+		t.Errorf("a does not show the answer %q:\n%s", answer, s)
+	}
+	// The next step hides it again, and so does a second a.
+	m = press(t, m, "right", "left")
+	if s := screenOf(m); strings.Contains(s, answer) {
+		t.Errorf("the answer outlives its step:\n%s", s)
+	}
+	m = press(t, m, "a", "a")
+	if s := screenOf(m); strings.Contains(s, answer) {
+		t.Errorf("a second a does not hide the answer:\n%s", s)
+	}
+}

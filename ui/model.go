@@ -159,7 +159,11 @@ type Model struct {
 
 	// lessonOn shows opts.Lesson (L toggles it).
 	lessonOn bool
-	quiz     *quiz.Quiz // quiz mode (ui/quiz), on or off
+	// answered shows the answer of the lesson's question at row
+	// answeredRow (a; lesson.go).
+	answered    bool
+	answeredRow int
+	quiz        *quiz.Quiz // quiz mode (ui/quiz), on or off
 
 	conv     *model.Conversation
 	rows     []pane.Row
@@ -423,7 +427,7 @@ func (m *Model) panelH() int {
 	// notes talk about: the strip goes with the stepping views.
 	if m.lessonOn && m.opts.Lesson != nil && tabbed(m.winW, m.winH) && viewTable[m.focus].lessonStrip {
 		last, _ := m.quizLimit()
-		return lesson.Height(m.opts.Lesson, m.rows, m.cur, last, m.winW, lesson.PanelHeight(m.winH), m.absolute)
+		return lesson.Height(m.opts.Lesson, m.rows, m.cur, last, m.winW, lesson.PanelHeight(m.winH), m.absolute, m.answerShown())
 	}
 	return 0
 }
@@ -475,7 +479,11 @@ func (m *Model) setCur(i int) {
 	if i < len(m.rows)-1 {
 		m.stopFollowing()
 	}
+	prev := m.cur
 	m.cur = m.shownNear(i, i-m.cur) // a row the display filter hides: the nearest one drawn
+	if m.cur != prev {
+		m.answered = false // a lesson's answer is shown until the step changes
+	}
 	m.afterMove()
 }
 

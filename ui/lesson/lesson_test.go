@@ -37,24 +37,24 @@ func TestPanelHeight(t *testing.T) {
 // of.
 func TestParagraphs(t *testing.T) {
 	l, rows := testsample.Lesson(), smtpRows(t)
-	if got := Paragraphs(nil, rows, 0, false); got != nil {
+	if got := Paragraphs(nil, rows, 0, false, false); got != nil {
 		t.Errorf("no lesson: %q", got)
 	}
-	if got, want := Paragraphs(l, rows, 0, false), []string{"Lesson: " + l.Title, l.Watch}; !slices.Equal(got, want) {
+	if got, want := Paragraphs(l, rows, 0, false, false), []string{"Lesson: " + l.Title, l.Watch}; !slices.Equal(got, want) {
 		t.Errorf("first step: %q, want %q", got, want)
 	}
-	if got, want := Paragraphs(l, rows, 1, false), []string{"Lesson, this step: " + l.Notes[2]}; !slices.Equal(got, want) {
+	if got, want := Paragraphs(l, rows, 1, false, false), []string{"Lesson, this step: " + l.Notes[2]}; !slices.Equal(got, want) {
 		t.Errorf("step 2: %q, want %q", got, want)
 	}
-	if got := Paragraphs(l, rows, 2, false); got == nil || len(got) != 0 {
+	if got := Paragraphs(l, rows, 2, false, false); got == nil || len(got) != 0 {
 		t.Errorf("step 3, which has no note: %q (nil %v), want empty", got, got == nil)
 	}
-	if got := Paragraphs(l, rows, len(rows), false); got == nil || len(got) != 0 {
+	if got := Paragraphs(l, rows, len(rows), false, false); got == nil || len(got) != 0 {
 		t.Errorf("past the last row: %q, want empty", got)
 	}
 	// A note on the first step's frame follows what to watch for.
 	first := &model.Lesson{Title: "T", Notes: map[uint32]string{rows[0].Frame: "the SYN"}}
-	if got, want := Paragraphs(first, rows, 0, false), []string{"Lesson: T", "Lesson, this step: the SYN"}; !slices.Equal(got, want) {
+	if got, want := Paragraphs(first, rows, 0, false, false), []string{"Lesson: T", "Lesson, this step: the SYN"}; !slices.Equal(got, want) {
 		t.Errorf("a note at the first step: %q, want %q", got, want)
 	}
 }
@@ -66,7 +66,7 @@ func TestStripText(t *testing.T) {
 	l, rows := testsample.Lesson(), smtpRows(t)
 	st := NewStyles(true)
 	last := len(rows) - 1
-	strip := func(row, last, w, h int) string { return ansi.Strip(Strip(st, l, rows, row, last, w, h, false)) }
+	strip := func(row, last, w, h int) string { return ansi.Strip(Strip(st, l, rows, row, last, w, h, false, false)) }
 	s := strip(0, last, 80, 8)
 	for _, want := range []string{theme.LessonBar + " Lesson: " + l.Title, theme.LessonBar + " " + l.Watch, "Next note at step 2.", "L hides"} {
 		if !strings.Contains(s, want) {
@@ -93,7 +93,7 @@ func TestStripText(t *testing.T) {
 	if s := strip(0, last, 20, 3); strings.Contains(s, "L hides") {
 		t.Errorf("the hint at 20 columns:\n%s", s)
 	}
-	if Strip(st, nil, rows, 0, last, 80, 8, false) != "" || Strip(st, l, rows, 0, last, 0, 8, false) != "" || Strip(st, l, rows, 0, last, 80, 0, false) != "" {
+	if Strip(st, nil, rows, 0, last, 80, 8, false, false) != "" || Strip(st, l, rows, 0, last, 0, 8, false, false) != "" || Strip(st, l, rows, 0, last, 80, 0, false, false) != "" {
 		t.Error("no lesson, or no room, should draw nothing")
 	}
 }
@@ -103,11 +103,11 @@ func TestStripStyles(t *testing.T) {
 	l, rows := testsample.Lesson(), smtpRows(t)
 	for _, dark := range []bool{true, false} {
 		st := NewStyles(dark)
-		lines := strings.Split(Strip(st, l, rows, 3, len(rows)-1, 80, 4, false), "\n")
+		lines := strings.Split(Strip(st, l, rows, 3, len(rows)-1, 80, 4, false, false), "\n")
 		if want := st.Bar.Render(theme.LessonBar) + " " + st.Text.Render(l.Notes[4]); !strings.HasPrefix(lines[1], want) {
 			t.Errorf("dark=%v: note line %q, want it to start %q", dark, lines[1], want)
 		}
-		if want := "  " + st.Dim.Render("No note at this step."); !strings.HasPrefix(strings.Split(Strip(st, l, rows, 2, 2, 80, 4, false), "\n")[1], want) {
+		if want := "  " + st.Dim.Render("No note at this step."); !strings.HasPrefix(strings.Split(Strip(st, l, rows, 2, 2, 80, 4, false, false), "\n")[1], want) {
 			t.Errorf("dark=%v: the no-note line is not dim", dark)
 		}
 	}
@@ -138,7 +138,7 @@ func TestStripFits(t *testing.T) {
 						// Last the last row, and as a quiz hides the
 						// ones after the step.
 						for _, last := range []int{len(rows) - 1, row} {
-							out := Strip(NewStyles(w%2 == 0), c.l, rows, row, last, w, h, false)
+							out := Strip(NewStyles(w%2 == 0), c.l, rows, row, last, w, h, false, false)
 							panetest.CheckFits(t, fmt.Sprintf("%s row %d last %d", c.name, row, last), out, w, h)
 						}
 					}
@@ -169,7 +169,7 @@ func TestStripGolden(t *testing.T) {
 			if c.quizHidden {
 				last = c.row
 			}
-			golden.RequireEqual(t, ansi.Strip(Strip(st, l, rows, c.row, last, c.w, c.h, false)))
+			golden.RequireEqual(t, ansi.Strip(Strip(st, l, rows, c.row, last, c.w, c.h, false, false)))
 		})
 	}
 }
@@ -189,16 +189,16 @@ func TestHeight(t *testing.T) {
 			for _, w := range []int{10, 40, 80, 120} {
 				for _, limit := range []int{2, 3, 8, 9} {
 					what := fmt.Sprintf("%q row %d at %d, limit %d", l.Title, row, w, limit)
-					h := Height(l, rows, row, len(rows)-1, w, limit, false)
+					h := Height(l, rows, row, len(rows)-1, w, limit, false, false)
 					if h < 2 || h > limit {
 						t.Fatalf("%s: height %d", what, h)
 					}
-					lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h, false)), "\n")
+					lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h, false, false)), "\n")
 					if strings.TrimSpace(lines[h-1]) == "" {
 						t.Errorf("%s: the strip of %d lines ends blank:\n%s", what, h, strings.Join(lines, "\n"))
 					}
 					if h < limit {
-						lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h+1, false)), "\n")
+						lines := strings.Split(ansi.Strip(Strip(st, l, rows, row, len(rows)-1, w, h+1, false, false)), "\n")
 						if strings.TrimSpace(lines[h]) != "" {
 							t.Errorf("%s: height %d, but the text needs line %d too:\n%s", what, h, h+1, strings.Join(lines, "\n"))
 						}
@@ -207,7 +207,7 @@ func TestHeight(t *testing.T) {
 			}
 		}
 	}
-	if Height(nil, rows, 0, len(rows)-1, 80, 8, false) != 0 || Height(testsample.Lesson(), rows, 0, len(rows)-1, 0, 8, false) != 0 {
+	if Height(nil, rows, 0, len(rows)-1, 80, 8, false, false) != 0 || Height(testsample.Lesson(), rows, 0, len(rows)-1, 0, 8, false, false) != 0 {
 		t.Error("no lesson, or no room: no strip")
 	}
 }

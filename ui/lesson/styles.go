@@ -14,6 +14,12 @@ type Styles struct {
 	// the explanation draws them.
 	Text lipgloss.Style
 	Bar  lipgloss.Style
+	// Emph, Strong and Code draw the Markdown of the lesson's words:
+	// *emphasis*, **strong** and `code`.
+	Emph, Strong, Code lipgloss.Style
+	// Ask labels a step's question and its answer; Hint says which key
+	// shows the answer.
+	Ask, Hint lipgloss.Style
 }
 
 // NewStyles builds the lesson strip's styles for a dark or light
@@ -25,5 +31,11 @@ func NewStyles(isDark bool) Styles {
 		Dim:   lipgloss.NewStyle().Foreground(p.Muted),
 		Text:  lipgloss.NewStyle().Foreground(p.Sand),
 		Bar:   lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
+
+		Emph:   lipgloss.NewStyle().Foreground(p.Sand).Italic(true),
+		Strong: lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
+		Code:   lipgloss.NewStyle().Foreground(p.Lilac),
+		Ask:    lipgloss.NewStyle().Foreground(p.Sand).Bold(true),
+		Hint:   lipgloss.NewStyle().Foreground(p.Muted).Italic(true),
 	}
 }
