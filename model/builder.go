@@ -401,14 +401,19 @@ func (b *Builder) lookup(p *Packet) (int32, Events) {
 			// A new initial sequence number on a SYN: the ports are reused
 			// by a new connection, which gets the next stream number.
 			idx = b.newConversation(key, p)
-			ev = ev.Add(ReusedPorts)
-		} else {
+			if !p.Short {
+				// tshark opens the new stream for a short SYN too,
+				// but runs no sequence analysis on it, so it
+				// shows no reused_ports.
+				ev = ev.Add(ReusedPorts)
+			}
+		} else if !p.Short {
 			// The same SYN again. A RST may have been sent with the
 			// acknowledged sequence number (RFC 793 3.4), so tshark resets
 			// nextseq to the highest contiguous sequence number.
 			fwd.nextseq = fwd.maxseqtobeacked
 		}
-	case p.Flags&(SYN|ACK) == SYN|ACK && fwd.baseSet && p.Seq != fwd.base:
+	case p.Flags&(SYN|ACK) == SYN|ACK && fwd.baseSet && p.Seq != fwd.base && !p.Short:
 		// A SYN/ACK with a new sequence number stays in the conversation
 		// but restarts this direction's relative numbering.
 		fwd.base = p.Seq
