@@ -179,8 +179,9 @@ func (w *walker) packet() model.Packet {
 		Len:      uint32(max(w.l4RepEnd-w.l4Off-doff, 0)),
 		WinScale: -1,
 	}
-	if w.l4RepEnd-w.l4Off < doff {
-		// The datagram ends inside the TCP header: tshark leaves tcp.len
+	if w.l4RepEnd-w.l4Off < doff || w.cutFrag {
+		// The datagram ends inside the TCP header, or the header is in a
+		// first fragment that was not reassembled: tshark leaves tcp.len
 		// empty and runs no sequence analysis.
 		p.Short = true
 	}

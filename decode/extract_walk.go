@@ -111,6 +111,7 @@ type walker struct {
 	l4RepEnd int // end of the IP payload as its headers claim it (reported)
 	l4CapEnd int // end of the captured part of the IP payload
 	frag     fragInfo
+	cutFrag  bool // the TCP header is in a first IPv4 fragment cut by the snap length
 	icmpType uint8
 	icmpCode uint8
 }
@@ -127,6 +128,7 @@ func (w *walker) reset(data []byte) {
 	w.src, w.dst = netip.Addr{}, netip.Addr{}
 	w.l4Off, w.l4RepEnd, w.l4CapEnd = 0, 0, 0
 	w.frag = fragInfo{}
+	w.cutFrag = false
 	w.icmpType, w.icmpCode = 0, 0
 }
 
@@ -765,6 +767,14 @@ func (w *walker) walkIP(p *walkPos) bool {
 		}
 		p.off += ihl
 		mf, foff := ff&0x2000 != 0, int(ff&0x1fff)*8
+		if mf && foff == 0 && proto == 6 && p.capEnd < p.repEnd {
+			// A first fragment cut by the snap length cannot be
+			// reassembled; tshark then dissects what it holds, as a
+			// fragmented segment (no sequence analysis, no tcp.len).
+			w.cutFrag = true
+			p.cur = lTCP
+			return true
+		}
 		if mf || foff != 0 {
 			w.frag = fragInfo{
 				id: uint32(be16(data, p.off-ihl+4)), df: ff&0x4000 != 0, mf: mf, offset: foff,
