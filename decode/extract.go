@@ -72,6 +72,9 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	var ex extracted
 	w := &d.w
 	w.walk(linkType, data, int(origLen))
+	if w.out == outComp {
+		w.decompress()
+	}
 	if w.out != outFrag {
 		w.result(&ex, frameNo)
 		return ex
@@ -108,6 +111,9 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	ex.Frag.Completes = frameNo
 	ex.FragFrames = frames
 	w.walkIPPayload(f.proto, f.v6, w.src, w.dst, dg)
+	if w.out == outComp {
+		w.decompress()
+	}
 	if w.out == outFrag {
 		w.bad("a fragment inside a reassembled datagram")
 	}
@@ -179,10 +185,11 @@ func (w *walker) packet() model.Packet {
 		Len:      uint32(max(w.l4RepEnd-w.l4Off-doff, 0)),
 		WinScale: -1,
 	}
-	if w.l4RepEnd-w.l4Off < doff || w.cutFrag {
+	if w.l4RepEnd-w.l4Off < doff || w.cutFrag || w.sampled {
 		// The datagram ends inside the TCP header, or the header is in a
-		// first fragment that was not reassembled: tshark leaves tcp.len
-		// empty and runs no sequence analysis.
+		// first fragment that was not reassembled or in an sFlow sampled
+		// header: tshark leaves tcp.len empty and runs no sequence
+		// analysis.
 		p.Short = true
 	}
 	if len(b) > 20 {

@@ -68,6 +68,7 @@ const (
 	outICMP
 	outOther
 	outBad
+	outComp // stopped at an IPComp payload to decompress (extract_tunnel.go)
 )
 
 // maxSpans bounds the number of headers in one frame; crafted frames could
@@ -112,6 +113,12 @@ type walker struct {
 	l4CapEnd int // end of the captured part of the IP payload
 	frag     fragInfo
 	cutFrag  bool // the TCP header is in a first IPv4 fragment cut by the snap length
+
+	// Tunnels of extract_tunnel.go.
+	sampled     bool     // the TCP header is in an sFlow sampled header
+	dot11SwapFC bool     // the 802.11 frame control field arrives byte-swapped
+	comp        compInfo // the IPComp payload the walk stopped at (outComp)
+	infl        *inflater
 	icmpType uint8
 	icmpCode uint8
 }
@@ -129,6 +136,8 @@ func (w *walker) reset(data []byte) {
 	w.l4Off, w.l4RepEnd, w.l4CapEnd = 0, 0, 0
 	w.frag = fragInfo{}
 	w.cutFrag = false
+	w.sampled, w.dot11SwapFC = false, false
+	w.comp = compInfo{}
 	w.icmpType, w.icmpCode = 0, 0
 }
 
@@ -312,6 +321,8 @@ func (w *walker) byIPProto(p uint8, v6 bool) layerID {
 		return lGRE
 	case 51:
 		return lAH
+	case 108:
+		return lIPComp
 	}
 	if v6 {
 		switch p {
@@ -374,6 +385,10 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 			more = w.walkIP(&p)
 		case lTCP, lICMPv4, lICMPv6, lARP:
 			more = w.walkTransport(&p)
+		case lGTPU, lERSPAN, lWCCP, lCAPWAP, lIPComp, lSFlow:
+			more = w.walkEncap(&p)
+		case layerDot11:
+			more = w.walkDot11(&p)
 		default:
 			w.bad("internal: unknown layer")
 			return
@@ -672,6 +687,10 @@ func (w *walker) walkTunnel(p *walkPos) bool {
 			p.cur = lPPP
 			return true
 		}
+		if c, ok := w.greEncap(t, fl, p.off-n, p); ok {
+			p.cur = c
+			return true
+		}
 		p.cur = w.byEthertype(t)
 	case lUDP:
 		if !w.need("UDP", p.off, 8, p.capEnd) {
@@ -691,6 +710,8 @@ func (w *walker) walkTunnel(p *walkPos) bool {
 			p.cur = lVXLAN
 		case dp == 6081 || sp == 6081:
 			p.cur = lGeneve
+		case udpEncap(sp, dp) != lNone:
+			p.cur = udpEncap(sp, dp)
 		default:
 			w.other(fmt.Sprintf("UDP %s → %s", netip.AddrPortFrom(w.src, sp), netip.AddrPortFrom(w.dst, dp)))
 			if p.off < p.capEnd {

@@ -163,8 +163,8 @@ func outer(src, dst string, proto layers.IPProtocol, sport, dport uint16, tunnel
 	return serialize(eth, ip, gopacket.Payload(tunnel))
 }
 
-func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
-func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+func be16(v uint16) []byte    { return binary.BigEndian.AppendUint16(nil, v) }
+func be32(v uint32) []byte    { return binary.BigEndian.AppendUint32(nil, v) }
 func cat(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
 
 type frame struct {
