@@ -119,8 +119,8 @@ type walker struct {
 	dot11SwapFC bool     // the 802.11 frame control field arrives byte-swapped
 	comp        compInfo // the IPComp payload the walk stopped at (outComp)
 	infl        *inflater
-	icmpType uint8
-	icmpCode uint8
+	icmpType    uint8
+	icmpCode    uint8
 }
 
 func be16(b []byte, off int) uint16 { return binary.BigEndian.Uint16(b[off:]) }
