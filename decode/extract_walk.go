@@ -112,15 +112,18 @@ type walker struct {
 	l4RepEnd int // end of the IP payload as its headers claim it (reported)
 	l4CapEnd int // end of the captured part of the IP payload
 	frag     fragInfo
-	cutFrag  bool // the TCP header is in a first IPv4 fragment cut by the snap length
+	icmpType uint8
+	icmpCode uint8
+
+	// cutFrag says the TCP header is in a first IPv4 fragment cut by the
+	// snap length.
+	cutFrag bool
 
 	// Tunnels of extract_tunnel.go.
 	sampled     bool     // the TCP header is in an sFlow sampled header
 	dot11SwapFC bool     // the 802.11 frame control field arrives byte-swapped
 	comp        compInfo // the IPComp payload the walk stopped at (outComp)
 	infl        *inflater
-	icmpType    uint8
-	icmpCode    uint8
 }
 
 func be16(b []byte, off int) uint16 { return binary.BigEndian.Uint16(b[off:]) }
