@@ -55,6 +55,9 @@ func Dissect(linkType uint16, data []byte) model.Dissection {
 	if w.out == outBad {
 		out.Problem = w.reason
 	}
+	if w.out == outComp {
+		out.Problem = compProblem(&w)
+	}
 	return out
 }
 
@@ -278,7 +281,7 @@ func describe(w *walker, i, lastIP int) model.Layer {
 		}
 	case lUDP:
 		l.Kind = model.LayerTransport
-		if i+1 < w.n && (w.spans[i+1].id == lVXLAN || w.spans[i+1].id == lGeneve) {
+		if i+1 < w.n && (w.spans[i+1].id == lVXLAN || w.spans[i+1].id == lGeneve || isEncap(w.spans[i+1].id)) {
 			l.Kind = model.LayerTunnel
 		}
 		l.Name = "UDP"
@@ -337,6 +340,8 @@ func describe(w *walker, i, lastIP int) model.Layer {
 		l.Kind = model.LayerPayload
 		l.Name = "Quoted datagram"
 		describeQuote(&l, w.l4IsV6(), b, s)
+	case lGTPU, lGTPExt, lERSPAN, lWCCP, lCAPWAP, lIPComp, lIPCompData, lSFlow, lSFlowSample, lSFlowRecord:
+		describeEncap(w, i, &l)
 	case lPayload:
 		l.Kind = model.LayerPayload
 		l.Name = "Payload"

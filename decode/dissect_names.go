@@ -60,7 +60,7 @@ func ethertypeName(t uint16) string {
 	case 0x88b5, 0x88b6:
 		return "local experimental EtherType"
 	}
-	return ""
+	return tunnelEthertypeName(t)
 }
 
 func ipProtoName(p uint8) string {
@@ -99,6 +99,8 @@ func ipProtoName(p uint8) string {
 		return "OSPF"
 	case 103:
 		return "PIM"
+	case 108:
+		return "IPComp"
 	case 112:
 		return "VRRP"
 	case 115:
