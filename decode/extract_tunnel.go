@@ -356,13 +356,37 @@ func (w *walker) walkIPComp(p *walkPos) bool {
 	switch {
 	case cpi != cpiDeflate:
 		w.other(fmt.Sprintf("IPComp with compression parameter index %d (only DEFLATE, 2, is decompressed)", cpi))
-	case p.capEnd < p.repEnd:
-		w.bad(fmt.Sprintf("IPComp payload cut short by the snap length (%d of %d bytes captured): not decompressed", p.capEnd-p.off, p.repEnd-p.off))
+	case p.capEnd < w.ipClaimedEnd(p.repEnd):
+		w.bad(fmt.Sprintf("IPComp payload cut short by the snap length (%d of %d bytes captured): not decompressed", p.capEnd-p.off, w.ipClaimedEnd(p.repEnd)-p.off))
 	default:
 		w.out = outComp
 		w.comp = compInfo{next: nh, v6: p.v6, off: p.off, end: p.capEnd}
 	}
 	return false
+}
+
+// ipClaimedEnd is where the innermost IP header's length says its datagram
+// ends (or def when it says 0, as under segmentation offload). It tells a
+// payload cut by the snap length from the captured bytes alone, so that
+// Extract (which knows the frame's length on the wire) and Dissect (which
+// does not) agree.
+func (w *walker) ipClaimedEnd(def int) int {
+	for i := w.n - 1; i >= 0; i-- {
+		sp := w.spans[i]
+		switch sp.id {
+		case lIPv4:
+			if t := int(be16(w.data, sp.start+2)); t != 0 {
+				return sp.start + t
+			}
+			return def
+		case lIPv6:
+			if l := int(be16(w.data, sp.start+4)); l != 0 {
+				return sp.start + 40 + l
+			}
+			return def
+		}
+	}
+	return def
 }
 
 // inflater is the reusable DEFLATE state of a walker's decompress.
