@@ -791,9 +791,9 @@ func (w *walker) walkIP(p *walkPos) bool {
 		}
 		p.off += ihl
 		mf, foff := ff&0x2000 != 0, int(ff&0x1fff)*8
-		if mf && foff == 0 && proto == 6 && p.capEnd < p.off-ihl+total {
+		if mf && foff == 0 && proto == 6 && be16(data, p.off-ihl+2) != 0 && p.capEnd < p.off-ihl+total {
 			// A first fragment cut by the snap length (its bytes
-			// end before its total length does) cannot be
+			// end before its total length, not left 0, does) cannot be
 			// reassembled; tshark then dissects what it holds, as a
 			// fragmented segment (no sequence analysis, no tcp.len).
 			w.cutFrag = true
