@@ -41,6 +41,10 @@ type extracted struct {
 	Expired []uint32
 	// ICMP is the error and the TCP header it quotes (FrameICMP).
 	ICMP model.ICMPError
+	// Samples are the TCP headers of an sFlow datagram's sampled headers
+	// after the one that is Packet, as short segments (their Frame
+	// unset). Valid until the next call.
+	Samples []model.Packet
 }
 
 // dissector extracts segments from frames. It keeps a reusable header walk
@@ -49,6 +53,9 @@ type extracted struct {
 type dissector struct {
 	w  walker
 	re *reassembler
+
+	sub     walker // an sFlow datagram's further sampled headers
+	samples []model.Packet
 }
 
 // newDissector returns a dissector with a reassembler of default bounds.
@@ -77,6 +84,9 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	}
 	if w.out != outFrag {
 		w.result(&ex, frameNo)
+		if w.sampled && ex.Kind == model.FrameTCP {
+			ex.Samples = d.moreSamples(data)
+		}
 		return ex
 	}
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/tcpstep/tcpstep/model"
 )
 
 // This file holds the header walk through the tunnels that carry TCP where
@@ -461,10 +463,12 @@ func (w *walker) decompress() {
 // Ethernet (a raw packet header record, header protocol 1, in a flow sample
 // or an expanded flow sample) and walks that header as a frame: its
 // captured bytes are the record's, its length on the wire the sampled
-// frame's. tshark dissects every sampled header of the datagram; tcpstep's
-// model keeps one segment per frame, so only the first counts (the README
-// says what a sampled segment means). The segment is short: tshark runs no
-// sequence analysis on a sampled header.
+// frame's. The segment is short: tshark runs no sequence analysis on a
+// sampled header. tshark dissects every sampled header of the datagram;
+// tcpstep's model keeps one segment per frame, so the first is the frame's
+// segment and Extract hands the others' TCP headers over as Samples, whose
+// conversations the builder numbers as tshark does (the README says what a
+// sampled segment means). w.sflow is left where the scan stopped.
 func (w *walker) walkSFlow(p *walkPos) bool {
 	data := w.data
 	if !w.need("sFlow", p.off, 8, p.capEnd) {
@@ -488,61 +492,123 @@ func (w *walker) walkSFlow(p *walkPos) bool {
 	if !w.need("sFlow", p.off, hl, p.capEnd) {
 		return false
 	}
-	nSamples := int(be32(data, p.off+hl-4))
 	w.push(lSFlow, p.off, p.off+hl)
-	q, end := p.off+hl, p.capEnd
-	for s := 0; s < nSamples && q+8 <= end; s++ {
-		tag, sl := be32(data, q), int(be32(data, q+4))
-		body := q + 8
-		if sl < 0 || sl > end-body {
-			break // the sample runs past the datagram
+	w.sflow = sflowIter{q: p.off + hl, end: p.capEnd, samples: int(be32(data, p.off+hl-4))}
+	h, ok, bad := w.sflow.next(data)
+	switch {
+	case bad != "":
+		w.bad(bad)
+		w.push(lUndecoded, h.sample, p.capEnd)
+		return false
+	case !ok:
+		w.other("sFlow datagram with no sampled Ethernet header")
+		if q := p.off + hl; q < p.capEnd {
+			w.push(lData, q, p.capEnd)
 		}
-		next := body + sl
-		var fixed int
+		return false
+	}
+	w.push(lSFlowSample, h.sample, h.record)
+	w.push(lSFlowRecord, h.record, h.hdr)
+	w.sampled = true
+	p.off, p.capEnd = h.hdr, h.hdr+h.hdrLen
+	p.repEnd = h.hdr + max(h.hdrLen, h.origLen)
+	p.cur = lEthernet
+	return true
+}
+
+// sflowHdr is one sampled Ethernet header of an sFlow datagram: where its
+// flow sample, its raw packet header record and the sampled bytes start,
+// how many bytes were sampled, and the sampled frame's length (less the
+// bytes the agent stripped, its FCS).
+type sflowHdr struct {
+	sample, record, hdr int
+	hdrLen, origLen     int
+}
+
+// sflowIter finds the sampled Ethernet headers of an sFlow v5 datagram one
+// after the other: flow samples (format 1) and expanded flow samples
+// (format 3), their raw packet header records (format 1) of header
+// protocol 1. Other samples and records are skipped by their lengths.
+type sflowIter struct {
+	q, end  int // the next sample; the end of the datagram
+	samples int // samples left, as the datagram counts them
+	// Inside a sample: its start and end, the next record, records left.
+	sample, sEnd, r, recs int
+}
+
+// next returns the next sampled Ethernet header; bad says why the
+// datagram cannot be read further when a record lies about its header.
+func (it *sflowIter) next(data []byte) (h sflowHdr, ok bool, bad string) {
+	for {
+		for it.recs > 0 && it.r+8 <= it.sEnd {
+			it.recs--
+			tag, rl := be32(data, it.r), int(be32(data, it.r+4))
+			rb := it.r + 8
+			if rl > it.sEnd-rb {
+				it.recs = 0
+				break
+			}
+			rec := it.r
+			it.r = rb + rl
+			if tag != 1 || rl < 16 || be32(data, rb) != 1 {
+				continue
+			}
+			frameLen, stripped, hdrLen := int(be32(data, rb+4)), int(be32(data, rb+8)), int(be32(data, rb+12))
+			if hdrLen > rl-16 {
+				it.recs, it.samples = 0, 0
+				return sflowHdr{sample: it.sample}, false, fmt.Sprintf("sFlow sampled header of %d bytes in a record of %d", hdrLen, rl)
+			}
+			return sflowHdr{sample: it.sample, record: rec, hdr: rb + 16, hdrLen: hdrLen, origLen: frameLen - stripped}, true, ""
+		}
+		if it.samples <= 0 || it.q+8 > it.end {
+			return h, false, ""
+		}
+		it.samples--
+		tag, sl := be32(data, it.q), int(be32(data, it.q+4))
+		body := it.q + 8
+		if sl > it.end-body {
+			it.samples = 0
+			return h, false, "" // the sample runs past the datagram
+		}
+		it.sample, it.sEnd, it.q = it.q, body+sl, body+sl
+		fixed := 0
 		switch tag {
 		case 1:
 			fixed = 32 // flow sample
 		case 3:
 			fixed = 44 // expanded flow sample
-		default:
-			q = next
+		}
+		if fixed == 0 || sl < fixed {
+			it.recs = 0
 			continue
 		}
-		if sl < fixed {
-			q = next
-			continue
-		}
-		nRec := int(be32(data, body+fixed-4))
-		r := body + fixed
-		for k := 0; k < nRec && r+8 <= next; k++ {
-			rtag, rl := be32(data, r), int(be32(data, r+4))
-			rbody := r + 8
-			if rl < 0 || rl > next-rbody {
-				break
-			}
-			if rtag == 1 && rl >= 16 && be32(data, rbody) == 1 {
-				frameLen, stripped, hdrLen := int(be32(data, rbody+4)), int(be32(data, rbody+8)), int(be32(data, rbody+12))
-				h := rbody + 16
-				if hdrLen < 0 || hdrLen > rl-16 {
-					w.bad(fmt.Sprintf("sFlow sampled header of %d bytes in a record of %d", hdrLen, rl))
-					w.push(lUndecoded, q, p.capEnd)
-					return false
-				}
-				w.push(lSFlowSample, q, r)
-				w.push(lSFlowRecord, r, h)
-				w.sampled = true
-				p.off, p.capEnd = h, h+hdrLen
-				p.repEnd = h + max(hdrLen, frameLen-stripped)
-				p.cur = lEthernet
-				return true
-			}
-			r = rbody + rl
-		}
-		q = next
+		it.r, it.recs = body+fixed, int(be32(data, body+fixed-4))
 	}
-	w.other("sFlow datagram with no sampled Ethernet header")
-	if q := p.off + hl; q < p.capEnd {
-		w.push(lData, q, p.capEnd)
+}
+
+// maxSamples bounds the further samples of one datagram that Extract
+// reports.
+const maxSamples = 64
+
+// moreSamples walks the sampled headers after the first of the sFlow
+// datagram the walk stopped in and appends the TCP headers among them to
+// d.samples, as short segments. It allocates only while d.samples grows,
+// on sFlow frames.
+func (d *dissector) moreSamples(data []byte) []model.Packet {
+	it := d.w.sflow
+	d.samples = d.samples[:0]
+	for len(d.samples) < maxSamples {
+		h, ok, _ := it.next(data)
+		if !ok {
+			break
+		}
+		sub := &d.sub
+		sub.walk(linkEthernet, data[h.hdr:h.hdr+h.hdrLen], max(h.hdrLen, h.origLen))
+		if sub.out == outTCP {
+			p := sub.packet()
+			p.Short = true
+			d.samples = append(d.samples, p)
+		}
 	}
-	return false
+	return d.samples
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -286,6 +287,40 @@ func TestSampledSegmentIsShort(t *testing.T) {
 	if ex[3].Kind != model.FrameTCP || !p.Short || p.Len != 100 || p.Seq != 3001 {
 		t.Errorf("sampled data segment: %v %+v, want short, len 100, seq 3001", ex[3].Kind, p)
 	}
+}
+
+// TestSampledStreamsLikeTshark: an sFlow datagram's further samples open
+// their conversations as tshark numbers them (tun_sflow.pcap: the second
+// samples of frames 1, 4, 7, 10 are conversation 2, stream 1, so the
+// conversation first sampled in frame 12 is stream 2), and indexing through
+// a Stream makes the timeline Load makes.
+func TestSampledStreamsLikeTshark(t *testing.T) {
+	path := filepath.Join(encapDir, "tun_sflow.pcap")
+	frames, err := readFrames(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := extractAll(frames)
+	if len(ex[0].Samples) != 1 || ex[0].Samples[0].Src.Port != 55002 || !ex[0].Samples[0].Short {
+		t.Errorf("frame 1: further samples %+v, want conversation 2's SYN, short", ex[0].Samples)
+	}
+	if len(ex[1].Samples) != 0 {
+		t.Errorf("frame 2 has one sample, Samples %+v", ex[1].Samples)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := loadBytes(t, "tun_sflow.pcap", raw)
+	if len(tl.Conversations) != 3 || tl.Frames[11].Stream != 2 {
+		t.Errorf("%d conversations, frame 12 in stream %d; tshark: 3 and 2", len(tl.Conversations), tl.Frames[11].Stream)
+	}
+	in, err := OpenBytes("tun_sflow.pcap", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := drain(t, in.Index(), model.NewBuilder(), 0)
+	sameTimeline(t, "tun_sflow.pcap", got, tl)
 }
 
 // TestIPCompPayload: the payload reader returns an IPComp segment's

@@ -124,6 +124,7 @@ type walker struct {
 	dot11SwapFC bool     // the 802.11 frame control field arrives byte-swapped
 	comp        compInfo // the IPComp payload the walk stopped at (outComp)
 	infl        *inflater
+	sflow       sflowIter // where the sFlow scan stopped (sampled)
 }
 
 func be16(b []byte, off int) uint16 { return binary.BigEndian.Uint16(b[off:]) }

@@ -377,6 +377,18 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 	b.touch(idx)
 }
 
+// AddSampled numbers the conversation of a further sampled TCP header of
+// the frame just added (an sFlow datagram's second and later samples, p
+// short): tshark dissects every sample of a datagram and gives each
+// sampled header's conversation its tcp.stream, while the timeline keeps
+// one segment per frame. The conversation is found or opened as for a
+// segment, so that later streams are numbered as tshark numbers them; no
+// segment or frame is added to it.
+func (b *Builder) AddSampled(p *Packet) {
+	idx, _ := b.lookup(p)
+	b.touch(idx)
+}
+
 // lookup finds or opens the conversation of p as tshark does, and returns
 // its index and the reused_ports event when the segment shows a port reuse.
 func (b *Builder) lookup(p *Packet) (int32, Events) {

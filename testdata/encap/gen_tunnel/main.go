@@ -522,6 +522,14 @@ func genSFlow(dir string) {
 		}
 		frames = append(frames, frame{data: outer("10.200.0.1", "10.200.0.100", 17, 50000, 6343, sflowDatagram(uint32(i+1), hs, 64))})
 	}
+	// Then a third conversation, first in its datagrams: tshark numbered
+	// conversation 2 (seen only as second samples) stream 1, so this one
+	// is stream 2.
+	p3 := pair{net.IPv4(10, 210, 0, 5).To4(), net.IPv4(10, 220, 0, 6).To4(), 55003, 8080}
+	for i, s := range conversation(9000, 9500)[:3] {
+		hs := [][]byte{innerEther(p3, s)}
+		frames = append(frames, frame{data: outer("10.200.0.1", "10.200.0.100", 17, 50000, 6343, sflowDatagram(uint32(20+i), hs, 64))})
+	}
 	writePcap(dir, "tun_sflow.pcap", frames)
 }
 
