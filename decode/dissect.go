@@ -26,6 +26,9 @@ import (
 func Dissect(linkType uint16, data []byte) model.Dissection {
 	var w walker
 	w.walk(linkType, data, 0)
+	if w.sampled && w.out == outOther {
+		w.resample(linkType, data, 0)
+	}
 	var out model.Dissection
 	out.Layers = make([]model.Layer, 0, w.n+1)
 	// lastIP is the index of the innermost IP header: IP headers and

@@ -82,6 +82,9 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	if w.out == outComp {
 		w.decompress()
 	}
+	if w.sampled && w.out == outOther {
+		w.resample(linkType, data, int(origLen))
+	}
 	if w.out != outFrag {
 		w.result(&ex, frameNo)
 		if w.sampled && ex.Kind == model.FrameTCP {

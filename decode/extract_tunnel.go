@@ -495,6 +495,9 @@ func (w *walker) walkSFlow(p *walkPos) bool {
 	w.push(lSFlow, p.off, p.off+hl)
 	w.sflow = sflowIter{q: p.off + hl, end: p.capEnd, samples: int(be32(data, p.off+hl-4))}
 	h, ok, bad := w.sflow.next(data)
+	for k := 0; k < w.sflowSkip && ok; k++ {
+		h, ok, bad = w.sflow.next(data)
+	}
 	switch {
 	case bad != "":
 		w.bad(bad)
@@ -507,6 +510,9 @@ func (w *walker) walkSFlow(p *walkPos) bool {
 		}
 		return false
 	}
+	if h.sample > p.off+hl {
+		w.push(lData, p.off+hl, h.sample) // samples passed over
+	}
 	w.push(lSFlowSample, h.sample, h.record)
 	w.push(lSFlowRecord, h.record, h.hdr)
 	w.sampled = true
@@ -514,6 +520,25 @@ func (w *walker) walkSFlow(p *walkPos) bool {
 	p.repEnd = h.hdr + max(h.hdrLen, h.origLen)
 	p.cur = lEthernet
 	return true
+}
+
+// resample walks the frame again when its first sampled Ethernet header is
+// not TCP, passing over one sampled header more each time, until one is
+// TCP: tshark's TCP fields for the frame are then that one's. When none is,
+// the first one's walk is kept. Only such sFlow frames pay for it.
+func (w *walker) resample(link uint16, data []byte, reported int) {
+	for k := 1; k <= maxSamples; k++ {
+		w.sflowSkip = k
+		w.walk(link, data, reported)
+		if !w.sampled || w.out != outOther {
+			break
+		}
+	}
+	if w.out != outTCP {
+		w.sflowSkip = 0
+		w.walk(link, data, reported)
+	}
+	w.sflowSkip = 0
 }
 
 // sflowHdr is one sampled Ethernet header of an sFlow datagram: where its

@@ -307,6 +307,10 @@ func TestSampledStreamsLikeTshark(t *testing.T) {
 	if len(ex[1].Samples) != 0 {
 		t.Errorf("frame 2 has one sample, Samples %+v", ex[1].Samples)
 	}
+	// Frame 15: the first sample is UDP, the second conversation 3's data.
+	if ex[14].Kind != model.FrameTCP || ex[14].Packet.Src.Port != 55003 || ex[14].Packet.Len != 100 {
+		t.Errorf("frame 15: %v %+v, want conversation 3's data from the second sample", ex[14].Kind, ex[14].Packet)
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

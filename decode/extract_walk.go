@@ -125,6 +125,7 @@ type walker struct {
 	comp        compInfo // the IPComp payload the walk stopped at (outComp)
 	infl        *inflater
 	sflow       sflowIter // where the sFlow scan stopped (sampled)
+	sflowSkip   int       // sampled Ethernet headers walkSFlow passes over (resample)
 }
 
 func be16(b []byte, off int) uint16 { return binary.BigEndian.Uint16(b[off:]) }

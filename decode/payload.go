@@ -47,6 +47,9 @@ func (in *Input) Payload(tl *model.Timeline, segIndex int) ([]byte, error) {
 		// is this walker's own).
 		w.decompress()
 	}
+	if w.sampled && w.out == outOther {
+		w.resample(fr.LinkType, data, int(fr.OrigLen))
+	}
 	if w.out != outTCP {
 		return nil, fmt.Errorf("%s: frame %d no longer decodes as a TCP segment", in.name, s.Frame)
 	}

@@ -530,6 +530,16 @@ func genSFlow(dir string) {
 		hs := [][]byte{innerEther(p3, s)}
 		frames = append(frames, frame{data: outer("10.200.0.1", "10.200.0.100", 17, 50000, 6343, sflowDatagram(uint32(20+i), hs, 64))})
 	}
+	// A datagram whose first sample is not TCP (a UDP datagram) and whose
+	// second is conversation 3's data: tshark's TCP fields are the second's.
+	uip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.IPv4(10, 210, 0, 9).To4(), DstIP: net.IPv4(10, 220, 0, 53).To4()}
+	uu := &layers.UDP{SrcPort: 5353, DstPort: 53}
+	if err := uu.SetNetworkLayerForChecksum(uip); err != nil {
+		log.Fatal(err)
+	}
+	ud := serialize(&layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: layers.EthernetTypeIPv4}, uip, uu, gopacket.Payload(payload(30, 'A')))
+	hs := [][]byte{ud, innerEther(p3, conversation(9000, 9500)[3])}
+	frames = append(frames, frame{data: outer("10.200.0.1", "10.200.0.100", 17, 50000, 6343, sflowDatagram(30, hs, 64))})
 	writePcap(dir, "tun_sflow.pcap", frames)
 }
 
