@@ -79,11 +79,8 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	var ex extracted
 	w := &d.w
 	w.walk(linkType, data, int(origLen))
-	if w.out == outComp {
-		w.decompress()
-	}
-	if w.sampled && w.out == outOther {
-		w.resample(linkType, data, int(origLen))
+	if w.sampled || w.out == outComp {
+		w.finishTunnel(linkType, data, int(origLen))
 	}
 	if w.out != outFrag {
 		w.result(&ex, frameNo)
@@ -198,7 +195,7 @@ func (w *walker) packet() model.Packet {
 		Len:      uint32(max(w.l4RepEnd-w.l4Off-doff, 0)),
 		WinScale: -1,
 	}
-	if w.l4RepEnd-w.l4Off < doff || w.cutFrag || w.sampled {
+	if w.l4RepEnd-w.l4Off < doff || w.noAnalysis {
 		// The datagram ends inside the TCP header, or the header is in a
 		// first fragment that was not reassembled or in an sFlow sampled
 		// header: tshark leaves tcp.len empty and runs no sequence

@@ -11,7 +11,7 @@ package decode
 
 // layerDot11 is the 802.11 header's layer ID (the 802.11 walk's own, once
 // merged).
-const layerDot11 layerID = 99
+const layerDot11 layerID = 63
 
 // dot11Placeholder is true while this file stands in for the 802.11 walk;
 // the tests that need the walk skip while it is.

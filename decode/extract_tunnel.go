@@ -25,18 +25,20 @@ import (
 // would cost an allocation per frame and lose what the walk reports.
 
 // Layer IDs of this file's headers. They sit above the IDs of
-// extract_walk.go's list so that the two lists can grow apart.
+// extract_walk.go's list (and of the link walk's, from 48) so that the
+// lists can grow apart, and close enough to them that run's switch over
+// layers stays one jump table.
 const (
-	lGTPU        layerID = 100 + iota // GTPv1-U header with its optional fields
-	lGTPExt                           // one GTP-U extension header
-	lERSPAN                           // ERSPAN type II or III header (type I has none)
-	lWCCP                             // WCCPv2 redirect header
-	lCAPWAP                           // CAPWAP data header
-	lIPComp                           // IPComp header (RFC 3173)
-	lIPCompData                       // the compressed payload after it
-	lSFlow                            // sFlow v5 datagram header
-	lSFlowSample                      // a flow sample's header, up to its records
-	lSFlowRecord                      // the raw packet header record before the sampled bytes
+	lGTPU        layerID = 64 + iota // GTPv1-U header with its optional fields
+	lGTPExt                          // one GTP-U extension header
+	lERSPAN                          // ERSPAN type II or III header (type I has none)
+	lWCCP                            // WCCPv2 redirect header
+	lCAPWAP                          // CAPWAP data header
+	lIPComp                          // IPComp header (RFC 3173)
+	lIPCompData                      // the compressed payload after it
+	lSFlow                           // sFlow v5 datagram header
+	lSFlowSample                     // a flow sample's header, up to its records
+	lSFlowRecord                     // the raw packet header record before the sampled bytes
 )
 
 // isEncap reports whether id is one of this file's layer IDs.
@@ -124,8 +126,10 @@ func (w *walker) walkEncap(p *walkPos) bool {
 		return w.walkIPComp(p)
 	case lSFlow:
 		return w.walkSFlow(p)
+	case layerDot11:
+		return w.walkDot11(p)
 	}
-	w.bad("internal: unknown tunnel layer")
+	w.bad("internal: unknown layer")
 	return false
 }
 
@@ -515,11 +519,24 @@ func (w *walker) walkSFlow(p *walkPos) bool {
 	}
 	w.push(lSFlowSample, h.sample, h.record)
 	w.push(lSFlowRecord, h.record, h.hdr)
-	w.sampled = true
+	w.sampled, w.noAnalysis = true, true
 	p.off, p.capEnd = h.hdr, h.hdr+h.hdrLen
 	p.repEnd = h.hdr + max(h.hdrLen, h.origLen)
 	p.cur = lEthernet
 	return true
+}
+
+// finishTunnel completes a walk that stopped at an IPComp payload
+// (decompress) or in an sFlow datagram whose first sampled header is not
+// TCP (resample). Extract and Payload call it when w.sampled or out ==
+// outComp: one test on the common path.
+func (w *walker) finishTunnel(link uint16, data []byte, reported int) {
+	switch {
+	case w.out == outComp:
+		w.decompress()
+	case w.sampled && w.out == outOther:
+		w.resample(link, data, reported)
+	}
 }
 
 // resample walks the frame again when its first sampled Ethernet header is

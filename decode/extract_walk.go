@@ -115,9 +115,10 @@ type walker struct {
 	icmpType uint8
 	icmpCode uint8
 
-	// cutFrag says the TCP header is in a first IPv4 fragment cut by the
-	// snap length.
-	cutFrag bool
+	// noAnalysis says tshark runs no sequence analysis on the TCP header
+	// the walk reaches: it is in a first IPv4 fragment cut by the snap
+	// length, or in an sFlow sampled header.
+	noAnalysis bool
 
 	// Tunnels of extract_tunnel.go.
 	sampled     bool     // the TCP header is in an sFlow sampled header
@@ -140,9 +141,7 @@ func (w *walker) reset(data []byte) {
 	w.src, w.dst = netip.Addr{}, netip.Addr{}
 	w.l4Off, w.l4RepEnd, w.l4CapEnd = 0, 0, 0
 	w.frag = fragInfo{}
-	w.cutFrag = false
-	w.sampled, w.dot11SwapFC = false, false
-	w.comp = compInfo{}
+	w.noAnalysis, w.sampled, w.dot11SwapFC = false, false, false // comp and sflow are read only when set
 	w.icmpType, w.icmpCode = 0, 0
 }
 
@@ -390,13 +389,11 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 			more = w.walkIP(&p)
 		case lTCP, lICMPv4, lICMPv6, lARP:
 			more = w.walkTransport(&p)
-		case lGTPU, lERSPAN, lWCCP, lCAPWAP, lIPComp, lSFlow:
-			more = w.walkEncap(&p)
-		case layerDot11:
-			more = w.walkDot11(&p)
 		default:
-			w.bad("internal: unknown layer")
-			return
+			// The tunnels of extract_tunnel.go (and the 802.11
+			// walk), outside the switch so that its common cases
+			// stay as they were.
+			more = w.walkEncap(&p)
 		}
 		if !more {
 			return
@@ -798,7 +795,7 @@ func (w *walker) walkIP(p *walkPos) bool {
 			// end before its total length, not left 0, does) cannot be
 			// reassembled; tshark then dissects what it holds, as a
 			// fragmented segment (no sequence analysis, no tcp.len).
-			w.cutFrag = true
+			w.noAnalysis = true
 			p.cur = lTCP
 			return true
 		}
