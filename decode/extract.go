@@ -80,13 +80,17 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	w := &d.w
 	w.walk(linkType, data, int(origLen))
 	if w.sampled || w.out == outComp {
+		// Rare: an IPComp payload or an sFlow datagram.
 		w.finishTunnel(linkType, data, int(origLen))
-	}
-	if w.out != outFrag {
-		w.result(&ex, frameNo)
-		if w.sampled && ex.Kind == model.FrameTCP {
-			ex.Samples = d.moreSamples(data)
+		if w.out != outFrag {
+			w.result(&ex, frameNo)
+			if w.sampled && ex.Kind == model.FrameTCP {
+				ex.Samples = d.moreSamples(data)
+			}
+			return ex
 		}
+	} else if w.out != outFrag {
+		w.result(&ex, frameNo)
 		return ex
 	}
 
