@@ -26,6 +26,9 @@ import (
 func Dissect(linkType uint16, data []byte) model.Dissection {
 	var w walker
 	w.walk(linkType, data, 0)
+	if w.sampled && w.out == outOther {
+		w.resample(linkType, data, 0)
+	}
 	var out model.Dissection
 	out.Layers = make([]model.Layer, 0, w.n+1)
 	// lastIP is the index of the innermost IP header: IP headers and
@@ -54,6 +57,9 @@ func Dissect(linkType uint16, data []byte) model.Dissection {
 	}
 	if w.out == outBad {
 		out.Problem = w.reason
+	}
+	if w.out == outComp {
+		out.Problem = compProblem(&w)
 	}
 	return out
 }
@@ -281,7 +287,7 @@ func describe(w *walker, i, lastIP int) model.Layer {
 		}
 	case lUDP:
 		l.Kind = model.LayerTransport
-		if i+1 < w.n && (w.spans[i+1].id == lVXLAN || w.spans[i+1].id == lGeneve) {
+		if i+1 < w.n && (w.spans[i+1].id == lVXLAN || w.spans[i+1].id == lGeneve || isEncap(w.spans[i+1].id)) {
 			l.Kind = model.LayerTunnel
 		}
 		l.Name = "UDP"
@@ -340,6 +346,8 @@ func describe(w *walker, i, lastIP int) model.Layer {
 		l.Kind = model.LayerPayload
 		l.Name = "Quoted datagram"
 		describeQuote(&l, w.l4IsV6(), b, s)
+	case lGTPU, lGTPExt, lERSPAN, lWCCP, lCAPWAP, lIPComp, lIPCompData, lSFlow, lSFlowSample, lSFlowRecord:
+		describeEncap(w, i, &l)
 	case lPayload:
 		l.Kind = model.LayerPayload
 		l.Name = "Payload"

@@ -66,7 +66,7 @@ func ethertypeName(t uint16) string {
 	case 0x8903:
 		return "Cisco FabricPath"
 	}
-	return ""
+	return tunnelEthertypeName(t)
 }
 
 func ipProtoName(p uint8) string {
@@ -105,6 +105,8 @@ func ipProtoName(p uint8) string {
 		return "OSPF"
 	case 103:
 		return "PIM"
+	case 108:
+		return "IPComp"
 	case 112:
 		return "VRRP"
 	case 115:

@@ -41,6 +41,10 @@ type extracted struct {
 	Expired []uint32
 	// ICMP is the error and the TCP header it quotes (FrameICMP).
 	ICMP model.ICMPError
+	// Samples are the TCP headers of an sFlow datagram's sampled headers
+	// after the one that is Packet, as short segments (their Frame
+	// unset). Valid until the next call.
+	Samples []model.Packet
 }
 
 // dissector extracts segments from frames. It keeps a reusable header walk
@@ -49,6 +53,9 @@ type extracted struct {
 type dissector struct {
 	w  walker
 	re *reassembler
+
+	sub     walker // an sFlow datagram's further sampled headers
+	samples []model.Packet
 }
 
 // newDissector returns a dissector with a reassembler of default bounds.
@@ -72,7 +79,17 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	var ex extracted
 	w := &d.w
 	w.walk(linkType, data, int(origLen))
-	if w.out != outFrag {
+	if w.sampled || w.out == outComp {
+		// Rare: an IPComp payload or an sFlow datagram.
+		w.finishTunnel(linkType, data, int(origLen))
+		if w.out != outFrag {
+			w.result(&ex, frameNo)
+			if w.sampled && ex.Kind == model.FrameTCP {
+				ex.Samples = d.moreSamples(data)
+			}
+			return ex
+		}
+	} else if w.out != outFrag {
 		w.result(&ex, frameNo)
 		return ex
 	}
@@ -108,6 +125,9 @@ func (d *dissector) Extract(frameNo uint32, linkType uint16, data []byte, origLe
 	ex.Frag.Completes = frameNo
 	ex.FragFrames = frames
 	w.walkIPPayload(f.proto, f.v6, w.src, w.dst, dg)
+	if w.out == outComp {
+		w.decompress()
+	}
 	if w.out == outFrag {
 		w.bad("a fragment inside a reassembled datagram")
 	}
@@ -179,9 +199,11 @@ func (w *walker) packet() model.Packet {
 		Len:      uint32(max(w.l4RepEnd-w.l4Off-doff, 0)),
 		WinScale: -1,
 	}
-	if w.l4RepEnd-w.l4Off < doff {
-		// The datagram ends inside the TCP header: tshark leaves tcp.len
-		// empty and runs no sequence analysis.
+	if w.l4RepEnd-w.l4Off < doff || w.noAnalysis {
+		// The datagram ends inside the TCP header, or the header is in a
+		// first fragment that was not reassembled or in an sFlow sampled
+		// header: tshark leaves tcp.len empty and runs no sequence
+		// analysis.
 		p.Short = true
 	}
 	if len(b) > 20 {

@@ -168,6 +168,7 @@ func extractAll(frames []testFrame) []extracted {
 		// Copy the slices that alias the dissector's buffers.
 		ex.FragFrames = append([]uint32(nil), ex.FragFrames...)
 		ex.Expired = append([]uint32(nil), ex.Expired...)
+		ex.Samples = append([]model.Packet(nil), ex.Samples...)
 		out[i] = ex
 	}
 	return out

@@ -19,6 +19,9 @@ func addFuzzSeeds(f *testing.F) {
 			f.Add(c.link, fr, uint32(len(fr)))
 		}
 	}
+	for _, fr := range tunnelFuzzSeeds() {
+		f.Add(uint16(linkEthernet), fr, uint32(len(fr)))
+	}
 	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "captures"))
 	if err != nil {
 		return

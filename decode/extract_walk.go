@@ -68,6 +68,7 @@ const (
 	outICMP
 	outOther
 	outBad
+	outComp // stopped at an IPComp payload to decompress (extract_tunnel.go)
 )
 
 // maxSpans bounds the number of headers in one frame; crafted frames could
@@ -113,6 +114,19 @@ type walker struct {
 	frag     fragInfo
 	icmpType uint8
 	icmpCode uint8
+
+	// noAnalysis says tshark runs no sequence analysis on the TCP header
+	// the walk reaches: it is in a first IPv4 fragment cut by the snap
+	// length, or in an sFlow sampled header.
+	noAnalysis bool
+
+	// Tunnels of extract_tunnel.go.
+	sampled     bool     // the TCP header is in an sFlow sampled header
+	dot11SwapFC bool     // the 802.11 frame control field arrives byte-swapped
+	comp        compInfo // the IPComp payload the walk stopped at (outComp)
+	infl        *inflater
+	sflow       sflowIter // where the sFlow scan stopped (sampled)
+	sflowSkip   int       // sampled Ethernet headers walkSFlow passes over (resample)
 }
 
 func be16(b []byte, off int) uint16 { return binary.BigEndian.Uint16(b[off:]) }
@@ -127,6 +141,7 @@ func (w *walker) reset(data []byte) {
 	w.src, w.dst = netip.Addr{}, netip.Addr{}
 	w.l4Off, w.l4RepEnd, w.l4CapEnd = 0, 0, 0
 	w.frag = fragInfo{}
+	w.noAnalysis, w.sampled, w.dot11SwapFC = false, false, false // comp and sflow are read only when set
 	w.icmpType, w.icmpCode = 0, 0
 }
 
@@ -323,6 +338,8 @@ func (w *walker) byIPProto(p uint8, v6 bool) layerID {
 		return lGRE
 	case 51:
 		return lAH
+	case 108:
+		return lIPComp
 	}
 	if v6 {
 		switch p {
@@ -393,8 +410,10 @@ func (w *walker) run(cur layerID, off, capEnd, repEnd int) {
 			lJuniperSvcs, lJuniperVP, lJuniperOther:
 			more = w.walkLinkMore(&p)
 		default:
-			w.bad("internal: unknown layer")
-			return
+			// The tunnels of extract_tunnel.go (and the 802.11
+			// walk), outside the switch so that its common cases
+			// stay as they were.
+			more = w.walkEncap(&p)
 		}
 		if !more {
 			return
@@ -690,6 +709,10 @@ func (w *walker) walkTunnel(p *walkPos) bool {
 			p.cur = lPPP
 			return true
 		}
+		if c, ok := w.greEncap(t, fl, p.off-n, p); ok {
+			p.cur = c
+			return true
+		}
 		p.cur = w.byEthertype(t)
 	case lUDP:
 		if !w.need("UDP", p.off, 8, p.capEnd) {
@@ -709,6 +732,8 @@ func (w *walker) walkTunnel(p *walkPos) bool {
 			p.cur = lVXLAN
 		case dp == 6081 || sp == 6081:
 			p.cur = lGeneve
+		case udpEncap(sp, dp) != lNone:
+			p.cur = udpEncap(sp, dp)
 		default:
 			w.other(fmt.Sprintf("UDP %s → %s", netip.AddrPortFrom(w.src, sp), netip.AddrPortFrom(w.dst, dp)))
 			if p.off < p.capEnd {
@@ -785,6 +810,15 @@ func (w *walker) walkIP(p *walkPos) bool {
 		}
 		p.off += ihl
 		mf, foff := ff&0x2000 != 0, int(ff&0x1fff)*8
+		if mf && foff == 0 && proto == 6 && be16(data, p.off-ihl+2) != 0 && p.capEnd < p.off-ihl+total {
+			// A first fragment cut by the snap length (its bytes
+			// end before its total length, not left 0, does) cannot be
+			// reassembled; tshark then dissects what it holds, as a
+			// fragmented segment (no sequence analysis, no tcp.len).
+			w.noAnalysis = true
+			p.cur = lTCP
+			return true
+		}
 		if mf || foff != 0 {
 			w.frag = fragInfo{
 				id: uint32(be16(data, p.off-ihl+4)), df: ff&0x4000 != 0, mf: mf, offset: foff,

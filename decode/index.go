@@ -45,6 +45,9 @@ func file(b *model.Builder, n uint32, fr model.Frame, ex *extracted) {
 		p.Frame = n
 		p.TimeNS = fr.TimeNS
 		b.AddPacket(fr, &p)
+		for i := range ex.Samples {
+			b.AddSampled(&ex.Samples[i])
+		}
 		if ex.IsFrag {
 			// The completing frame is a fragment too: keep its IP fields
 			// beside the segment, and tie the earlier fragments to it.

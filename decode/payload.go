@@ -41,6 +41,13 @@ func (in *Input) Payload(tl *model.Timeline, segIndex int) ([]byte, error) {
 	}
 	var w walker
 	w.walk(fr.LinkType, data, int(fr.OrigLen))
+	if w.sampled || w.out == outComp {
+		// An IPComp payload: the segment's bytes are the decompressed
+		// ones (the walk then points into the inflater's buffer, which
+		// is this walker's own). An sFlow datagram: the segment is its
+		// first sampled TCP header.
+		w.finishTunnel(fr.LinkType, data, int(fr.OrigLen))
+	}
 	if w.out != outTCP {
 		return nil, fmt.Errorf("%s: frame %d no longer decodes as a TCP segment", in.name, s.Frame)
 	}

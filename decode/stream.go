@@ -126,12 +126,13 @@ func (s *Stream) run(r *capfile.Reader) {
 		e := entry{n: uint32(n), other: -1, fr: frameOf(rec)}
 		ex := d.Extract(uint32(n), rec.LinkType, rec.Data, rec.OrigLen)
 		var keep *extracted
-		if ex.Kind == model.FrameTCP && !ex.IsFrag {
+		if ex.Kind == model.FrameTCP && !ex.IsFrag && len(ex.Samples) == 0 {
 			e.p = ex.Packet
 		} else {
 			// Rare: keep the whole extraction, with its own copy of the
 			// lists that are valid only until the next Extract.
 			ex.FragFrames = append([]uint32(nil), ex.FragFrames...)
+			ex.Samples = append([]model.Packet(nil), ex.Samples...)
 			ex.Expired = nil
 			keep = &ex
 		}

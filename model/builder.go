@@ -377,6 +377,18 @@ func (b *Builder) AddBogusTCP(fr Frame, p *Packet, note string) {
 	b.touch(idx)
 }
 
+// AddSampled numbers the conversation of a further sampled TCP header of
+// the frame just added (an sFlow datagram's second and later samples, p
+// short): tshark dissects every sample of a datagram and gives each
+// sampled header's conversation its tcp.stream, while the timeline keeps
+// one segment per frame. The conversation is found or opened as for a
+// segment, so that later streams are numbered as tshark numbers them; no
+// segment or frame is added to it.
+func (b *Builder) AddSampled(p *Packet) {
+	idx, _ := b.lookup(p)
+	b.touch(idx)
+}
+
 // lookup finds or opens the conversation of p as tshark does, and returns
 // its index and the reused_ports event when the segment shows a port reuse.
 func (b *Builder) lookup(p *Packet) (int32, Events) {
@@ -401,14 +413,19 @@ func (b *Builder) lookup(p *Packet) (int32, Events) {
 			// A new initial sequence number on a SYN: the ports are reused
 			// by a new connection, which gets the next stream number.
 			idx = b.newConversation(key, p)
-			ev = ev.Add(ReusedPorts)
-		} else {
+			if !p.Short {
+				// tshark opens the new stream for a short SYN too,
+				// but runs no sequence analysis on it, so it
+				// shows no reused_ports.
+				ev = ev.Add(ReusedPorts)
+			}
+		} else if !p.Short {
 			// The same SYN again. A RST may have been sent with the
 			// acknowledged sequence number (RFC 793 3.4), so tshark resets
 			// nextseq to the highest contiguous sequence number.
 			fwd.nextseq = fwd.maxseqtobeacked
 		}
-	case p.Flags&(SYN|ACK) == SYN|ACK && fwd.baseSet && p.Seq != fwd.base:
+	case p.Flags&(SYN|ACK) == SYN|ACK && fwd.baseSet && p.Seq != fwd.base && !p.Short:
 		// A SYN/ACK with a new sequence number stays in the conversation
 		// but restarts this direction's relative numbering.
 		fwd.base = p.Seq

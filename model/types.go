@@ -234,9 +234,13 @@ type Packet struct {
 	// WinScale is the window-scale shift of a window scale option on this
 	// segment, or -1 when the segment carries none.
 	WinScale int8
-	// Short says the IP datagram ends inside the TCP header (its length is
-	// below the data offset), so the payload length is unknown: tshark then
-	// runs no sequence analysis on the segment and shows its SEQ and ACK
-	// numbers raw, not relative. Len is 0.
+	// Short says tshark runs no sequence analysis on the segment (it shows
+	// its SEQ and ACK numbers raw, not relative, leaves tcp.len empty and
+	// flags no event, reused_ports included, though a SYN with a new
+	// sequence number still opens a new stream). That is so when the IP
+	// datagram ends inside the TCP header (its length is below the data
+	// offset; Len is 0), when the segment is the first fragment of a
+	// datagram that was not reassembled, and when it is a sampled header
+	// (sFlow): Len is then the length its IP header claims.
 	Short bool
 }

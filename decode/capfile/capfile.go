@@ -32,7 +32,10 @@ type Record struct {
 	// block header) from the start of the input; ReadFrame takes it back.
 	Offset int64
 	// TimeNS is the timestamp in nanoseconds since the Unix epoch. pcapng
-	// Simple Packet Blocks carry no timestamp: theirs is 0.
+	// Simple Packet Blocks carry no timestamp: theirs is 0. A pcapng
+	// timestamp past 2262, where the nanosecond clock ends, is moved back
+	// by a whole number of seconds fixed by the file's first such
+	// timestamp, so that the times between frames stay exact (farClock).
 	TimeNS int64
 	// CapLen is the number of bytes captured (len(Data)); OrigLen is the
 	// frame's length on the wire. CapLen may exceed OrigLen in files written
@@ -121,6 +124,7 @@ type Reader struct {
 	sections int
 	shbMajor uint16
 	shbMinor uint16
+	far      farClock // timestamps past 2262 (pcapng's are 64 bits)
 }
 
 // NewReader detects the format by its magic number (pcap in microseconds or

@@ -86,10 +86,16 @@ func (r *Reader) nextPcap() error {
 	if err != nil {
 		return r.short(start, len(b), int64(need), err)
 	}
-	ns := int64(frac)
+	// The fraction is scaled as tshark's libpcap reader scales it: a
+	// 32-bit product (microseconds × 1000, wrapping) stored in a signed
+	// 32-bit nanosecond count. So a microsecond field of 10^6 or more is
+	// not refused or clamped: 1000000 µs adds a whole second, 0x80000000
+	// µs wraps to 0 ns and 0xffffffff µs to −1000 ns, and a nanosecond
+	// field of 2^31 or more counts back from the second.
 	if !r.nano {
-		ns *= 1000
+		frac *= 1000
 	}
+	ns := int64(int32(frac))
 	r.rec = Record{
 		Offset:   start + pcapRecHdrLen,
 		TimeNS:   int64(sec)*1e9 + ns,

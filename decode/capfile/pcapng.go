@@ -3,6 +3,7 @@ package capfile
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/bits"
 )
 
@@ -38,9 +39,11 @@ type iface struct {
 }
 
 // timeNS converts a raw 64-bit timestamp to ns since the epoch. The
-// fraction is scaled with a 128-bit product so that binary resolutions
-// (2^-n) are exact too.
-func (ifc *iface) timeNS(ts uint64) int64 {
+// timestamp is unsigned, as tshark reads it: one with the top bit set is far
+// in the future, not before 1970. The fraction is scaled with a 128-bit
+// product so that binary resolutions (2^-n) are exact too. Seconds past the
+// end of the nanosecond clock go through clk.far.
+func (ifc *iface) timeNS(ts uint64, clk *farClock) int64 {
 	sec, frac := ts/ifc.units, ts%ifc.units
 	var ns uint64
 	switch ifc.units {
@@ -53,7 +56,56 @@ func (ifc *iface) timeNS(ts uint64) int64 {
 		hi, lo := bits.Mul64(frac, 1e9)
 		ns, _ = bits.Div64(hi, lo, ifc.units)
 	}
-	return (int64(sec)+ifc.offset)*1e9 + int64(ns)
+	return clk.at(sec, ifc.offset, int64(ns))
+}
+
+// The nanosecond clock of Record.TimeNS (an int64) ends on 2262-04-11;
+// tshark's seconds are 64 bits wide. clockMaxSec is the last whole second
+// it holds either side of the epoch, farBaseSec where a capture whose
+// timestamps lie beyond it is moved to (2200-01-01 00:00:00 UTC).
+const (
+	clockMaxSec = math.MaxInt64/1_000_000_000 - 1
+	farBaseSec  = 7258118400
+)
+
+// farClock places timestamps beyond the nanosecond clock. The first such
+// timestamp of a file fixes a shift (a whole number of seconds) that moves it
+// to farBaseSec, and every later one moves by the same shift, so that the
+// times between frames — tshark's frame.time_relative — stay exact; only the
+// absolute date of those frames is not the file's (it reads 2200 onwards,
+// still far in the future). A timestamp the shift cannot bring inside the
+// clock saturates at its end.
+type farClock struct {
+	set   bool
+	shift int64
+}
+
+// at returns sec+offset seconds and ns nanoseconds as ns since the epoch.
+func (c *farClock) at(sec uint64, offset, ns int64) int64 {
+	var s int64
+	switch {
+	case sec > math.MaxInt64, offset > 0 && int64(sec) > math.MaxInt64-offset:
+		return math.MaxInt64 // beyond even 64-bit seconds
+	default:
+		s = int64(sec) + offset
+	}
+	if s >= -clockMaxSec && s <= clockMaxSec {
+		return s*1e9 + ns
+	}
+	if !c.set {
+		c.set, c.shift = true, s-farBaseSec
+	}
+	if (c.shift > 0 && s < math.MinInt64+c.shift) || (c.shift < 0 && s > math.MaxInt64+c.shift) {
+		return math.MaxInt64
+	}
+	m := s - c.shift
+	switch {
+	case m > clockMaxSec:
+		return math.MaxInt64
+	case m < -clockMaxSec:
+		return math.MinInt64
+	}
+	return m*1e9 + ns
 }
 
 func blockName(typ uint32) string {
@@ -348,7 +400,7 @@ func (r *Reader) packet(start int64, typ uint32, body []byte) error {
 		Data:     body[hdr : hdr+int(capLen) : hdr+int(capLen)],
 	}
 	if typ != blockSPB {
-		r.rec.TimeNS = ifc.timeNS(ts)
+		r.rec.TimeNS = ifc.timeNS(ts, &r.far)
 	}
 	return nil
 }
