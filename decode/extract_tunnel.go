@@ -13,7 +13,7 @@ import (
 // This file holds the header walk through the tunnels that carry TCP where
 // tshark follows it and the walk of extract_walk.go alone did not: GTP-U,
 // ERSPAN types I–III, WCCP redirection, Aruba's WLAN-over-GRE and CAPWAP
-// data (whose 802.11 payload goes to the 802.11 walk, layerDot11), IPComp,
+// data (whose 802.11 payload goes to the 802.11 walk, lDot11), IPComp,
 // and sFlow's sampled headers. extract_walk.go reaches it through a few hook
 // lines: UDP ports (udpEncap), GRE protocols (greEncap), IP protocol 108,
 // and one case of walker.run (walkEncap).
@@ -25,11 +25,11 @@ import (
 // would cost an allocation per frame and lose what the walk reports.
 
 // Layer IDs of this file's headers. They sit above the IDs of
-// extract_walk.go's list (and of the link walk's, from 48) so that the
+// extract_walk.go's list (and of the link walks', 48-49 and 56-66) so that the
 // lists can grow apart, and close enough to them that run's switch over
 // layers stays one jump table.
 const (
-	lGTPU        layerID = 64 + iota // GTPv1-U header with its optional fields
+	lGTPU        layerID = 72 + iota // GTPv1-U header with its optional fields
 	lGTPExt                          // one GTP-U extension header
 	lERSPAN                          // ERSPAN type II or III header (type I has none)
 	lWCCP                            // WCCPv2 redirect header
@@ -99,7 +99,7 @@ func (w *walker) greEncap(t, fl uint16, greStart int, p *walkPos) (layerID, bool
 		return lIPv4, true
 	case t >= 0x8200 && t <= 0x8370 && t&0xf == 0:
 		// Aruba's WLAN over GRE: an 802.11 frame without FCS.
-		return layerDot11, true
+		return lDot11, true
 	}
 	return lNone, false
 }
@@ -126,8 +126,6 @@ func (w *walker) walkEncap(p *walkPos) bool {
 		return w.walkIPComp(p)
 	case lSFlow:
 		return w.walkSFlow(p)
-	case layerDot11:
-		return w.walkDot11(p)
 	}
 	w.bad("internal: unknown layer")
 	return false
@@ -316,7 +314,7 @@ func (w *walker) walkCAPWAP(p *walkPos) bool {
 		// byte-swapped in CAPWAP; tshark undoes that by default
 		// (capwap.swap_frame_control), and so must the 802.11 walk.
 		w.dot11SwapFC = true
-		p.cur = layerDot11
+		p.cur = lDot11
 		return true
 	default:
 		w.other(fmt.Sprintf("CAPWAP data for wireless binding %d", wbid))

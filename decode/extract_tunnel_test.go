@@ -35,13 +35,6 @@ func tunnelCaptures(t *testing.T) []string {
 	return out
 }
 
-// needsDot11 reports whether a capture's TCP is inside 802.11 frames, which
-// the 802.11 walk of the encap-link branch decodes.
-func needsDot11(path string) bool {
-	b := filepath.Base(path)
-	return strings.HasPrefix(b, "tun_aruba") || strings.HasPrefix(b, "tun_capwap_dot11")
-}
-
 // parseTsharkTime reads frame.time_relative as tshark prints it, in ns:
 // "S.FFFFFFFFF", where an unnormalized fraction (more than nine digits, as
 // for a pcap microsecond field of 10^6 or more) counts in full.
@@ -73,9 +66,6 @@ func parseTsharkTime(t *testing.T, s string) int64 {
 func TestTunnelCapturesAgainstTshark(t *testing.T) {
 	for _, path := range tunnelCaptures(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			if needsDot11(path) && dot11Placeholder {
-				t.Skip("the 802.11 walk comes with the encap-link branch (extract_dot11_hook.go)")
-			}
 			rows, undec := readTSV(t, expectedPath(path))
 			if len(rows) == 0 {
 				t.Fatal("no expected rows")

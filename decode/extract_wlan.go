@@ -146,6 +146,11 @@ func (w *walker) dot11(p *walkPos, pad bool) bool {
 		return false
 	}
 	fc0, fc1 := data[p.off], data[p.off+1]
+	if w.dot11SwapFC {
+		// CAPWAP from Cisco access points sends the frame control field
+		// byte-swapped; tshark's CAPWAP dissector swaps it back by default.
+		fc0, fc1 = fc1, fc0
+	}
 	if v := fc0 & 3; v != 0 {
 		w.other(fmt.Sprintf("802.11 frame with protocol version %d", v))
 		w.push(lData, p.off, p.capEnd)

@@ -8,11 +8,6 @@ import (
 	"testing"
 )
 
-// dot11Pending are the tun_ captures whose TCP rides in 802.11 frames,
-// which the 802.11 walk of the encap-link branch decodes; until it is
-// merged (decode/extract_dot11_hook.go) they are skipped here.
-var dot11Pending = map[string]bool{"tun_aruba": true, "tun_capwap_dot11": true}
-
 // TestTunnelCaptures holds the built binary's dump of the generated tunnel
 // and decoder-bug captures (testdata/encap/tun_*, see gen_tunnel) to the
 // tshark fields committed beside them, with the oracle's compare.py.
@@ -31,9 +26,6 @@ func TestTunnelCaptures(t *testing.T) {
 	for _, c := range caps {
 		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(c), ".pcapng"), ".pcap")
 		t.Run(name, func(t *testing.T) {
-			if dot11Pending[name] {
-				t.Skip("needs the 802.11 walk of the encap-link branch")
-			}
 			exp := filepath.Join(moduleRoot, "testdata", "encap", "expected", name+".tsv")
 			jsonl, err := exec.Command(bin, "dump", "--format", "jsonl", c).Output()
 			if err != nil {
