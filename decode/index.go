@@ -8,8 +8,11 @@ import (
 // indexer turns capture records into timeline entries: it extracts what each
 // frame carries and files it with the builder. It holds no frame bytes.
 type indexer struct {
-	b *model.Builder
-	d *dissector
+	b     *model.Builder
+	d     *dissector
+	flows sniffFlows
+	sn    sniffer
+	pre   []byte
 }
 
 func newIndexer(b *model.Builder) *indexer {
@@ -20,7 +23,14 @@ func newIndexer(b *model.Builder) *indexer {
 func (ix *indexer) add(n uint32, rec *capfile.Record) {
 	fr := frameOf(rec)
 	ex := ix.d.Extract(n, rec.LinkType, rec.Data, rec.OrigLen)
+	ok := false
+	if sniffApp && ex.Kind == model.FrameTCP {
+		ix.pre, ok = ix.flows.prefix(ix.pre[:0], &ex.Packet, ix.d.tcpPayload())
+	}
 	file(ix.b, n, fr, &ex)
+	if ok {
+		ix.sn.file(ix.b, n, ex.Packet.Src, ix.pre)
+	}
 }
 
 // frameOf is the timeline's record of a capture record, before the builder
