@@ -33,7 +33,11 @@ interface.
                    ("kind":"tcp"), every ICMP error tied to a conversation
                    ("kind":"icmp") and every other frame ("kind":"frame", with
                    the reason it carries no segment). The keys are documented in
-                   the README and stay stable for scripts.
+                   the README and stay stable for scripts. A segment that
+                   completes an application message (an SMTP command, a TLS
+                   handshake, an HTTP request) has an "app" object too: its
+                   protocol, summary and fields (not for a capture still
+                   arriving on standard input).
   --format text    a readable ladder, one line per segment: direction arrow,
                    flags, SEQ, ACK, length, both sides' states and events, fit
                    for a handout.
@@ -69,7 +73,10 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return err
 			}
 			defer in.Close()
-			if format == "jsonl" && !explain && flt == nil {
+			if format == "jsonl" && !explain && flt == nil && in.Live() {
+				// A capture still arriving: its rows are written as its
+				// frames come, before the bytes that complete their
+				// application messages, so they have no "app" objects.
 				return dumpJSONLStream(in, stdout, stderr, stream)
 			}
 			// A filter judges a frame by the whole capture (an analysis
@@ -93,7 +100,11 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			}
 			switch {
 			case format == "jsonl":
-				err = writeJSONL(w, tl, stream, kept, ex)
+				apps := newAppRows(in, tl)
+				err = writeJSONLApp(w, tl, stream, kept, ex, apps)
+				if apps.err != nil {
+					warnings = append(warnings, "application layer: "+apps.err.Error())
+				}
 			case explain:
 				err = writeTextExplained(w, tl, opts, ex)
 			default:
@@ -243,13 +254,19 @@ func (r *timelineRows) ICMP(frame uint32) *model.ICMPError {
 // With explain set, every line also gets an "explain" string:
 // explain(frame).
 func writeJSONL(w io.Writer, tl *model.Timeline, stream int, keep *frameSet, explain func(frame uint32) string) error {
+	return writeJSONLApp(w, tl, stream, keep, explain, nil)
+}
+
+// writeJSONLApp is writeJSONL with each segment's "app" object from apps
+// (nil: none).
+func writeJSONLApp(w io.Writer, tl *model.Timeline, stream int, keep *frameSet, explain func(frame uint32) string, apps *appRows) error {
 	var b []byte
 	src := &timelineRows{tl: tl}
 	for i := range tl.Frames {
 		if !keep.has(uint32(i + 1)) {
 			continue
 		}
-		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain)
+		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain, apps)
 		if len(b) == 0 {
 			continue
 		}
@@ -285,7 +302,7 @@ func streamJSONL(w io.Writer, in *decode.Input, stream int) ([]string, error) {
 			if !all && !bld.Final(head) {
 				break
 			}
-			buf = appendRow(buf, bld, bld.Frame(head), head, stream, nil)
+			buf = appendRow(buf, bld, bld.Frame(head), head, stream, nil, nil)
 			if len(buf) >= 1<<16 {
 				_, werr = w.Write(buf)
 				buf = buf[:0]
@@ -331,8 +348,9 @@ const forgetEvery = 1 << 14
 
 // appendRow appends frame frameNo's JSONL line (record f) to b, or nothing
 // when the frame is not part of stream (-1: every stream) or is an ICMP
-// frame without its error.
-func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream int, explain func(frame uint32) string) []byte {
+// frame without its error. apps, when not nil, gives a segment's "app"
+// object (its segment indexes are rows').
+func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream int, explain func(frame uint32) string, apps *appRows) []byte {
 	if stream >= 0 && int(f.Stream) != stream {
 		return b
 	}
@@ -390,6 +408,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 			// zero-window probe); keep "events" to the contract's names.
 			b = append(b, `,"events_extra":`...)
 			b = appendStrings(b, extra.Names())
+		}
+		if apps != nil {
+			b = appendApp(b, apps.seg(si))
 		}
 		b = appendExplain(b, explain, frameNo)
 		b = append(b, "}\n"...)
