@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcpstep/tcpstep/appnote"
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
@@ -92,19 +93,23 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			kept, warnings := runFilter(flt, in, tl)
 			opts := export.Options{Stream: stream, Absolute: absolute, Keep: kept.keep(), Filter: kept.String()}
 			w := bufio.NewWriterSize(stdout, 1<<16)
+			apps := newAppRows(in, tl)
 			var ex func(frame uint32) string
 			if explain {
 				ex = func(frame uint32) string {
-					return strings.Join(model.ExplainFrameAs(tl, frame, absolute), "\n")
+					lines := model.ExplainFrameAs(tl, frame, absolute)
+					// The application layer's sentence, after TCP's.
+					if si := tl.SegOf(frame); si >= 0 {
+						if s := appnote.Sentence(apps.seg(int32(si)), tl.Segments[si].Dir); s != "" {
+							lines = append(lines, s)
+						}
+					}
+					return strings.Join(lines, "\n")
 				}
 			}
 			switch {
 			case format == "jsonl":
-				apps := newAppRows(in, tl)
 				err = writeJSONLApp(w, tl, stream, kept, ex, apps)
-				if apps.err != nil {
-					warnings = append(warnings, "application layer: "+apps.err.Error())
-				}
 			case explain:
 				err = writeTextExplained(w, tl, opts, ex)
 			default:
@@ -120,6 +125,9 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			// output, so everything before them is kept.
 			printWarnings(stderr, tl.Warnings)
 			printWarnings(stderr, warnings)
+			if apps.err != nil {
+				printWarnings(stderr, []string{"application layer: " + apps.err.Error()})
+			}
 			return nil
 		},
 	}, stdin, stderr, nil)

@@ -21,6 +21,10 @@ type appRows struct {
 	tl      *model.Timeline
 	payload model.PayloadFunc
 	convs   map[int]*app.Conv
+	// last and lastSeg are the segment asked for last and its answer: a
+	// row and its explanation ask in turn.
+	last    int32
+	lastSeg *app.Segment
 	// err is the first payload that could not be re-read; the rows go on
 	// without app objects for its conversation.
 	err error
@@ -31,6 +35,7 @@ func newAppRows(in *decode.Input, tl *model.Timeline) *appRows {
 		tl:      tl,
 		payload: func(seg int) ([]byte, error) { return in.Payload(tl, seg) },
 		convs:   map[int]*app.Conv{},
+		last:    -1,
 	}
 }
 
@@ -39,6 +44,10 @@ func (a *appRows) seg(si int32) *app.Segment {
 	if a == nil || si < 0 || int(si) >= len(a.tl.Segments) {
 		return nil
 	}
+	if si == a.last {
+		return a.lastSeg
+	}
+	a.last, a.lastSeg = si, nil
 	c := a.tl.Conv(&a.tl.Segments[si])
 	if c == nil || c.App.Proto == "" || len(c.Segs) == 0 {
 		return nil
@@ -59,6 +68,7 @@ func (a *appRows) seg(si int32) *app.Segment {
 	if int(si) >= int(c.Segs[len(c.Segs)-1]) {
 		delete(a.convs, c.Index) // its last row
 	}
+	a.lastSeg = s
 	return s
 }
 
