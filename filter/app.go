@@ -49,8 +49,8 @@ func (r *row) appSeg() *app.Segment {
 		}
 		r.apps[c.Index] = ac
 	}
-	if r.si >= int(c.Segs[len(c.Segs)-1]) {
-		delete(r.apps, c.Index)
+	if r.si >= int(c.Segs[len(c.Segs)-1]) && !r.keepApps {
+		delete(r.apps, c.Index) // a walk in frame order is done with it
 	}
 	r.app = ac.Seg(r.si)
 	return r.app

@@ -59,6 +59,16 @@ func TestAppFieldOperators(t *testing.T) {
 		if !slices.Equal(one, got) {
 			t.Errorf("%s: Match picks %v, Frames %v", c.expr, one, got)
 		}
+		m := f.Matcher(tl, src)
+		one = one[:0]
+		for n := uint32(1); int(n) <= len(tl.Frames); n++ {
+			if ok, _ := m(n); ok {
+				one = append(one, n)
+			}
+		}
+		if !slices.Equal(one, got) {
+			t.Errorf("%s: Matcher picks %v, Frames %v", c.expr, one, got)
+		}
 	}
 }
 
@@ -94,6 +104,14 @@ func TestAppAnalysedOnce(t *testing.T) {
 		}
 		if calls != c.calls {
 			t.Errorf("%s: %d analyses, want %d", c.expr, calls, c.calls)
+		}
+		calls = 0
+		m := f.Matcher(tl, src)
+		for n := uint32(len(tl.Frames)); n >= 1; n-- { // backwards: the cache is kept anyway
+			m(n)
+		}
+		if calls != c.calls {
+			t.Errorf("%s: Matcher made %d analyses, want %d", c.expr, calls, c.calls)
 		}
 		if c.calls > 0 && !f.ReadsPayload() {
 			t.Errorf("%s: ReadsPayload false", c.expr)

@@ -61,6 +61,8 @@ type row struct {
 	// apps holds the conversations analysed during a walk, by stream;
 	// each is dropped after its last segment. It outlives reset.
 	apps map[int]*app.Conv
+	// keepApps keeps them all (Matcher: frames in any order).
+	keepApps bool
 
 	err error // the first error of a Source function
 
