@@ -48,7 +48,7 @@ func capturePath(t *testing.T, capture string) string {
 // app object, as sets (tshark repeats a reply code on every line of a
 // multi-line reply; the row names the reply once).
 func TestDumpAppAgainstTshark(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "testdata", "app", "fields.tsv"))
+	f, err := os.Open(filepath.Join("testdata", "app", "fields.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}

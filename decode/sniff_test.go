@@ -25,7 +25,7 @@ type hintRow struct {
 
 func readHints(t *testing.T) []hintRow {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "app", "hints.tsv"))
+	f, err := os.Open(filepath.Join("testdata", "app", "hints.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func checkHint(t *testing.T, how string, tl *model.Timeline, r hintRow) {
 // TestIndexHintsAgainstTshark checks the protocol and server name that
 // indexing gives each conversation (Load, and the Stream the interface
 // files while reading, read through Live before Finish) against tshark's
-// first application protocol in it (testdata/app/hints.tsv, regen-hints.sh).
+// first application protocol in it (testdata/app/hints.tsv, regen-hints.sh there).
 func TestIndexHintsAgainstTshark(t *testing.T) {
 	byCap := map[string][]hintRow{}
 	var order []string

@@ -58,9 +58,10 @@ type row struct {
 
 	haveApp bool
 	app     *app.Segment // what the segment carries above TCP, or nil
+	ca      *convApp     // its conversation's application layer
 	// apps holds the conversations analysed during a walk, by stream;
 	// each is dropped after its last segment. It outlives reset.
-	apps map[int]*app.Conv
+	apps map[int]*convApp
 	// keepApps keeps them all (Matcher: frames in any order).
 	keepApps bool
 

@@ -3,7 +3,7 @@
 # samples, the application protocol tshark first names in it and the server name the client
 # gives (HTTP Host, TLS SNI), as the truth for the index-time hints (Conversation.App).
 #
-# usage: testdata/app/regen-hints.sh > testdata/app/hints.tsv
+# usage: decode/testdata/app/regen-hints.sh > decode/testdata/app/hints.tsv
 #        (SHARED=/path/to/shared to use another corpus; default ../shared next to the repo)
 #
 # For each capture it runs, with an empty private configuration directory (tshark's defaults),
@@ -19,7 +19,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+repo=$(cd "$here/../../.." && pwd)
 shared=${SHARED:-$repo/../shared}
 cfg=$(mktemp -d)
 trap 'rm -rf "$cfg"' EXIT

@@ -3,7 +3,7 @@
 # that carry the line protocols tcpstep names (SMTP, FTP, POP, IMAP), as the truth for the
 # "app" objects of `tcpstep dump --format jsonl`.
 #
-# usage: testdata/app/regen-fields.sh > testdata/app/fields.tsv
+# usage: cli/testdata/app/regen-fields.sh > cli/testdata/app/fields.tsv
 #        (SHARED=/path/to/shared to use another corpus; default ../shared next to the repo)
 #
 # For each capture it runs, with an empty private configuration directory (tshark's defaults),
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+repo=$(cd "$here/../../.." && pwd)
 shared=${SHARED:-$repo/../shared}
 cfg=$(mktemp -d)
 trap 'rm -rf "$cfg"' EXIT
