@@ -85,7 +85,10 @@
 // these): the protocols http, smtp, ftp, pop, imap, tls, ssh, dns, true on
 // the frames that complete a message of that protocol (as in tshark, a
 // segment carrying only the middle of a TLS record or an HTTP head is not
-// tls or http); the text fields http.request.method, http.request.uri,
+// tls or http; tls is also true where a TLS record starts, as tshark's
+// TLS dissector is called there; a message that a hole or the end of the
+// capture cut short has none of its protocol's fields, as tshark never
+// completes it); the text fields http.request.method, http.request.uri,
 // http.host, smtp.req.command, ftp.request.command,
 // tls.handshake.extensions_server_name, ssh.protocol, dns.qry.name
 // (compared as strings: ==, !=, <, contains, matches, in {...}; a value
