@@ -8,11 +8,9 @@ import (
 // indexer turns capture records into timeline entries: it extracts what each
 // frame carries and files it with the builder. It holds no frame bytes.
 type indexer struct {
-	b     *model.Builder
-	d     *dissector
-	flows sniffFlows
-	sn    sniffer
-	pre   []byte
+	b  *model.Builder
+	d  *dissector
+	sn sniffer
 }
 
 func newIndexer(b *model.Builder) *indexer {
@@ -23,13 +21,14 @@ func newIndexer(b *model.Builder) *indexer {
 func (ix *indexer) add(n uint32, rec *capfile.Record) {
 	fr := frameOf(rec)
 	ex := ix.d.Extract(n, rec.LinkType, rec.Data, rec.OrigLen)
-	ok := false
-	if sniffApp && ex.Kind == model.FrameTCP {
-		ix.pre, ok = ix.flows.prefix(ix.pre[:0], &ex.Packet, ix.d.tcpPayload())
-	}
 	file(ix.b, n, fr, &ex)
-	if ok {
-		ix.sn.file(ix.b, n, ex.Packet.Src, ix.pre)
+	if sniffApp && ex.Kind == model.FrameTCP && ex.Packet.Len > 0 {
+		// The frame's bytes are still those Extract walked.
+		if idx, ok := ix.sn.wants(ix.b, n, ex.Packet.Src); ok {
+			if pay := ix.d.tcpPayload(); len(pay) > 0 {
+				ix.sn.file(ix.b, idx, ex.Packet.Src, pay)
+			}
+		}
 	}
 }
 

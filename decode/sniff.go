@@ -13,14 +13,17 @@ import (
 // payload bytes of each direction (app.Sniff), not from the whole
 // reassembled stream as app.Analyze does later for one conversation.
 //
-// Frame bytes are not kept past the extraction, so the reader side (which
-// has them) keeps a copy of at most sniffPrefix bytes of a segment's payload
-// when it may be the first payload of its direction: sniffFlows remembers
-// the directions already sniffed. The builder side (sniffer) files those
-// copies against the conversation the builder put the segment in, and sets
-// Conversation.App as each direction's first payload arrives. Both sides
-// are bounded: at worst a direction is sniffed again (when another evicts
-// it from the reader's table), which the builder side ignores.
+// The builder side (sniffer) knows, after filing a segment, whether its
+// conversation still awaits the first payload of that side: a byte per
+// conversation says so. Load and Feed extract and file each frame on one
+// goroutine, so the payload is then read from the frame's bytes, still
+// there. A Stream's reader extracts frames ahead of the builder and does
+// not keep their bytes, so it keeps a copy of at most sniffPrefix bytes of
+// a segment's payload when it may be the first payload of its direction:
+// sniffFlows remembers the directions already copied, and the builder side
+// files the copies. Both sides are bounded: at worst a direction is copied
+// again (when another evicts it from the reader's table), which the
+// builder side ignores.
 
 // sniffPrefix bounds the bytes of a direction's first payload kept for
 // app.Sniff: a TLS ClientHello with its server name, an HTTP request's
@@ -135,59 +138,96 @@ func (f *sniffFlows) forget(fp uint64) {
 const maxSniffPending = 1 << 14
 
 // sniffer is the builder side: it sets the conversations' App hints from
-// the copied prefixes. It is touched by the builder's goroutine only.
+// the first payload of each direction. It is touched by the builder's
+// goroutine only.
 type sniffer struct {
-	// pend holds, by stream, the first payload of the direction seen so
-	// far; queue lists those streams oldest first (with streams no longer
+	// sides holds, by stream, which of its two endpoints have had their
+	// first payload sniffed (sideLow, sideHigh: the lower endpoint and the
+	// other, an order that a swap of client and server does not change),
+	// and sideDone once both have or the conversation was given up. It is
+	// a byte a conversation, read for every segment with payload, so it
+	// stays in the cache where a map would not.
+	sides []uint8
+	// pend holds, by stream, the first payload of the side seen so far;
+	// queue lists those streams oldest first (with streams no longer
 	// pending, skipped when met).
 	pend  map[int32]*sniffPending
 	queue []int32
-	// full marks, by stream, the conversations whose both directions have
-	// been sniffed (or given up).
-	full []bool
 }
 
+const (
+	sideLow uint8 = 1 << iota
+	sideHigh
+	sideDone
+)
+
 // sniffPending is one conversation's first payload in one direction: sent
-// by from. It is kept by sender rather than by direction, because a later
-// SYN may swap a conversation's client and server.
+// by from.
 type sniffPending struct {
 	from model.Endpoint
 	pre  []byte
 }
 
-// file takes frame n's copied payload prefix (sent by src), just filed with
-// b, and updates the App hint of the conversation the builder put it in.
-func (sn *sniffer) file(b *model.Builder, n uint32, src model.Endpoint, pre []byte) {
+// side is the bit of sender src in conversation c.
+func side(c *model.Conversation, src model.Endpoint) uint8 {
+	other := c.Server
+	if src != c.Client {
+		other = c.Client
+	}
+	if cmp := src.Addr.Compare(other.Addr); cmp < 0 || cmp == 0 && src.Port < other.Port {
+		return sideLow
+	}
+	return sideHigh
+}
+
+// wants reports whether frame n, just filed with b and sent by src, is the
+// first payload of its side that the conversation's hint awaits, and
+// returns the conversation.
+func (sn *sniffer) wants(b *model.Builder, n uint32, src model.Endpoint) (int32, bool) {
 	f := b.Frame(n)
 	if f == nil || f.Stream < 0 {
-		return
+		return 0, false
 	}
 	idx := f.Stream
-	if int(idx) < len(sn.full) && sn.full[idx] {
-		return
+	var st uint8
+	if int(idx) < len(sn.sides) {
+		st = sn.sides[idx]
 	}
+	if st&sideDone != 0 {
+		return 0, false
+	}
+	return idx, st&side(b.Conversation(idx), src) == 0
+}
+
+// mark sets bits of conversation idx's sides.
+func (sn *sniffer) mark(idx int32, bits uint8) {
+	for int(idx) >= len(sn.sides) {
+		sn.sides = append(sn.sides, 0)
+	}
+	sn.sides[idx] |= bits
+}
+
+// file takes the first payload (at most sniffPrefix bytes of it) that
+// src sent in conversation idx, which wants asked for, and updates the
+// conversation's App hint.
+func (sn *sniffer) file(b *model.Builder, idx int32, src model.Endpoint, pre []byte) {
 	c := b.Conversation(idx)
-	st := sn.pend[idx]
+	pre = pre[:min(len(pre), sniffPrefix)]
 	var client, server []byte
-	if st != nil {
-		if st.from == src {
-			return // this direction was sniffed already
-		}
+	if st := sn.pend[idx]; st != nil {
 		client, server = st.pre, pre
 		if st.from != c.Client {
 			client, server = pre, st.pre
 		}
 		delete(sn.pend, idx)
-		for int(idx) >= len(sn.full) {
-			sn.full = append(sn.full, false)
-		}
-		sn.full[idx] = true
+		sn.mark(idx, sideLow|sideHigh|sideDone)
 	} else {
 		if src == c.Client {
 			client = pre
 		} else {
 			server = pre
 		}
+		sn.mark(idx, side(c, src))
 		sn.keep(idx, &sniffPending{from: src, pre: append([]byte(nil), pre...)})
 	}
 	h := app.Sniff(client, server, c.Client.Port, c.Server.Port)
@@ -213,10 +253,7 @@ func (sn *sniffer) keep(idx int32, st *sniffPending) {
 		sn.queue = sn.queue[1:]
 		if _, ok := sn.pend[old]; ok {
 			delete(sn.pend, old)
-			for int(old) >= len(sn.full) {
-				sn.full = append(sn.full, false)
-			}
-			sn.full[old] = true
+			sn.mark(old, sideDone)
 		}
 	}
 	if len(sn.queue) > 2*maxSniffPending {

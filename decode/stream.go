@@ -245,7 +245,9 @@ func (s *Stream) Apply(b *model.Builder, budget time.Duration) model.IndexProgre
 				src = ex.Packet.Src
 			}
 			if e.preN > 0 {
-				s.sn.file(b, e.n, src, s.local.pre[e.pre:e.pre+uint32(e.preN)])
+				if idx, ok := s.sn.wants(b, e.n, src); ok {
+					s.sn.file(b, idx, src, s.local.pre[e.pre:e.pre+uint32(e.preN)])
+				}
 			}
 			if s.pos%256 == 0 && time.Since(start) >= budget {
 				break
