@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bufio"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -191,5 +192,55 @@ func TestSniffFlowsFirstPayload(t *testing.T) {
 		if n != st.want {
 			t.Errorf("step %d: copied %d bytes, want %d", i, n, st.want)
 		}
+	}
+}
+
+// TestSnifferBounds checks the builder side's bound: past maxSniffPending
+// conversations waiting for their second side, the oldest is given up (its
+// hint stays what its first side showed, and its second side is not
+// awaited), and what waits never exceeds the bound.
+func TestSnifferBounds(t *testing.T) {
+	b := model.NewBuilder()
+	var sn sniffer
+	server := model.Endpoint{Addr: netip.MustParseAddr("192.0.2.25"), Port: 25}
+	greeting := []byte("220 mail.example.com ESMTP\r\n")
+	n := uint32(0)
+	send := func(from, to model.Endpoint, flags model.Flags, seq uint32, pay []byte) {
+		n++
+		p := model.Packet{Src: from, Dst: to, Seq: seq, Flags: flags, Len: uint32(len(pay)), WinScale: -1}
+		b.AddPacket(model.Frame{TimeNS: int64(n)}, &p)
+		if len(pay) > 0 {
+			if idx, ok := sn.wants(b, n, from); ok {
+				sn.file(b, idx, from, pay)
+			}
+		}
+	}
+	client := func(i int) model.Endpoint {
+		return model.Endpoint{Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), Port: 40000}
+	}
+	const convs = maxSniffPending + 10
+	for i := range convs {
+		c := client(i)
+		send(c, server, model.SYN, 1000, nil)
+		send(server, c, model.SYN|model.ACK, 5000, nil)
+		send(server, c, model.ACK|model.PSH, 5001, greeting)
+		if len(sn.pend) > maxSniffPending {
+			t.Fatalf("%d conversations wait, the bound is %d", len(sn.pend), maxSniffPending)
+		}
+	}
+	tl, _ := b.Live()
+	for _, i := range []int{0, convs - 1} {
+		if got := tl.Conversations[i].App.Proto; got != "SMTP" {
+			t.Errorf("conversation %d: hinted %q from its greeting, want SMTP", i, got)
+		}
+	}
+	// The oldest was given up: its client's EHLO is not awaited. The
+	// newest still waits for it.
+	if _, ok := sn.wants(b, 3, client(0)); ok {
+		t.Error("the oldest conversation, given up, still awaits its client's payload")
+	}
+	last := uint32(3 * convs)
+	if _, ok := sn.wants(b, last, client(convs-1)); !ok {
+		t.Error("the newest conversation does not await its client's payload")
 	}
 }
