@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tcpstep/tcpstep/appnote"
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/export"
 	"github.com/tcpstep/tcpstep/model"
@@ -33,7 +34,11 @@ interface.
                    ("kind":"tcp"), every ICMP error tied to a conversation
                    ("kind":"icmp") and every other frame ("kind":"frame", with
                    the reason it carries no segment). The keys are documented in
-                   the README and stay stable for scripts.
+                   the README and stay stable for scripts. A segment that
+                   completes an application message (an SMTP command, a TLS
+                   handshake, an HTTP request) has an "app" object too: its
+                   protocol, summary and fields (not for a capture still
+                   arriving on standard input).
   --format text    a readable ladder, one line per segment: direction arrow,
                    flags, SEQ, ACK, length, both sides' states and events, fit
                    for a handout.
@@ -69,7 +74,10 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 				return err
 			}
 			defer in.Close()
-			if format == "jsonl" && !explain && flt == nil {
+			if format == "jsonl" && !explain && flt == nil && in.Live() {
+				// A capture still arriving: its rows are written as its
+				// frames come, before the bytes that complete their
+				// application messages, so they have no "app" objects.
 				return dumpJSONLStream(in, stdout, stderr, stream)
 			}
 			// A filter judges a frame by the whole capture (an analysis
@@ -85,15 +93,23 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			kept, warnings := runFilter(flt, in, tl)
 			opts := export.Options{Stream: stream, Absolute: absolute, Keep: kept.keep(), Filter: kept.String()}
 			w := bufio.NewWriterSize(stdout, 1<<16)
+			apps := newAppRows(in, tl)
 			var ex func(frame uint32) string
 			if explain {
 				ex = func(frame uint32) string {
-					return strings.Join(model.ExplainFrameAs(tl, frame, absolute), "\n")
+					lines := model.ExplainFrameAs(tl, frame, absolute)
+					// The application layer's sentence, after TCP's.
+					if si := tl.SegOf(frame); si >= 0 {
+						if s := appnote.Sentence(apps.seg(int32(si)), tl.Segments[si].Dir); s != "" {
+							lines = append(lines, s)
+						}
+					}
+					return strings.Join(lines, "\n")
 				}
 			}
 			switch {
 			case format == "jsonl":
-				err = writeJSONL(w, tl, stream, kept, ex)
+				err = writeJSONLApp(w, tl, stream, kept, ex, apps)
 			case explain:
 				err = writeTextExplained(w, tl, opts, ex)
 			default:
@@ -109,6 +125,9 @@ CAPTURE is a pcap or pcapng file, "-" for standard input, or "sample:NAME".`,
 			// output, so everything before them is kept.
 			printWarnings(stderr, tl.Warnings)
 			printWarnings(stderr, warnings)
+			if apps.err != nil {
+				printWarnings(stderr, []string{"application layer: " + apps.err.Error()})
+			}
 			return nil
 		},
 	}, stdin, stderr, nil)
@@ -243,13 +262,19 @@ func (r *timelineRows) ICMP(frame uint32) *model.ICMPError {
 // With explain set, every line also gets an "explain" string:
 // explain(frame).
 func writeJSONL(w io.Writer, tl *model.Timeline, stream int, keep *frameSet, explain func(frame uint32) string) error {
+	return writeJSONLApp(w, tl, stream, keep, explain, nil)
+}
+
+// writeJSONLApp is writeJSONL with each segment's "app" object from apps
+// (nil: none).
+func writeJSONLApp(w io.Writer, tl *model.Timeline, stream int, keep *frameSet, explain func(frame uint32) string, apps *appRows) error {
 	var b []byte
 	src := &timelineRows{tl: tl}
 	for i := range tl.Frames {
 		if !keep.has(uint32(i + 1)) {
 			continue
 		}
-		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain)
+		b = appendRow(b[:0], src, &tl.Frames[i], uint32(i+1), stream, explain, apps)
 		if len(b) == 0 {
 			continue
 		}
@@ -285,7 +310,7 @@ func streamJSONL(w io.Writer, in *decode.Input, stream int) ([]string, error) {
 			if !all && !bld.Final(head) {
 				break
 			}
-			buf = appendRow(buf, bld, bld.Frame(head), head, stream, nil)
+			buf = appendRow(buf, bld, bld.Frame(head), head, stream, nil, nil)
 			if len(buf) >= 1<<16 {
 				_, werr = w.Write(buf)
 				buf = buf[:0]
@@ -331,8 +356,9 @@ const forgetEvery = 1 << 14
 
 // appendRow appends frame frameNo's JSONL line (record f) to b, or nothing
 // when the frame is not part of stream (-1: every stream) or is an ICMP
-// frame without its error.
-func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream int, explain func(frame uint32) string) []byte {
+// frame without its error. apps, when not nil, gives a segment's "app"
+// object (its segment indexes are rows').
+func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream int, explain func(frame uint32) string, apps *appRows) []byte {
 	if stream >= 0 && int(f.Stream) != stream {
 		return b
 	}
@@ -390,6 +416,9 @@ func appendRow(b []byte, rows rowSource, f *model.Frame, frameNo uint32, stream 
 			// zero-window probe); keep "events" to the contract's names.
 			b = append(b, `,"events_extra":`...)
 			b = appendStrings(b, extra.Names())
+		}
+		if apps != nil {
+			b = appendApp(b, apps.seg(si))
 		}
 		b = appendExplain(b, explain, frameNo)
 		b = append(b, "}\n"...)

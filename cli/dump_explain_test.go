@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tcpstep/tcpstep/app"
+	"github.com/tcpstep/tcpstep/appnote"
 	"github.com/tcpstep/tcpstep/decode"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/samples"
@@ -39,9 +41,17 @@ func TestDumpExplainJSONL(t *testing.T) {
 			t.Fatal(err)
 		}
 		tl, err := in.Load(nil)
-		in.Close()
 		if err != nil {
 			t.Fatal(err)
+		}
+		defer in.Close()
+		analysed := map[int32]*app.Conv{}
+		for _, c := range tl.Conversations {
+			ac, err := app.Analyze(tl, c, func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			analysed[int32(c.Index)] = ac
 		}
 		plain := dumpOut(t, "--format", "jsonl", "sample:"+smp.Name)
 		if strings.Contains(plain, `"explain"`) {
@@ -68,6 +78,12 @@ func TestDumpExplainJSONL(t *testing.T) {
 					t.Fatalf("%s: %v in %s", smp.Name, err, line)
 				}
 				want := strings.Join(model.ExplainFrameAs(tl, o.Frame, abs), "\n")
+				// The application layer's sentence follows TCP's.
+				if si := tl.SegOf(o.Frame); si >= 0 {
+					if note := appnote.Sentence(analysed[tl.Frames[o.Frame-1].Stream].Seg(si), tl.Segments[si].Dir); note != "" {
+						want += "\n" + note
+					}
+				}
 				if o.Explain == "" || o.Explain != want {
 					t.Errorf("%s frame %d abs=%v: explain %q, want %q", smp.Name, o.Frame, abs, o.Explain, want)
 				}

@@ -8,8 +8,9 @@ import (
 // indexer turns capture records into timeline entries: it extracts what each
 // frame carries and files it with the builder. It holds no frame bytes.
 type indexer struct {
-	b *model.Builder
-	d *dissector
+	b  *model.Builder
+	d  *dissector
+	sn sniffer
 }
 
 func newIndexer(b *model.Builder) *indexer {
@@ -21,6 +22,14 @@ func (ix *indexer) add(n uint32, rec *capfile.Record) {
 	fr := frameOf(rec)
 	ex := ix.d.Extract(n, rec.LinkType, rec.Data, rec.OrigLen)
 	file(ix.b, n, fr, &ex)
+	if sniffApp && ex.Kind == model.FrameTCP && ex.Packet.Len > 0 {
+		// The frame's bytes are still those Extract walked.
+		if idx, ok := ix.sn.wants(ix.b, n, ex.Packet.Src); ok {
+			if pay := ix.d.tcpPayload(); len(pay) > 0 {
+				ix.sn.file(ix.b, idx, ex.Packet.Src, pay)
+			}
+		}
+	}
 }
 
 // frameOf is the timeline's record of a capture record, before the builder

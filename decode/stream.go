@@ -34,6 +34,7 @@ type Stream struct {
 
 	// The builder's side, touched by Apply only.
 	local batch // frames taken from pending, filed from pos on
+	sn    sniffer
 	pos   int
 	filed int
 	done  bool
@@ -50,6 +51,7 @@ const maxPending = 8192
 type batch struct {
 	e     []entry
 	other []extracted
+	pre   []byte // the payload prefixes copied for app.Sniff (sniffFlows)
 }
 
 // entry is one frame: its record, and its segment or its index in
@@ -57,8 +59,12 @@ type batch struct {
 type entry struct {
 	n     uint32
 	other int32
-	fr    model.Frame
-	p     model.Packet
+	// pre and preN are the frame's payload prefix for app.Sniff in
+	// batch.pre, when it may be its direction's first payload (preN > 0).
+	pre  uint32
+	preN uint16
+	fr   model.Frame
+	p    model.Packet
 }
 
 // Index starts indexing the input on a new goroutine and returns the
@@ -104,6 +110,8 @@ func (s *Stream) signal() {
 // pending, waiting while the builder is maxPending frames behind.
 func (s *Stream) run(r *capfile.Reader) {
 	d := newDissector()
+	var flows sniffFlows
+	var pre []byte // this frame's payload prefix, if any
 	var warn string
 	defer func() {
 		if p := recover(); p != nil {
@@ -136,7 +144,11 @@ func (s *Stream) run(r *capfile.Reader) {
 			ex.Expired = nil
 			keep = &ex
 		}
-		if !s.push(e, keep, r.Offset(), n) {
+		pre = pre[:0]
+		if sniffApp && ex.Kind == model.FrameTCP {
+			pre, _ = flows.prefix(pre, &ex.Packet, d.tcpPayload())
+		}
+		if !s.push(e, keep, pre, r.Offset(), n) {
 			return
 		}
 	}
@@ -156,7 +168,7 @@ func readWarning(name string, n int, err error) string {
 // push leaves frame e (and its whole extraction when not a plain segment)
 // for the builder, read up to byte off; it reports false when the stream
 // was closed.
-func (s *Stream) push(e entry, ex *extracted, off int64, n int) bool {
+func (s *Stream) push(e entry, ex *extracted, pre []byte, off int64, n int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.pending.e) >= maxPending && !s.closed {
@@ -168,6 +180,10 @@ func (s *Stream) push(e entry, ex *extracted, off int64, n int) bool {
 	if ex != nil {
 		e.other = int32(len(s.pending.other))
 		s.pending.other = append(s.pending.other, *ex)
+	}
+	if len(pre) > 0 {
+		e.pre, e.preN = uint32(len(s.pending.pre)), uint16(len(pre))
+		s.pending.pre = append(s.pending.pre, pre...)
 	}
 	s.pending.e = append(s.pending.e, e)
 	s.read = off
@@ -193,6 +209,7 @@ func (s *Stream) Apply(b *model.Builder, budget time.Duration) model.IndexProgre
 			s.mu.Lock()
 			s.local.e, s.pending.e = s.pending.e, s.local.e[:0]
 			s.local.other, s.pending.other = s.pending.other, s.local.other[:0]
+			s.local.pre, s.pending.pre = s.pending.pre, s.local.pre[:0]
 			s.pos = 0
 			if s.grow > 0 {
 				b.Grow(s.grow)
@@ -216,13 +233,22 @@ func (s *Stream) Apply(b *model.Builder, budget time.Duration) model.IndexProgre
 			e := &s.local.e[s.pos]
 			s.pos++
 			s.filed++
+			var src model.Endpoint
 			if e.other < 0 {
 				p := e.p
 				p.Frame = e.n
 				p.TimeNS = e.fr.TimeNS
 				b.AddPacket(e.fr, &p)
+				src = p.Src
 			} else {
-				file(b, e.n, e.fr, &s.local.other[e.other])
+				ex := &s.local.other[e.other]
+				file(b, e.n, e.fr, ex)
+				src = ex.Packet.Src
+			}
+			if e.preN > 0 {
+				if idx, ok := s.sn.wants(b, e.n, src); ok {
+					s.sn.file(b, idx, src, s.local.pre[e.pre:e.pre+uint32(e.preN)])
+				}
 			}
 			if s.pos%256 == 0 && time.Since(start) >= budget {
 				break

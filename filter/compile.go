@@ -22,6 +22,7 @@ type (
 	numsFn  func(r *row, dst []int64) []int64
 	addrsFn func(r *row, dst []netip.Addr) []netip.Addr
 	bytesFn func(r *row) ([]byte, bool)
+	strsFn  func(r *row, dst []string) []string
 )
 
 type compiler struct {
@@ -117,10 +118,11 @@ type side struct {
 	nums  numsFn
 	addrs addrsFn
 	bytes bytesFn
+	strs  strsFn
 }
 
 func (c *compiler) side(f *field, o *operand) (*side, error) {
-	s := &side{f: f, kind: f.kind, nums: f.nums, addrs: f.addrs, bytes: f.bytes}
+	s := &side{f: f, kind: f.kind, nums: f.nums, addrs: f.addrs, bytes: f.bytes, strs: f.strs}
 	if len(o.slice) > 0 {
 		if f.kind != kBytes {
 			return nil, c.errAt(o.slice[0].pos-1, o.end, "%s is a %s and cannot be sliced (only bytes can)", f.name, f.kind)
@@ -292,6 +294,17 @@ func (c *compiler) compare(n *testNode, l *side) (pred, error) {
 			v, ok := get(r)
 			return ok && pass(bytes.Compare(v, b))
 		}, nil
+	case kString:
+		v, err := c.stringValue(l.f, n.rhs)
+		if err != nil {
+			return nil, err
+		}
+		get := l.strs
+		return func(r *row) bool {
+			vs := get(r, r.sa[:0])
+			r.sa = vs[:0]
+			return over(all, len(vs), func(i int) bool { return pass(strings.Compare(vs[i], v)) })
+		}, nil
 	}
 	v, err := c.number(l.f, &n.rhs.tok)
 	if err != nil {
@@ -378,6 +391,14 @@ func (c *compiler) compareFields(op cmpOp, l, r *side) pred {
 			b, ok := rg(x)
 			return ok && pass(bytes.Compare(a, b))
 		}
+	case kString:
+		lg, rg := l.strs, r.strs
+		return func(x *row) bool {
+			a := lg(x, x.sa[:0])
+			b := rg(x, x.sb[:0])
+			x.sa, x.sb = a[:0], b[:0]
+			return over(all, len(a)*len(b), func(i int) bool { return pass(strings.Compare(a[i/len(b)], b[i%len(b)])) })
+		}
 	}
 	lg, rg := l.nums, r.nums
 	return func(x *row) bool {
@@ -389,6 +410,9 @@ func (c *compiler) compareFields(op cmpOp, l, r *side) pred {
 }
 
 func (c *compiler) contains(n *testNode, l *side) (pred, error) {
+	if l.kind == kString {
+		return c.containsString(n, l)
+	}
 	if l.kind != kBytes {
 		return nil, c.errAt(n.opPos, n.opEnd, "contains needs bytes, and %s is a %s", l.f.name, l.kind)
 	}
@@ -421,7 +445,7 @@ func (c *compiler) contains(n *testNode, l *side) (pred, error) {
 }
 
 func (c *compiler) matches(n *testNode, l *side) (pred, error) {
-	if l.kind != kBytes {
+	if l.kind != kBytes && l.kind != kString {
 		return nil, c.errAt(n.opPos, n.opEnd, "matches needs bytes, and %s is a %s", l.f.name, l.kind)
 	}
 	if n.rhs.tok.kind != tString {
@@ -440,10 +464,65 @@ func (c *compiler) matches(n *testNode, l *side) (pred, error) {
 		}
 		return nil, c.errAt(n.rhs.pos, n.rhs.end, "bad pattern: %s (Go regexp syntax)", msg)
 	}
+	if l.kind == kString {
+		get := l.strs
+		return func(r *row) bool {
+			vs := get(r, r.sa[:0])
+			r.sa = vs[:0]
+			for _, v := range vs {
+				if re.MatchString(v) {
+					return true
+				}
+			}
+			return false
+		}, nil
+	}
 	get := l.bytes
 	return func(r *row) bool {
 		v, ok := get(r)
 		return ok && re.Match(v)
+	}, nil
+}
+
+// containsString is contains for a text field: any occurrence holds the
+// value (or an occurrence of the other field) as a substring.
+func (c *compiler) containsString(n *testNode, l *side) (pred, error) {
+	get := l.strs
+	if r, ok, err := c.otherField(n.rhs, l, n); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		rg := r.strs
+		return func(x *row) bool {
+			a := get(x, x.sa[:0])
+			b := rg(x, x.sb[:0])
+			x.sa, x.sb = a[:0], b[:0]
+			for _, u := range a {
+				for _, v := range b {
+					if strings.Contains(u, v) {
+						return true
+					}
+				}
+			}
+			return false
+		}, nil
+	}
+	if err := c.plainValue(n.rhs); err != nil {
+		return nil, err
+	}
+	v, err := c.stringValue(l.f, n.rhs)
+	if err != nil {
+		return nil, err
+	}
+	return func(r *row) bool {
+		vs := get(r, r.sa[:0])
+		r.sa = vs[:0]
+		for _, u := range vs {
+			if strings.Contains(u, v) {
+				return true
+			}
+		}
+		return false
 	}, nil
 }
 
@@ -501,6 +580,32 @@ func (c *compiler) in(n *testNode, l *side) (pred, error) {
 			for _, b := range set {
 				if bytes.Equal(v, b) {
 					return true
+				}
+			}
+			return false
+		}, nil
+	}
+	if l.kind == kString {
+		var set []string
+		for _, e := range n.set {
+			if e.hi != nil {
+				return nil, c.errAt(e.lo.pos, e.hi.end, "strings have no ranges")
+			}
+			v, err := c.stringValue(l.f, e.lo)
+			if err != nil {
+				return nil, err
+			}
+			set = append(set, v)
+		}
+		get := l.strs
+		return func(r *row) bool {
+			vs := get(r, r.sa[:0])
+			r.sa = vs[:0]
+			for _, v := range vs {
+				for _, w := range set {
+					if v == w {
+						return true
+					}
 				}
 			}
 			return false
@@ -647,6 +752,17 @@ func (c *compiler) prefix(f *field, o *operand) (netip.Prefix, error) {
 		return p, c.errAt(t.pos, t.end, "%s is not an %s address, which %s wants", s, want, f.name)
 	}
 	return p, nil
+}
+
+// stringValue reads a value for a text field: a string in quotes, or a
+// word written without them (smtp.req.command == VRFY), as Wireshark
+// takes an unquoted literal.
+func (c *compiler) stringValue(f *field, o *operand) (string, error) {
+	t := &o.tok
+	if t.kind == tWord && looksLikeField(t.text) && strings.Contains(t.text, ".") {
+		return "", c.unknown(o)
+	}
+	return t.text, nil
 }
 
 // bytesValue reads bytes: a string, or hex bytes 0d:0a (or 0d-0a, 0d.0a,

@@ -80,6 +80,23 @@
 // tcp.flags, and (when the Source reads frames) its raw tcp.ack,
 // tcp.window_size and the quoted tcp.payload, as tshark gives them.
 //
+// Application layer (package app's analysis of the frame's conversation,
+// on its reassembled streams, done only for a filter that names one of
+// these): the protocols http, smtp, ftp, pop, imap, tls, ssh, dns, true on
+// the frames that complete a message of that protocol (as in tshark, a
+// segment carrying only the middle of a TLS record or an HTTP head is not
+// tls or http; tls is also true where a TLS record starts, as tshark's
+// TLS dissector is called there; a message that a hole or the end of the
+// capture cut short has none of its protocol's fields, as tshark never
+// completes it); the text fields http.request.method, http.request.uri,
+// http.host, smtp.req.command, ftp.request.command,
+// tls.handshake.extensions_server_name, ssh.protocol, dns.qry.name
+// (compared as strings: ==, !=, <, contains, matches, in {...}; a value
+// may be written without quotes, smtp.req.command == VRFY); and the
+// numbers http.response.code, smtp.response.code, ftp.response.code,
+// tls.handshake.type. A message's fields are on the frame that completes
+// it.
+//
 // tcpstep, where Wireshark has no field: tcpstep.client_state and
 // tcpstep.server_state, the RFC 793 state of each side after the segment
 // (tcpstep.server_state == "SYN_RECEIVED"; the RFC's SYN-RECEIVED and any
@@ -102,6 +119,9 @@
 //   - The IP headers of a tunnel around a TCP segment (Geneve, IP in IP)
 //     are not kept in the timeline, so ip.addr sees the segment's own
 //     addresses only, where tshark also sees the tunnel's.
+//   - The application fields are package app's reading of the stream,
+//     which follows tshark's dissectors for the protocols it knows but
+//     not every one of their heuristics (see package app).
 //   - Only the fields above; no arithmetic but &, no functions (len,
 //     upper, ...), no field references ($field), no layer operator (#).
 //     Comparing two fields (tcp.srcport > tcp.dstport) works.

@@ -12,24 +12,26 @@ import (
 type kind uint8
 
 const (
-	kLabel kind = iota // no value: only present or absent (protocols, analysis events)
-	kUint              // an unsigned integer of bits bits
-	kBool              // a flag: 0 or 1, written True or False
-	kTime              // a time in nanoseconds, written in seconds
-	kIPv4              // an IPv4 address
-	kIPv6              // an IPv6 address
-	kBytes             // bytes (the payload)
-	kState             // an RFC 793 state, written by name
+	kLabel  kind = iota // no value: only present or absent (protocols, analysis events)
+	kUint               // an unsigned integer of bits bits
+	kBool               // a flag: 0 or 1, written True or False
+	kTime               // a time in nanoseconds, written in seconds
+	kIPv4               // an IPv4 address
+	kIPv6               // an IPv6 address
+	kBytes              // bytes (the payload)
+	kState              // an RFC 793 state, written by name
+	kString             // text (an application field: smtp.req.command)
 )
 
 func (k kind) String() string {
-	return [...]string{"label", "unsigned integer", "boolean", "time", "IPv4 address", "IPv6 address", "bytes", "TCP state"}[k]
+	return [...]string{"label", "unsigned integer", "boolean", "time", "IPv4 address", "IPv6 address", "bytes", "TCP state", "string"}[k]
 }
 
-// field is a field a filter can name. Exactly one of nums, addrs, bytes
-// and has is set, by kind: nums for kUint, kBool, kTime and kState (the
-// values of the frame's occurrences appended to dst), addrs for addresses,
-// bytes for kBytes (a field that occurs at most once), has for kLabel.
+// field is a field a filter can name. Exactly one of nums, addrs, bytes,
+// strs and has is set, by kind: nums for kUint, kBool, kTime and kState
+// (the values of the frame's occurrences appended to dst), addrs for
+// addresses, bytes for kBytes (a field that occurs at most once), strs for
+// kString, has for kLabel.
 type field struct {
 	name  string
 	kind  kind
@@ -37,6 +39,7 @@ type field struct {
 	nums  func(r *row, dst []int64) []int64
 	addrs func(r *row, dst []netip.Addr) []netip.Addr
 	bytes func(r *row) ([]byte, bool)
+	strs  func(r *row, dst []string) []string
 	has   func(r *row) bool
 	// payload and frame say the field may read through Source.Payload or
 	// Source.Frame.
@@ -52,6 +55,8 @@ func (f *field) present(r *row) bool {
 		return len(f.nums(r, r.na[:0])) > 0
 	case f.addrs != nil:
 		return len(f.addrs(r, r.aa[:0])) > 0
+	case f.strs != nil:
+		return len(f.strs(r, r.sa[:0])) > 0
 	default:
 		_, ok := f.bytes(r)
 		return ok

@@ -98,3 +98,21 @@ func (f *Filter) Frames(tl *model.Timeline, src Source) ([]uint32, error) {
 	}
 	return out, r.err
 }
+
+// Matcher returns Match for one timeline and Source that keeps what it
+// learns across calls: a conversation's application layer is analysed
+// once, not at every call as Match does (for a filter that names an
+// application field). For a caller that judges frames one by one; it is not
+// safe for concurrent use.
+func (f *Filter) Matcher(tl *model.Timeline, src Source) func(n uint32) (bool, error) {
+	if f.match == nil {
+		return func(n uint32) (bool, error) { return n >= 1 && int(n) <= len(tl.Frames), nil }
+	}
+	r := newRow(tl, &src)
+	r.keepApps = true
+	return func(n uint32) (bool, error) {
+		r.err = nil
+		r.reset(n, tl.SegOf(n))
+		return f.match(r), r.err
+	}
+}

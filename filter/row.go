@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"sort"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 )
 
@@ -22,6 +23,13 @@ type Source struct {
 	// fields the timeline does not keep for those: their IP addresses, an
 	// ICMP message's type, a quoted TCP header's ack, window and payload.
 	Frame func(n uint32) ([]byte, model.Dissection, error)
+	// App returns the application layer of a conversation (app.Analyze of
+	// it), for the application fields (http.host, smtp.req.command, tls,
+	// ...). When nil, the filter analyses the conversation itself through
+	// Payload: once per conversation in a Frames walk, once per call of
+	// Match, so a caller that matches frame by frame and keeps the
+	// analyses (the interface) should give them here.
+	App func(c *model.Conversation) (*app.Conv, error)
 }
 
 // row is the frame a filter is looking at, with what has been read of it
@@ -48,11 +56,21 @@ type row struct {
 
 	haveShort, isShort bool
 
+	haveApp bool
+	app     *app.Segment // what the segment carries above TCP, or nil
+	ca      *convApp     // its conversation's application layer
+	// apps holds the conversations analysed during a walk, by stream;
+	// each is dropped after its last segment. It outlives reset.
+	apps map[int]*convApp
+	// keepApps keeps them all (Matcher: frames in any order).
+	keepApps bool
+
 	err error // the first error of a Source function
 
 	// Scratch space for the values of a test's two sides.
 	na, nb []int64
 	aa, ab []netip.Addr
+	sa, sb []string
 }
 
 func (r *row) reset(n uint32, si int) {
@@ -64,7 +82,7 @@ func (r *row) reset(n uint32, si int) {
 	if si >= 0 {
 		r.s = &r.tl.Segments[si]
 	}
-	r.haveEnds, r.havePay, r.haveInfo, r.haveShort = false, false, false, false
+	r.haveEnds, r.havePay, r.haveInfo, r.haveShort, r.haveApp = false, false, false, false, false
 }
 
 // short reports whether the segment's IP datagram ends inside its TCP
