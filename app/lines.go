@@ -106,10 +106,17 @@ func (lp *lineParser) command(l []byte) *pdu {
 	rest, off := l, 0
 	if lp.proto == IMAP {
 		// An IMAP command starts with the client's tag.
-		if i := bytes.IndexByte(rest, ' '); i > 0 {
-			m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request_tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
-			rest, off = rest[i+1:], i+1
+		i := bytes.IndexByte(rest, ' ')
+		if i <= 0 {
+			// No tag: not a command but a continuation of one, such as the
+			// DONE that ends an IDLE (RFC 2177), or a literal's line.
+			// tshark names no command on it either.
+			m.msg.Summary = model.Visible(string(l))
+			m.msg.Fields = append(m.msg.Fields, Field{Name: names[1], Label: "Continuation", Value: m.msg.Summary, Off: 0, Len: len(l)})
+			return m
 		}
+		m.msg.Fields = append(m.msg.Fields, Field{Name: "imap.request_tag", Label: "Tag", Value: model.Visible(string(rest[:i])), Off: 0, Len: i})
+		rest, off = rest[i+1:], i+1
 	}
 	verb, arg := rest, []byte(nil)
 	if i := bytes.IndexByte(rest, ' '); i >= 0 {

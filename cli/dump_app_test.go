@@ -125,24 +125,12 @@ func TestDumpAppAgainstTshark(t *testing.T) {
 		})
 		for _, k := range keys {
 			if w, g := want[capture][k], got[k]; !reflect.DeepEqual(w, g) {
-				if why, ok := knownAppDiffs[capture]; ok {
-					t.Logf("%s frame %d %s: dump says %q, tshark %q (known: %s)", capture, k.frame, k.field, g, w, why)
-					continue
-				}
 				t.Errorf("%s frame %d %s: dump says %q, tshark %q", capture, k.frame, k.field, g, w)
 			}
 		}
 	}
 }
 
-// knownAppDiffs are the captures where package app's line protocols still
-// differ from tshark, and why; the differences are logged, not failed, and
-// are package app's to fix (this branch may not edit it).
-var knownAppDiffs = map[string]string{
-	"zeek_smtp.pcap":     "the client's AUTH LOGIN answers (base64 lines after a 334) are read as commands; tshark knows the AUTH exchange",
-	"zeek_ftp-ipv6.pcap": "a multi-line reply (230-…, 211-…) split over segments is named on its last segment; tshark, which does not reassemble FTP, names each segment's first line",
-	"sample:keepalive":   "IMAP's DONE, ending an IDLE, is read as a command; tshark does not name it",
-}
 
 func uniq(v []string) []string {
 	out := slices.Clone(v)

@@ -206,10 +206,6 @@ func TestDumpFilterAgainstTshark(t *testing.T) {
 				}
 				r.Frames = k.apply(r.Frames)
 			}
-			if !slices.Equal(got, r.Frames) && pendingApp(t, r.Filter) {
-				t.Logf("%s: dump --filter %q: frames %v, tshark's %v: package app has no recogniser for it in this build yet", c.capture, r.Filter, got, r.Frames)
-				continue
-			}
 			if !slices.Equal(got, r.Frames) {
 				t.Errorf("%s: dump --format jsonl --filter %q: frames %v, tshark's %v", c.capture, r.Filter, got, r.Frames)
 			}
@@ -236,16 +232,6 @@ func TestDumpFilterAgainstTshark(t *testing.T) {
 	t.Logf("%d filters compared with tshark's answers, %d known differences of package filter", compared, seen)
 }
 
-// pendingApp reports whether a filter names an application protocol that
-// this build's package app does not recognise yet (testsample.AppRecognises).
-func pendingApp(t *testing.T, expr string) bool {
-	for _, p := range testsample.AppProtosOf(expr) {
-		if !testsample.AppRecognises(t, p) {
-			return true
-		}
-	}
-	return false
-}
 
 // TestDumpFilterEmpty: an empty --filter is no filter, and a filter that
 // matches every frame prints what no filter prints; both are the streaming

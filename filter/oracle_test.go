@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/decode"
-	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/internal/testshared"
 	"github.com/tcpstep/tcpstep/model"
 )
@@ -143,7 +142,7 @@ func TestOracle(t *testing.T) {
 		byCap[r.Capture] = append(byCap[r.Capture], r)
 	}
 	filters := map[string]bool{}
-	compared, agree, differ, skipped, pending := 0, 0, 0, 0, 0
+	compared, agree, differ, skipped := 0, 0, 0, 0
 	for _, name := range caps {
 		crow := byCap[name]
 		if crow[0].Refused != "" {
@@ -182,19 +181,9 @@ func TestOracle(t *testing.T) {
 			switch {
 			case len(extra) == 0 && len(missing) == 0:
 				agree++
-				if why := appFixPending[key]; why != "" {
-					t.Logf("%s: %q agrees with tshark now: drop it from appFixPending (%s)", name, r.Filter, why)
-				}
 				if isKnown {
 					t.Errorf("%s: %q agrees with tshark now: drop it from knownDiffs (%s)", name, r.Filter, k.why)
 				}
-			case appFixPending[key] != "":
-				pending++
-				t.Logf("%s: %q differs from tshark (also %s, misses %s): %s", name, r.Filter, formatRanges(extra), formatRanges(missing), appFixPending[key])
-			case pendingApp(t, r.Filter):
-				pending++
-				t.Logf("%s: %q differs from tshark (also %s, misses %s): package app has no recogniser for it in this build yet",
-					name, r.Filter, formatRanges(extra), formatRanges(missing))
 			case isKnown && formatRanges(extra) == orNone(k.extra) && formatRanges(missing) == orNone(k.missing):
 				differ++
 				t.Logf("%s: %q differs from tshark as known (also %s, misses %s): %s", name, r.Filter, orNone(k.extra), orNone(k.missing), k.why)
@@ -210,30 +199,10 @@ func TestOracle(t *testing.T) {
 			t.Errorf("knownDiffs names %s / %q, which the oracle does not have", k.capture, k.filter)
 		}
 	}
-	t.Logf("%d filters × %d captures (%d skipped): %d comparisons, %d agree with tshark, %d known differences, %d waiting for package app's recognisers",
-		len(filters), len(caps)-skipped, skipped, compared, agree, differ, pending)
+	t.Logf("%d filters × %d captures (%d skipped): %d comparisons, %d agree with tshark, %d known differences",
+		len(filters), len(caps)-skipped, skipped, compared, agree, differ)
 }
 
-// appFixPending are rows where package app, as this branch has it, still
-// reads a protocol otherwise than tshark, fixed on package app's own branch
-// (its multi-line FTP replies): logged, not failed, and to be dropped once
-// they agree (the test says so).
-var appFixPending = map[string]string{
-	"zeek_ftp-ipv6.pcap\tftp":                      "package app names a multi-line FTP reply split over segments on its last segment; tshark on each segment's first line",
-	"zeek_ftp-ipv6.pcap\tftp.response.code == 230": "package app names a multi-line FTP reply split over segments on its last segment; tshark on each segment's first line",
-}
-
-// pendingApp reports whether a filter names an application protocol that
-// this build's package app does not recognise yet: its rows are logged,
-// not failed, until it does (testsample.AppRecognises).
-func pendingApp(t *testing.T, expr string) bool {
-	for _, p := range testsample.AppProtosOf(expr) {
-		if !testsample.AppRecognises(t, p) {
-			return true
-		}
-	}
-	return false
-}
 
 func orNone(s string) string {
 	if s == "" {
