@@ -131,7 +131,6 @@ func TestDumpAppAgainstTshark(t *testing.T) {
 	}
 }
 
-
 func uniq(v []string) []string {
 	out := slices.Clone(v)
 	slices.Sort(out)

@@ -232,7 +232,6 @@ func TestDumpFilterAgainstTshark(t *testing.T) {
 	t.Logf("%d filters compared with tshark's answers, %d known differences of package filter", compared, seen)
 }
 
-
 // TestDumpFilterEmpty: an empty --filter is no filter, and a filter that
 // matches every frame prints what no filter prints; both are the streaming
 // dump's output byte for byte.

@@ -203,7 +203,6 @@ func TestOracle(t *testing.T) {
 		len(filters), len(caps)-skipped, skipped, compared, agree, differ)
 }
 
-
 func orNone(s string) string {
 	if s == "" {
 		return "-"
