@@ -22,6 +22,13 @@ type Styles struct {
 	ACK     lipgloss.Style
 	Event   lipgloss.Style
 	Payload lipgloss.Style
+	// App names the application protocol on an arrow, AppText says what
+	// the message is, Malformed tags a message that does not parse, and
+	// Part says a segment carries part of a message a later one completes.
+	App       lipgloss.Style
+	AppText   lipgloss.Style
+	Malformed lipgloss.Style
+	Part      lipgloss.Style
 	Extra   lipgloss.Style // fragment and ICMP rows
 	Cursor  lipgloss.Style // the selected row
 	Marker  lipgloss.Style // the ▸ in front of the selected row
@@ -47,6 +54,10 @@ func NewStyles(isDark bool) Styles {
 		ACK:     c(p.Slate),
 		Event:   c(p.Salmon).Bold(true),
 		Payload: c(p.Lilac),
+		App:       c(p.Cyan).Bold(true),
+		AppText:   c(p.Cyan),
+		Malformed: c(p.Crimson).Bold(true),
+		Part:      c(p.Muted).Italic(true),
 		Extra:   c(p.Ochre).Italic(true),
 		Cursor:  lipgloss.NewStyle().Background(p.Selection).Bold(true),
 		Marker:  lipgloss.NewStyle().Foreground(p.Accent).Bold(true),
