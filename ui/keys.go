@@ -129,7 +129,7 @@ func defaultKeyMap() keyMap {
 		First:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
 		Last:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
 		Toggle:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "absolute/relative")),
-		Raw:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "raw payload/app messages")),
+		Raw:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "raw payload")),
 		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the end")),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),

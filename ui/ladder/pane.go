@@ -52,7 +52,7 @@ func (p *Pane) Title(ctx pane.Context) string {
 	switch {
 	case ctx.RawPayload:
 		parts = append(parts, "raw payload")
-	case ctx.App != nil && ctx.App.Proto != app.Unknown:
+	case ctx.App != nil && ctx.App.Proto != app.Unknown && len(ctx.App.Segs) > 0:
 		parts = append(parts, model.Visible(ctx.App.Proto.String())+" messages")
 	}
 	if ctx.AppSlow {
