@@ -564,8 +564,9 @@ func previewSpans(st *Styles, v *View, s *model.Segment) []pane.Span {
 const MalformedTag = "⚠ malformed: "
 
 // appSpans name the application messages segment seg completes ("SMTP
-// VRFY root"; "SMTP 250-mail.example.com, 250 OK"), each malformed one
-// tagged, or say the segment carries part of a message, before its
+// VRFY root"; "SMTP 252 2.1.5 root, 250 OK"), each malformed one tagged
+// after its summary ("SMTP QUIT ⚠ malformed: line not ended by CRLF"), or
+// say the segment carries part of a message, before its
 // preview. They are nil where the ladder previews the payload instead: Raw
 // asked for it, the application layer is not read yet, or says nothing of
 // the segment.
@@ -599,12 +600,12 @@ func appSpans(st *Styles, v *View, seg int, s *model.Segment) []pane.Span {
 			out = append(out, pane.Span{Text: sep + model.Visible(name), Style: &st.App})
 			sep, last = " ", m.Proto
 		}
-		if m.Malformed != "" {
-			out = append(out, pane.Span{Text: sep + MalformedTag + model.Visible(m.Malformed), Style: &st.Malformed})
-			sep = " "
-		}
 		if m.Summary != "" {
 			out = append(out, pane.Span{Text: sep + model.Visible(m.Summary), Style: &st.AppText})
+			sep = " "
+		}
+		if m.Malformed != "" {
+			out = append(out, pane.Span{Text: sep + MalformedTag + model.Visible(m.Malformed), Style: &st.Malformed})
 		}
 	}
 	return out
