@@ -61,8 +61,8 @@ type Pane struct {
 	d     model.Dissection
 	// base is the frame's dissection as read, which d is with the
 	// application layers of app (the segment's, nil for none) added.
-	base model.Dissection
-	app  *app.Segment
+	base  model.Dissection
+	app   *app.Segment
 	items []item
 	depth []int // box nesting depth of each layer
 	cur   int
