@@ -12,7 +12,7 @@ import (
 	"github.com/tcpstep/tcpstep/ui/pane"
 )
 
-// The explanation ends with a line naming the segment's application
+// The explanation's second paragraph is a line naming the segment's application
 // messages once the application layer is read: the client's VRFY guest is
 // a request, the server's 550 a reply; a pure ACK, and every segment
 // before the application layer is read, has no such line.
@@ -44,8 +44,8 @@ func TestAppLine(t *testing.T) {
 		{13, "Application layer: SMTP reply 550 5.1.1 guest... User unknown."},
 	} {
 		ps := at(tc.frame, true)
-		if got := ps[len(ps)-1]; got != tc.want {
-			t.Errorf("frame %d: last paragraph %q, want %q", tc.frame, got, tc.want)
+		if got := ps[1]; got != tc.want {
+			t.Errorf("frame %d: second paragraph %q, want %q", tc.frame, got, tc.want)
 		}
 		if without := at(tc.frame, false); len(without) != len(ps)-1 || strings.Contains(strings.Join(without, " "), "Application layer") {
 			t.Errorf("frame %d without the application layer: %q", tc.frame, without)

@@ -18,7 +18,7 @@ import (
 )
 
 // Paragraphs is the explanation of ctx's selected row, in its numbering,
-// and for a segment that carries application data a line naming it.
+// and for a segment that carries application data a line naming it, second.
 func Paragraphs(ctx pane.Context) []string {
 	if ctx.Row < 0 || ctx.Row >= len(ctx.Rows) {
 		return nil
@@ -27,7 +27,10 @@ func Paragraphs(ctx pane.Context) []string {
 	if r.Seg >= 0 {
 		out := model.Explain(ctx.TL, int(r.Seg), ctx.Absolute)
 		if a := AppLine(ctx.TL, ctx.App, int(r.Seg)); a != "" {
-			out = append(slices.Clip(out), a)
+			// After the paragraph that says what the segment carries, so
+			// that it shows in a short pane.
+			at := min(1, len(out))
+			out = slices.Insert(slices.Clip(out), at, a)
 		}
 		return out
 	}
