@@ -27,6 +27,16 @@ const maxAppCached = 4
 // is on its way: a short one would only flicker.
 const appSlowAfter = 250 * time.Millisecond
 
+// appRereadGap is the least time between two readings of a conversation
+// that grows (a live capture, a file being indexed while shown), and
+// appRereadFactor how many times its last reading's duration the gap is
+// at least: each reading holds the filing of frames still, so a long
+// conversation is read again at most a fifth of the time.
+const (
+	appRereadGap    = time.Second
+	appRereadFactor = 4
+)
+
 // appEntry is one conversation's application layer, read or being read.
 type appEntry struct {
 	app     *app.Conv // the last reading done; nil before the first
@@ -35,6 +45,12 @@ type appEntry struct {
 	slow    bool      // the reading on its way has taken appSlowAfter
 	gen     int       // which reading is on its way
 	err     error
+	// started is when the reading on its way (or the last) began, took
+	// how long the last one took; retry says a tick is on its way to read
+	// a stale entry again once the gap has passed.
+	started time.Time
+	took    time.Duration
+	retry   bool
 }
 
 // appCache is the entries by conversation, shared by the Model's copies.
@@ -55,6 +71,9 @@ type (
 		conv *model.Conversation
 		gen  int
 	}
+	// appRetryMsg wakes the stepper to read a grown conversation's
+	// application layer again, its gap passed.
+	appRetryMsg struct{ conv *model.Conversation }
 )
 
 // appOf is the application layer read for c, or nil.
@@ -84,6 +103,17 @@ func (m *Model) appWork() tea.Cmd {
 	if e != nil && (e.loading || (!e.stale && (e.app != nil || e.err != nil))) {
 		return nil
 	}
+	if e != nil && e.app != nil {
+		// Read again as the conversation grows, but not so often that
+		// the readings hold the filing of frames most of the time.
+		if wait := max(appRereadGap, appRereadFactor*e.took) - time.Since(e.started); wait > 0 {
+			if e.retry {
+				return nil
+			}
+			e.retry = true
+			return tea.Tick(wait, func(time.Time) tea.Msg { return appRetryMsg{conv: c} })
+		}
+	}
 	if e == nil {
 		if len(m.apps.convs) >= maxAppCached {
 			for k, old := range m.apps.convs {
@@ -97,6 +127,7 @@ func (m *Model) appWork() tea.Cmd {
 	}
 	m.apps.gen++
 	e.loading, e.slow, e.stale, e.gen = true, false, false, m.apps.gen
+	e.started = time.Now()
 	gen, tl, src := e.gen, m.tl, m.src
 	m.busy++ // no frames are filed while it reads the timeline
 	work := func() (msg tea.Msg) {
@@ -116,6 +147,7 @@ func (m *Model) appWork() tea.Cmd {
 func (m *Model) appDone(msg appDoneMsg) tea.Cmd {
 	if e := m.apps.convs[msg.conv]; e != nil && e.gen == msg.gen {
 		e.loading, e.slow = false, false
+		e.took = time.Since(e.started)
 		e.err = msg.err
 		if msg.err != nil {
 			m.err = model.Visible(msg.err.Error())
@@ -124,6 +156,14 @@ func (m *Model) appDone(msg appDoneMsg) tea.Cmd {
 		}
 	}
 	return m.release()
+}
+
+// appRetry is the tick that lets a grown conversation be read again: the
+// Update it comes in starts the reading (appWork).
+func (m *Model) appRetry(msg appRetryMsg) {
+	if e := m.apps.convs[msg.conv]; e != nil {
+		e.retry = false
+	}
 }
 
 // appSlowTick marks a reading still on its way as slow, so that the

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/model"
 )
 
 // P switches the ladder's arrows between the application messages and
@@ -131,5 +132,34 @@ func TestAppReadOffTheUIGoroutine(t *testing.T) {
 	}
 	if m.apps.convs[m.conv].loading {
 		t.Fatal("a second reading started")
+	}
+}
+
+// A conversation that grows is read again, but no sooner than the gap
+// after the last reading began: a tick brings the reading when the gap
+// has passed.
+func TestAppRereadThrottled(t *testing.T) {
+	m := loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, 80, 24)
+	e := m.apps.convs[m.conv]
+	if e == nil || e.app == nil || e.loading {
+		t.Fatalf("after loading: %+v", e)
+	}
+	first := e.app
+	m.appsGrew(map[*model.Conversation]bool{m.conv: true})
+	nm, cmd := m.Update(keyMsg("right"))
+	m = nm.(*Model)
+	if e.loading || !e.retry || cmd == nil {
+		t.Fatalf("read again at once: loading %v, retry %v", e.loading, e.retry)
+	}
+	// The gap passed: the tick's Update starts the reading.
+	e.started = e.started.Add(-2 * appRereadGap)
+	nm, _ = m.Update(appRetryMsg{conv: m.conv})
+	m = nm.(*Model)
+	if !e.loading || e.retry || m.busy != 1 {
+		t.Fatalf("after the tick: loading %v, retry %v, busy %d", e.loading, e.retry, m.busy)
+	}
+	m = finishApp(t, m)
+	if e.loading || e.app == first || e.app == nil || m.busy != 0 {
+		t.Fatalf("after the reading: loading %v, same %v, busy %d", e.loading, e.app == first, m.busy)
 	}
 }

@@ -95,10 +95,11 @@ func indexAll(t testing.TB, m *Model, cmd tea.Cmd) *Model {
 	return r.until(t, m, true, func(m *Model) bool { return !m.indexing && !appReading(m) })
 }
 
-// appReading says the application layer of a conversation is being read.
+// appReading says the application layer of a conversation is being read,
+// or the shown one's is waiting to be read again.
 func appReading(m *Model) bool {
-	for _, e := range m.apps.convs {
-		if e.loading {
+	for c, e := range m.apps.convs {
+		if e.loading || (e.stale && c == m.conv) {
 			return true
 		}
 	}

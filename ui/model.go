@@ -357,6 +357,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.appDone(msg)
 	case appSlowMsg:
 		m.appSlowTick(msg)
+	case appRetryMsg:
+		m.appRetry(msg)
 	case exportDoneMsg:
 		m.exportDone(msg)
 		return m.release()
