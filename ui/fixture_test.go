@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 )
 
@@ -209,7 +210,33 @@ func update(t testing.TB, m *Model, msg tea.Msg) *Model {
 	if out.fatal != nil {
 		t.Fatalf("Update: %v", out.fatal)
 	}
-	return out
+	return finishApp(t, out)
+}
+
+// finishApp does the reading of the application layer that an Update
+// started (appWork) and whose command update drops, as the program would
+// run it: package app reads the conversation through the source, and the
+// result comes back as the message the command returns. Tests that count
+// the commands reading the timeline call Update themselves.
+func finishApp(t testing.TB, m *Model) *Model {
+	t.Helper()
+	if g, ok := m.src.(gatedSource); ok {
+		select {
+		case <-g.gate: // open
+		default:
+			return m // the test holds the payloads back
+		}
+	}
+	for c, e := range m.apps.convs {
+		if !e.loading {
+			continue
+		}
+		tl, src := m.tl, m.src
+		a, err := app.Analyze(tl, c, func(seg int) ([]byte, error) { return src.Payload(tl, seg) })
+		nm, _ := m.Update(appDoneMsg{conv: c, gen: e.gen, app: a, err: err})
+		m = nm.(*Model)
+	}
+	return m
 }
 
 // press sends key presses, named as key.Binding names them.

@@ -61,9 +61,13 @@ func goldenScreens(t *testing.T, w, h int) map[string]*Model {
 		"layers":      stepped("right", "right", "right", "right", "tab", "tab"),
 		"explanation": stepped("right", "right", "right", "right", "tab", "tab", "tab"),
 		"absolute":    stepped("right", "r"),
-		"last":        stepped("G"),
-		"help":        stepped("?"),
-		"picker":      loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h),
+		// The application layer: the ladder's raw payload (P) in place of
+		// the SMTP messages, and the layers view's box of VRFY root.
+		"ladder-raw": stepped("right", "right", "right", "right", "P"),
+		"layers-app": press(t, atFrame(t, loadedModel(t, sample(t, "smtp-figure10"), Options{Stream: -1}, w, h), 9), "3", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown"),
+		"last":       stepped("G"),
+		"help":       stepped("?"),
+		"picker":     loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h),
 		"picker-filtered": func() *Model {
 			m := loadedModel(t, sample(t, "isn-prediction"), Options{Stream: -1}, w, h)
 			return press(t, typeText(t, m, "192.0.2.20"), "tab", "shift+tab")

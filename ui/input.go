@@ -224,6 +224,13 @@ func (m *Model) stepperKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setCur(len(m.rows) - 1)
 	case key.Matches(msg, k.Toggle):
 		m.absolute = !m.absolute
+	case key.Matches(msg, k.Raw):
+		m.rawPayload = !m.rawPayload
+		if m.rawPayload {
+			m.note = "the ladder previews the raw payload (P names the application messages again)"
+		} else {
+			m.note = "the ladder names the application messages (P previews the raw payload)"
+		}
 	case key.Matches(msg, k.Follow):
 		m.toggleFollow()
 	case key.Matches(msg, k.NextPane):

@@ -11,11 +11,14 @@ import (
 // defaultKeyMap rather than kept in a global so tests and callers get a
 // fresh copy they may change.
 type keyMap struct {
-	Next     key.Binding
-	Prev     key.Binding
-	First    key.Binding
-	Last     key.Binding
-	Toggle   key.Binding
+	Next   key.Binding
+	Prev   key.Binding
+	First  key.Binding
+	Last   key.Binding
+	Toggle key.Binding
+	// Raw switches the ladder's arrows between the application messages
+	// a segment carries (SMTP VRFY root) and the raw start of its payload.
+	Raw      key.Binding
 	Follow   key.Binding // follow the end of a growing conversation, like less +F
 	NextPane key.Binding
 	PrevPane key.Binding
@@ -111,7 +114,7 @@ type keyMap struct {
 }
 
 // defaultKeyMap returns the stepper's keys: arrows and vi letters to
-// step, r to switch numbering, tab to move between panes, 1 to 9 to pick a
+// step, r to switch numbering, P the ladder's raw payload, tab to move between panes, 1 to 9 to pick a
 // view, m for the focused view's mode, + and - to zoom the graph, x to
 // export, s for the picker, L for the lesson (a for its question's
 // answer), Q for the quiz, f for the ladder's display filter (H, alt+n
@@ -128,6 +131,7 @@ func defaultKeyMap() keyMap {
 		First:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "first")),
 		Last:     key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "last")),
 		Toggle:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "absolute/relative")),
+		Raw:      key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "raw payload")),
 		Follow:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the end")),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
@@ -217,7 +221,7 @@ func (k keyMap) stepperBar() []barKey {
 	return []barKey{
 		{k.Next, 90, "→"}, {k.Prev, 80, "←"}, {k.Views, 60, ""}, {k.NextPane, 70, ""},
 		{k.Search, 45, ""}, {k.GoTo, 35, ""}, {k.Toggle, 40, ""}, {k.Export, 30, ""}, {k.Picker, 50, ""}, {k.Filter, 20, ""},
-		{k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
+		{k.Raw, 15, ""}, {k.Help, keepKey, ""}, {k.Quit, keepKey, ""},
 	}
 }
 
@@ -304,7 +308,7 @@ func (k keyMap) ShortHelp() []key.Binding { return bindings(k.stepperBar(), fals
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.First, k.Last, k.Follow},
-		{k.Toggle, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Toggle, k.Raw, k.NextPane, k.PrevPane, k.Up, k.Down, k.PageUp, k.PageDown},
 		{
 			k.GoTo, k.Search, both(k.SearchNext, k.SearchPrev, "next/previous match"),
 			both(k.NextEvent, k.PrevEvent, "next/previous event"),

@@ -255,6 +255,7 @@ func (m *Model) refresh() {
 		m.vantage = model.VantageOf(m.tl, m.conv.Index)
 	}
 	m.viewsGrew(m.dirty)
+	m.appsGrew(m.dirty)
 	clear(m.dirty)
 }
 

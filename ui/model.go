@@ -197,6 +197,11 @@ type Model struct {
 	// flt is the display filters: the picker's and the ladder's
 	// (filter.go).
 	flt *filterState
+	// apps is the application layer of the conversations shown
+	// (appconv.go), and rawPayload says the ladder previews the raw
+	// payload instead of it (P).
+	apps       *appCache
+	rawPayload bool
 }
 
 // New returns the stepper for src. Nothing is read until the program starts
@@ -216,6 +221,7 @@ func New(src Source, opts Options) *Model {
 		dirty:      map[*model.Conversation]bool{},
 		quiz:       quiz.New(true), // styled by setStyles below
 		flt:        &filterState{},
+		apps:       &appCache{convs: map[*model.Conversation]*appEntry{}},
 	}
 	m.views = newViews(m)
 	m.ladder = m.views[paneLadder].(*ladder.Pane)
@@ -315,6 +321,7 @@ func (m *Model) Update(msg tea.Msg) (res tea.Model, cmd tea.Cmd) {
 	panicHookUpdate(msg) // nothing, except in a test build (panichook.go)
 	cmd = m.handle(msg)
 	cmd = batch(cmd, m.filterWork()) // a display filter's verdicts the screen lacks
+	cmd = batch(cmd, m.appWork())    // the application layer of the conversation shown
 	m.fitLayout()
 	// Whatever changed, the views on screen get what they need; reading
 	// their frames may have put an error in the footer, which then wants
@@ -350,6 +357,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.refreshTick()
 	case viewDoneMsg:
 		return m.viewDone(msg)
+	case appDoneMsg:
+		return m.appDone(msg)
+	case appSlowMsg:
+		m.appSlowTick(msg)
+	case appRetryMsg:
+		m.appRetry(msg)
 	case exportDoneMsg:
 		m.exportDone(msg)
 		return m.release()

@@ -397,6 +397,17 @@ func TestPayloadPreviewIsPrintable(t *testing.T) {
 	m := loadedModel(t, figure10(), Options{Stream: -1}, 200, 50)
 	raw := m.View().Content
 	s := ansi.Strip(raw)
+	// The application message, as package app names it, then (P) the raw
+	// payload's preview: both pictured.
+	if !strings.Contains(s, `SMTP EXPN ␛[31mroot␇`) {
+		t.Fatalf("EXPN summary not pictured:\n%s", s)
+	}
+	if strings.Contains(s, "\x1b") || strings.Contains(raw, "\a") {
+		t.Fatal("a raw control byte reached the view")
+	}
+	m = press(t, m, "P")
+	raw = m.View().Content
+	s = ansi.Strip(raw)
 	if !strings.Contains(s, `"EXPN ␛[31mroot␇␍␊"`) {
 		t.Fatalf("EXPN preview not pictured:\n%s", s)
 	}
@@ -553,7 +564,7 @@ func TestFigure10NumbersOnTheLadder(t *testing.T) {
 		"SYN,ACK seq 2234678799 ack 1023645923 len 0",
 		"ACK seq 1023645923 ack 2234678800 len 0",
 		"PSH,ACK seq 2234678800 ack 1023645923 len 93",
-		"PSH,ACK seq 1023645923 ack 2234678893 len 5 \"help␊\"",
+		"PSH,ACK seq 1023645923 ack 2234678893 len 5 SMTP help",
 		"ack 1023645928",
 	} {
 		if !strings.Contains(s, want) {

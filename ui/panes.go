@@ -78,6 +78,7 @@ func (m *Model) paneCtx() pane.Context {
 		Lesson: m.lessonParagraphs(),
 		Frame:  m.readFrame, Time: m.timeFmt,
 		Filter: m.rowFilter(),
+		App:    m.appOf(m.conv), AppSlow: m.appSlow(m.conv), RawPayload: m.rawPayload,
 	}
 	if src, tl := m.src, m.tl; tl != nil {
 		ctx.Payload = func(seg int) ([]byte, error) { return src.Payload(tl, seg) }

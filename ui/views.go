@@ -42,9 +42,13 @@ func (m *Model) renderHeader(w int) string {
 		right = append(right, []pane.Span{
 			{Text: fmt.Sprintf("step %d/%d", min(m.cur+1, len(m.rows)), len(m.rows)), Style: &st.Step},
 			{Text: "  ", Style: nil},
-			{Text: mode, Style: &st.Mode},
-			{Text: " ", Style: nil},
 		}...)
+		if m.rawPayload {
+			// The ladder previews the raw payload (P): said here too, as a
+			// small screen's tabs have no border to say it in.
+			right = append(right, pane.Span{Text: "raw", Style: &st.Mode}, pane.Span{Text: "  ", Style: nil})
+		}
+		right = append(right, pane.Span{Text: mode, Style: &st.Mode}, pane.Span{Text: " ", Style: nil})
 	case screenPicker:
 		if is := m.indexStatus(); is != "" {
 			right = append(right, pane.Span{Text: is, Style: &st.Name}, pane.Span{Text: "  ", Style: nil})

@@ -11,21 +11,67 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
 )
 
-// Paragraphs is the explanation of ctx's selected row, in its numbering.
+// Paragraphs is the explanation of ctx's selected row, in its numbering,
+// and for a segment that carries application data a line naming it, second.
 func Paragraphs(ctx pane.Context) []string {
 	if ctx.Row < 0 || ctx.Row >= len(ctx.Rows) {
 		return nil
 	}
 	r := ctx.Rows[ctx.Row]
 	if r.Seg >= 0 {
-		return model.Explain(ctx.TL, int(r.Seg), ctx.Absolute)
+		out := model.Explain(ctx.TL, int(r.Seg), ctx.Absolute)
+		if a := AppLine(ctx.TL, ctx.App, int(r.Seg)); a != "" {
+			// After the paragraph that says what the segment carries, so
+			// that it shows in a short pane.
+			at := min(1, len(out))
+			out = slices.Insert(slices.Clip(out), at, a)
+		}
+		return out
 	}
 	return model.ExplainFrameAs(ctx.TL, r.Frame, ctx.Absolute)
+}
+
+// AppLine names the application messages segment seg completes, a request
+// when the client sent it and a reply when the server did ("Application
+// layer: SMTP reply 550 5.1.1 guest... User unknown."), or says it carries
+// part of one; "" when the application layer says nothing of it.
+func AppLine(tl *model.Timeline, a *app.Conv, seg int) string {
+	as := a.Seg(seg)
+	if as == nil || tl == nil || seg < 0 || seg >= len(tl.Segments) {
+		return ""
+	}
+	if len(as.Messages) == 0 {
+		name := a.Proto.String()
+		if name == "" || tl.Segments[seg].Len == 0 {
+			return ""
+		}
+		article := "an" // an SMTP, an HTTP, an FTP, an IMAP, an SSH message
+		switch name {
+		case "TLS", "DNS", "POP":
+			article = "a"
+		}
+		return "Application layer: part of " + article + " " + name + " message, which a later segment completes."
+	}
+	kind := "request"
+	if tl.Segments[seg].Dir == model.S2C {
+		kind = "reply"
+	}
+	parts := make([]string, 0, len(as.Messages))
+	for i := range as.Messages {
+		m := &as.Messages[i]
+		t := strings.TrimSpace(m.Proto.String() + " " + kind + " " + m.Summary)
+		if m.Malformed != "" {
+			t += " (malformed: " + m.Malformed + ")"
+		}
+		parts = append(parts, t)
+	}
+	return model.Visible("Application layer: " + strings.Join(parts, "; ") + ".")
 }
 
 // Lines is what Render draws, without its styles: the lesson's paragraphs

@@ -20,6 +20,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
@@ -65,6 +66,11 @@ type View struct {
 	// Filter, when set, is the display filter on the rows: the rows that
 	// do not match are dimmed, or not drawn when it hides them.
 	Filter *pane.RowFilter
+	// App, when set, is the conversation's application layer: an arrow
+	// names the messages its segment completes in place of the payload
+	// preview, unless Raw asks for the preview.
+	App *app.Conv
+	Raw bool
 }
 
 // key is what a drawn row depends on besides its conversation, the styles
@@ -77,12 +83,13 @@ type key struct {
 	absolute, selected     bool
 	time                   pane.TimeFormat
 	dimmed, marked, hiding bool
+	raw                    bool
 }
 
 // keyOf is the key of row i of v drawn w wide.
 func keyOf(v *View, i, w int) key {
 	return key{row: i, w: w, absolute: v.Absolute, selected: i == v.Cur, time: v.Time,
-		dimmed: v.Filter.Dim(i), marked: v.Filter.Matches(i), hiding: v.Filter != nil && v.Filter.Hide}
+		dimmed: v.Filter.Dim(i), marked: v.Filter.Matches(i), hiding: v.Filter != nil && v.Filter.Hide, raw: v.Raw}
 }
 
 // mediumStates and shortStates are state names for narrower ladders, so
@@ -448,7 +455,7 @@ func segmentSpans(st *Styles, v *View, g geom, i int, s *model.Segment, prevC, p
 		pane.Span{Text: stateCell(s.Client(), g, first || s.Client() != prevC, false, v.Conv.WasRevised(uint32(v.Rows[i].Seg), true)), Style: &st.State},
 		pane.Span{Text: lane, Style: &st.Lane})
 
-	label := segmentLabel(st, v, s)
+	label := segmentLabel(st, v, int(v.Rows[i].Seg), s)
 	spans = append(spans, arrow(st, s.Dir, label, g.arrowW)...)
 	spans = append(spans,
 		pane.Span{Text: lane, Style: &st.Lane},
@@ -507,8 +514,9 @@ func fillArrow(body []pane.Span, aw int, tail string, laneSt *lipgloss.Style) []
 }
 
 // segmentLabel is the text on a segment's arrow: flags, SEQ, ACK, length,
-// events and the start of the payload, in the active numbering.
-func segmentLabel(st *Styles, v *View, s *model.Segment) []pane.Span {
+// events and the application messages of segment seg (an index in
+// TL.Segments) or the start of its payload, in the active numbering.
+func segmentLabel(st *Styles, v *View, seg int, s *model.Segment) []pane.Span {
 	flagSt := &st.ACK
 	switch {
 	case s.Flags.Has(model.RST):
@@ -535,12 +543,83 @@ func segmentLabel(st *Styles, v *View, s *model.Segment) []pane.Span {
 			out = append(out, pane.Span{Text: " [" + e.Name + "]", Style: &st.Event})
 		}
 	}
+	if a := appSpans(st, v, seg, s); a != nil {
+		return append(out, a...)
+	}
+	return append(out, previewSpans(st, v, s)...)
+}
+
+// previewSpans are the quoted start of a segment's payload, when read.
+func previewSpans(st *Styles, v *View, s *model.Segment) []pane.Span {
 	if s.Len > 0 {
 		if p, ok := v.Previews[s.Frame]; ok && p != "" {
-			out = append(out, pane.Span{Text: " \"" + p + "\"", Style: &st.Payload})
+			return []pane.Span{{Text: " \"" + p + "\"", Style: &st.Payload}}
+		}
+	}
+	return nil
+}
+
+// MalformedTag marks, on an arrow, an application message that does not
+// parse, before the reason.
+const MalformedTag = "⚠ malformed: "
+
+// appSpans name the application messages segment seg completes ("SMTP
+// VRFY root"; "SMTP 252 2.1.5 root, 250 OK"), each malformed one tagged
+// after its summary ("SMTP QUIT ⚠ malformed: line not ended by CRLF"), or
+// say the segment carries part of a message, before its
+// preview. They are nil where the ladder previews the payload instead: Raw
+// asked for it, the application layer is not read yet, or says nothing of
+// the segment.
+func appSpans(st *Styles, v *View, seg int, s *model.Segment) []pane.Span {
+	if v.Raw || v.App == nil {
+		return nil
+	}
+	as := v.App.Seg(seg)
+	if as == nil {
+		return nil
+	}
+	if len(as.Messages) == 0 {
+		if s.Len == 0 {
+			return nil
+		}
+		part := " (part of a message)"
+		if name := v.App.Proto.String(); name != "" {
+			part = " (part of " + article(name) + " " + name + " message)"
+		}
+		return append([]pane.Span{{Text: part, Style: &st.Part}}, previewSpans(st, v, s)...)
+	}
+	var out []pane.Span
+	last := app.Unknown
+	for i := range as.Messages {
+		m := &as.Messages[i]
+		sep := " "
+		if i > 0 {
+			sep = ", "
+		}
+		if name := m.Proto.String(); name != "" && (m.Proto != last || i == 0) {
+			out = append(out, pane.Span{Text: sep + model.Visible(name), Style: &st.App})
+			sep, last = " ", m.Proto
+		}
+		if m.Summary != "" {
+			out = append(out, pane.Span{Text: sep + model.Visible(m.Summary), Style: &st.AppText})
+			sep = " "
+		}
+		if m.Malformed != "" {
+			out = append(out, pane.Span{Text: sep + MalformedTag + model.Visible(m.Malformed), Style: &st.Malformed})
 		}
 	}
 	return out
+}
+
+// article is "an" before a protocol name read with a vowel's sound (an
+// SMTP, an HTTP, an FTP, an IMAP, an SSH message), "a" otherwise (a TLS, a
+// DNS, a POP message).
+func article(name string) string {
+	switch name {
+	case "TLS", "DNS", "POP":
+		return "a"
+	}
+	return "an"
 }
 
 // maskedSpans draws the row a quiz question is about: its direction, and

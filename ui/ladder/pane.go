@@ -1,6 +1,9 @@
 package ladder
 
 import (
+	"strings"
+
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
 	"github.com/tcpstep/tcpstep/ui/theme"
@@ -21,6 +24,10 @@ type Pane struct {
 	top      int
 	previews map[uint32]string
 	drawn    map[key]string
+	// app is the application layer the rows in drawn were drawn with:
+	// another (read, or read again as the conversation grew) draws them
+	// again.
+	app *app.Conv
 }
 
 // NewPane returns the ladder scrolled to its first row, with nothing read.
@@ -35,13 +42,26 @@ func (p *Pane) SetDark(isDark bool) {
 	clear(p.drawn)
 }
 
-// Title is what the ladder's border adds to its name: the display filter
-// and how many rows match it, when one is set.
+// Title is what the ladder's border adds to its name: what the arrows
+// say of the payload (the application protocol's messages, or the raw
+// payload when P asked for it), that the application layer is being read
+// when that is slow, and the display filter and how many rows match it,
+// when one is set.
 func (p *Pane) Title(ctx pane.Context) string {
-	if ctx.Filter == nil {
-		return ""
+	var parts []string
+	switch {
+	case ctx.RawPayload:
+		parts = append(parts, "raw payload")
+	case ctx.App != nil && ctx.App.Proto != app.Unknown && len(ctx.App.Segs) > 0:
+		parts = append(parts, model.Visible(ctx.App.Proto.String())+" messages")
 	}
-	return "filter " + model.Visible(ctx.Filter.Expr) + "  " + filterCount(ctx.Filter, len(ctx.Rows))
+	if ctx.AppSlow {
+		parts = append(parts, "reading application layer"+theme.Ellipsis)
+	}
+	if ctx.Filter != nil {
+		parts = append(parts, "filter "+model.Visible(ctx.Filter.Expr)+"  "+filterCount(ctx.Filter, len(ctx.Rows)))
+	}
+	return strings.Join(parts, "  ")
 }
 
 // Top is the first row on screen.
@@ -142,7 +162,9 @@ func (p *Pane) fetch(ctx pane.Context, w, h int) {
 		} {
 			for _, f := range [...]struct{ dim, mark, hide bool }{{}, {dim: true}, {mark: true}, {hide: true}, {mark: true, hide: true}} {
 				for tf := range pane.NumTimeFormats {
-					delete(p.drawn, key{row: i, w: w, absolute: b.abs, selected: b.sel, time: tf, dimmed: f.dim, marked: f.mark, hiding: f.hide})
+					for _, raw := range [...]bool{false, true} {
+						delete(p.drawn, key{row: i, w: w, absolute: b.abs, selected: b.sel, time: tf, dimmed: f.dim, marked: f.mark, hiding: f.hide, raw: raw})
+					}
 				}
 			}
 		}
@@ -210,10 +232,15 @@ func (p *Pane) View(ctx pane.Context, w, h int) string {
 	if ctx.TL == nil || ctx.Conv == nil {
 		return ""
 	}
+	if ctx.App != p.app {
+		clear(p.drawn)
+		p.app = ctx.App
+	}
 	v := View{
 		TL: ctx.TL, Conv: ctx.Conv, Rows: ctx.Rows, Cur: ctx.Row, Top: p.top,
 		Absolute: ctx.Absolute, Previews: p.previews,
 		Quiz: ctx.Quiz, Last: ctx.Last, Mask: ctx.Mask, Time: ctx.Time, Filter: ctx.Filter,
+		App: ctx.App, Raw: ctx.RawPayload,
 	}
 	return render(&p.st, &v, p.drawn, w, h)
 }

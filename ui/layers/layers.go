@@ -4,7 +4,10 @@
 //
 // The dissection carries a frame's fields as sent; the view adds what only
 // the timeline knows, the relative sequence and acknowledgment numbers of
-// the row's segment, with the raw ones, in the numbering r selects.
+// the row's segment, with the raw ones, in the numbering r selects, and
+// what only the reassembled stream knows (pane.Context.App): the
+// application messages the segment completes, each a box inside the
+// payload's with its fields, their bytes in the application layer's colour.
 package layers
 
 import (
@@ -17,9 +20,15 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane"
+	"github.com/tcpstep/tcpstep/ui/theme"
 )
+
+// LayerApp is the kind of the layers the view adds for the application
+// messages a segment completes: after model's kinds, inside the payload.
+const LayerApp model.LayerKind = model.LayerTrailer + 1
 
 func (s Styles) kind(k model.LayerKind) lipgloss.Style {
 	if int(k) < len(s.Kind) {
@@ -50,6 +59,10 @@ type Pane struct {
 	frame uint32
 	data  []byte
 	d     model.Dissection
+	// base is the frame's dissection as read, which d is with the
+	// application layers of app (the segment's, nil for none) added.
+	base  model.Dissection
+	app   *app.Segment
 	items []item
 	depth []int // box nesting depth of each layer
 	cur   int
@@ -145,7 +158,13 @@ func (p *Pane) setFrame(data []byte, d model.Dissection) {
 	p.depth = depths(d.Layers)
 	for li := range d.Layers {
 		l := &d.Layers[li]
-		key := fmt.Sprintf("%d:%s", l.Kind, l.Name)
+		name := l.Name
+		if l.Kind == LayerApp {
+			// The protocol, not the message: stepping from one SMTP
+			// command to the next keeps the SMTP box selected.
+			name, _, _ = strings.Cut(name, " ")
+		}
+		key := fmt.Sprintf("%d:%s", l.Kind, name)
 		p.items = append(p.items, item{layer: li, start: l.Start, end: l.End, key: key})
 		p.addFields(li, l.Fields, 0, key)
 	}
@@ -169,15 +188,23 @@ func (p *Pane) addFields(li int, fs []model.Field, sub int, key string) {
 
 // depths nests each layer inside the one before it (link ⊃ IP ⊃ TCP ⊃
 // payload), except a trailer, which follows the IP datagram inside the
-// link layer that carries it.
+// link layer that carries it, and the application messages, side by side
+// inside the payload that carries them.
 func depths(ls []model.Layer) []int {
 	out := make([]int, len(ls))
 	d := -1
-	lastLink := -1
+	lastLink, lastPayload := -1, -1
 	for i, l := range ls {
 		if l.Kind == model.LayerTrailer {
 			out[i] = lastLink + 1
 			continue
+		}
+		if l.Kind == LayerApp && lastPayload >= 0 {
+			out[i] = lastPayload + 1
+			continue
+		}
+		if l.Kind == model.LayerPayload {
+			lastPayload = d + 1
 		}
 		d++
 		out[i] = d
@@ -215,7 +242,16 @@ const notInTimeline = "frame not in the timeline"
 // it is shown as the dissection's problem, over whatever bytes were read;
 // the root reports it in the footer too.
 func (p *Pane) Prepare(ctx pane.Context, _, _ int) {
-	if ctx.Row < 0 || ctx.Row >= len(ctx.Rows) || ctx.Rows[ctx.Row].Frame == p.frame {
+	if ctx.Row < 0 || ctx.Row >= len(ctx.Rows) {
+		return
+	}
+	if ctx.Rows[ctx.Row].Frame == p.frame {
+		// The application layer read since the frame was: its boxes are
+		// added to the dissection read then.
+		if a := p.appOf(ctx); a != p.app {
+			p.app = a
+			p.setFrame(p.data, withApp(p.base, len(p.data), a, appProto(ctx)))
+		}
 		return
 	}
 	p.frame = ctx.Rows[ctx.Row].Frame
@@ -227,7 +263,105 @@ func (p *Pane) Prepare(ctx pane.Context, _, _ int) {
 	if err != nil {
 		d.Problem = err.Error()
 	}
-	p.setFrame(data, d)
+	p.base, p.app = d, p.appOf(ctx)
+	p.setFrame(data, withApp(d, len(data), p.app, appProto(ctx)))
+}
+
+// appOf is what the selected row's segment carries above TCP, when it is
+// known and the row is a segment.
+func (p *Pane) appOf(ctx pane.Context) *app.Segment {
+	if ctx.App == nil || ctx.Row < 0 || ctx.Row >= len(ctx.Rows) || ctx.Rows[ctx.Row].Seg < 0 {
+		return nil
+	}
+	return ctx.App.Seg(int(ctx.Rows[ctx.Row].Seg))
+}
+
+// appProto is the conversation's application protocol, for a segment
+// that carries part of a message.
+func appProto(ctx pane.Context) app.Proto {
+	if ctx.App == nil {
+		return app.Unknown
+	}
+	return ctx.App.Proto
+}
+
+// withApp is dissection d of a frame of n bytes with, inside its payload,
+// a layer for each application message of as: its protocol and summary
+// for a name, its fields' labels and values for fields, each with the
+// bytes this segment carried of it. A segment that carries part of a
+// message (none complete) gets one layer over its payload that says so.
+// Every range stays inside the payload's bytes, whatever the analysis
+// says; d is not changed.
+func withApp(d model.Dissection, n int, as *app.Segment, proto app.Proto) model.Dissection {
+	if as == nil {
+		return d
+	}
+	pi := -1
+	for i := range d.Layers {
+		if d.Layers[i].Kind == model.LayerPayload {
+			pi = i
+			break
+		}
+	}
+	if pi < 0 {
+		return d
+	}
+	pl := d.Layers[pi]
+	lo, hi := max(pl.Start, 0), min(pl.End, n)
+	if lo >= hi {
+		return d
+	}
+	// at turns a range of the payload into the frame's bytes, clipped to
+	// the payload; a range of no bytes of this segment's is empty, at the
+	// message's start.
+	at := func(off, ln, empty int) (int, int) {
+		s := min(max(lo+off, lo), hi)
+		e := min(max(s+ln, s), hi)
+		if ln <= 0 {
+			return empty, empty
+		}
+		return s, e
+	}
+	var add []model.Layer
+	for i := range as.Messages {
+		m := &as.Messages[i]
+		s, e := at(m.Off, m.Len, lo)
+		name := model.Visible(m.Proto.String())
+		if sum := model.Visible(m.Summary); sum != "" {
+			name = strings.TrimSpace(name + " " + sum)
+		}
+		l := model.Layer{Name: name, Kind: LayerApp, Start: s, End: e}
+		if m.Malformed != "" {
+			l.Fields = append(l.Fields, model.Field{Name: "⚠ Malformed", Value: model.Visible(m.Malformed), Start: s, End: e})
+		}
+		for _, f := range m.Fields {
+			fs, fe := at(f.Off, f.Len, s)
+			label := model.Visible(f.Label)
+			if label == "" {
+				label = model.Visible(f.Name)
+			}
+			val := model.Visible(f.Value)
+			if f.Len <= 0 {
+				val += " (in an earlier segment)"
+			}
+			l.Fields = append(l.Fields, model.Field{Name: label, Value: val, Start: fs, End: fe})
+		}
+		add = append(add, l)
+	}
+	if len(add) == 0 {
+		name := "part of a message"
+		if p := proto.String(); p != "" {
+			name = p + " " + theme.Ellipsis + " part of a message"
+		}
+		add = append(add, model.Layer{Name: name, Kind: LayerApp, Start: lo, End: hi,
+			Fields: []model.Field{{Name: "Note", Value: "a later segment completes the message", Start: lo, End: hi}}})
+	}
+	out := d
+	out.Layers = make([]model.Layer, 0, len(d.Layers)+len(add))
+	out.Layers = append(out.Layers, d.Layers[:pi+1]...)
+	out.Layers = append(out.Layers, add...)
+	out.Layers = append(out.Layers, d.Layers[pi+1:]...)
+	return out
 }
 
 // ConversationChanged forgets the frame: the next Prepare reads the new

@@ -14,7 +14,7 @@ import (
 // header to its bytes; the selected field is drawn reversed in both places,
 // which reads without colour too.
 type Styles struct {
-	Kind     [6]lipgloss.Style // by model.LayerKind: link, tunnel, ip, transport, payload, trailer
+	Kind     [7]lipgloss.Style // by model.LayerKind: link, tunnel, ip, transport, payload, trailer; then LayerApp
 	Title    lipgloss.Style    // a layer's name in its box's top edge (takes the kind's colour)
 	Field    lipgloss.Style    // a field's name
 	Value    lipgloss.Style    // a field's value
@@ -37,6 +37,7 @@ func NewStyles(isDark bool) Styles {
 	s.Kind[model.LayerTransport] = fg(p.Green)
 	s.Kind[model.LayerPayload] = fg(p.Amber)
 	s.Kind[model.LayerTrailer] = fg(p.Pewter)
+	s.Kind[LayerApp] = fg(p.Cyan)
 	s.Title = lipgloss.NewStyle().Bold(true)
 	s.Field = fg(p.SlateSoft)
 	s.Value = fg(p.InkStrong)

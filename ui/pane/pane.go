@@ -4,12 +4,15 @@
 // needs of it; ui/PANES.md says how to add one.
 package pane
 
-import "github.com/tcpstep/tcpstep/model"
+import (
+	"github.com/tcpstep/tcpstep/app"
+	"github.com/tcpstep/tcpstep/model"
+)
 
 // Context is what a view sees of the stepper when it prepares, draws or
 // takes a key. All of it is the root's: a view reads it and never keeps a
 // pointer into it beyond the call, except the timeline and conversation,
-// which stay valid for good.
+// which stay valid for good, and App, which is never changed once made.
 type Context struct {
 	TL   *model.Timeline
 	Conv *model.Conversation // the selected conversation, or nil
@@ -48,6 +51,18 @@ type Context struct {
 	// nil when none is set, and always during a quiz. Its methods answer
 	// for nil too, so a view may call them without checking.
 	Filter *RowFilter
+	// App is Conv's application layer (package app): what each segment
+	// carries above TCP, named from the reassembled streams. The root reads
+	// it off the UI goroutine once per conversation shown, and again when
+	// the conversation grows (keeping the last one meanwhile); it is nil
+	// until the first reading is done, and AppSlow says a reading has
+	// taken long enough for a view to say it is on its way. A view draws
+	// as it did without it while it is nil.
+	App     *app.Conv
+	AppSlow bool
+	// RawPayload says the ladder previews a segment's raw payload rather
+	// than its application messages (the P key).
+	RawPayload bool
 }
 
 // TimeFormat is how a row's time is written: each counts from a different

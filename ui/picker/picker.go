@@ -50,6 +50,7 @@ const (
 	colIndex = iota
 	colClient
 	colServer
+	colApp
 	colPackets
 	colBytesC2S
 	colBytesS2C
@@ -67,18 +68,30 @@ type column struct {
 	keep  int  // columns with the lowest keep are dropped first when narrow
 }
 
+// The application column (the protocol, and the server's name where the
+// client gave it: "TLS example.com") is shown when a conversation has one;
+// it narrows to the protocol's name before the endpoints narrow, and goes
+// after what opened and ended the conversation and its packets.
 var columns = [numCols]column{
-	colIndex:    {"#", true, 0, 10},
-	colClient:   {"client", false, 12, 9},
-	colServer:   {"server", false, 12, 9},
-	colPackets:  {"pkts c→s/s→c", true, 0, 8},
-	colBytesC2S: {"sent c→s", true, 0, 5},
-	colBytesS2C: {"sent s→c", true, 0, 5},
-	colDuration: {"duration", true, 0, 6},
-	colOpened:   {"opened", false, 0, 7},
-	colEnded:    {"ended", false, 0, 7},
-	colEvents:   {"events", false, 8, 4},
+	colIndex:    {"#", true, 0, 20},
+	colClient:   {"client", false, 12, 18},
+	colServer:   {"server", false, 12, 18},
+	colApp:      {"app", false, 4, 17},
+	colPackets:  {"pkts c→s/s→c", true, 0, 16},
+	colBytesC2S: {"sent c→s", true, 0, 10},
+	colBytesS2C: {"sent s→c", true, 0, 10},
+	colDuration: {"duration", true, 0, 12},
+	colOpened:   {"opened", false, 0, 14},
+	colEnded:    {"ended", false, 0, 14},
+	colEvents:   {"events", false, 8, 8},
 }
+
+// Column keeps: those up to minorKeep give way before the endpoints
+// narrow, those up to majorKeep after; the rest always stay.
+const (
+	minorKeep = 12
+	majorKeep = 17
+)
 
 // The byte columns count the payload of every segment sent, a
 // retransmission's again (the follow view counts each byte once): the
@@ -215,6 +228,7 @@ func (s *summary) cellsFrom(st *scanState) {
 		colIndex:    strconv.Itoa(c.Index),
 		colClient:   c.Client.String(),
 		colServer:   c.Server.String(),
+		colApp:      appCell(c.App),
 		colPackets:  fmt.Sprintf("%d/%d", c.Packets[model.C2S], c.Packets[model.S2C]),
 		colBytesC2S: pane.HumanBytes(c.Bytes[model.C2S]),
 		colBytesS2C: pane.HumanBytes(c.Bytes[model.S2C]),
@@ -227,6 +241,26 @@ func (s *summary) cellsFrom(st *scanState) {
 	for c, cell := range s.cells {
 		s.widths[c] = cellWidth(cell)
 	}
+}
+
+// appFit is an application cell cut to w cells: whole if it fits, else
+// the protocol and as much of the server's name as leaves a few letters of
+// it, else the protocol alone ("TLS", not "TLS …").
+func appFit(text string, w int) string {
+	if ansi.StringWidth(text) <= w {
+		return text
+	}
+	proto, _, _ := strings.Cut(text, " ")
+	if ansi.StringWidth(proto)+1+4 <= w {
+		return ansi.Truncate(text, w, theme.Ellipsis)
+	}
+	return proto
+}
+
+// appCell is the application column's cell: the protocol, and the
+// server's name when known.
+func appCell(h model.AppHint) string {
+	return strings.TrimSpace(model.Visible(h.Proto) + " " + model.Visible(h.Server))
 }
 
 func humanDuration(ns int64) string {
@@ -369,7 +403,7 @@ func (p *Picker) CatchUp(tl *model.Timeline) {
 }
 
 // sortable lists the columns tab cycles through.
-var sortable = []int{colIndex, colPackets, colBytesC2S, colBytesS2C, colDuration, colEvents, colClient, colServer, colOpened, colEnded}
+var sortable = []int{colIndex, colPackets, colBytesC2S, colBytesS2C, colDuration, colEvents, colClient, colServer, colOpened, colEnded, colApp}
 
 func (p *Picker) compare(a, b *summary) int {
 	var r int
@@ -417,7 +451,7 @@ func (p *Picker) refresh() {
 	if p.cur >= 0 && p.cur < len(p.view) {
 		sel = p.view[p.cur]
 	}
-	if col := sortable[p.sortCol]; col == colOpened || col == colEnded {
+	if col := sortable[p.sortCol]; col == colOpened || col == colEnded || col == colApp {
 		for i := range p.all {
 			p.all[i].fresh() // sorted by their text
 		}
@@ -775,6 +809,10 @@ func (p *Picker) columnWidths(w int) [numCols]int {
 		nat[c] = max(ansi.StringWidth(columns[c].title), p.nat[c])
 	}
 	nat[colEvents] = min(nat[colEvents], 40)
+	nat[colApp] = min(nat[colApp], 32)
+	if p.nat[colApp] == 0 {
+		nat[colApp] = 0 // no conversation's protocol is known: no column
+	}
 	widths := nat
 	total := func() int {
 		t, n := 0, 0
@@ -810,8 +848,9 @@ func (p *Picker) columnWidths(w int) [numCols]int {
 	// columns, then the endpoints' tails, then what opened and ended it;
 	// the index and endpoints always stay (the line is cut instead).
 	shrink(colEvents)
-	for total() > w && dropUpTo(6) {
+	for total() > w && dropUpTo(minorKeep) {
 	}
+	shrink(colApp)
 	// The endpoints share the cut, the longer one giving more.
 	for total() > w && (widths[colClient] > columns[colClient].minW || widths[colServer] > columns[colServer].minW) {
 		c := colClient
@@ -823,7 +862,7 @@ func (p *Picker) columnWidths(w int) [numCols]int {
 		}
 		widths[c]--
 	}
-	for total() > w && dropUpTo(8) {
+	for total() > w && dropUpTo(majorKeep) {
 	}
 	return widths
 }
@@ -899,6 +938,9 @@ func render(st *Styles, p *Picker, w, h int) string {
 	}
 	cell := func(c int, text string) string {
 		cw := widths[c]
+		if c == colApp {
+			text = appFit(text, cw)
+		}
 		text = ansi.Truncate(text, cw, theme.Ellipsis)
 		pad := strings.Repeat(" ", cw-ansi.StringWidth(text))
 		if columns[c].right {

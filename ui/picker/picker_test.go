@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/tcpstep/tcpstep/app"
 	"github.com/tcpstep/tcpstep/internal/testsample"
 	"github.com/tcpstep/tcpstep/model"
 	"github.com/tcpstep/tcpstep/ui/pane/panetest"
@@ -90,6 +91,7 @@ func TestRenderFits(t *testing.T) {
 	for _, name := range []string{"isn-prediction", "smtp-figure10", "lossy-transfer", "refused", "ipv6"} {
 		tls[name] = testsample.Timeline(t, name)
 	}
+	tls["hinted"] = hinted(t, "http-close")
 	for name, tl := range tls {
 		for _, filter := range []string{"", "fin", "no such row"} {
 			p := loaded(tl)
@@ -151,9 +153,9 @@ func TestGolden(t *testing.T) {
 func TestCells(t *testing.T) {
 	p := loaded(three())
 	want := [][numCols]string{
-		{"0", "10.0.0.1:40000", "10.0.0.9:80", "5/3", "18", "24", "70.0ms", "SYN→SYN/ACK", "FIN both", ""},
-		{"1", "10.0.0.2:40001", "10.0.0.9:81", "1/1", "0", "0", "10.0ms", "refused", "RST", ""},
-		{"2", "10.0.0.3:40002", "10.0.0.8:22", "3/2", "11", "0", "40.0ms", "mid-stream", "open", "retrans 1"},
+		{"0", "10.0.0.1:40000", "10.0.0.9:80", "", "5/3", "18", "24", "70.0ms", "SYN→SYN/ACK", "FIN both", ""},
+		{"1", "10.0.0.2:40001", "10.0.0.9:81", "", "1/1", "0", "0", "10.0ms", "refused", "RST", ""},
+		{"2", "10.0.0.3:40002", "10.0.0.8:22", "", "3/2", "11", "0", "40.0ms", "mid-stream", "open", "retrans 1"},
 	}
 	if p.Total() != 3 || len(p.Shown()) != 3 {
 		t.Fatalf("%d listed, %d shown, want 3", p.Total(), len(p.Shown()))
@@ -424,7 +426,11 @@ func TestGrow(t *testing.T) {
 // TestColumnsNarrow drops columns in order as the screen narrows: the
 // event list shrinks first, the index and the endpoints always stay.
 func TestColumnsNarrow(t *testing.T) {
-	p := loaded(testsample.Timeline(t, "lossy-transfer"))
+	tl := testsample.Timeline(t, "lossy-transfer")
+	for _, c := range tl.Conversations {
+		c.App = model.AppHint{Proto: "TLS", Server: "downloads.example.com"}
+	}
+	p := loaded(tl)
 	wide := p.columnWidths(400)
 	for c, w := range wide {
 		if w == 0 {
@@ -480,5 +486,71 @@ func TestHumanDuration(t *testing.T) {
 	}
 	if got := []string{plural(0, "row"), plural(1, "row"), plural(2, "row")}; !slices.Equal(got, []string{"0 rows", "1 row", "2 rows"}) {
 		t.Errorf("plural: %q", got)
+	}
+}
+
+// hinted is a sample's timeline with every conversation's application
+// hint set, as the index will set it (model.Conversation.App): here from
+// package app's reading of its streams.
+func hinted(t *testing.T, name string) *model.Timeline {
+	t.Helper()
+	in, tl := testsample.Open(t, name)
+	for _, c := range tl.Conversations {
+		if c == nil {
+			continue
+		}
+		a, err := app.Analyze(tl, c, func(seg int) ([]byte, error) { return in.Payload(tl, seg) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.App = model.AppHint{Proto: a.Proto.String(), Server: a.Server}
+	}
+	return tl
+}
+
+// TestGoldenApp fixes the application column: the protocol and the
+// server's name beside the endpoints at 120 columns, narrowed to fit at 80
+// (isn-prediction's conversations, given the hints the index would set for
+// an HTTP, a TLS and an SMTP server); and a text filter finds
+// conversations by it.
+func TestGoldenApp(t *testing.T) {
+	tl := testsample.Timeline(t, "isn-prediction")
+	hints := []model.AppHint{
+		{Proto: "HTTP", Server: "www.example.com"}, {Proto: "TLS", Server: "login.example.org"},
+		{Proto: "SMTP"}, {}, {Proto: "TLS", Server: "a-rather-long-name.cdn.example.net"},
+	}
+	for i, c := range tl.Conversations {
+		c.App = hints[i%len(hints)]
+	}
+	for _, w := range []int{80, 120} {
+		t.Run(fmt.Sprintf("app_%dx12", w), func(t *testing.T) {
+			out := ansi.Strip(loaded(tl).View(w, 12))
+			golden.RequireEqual(t, out)
+			if !strings.Contains(strings.Split(out, "\n")[1], "app") {
+				t.Errorf("no app column at %d:\n%s", w, out)
+			}
+		})
+	}
+	p := loaded(tl)
+	p.Type("tls", 12)
+	if got := indices(p); got != "[1 4 6]" {
+		t.Errorf("filter tls shows %s", got)
+	}
+	p.Type(" login", 12)
+	if got := indices(p); got != "[1 6]" {
+		t.Errorf("filter tls login shows %s", got)
+	}
+}
+
+// TestAppFromStream shows the hint package app reads from a conversation's
+// first bytes (the HTTP request's Host) in the application column.
+func TestAppFromStream(t *testing.T) {
+	tl := hinted(t, "http-close")
+	if h := tl.Conversations[0].App; h.Proto != "HTTP" || h.Server == "" {
+		t.Fatalf("http-close's hint: %+v", h)
+	}
+	out := ansi.Strip(loaded(tl).View(120, 4))
+	if want := "HTTP " + tl.Conversations[0].App.Server; !strings.Contains(out, want) {
+		t.Errorf("picker lacks %q:\n%s", want, out)
 	}
 }

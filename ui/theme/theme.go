@@ -27,7 +27,8 @@ type Palette struct {
 	Ash       color.Color // follow's dim text
 	Blue      color.Color // data, IP, the client's side
 	Coral     color.Color // the client's bytes in follow
-	Crimson   color.Color // warnings in tables (Send-Q, predictable ISNs)
+	Crimson   color.Color // warnings in tables (Send-Q, predictable ISNs), malformed messages
+	Cyan      color.Color // the application layer (SMTP, TLS): its box, its bytes, its names on the ladder
 	DeepBlue  color.Color // the server's bytes in follow
 	Faint     color.Color // boxes and axes
 	Fainter   color.Color // edges not taken
@@ -68,6 +69,7 @@ func For(isDark bool) Palette {
 		Blue:      ld(lipgloss.Color("#0550AE"), lipgloss.Color("#79C0FF")),
 		Coral:     ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF8A80")),
 		Crimson:   ld(lipgloss.Color("#CF222E"), lipgloss.Color("#FF7B72")),
+		Cyan:      ld(lipgloss.Color("#0B7285"), lipgloss.Color("#3BC9DB")),
 		DeepBlue:  ld(lipgloss.Color("#1A4FA0"), lipgloss.Color("#82B1FF")),
 		Faint:     ld(lipgloss.Color("#9E9E9E"), lipgloss.Color("#5C5C5C")),
 		Fainter:   ld(lipgloss.Color("#B0B0B0"), lipgloss.Color("#4A4A4A")),
