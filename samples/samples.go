@@ -3,11 +3,12 @@
 // their own: `tcpstep` opens the default one, `sample:NAME` any other, and
 // `tcpstep samples` lists them.
 //
-// The captures are classic pcap files (Ethernet) written by the generator in
-// ./gen from scripted scenarios (package internal/pcapgen) with gopacket's
-// serializers, independently of tcpstep's own decoder. Regenerate them with
-// `go generate ./samples`; the output is byte-identical on every run, and a
-// test checks that the committed files match the generator.
+// The captures are classic pcap files (Ethernet) crafted by the generator in
+// ./gen from the scenario files in scenarios/ (package scenario, which
+// writes them with gopacket's serializers, independently of tcpstep's own
+// decoder). Regenerate them with `go generate ./samples`; the output is
+// byte-identical on every run, and a test checks that the committed files
+// match their scenarios.
 package samples
 
 import (
@@ -19,6 +20,9 @@ import (
 
 //go:embed data/*.pcap
 var files embed.FS
+
+//go:embed scenarios/*.tcpscenario
+var scenarios embed.FS
 
 // Default is the sample tcpstep opens when given no capture.
 const Default = "smtp-figure10"
@@ -179,6 +183,21 @@ func Bytes(name string) ([]byte, error) {
 	for _, s := range catalogue {
 		if s.Name == name {
 			b, err := files.ReadFile("data/" + name + ".pcap")
+			if err != nil {
+				return nil, fmt.Errorf("sample %s: %w", name, err)
+			}
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown sample %q (tcpstep samples lists them)", name)
+}
+
+// Scenario returns the scenario file the named sample's capture is crafted
+// from (package scenario reads it).
+func Scenario(name string) ([]byte, error) {
+	for _, s := range catalogue {
+		if s.Name == name {
+			b, err := scenarios.ReadFile("scenarios/" + name + ".tcpscenario")
 			if err != nil {
 				return nil, fmt.Errorf("sample %s: %w", name, err)
 			}

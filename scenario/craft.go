@@ -147,8 +147,18 @@ func (c *conn) startSynchronized() {
 		e.sent, e.synced = true, true
 		e.ts = e.h.TS && e.peer.h.TS
 		e.sack = e.h.SACK && e.peer.h.SACK
-		e.win = e.h.Win
+		e.win = e.h.established(e.peer.h)
 	}
+}
+
+// established is the window a host advertises once the handshake is over:
+// its win, unless it scales windows and the peer does not, when the
+// unscaled SYN window stays.
+func (h *host) established(peer *host) uint16 {
+	if h.WScale >= 0 && peer.WScale < 0 {
+		return h.SynWin
+	}
+	return h.Win
 }
 
 func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
@@ -277,7 +287,7 @@ func (r *run) segment(st *Stmt) error {
 			p.ts, p.sack = e.ts, e.sack
 			for _, x := range []*end{e, p} {
 				if x.win == 0 {
-					x.win = x.h.Win
+					x.win = x.h.established(x.peer.h)
 				}
 			}
 		}

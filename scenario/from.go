@@ -394,14 +394,15 @@ func (cv *converter) inferHosts() error {
 			continue
 		}
 		t := e.tcp
-		if t.SYN && !s.synSeen && (!t.ACK || !s.synAck) {
-			s.synOpts, s.synWin, s.synSeen, s.synAck = t.Options, t.Window, true, t.ACK
-			if !t.ACK {
-				s.synAck = false
+		if t.SYN {
+			// The host's stack: its first SYN (a SYN,ACK only echoes
+			// what the peer offered, so SYN,ACKs add to it).
+			if !s.synSeen || (s.synAck && !t.ACK) {
+				s.synOpts, s.synWin = append([]layers.TCPOption(nil), t.Options...), t.Window
+				s.synSeen, s.synAck = true, t.ACK
+			} else if s.synAck {
+				s.synOpts = append(s.synOpts, t.Options...)
 			}
-		}
-		if t.SYN && !t.ACK && s.synAck {
-			s.synOpts, s.synWin, s.synAck = t.Options, t.Window, false
 		}
 		for _, o := range t.Options {
 			if o.OptionType == layers.TCPOptionKindTimestamps && len(o.OptionData) == 8 {
@@ -475,7 +476,7 @@ func (cv *converter) inferHosts() error {
 			for _, o := range s.synOpts {
 				switch o.OptionType {
 				case layers.TCPOptionKindMSS:
-					if len(o.OptionData) == 2 {
+					if len(o.OptionData) == 2 && h.MSS == 0 {
 						h.MSS = binary.BigEndian.Uint16(o.OptionData)
 					}
 				case layers.TCPOptionKindSACKPermitted:
