@@ -40,6 +40,7 @@ type end struct {
 	sent   bool // has sent its SYN (or started synchronized)
 	synced bool // has received the peer's SYN (or started synchronized)
 	win    uint16
+	winSet bool // the handshake (or a synchronized start) set win
 	ts     bool
 	sack   bool
 	peerTS uint32
@@ -147,7 +148,7 @@ func (c *conn) startSynchronized() {
 		e.sent, e.synced = true, true
 		e.ts = e.h.TS && e.peer.h.TS
 		e.sack = e.h.SACK && e.peer.h.SACK
-		e.win = e.h.established(e.peer.h)
+		e.win, e.winSet = e.h.established(e.peer.h), true
 	}
 }
 
@@ -286,8 +287,8 @@ func (r *run) segment(st *Stmt) error {
 			e.sack = e.h.SACK && p.h.SACK
 			p.ts, p.sack = e.ts, e.sack
 			for _, x := range []*end{e, p} {
-				if x.win == 0 {
-					x.win = x.h.established(x.peer.h)
+				if !x.winSet {
+					x.win, x.winSet = x.h.established(x.peer.h), true
 				}
 			}
 		}
@@ -295,6 +296,13 @@ func (r *run) segment(st *Stmt) error {
 		// A reset answering a segment has no options and no window.
 	default:
 		tcp.Window = e.win
+		if !e.winSet && f&RST == 0 {
+			// A side that never took part in a handshake of this
+			// connection (it has one from before the capture)
+			// advertises its usual window; a reset before the
+			// handshake advertises none.
+			tcp.Window = e.h.established(p.h)
+		}
 		if len(st.SACK) > 0 {
 			var b [][2]uint32
 			for _, x := range st.SACK {
