@@ -85,6 +85,9 @@ func TestRFCFiguresAgreeWithTshark(t *testing.T) {
 }
 
 func TestRFCFigureRecordsCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs tshark eight times")
+	}
 	script := "../../shared/oracle/tshark-expect.sh"
 	if _, err := exec.LookPath("tshark"); err != nil {
 		t.Skip("tshark not installed")
