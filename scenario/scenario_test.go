@@ -89,15 +89,15 @@ func TestDefaults(t *testing.T) {
 0.051 > .
 `)
 	want := [][2]uint32{
-		{1000, 0},       // SYN: ISN, no ACK
-		{5000, 1001},    // SYN,ACK: ISN, ACK = client ISN + 1
-		{1001, 5001},    // ACK
-		{1001, 5001},    // data at SND.NXT
-		{5001, 1006},    // ACK of 5 bytes
-		{5001, 1006},    // 3 bytes
-		{1006, 5004},    // FIN
-		{5004, 1007},    // FIN acknowledges the FIN (+1)
-		{1007, 5005},    // last ACK
+		{1000, 0},    // SYN: ISN, no ACK
+		{5000, 1001}, // SYN,ACK: ISN, ACK = client ISN + 1
+		{1001, 5001}, // ACK
+		{1001, 5001}, // data at SND.NXT
+		{5001, 1006}, // ACK of 5 bytes
+		{5001, 1006}, // 3 bytes
+		{1006, 5004}, // FIN
+		{5004, 1007}, // FIN acknowledges the FIN (+1)
+		{1007, 5005}, // last ACK
 	}
 	if len(ps) != len(want) {
 		t.Fatalf("%d frames, want %d", len(ps), len(want))
