@@ -43,11 +43,14 @@ tcpstep also opens a .tcpscenario file directly wherever it takes a capture.
 --from CAPTURE goes the other way: it writes a scenario that crafts exactly
 CAPTURE (a classic pcap, Ethernet or raw IP), to standard output or -o. Lost
 segments and the reasons behind jumps in the numbers are not in a capture: they
-come out as explicit numbers, to replace with lost lines and comments.`,
+come out as explicit numbers, to replace with lost lines and comments. For
+sample:NAME it writes the sample's own scenario, comments and all (unless
+--absolute or --capture asks for a conversion).`,
 		Example: `  tcpstep craft lab.tcpscenario -o lab.pcap
   tcpstep lab.tcpscenario
   tcpstep craft sample:refused -o refused.pcap
   tcpstep craft --from capture.pcap > capture.tcpscenario
+  tcpstep craft --from sample:rfc9293-fig6 -o fig6.tcpscenario
   tcpstep craft --from capture.pcap --absolute --capture server -o lab.tcpscenario`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
@@ -57,7 +60,8 @@ come out as explicit numbers, to replace with lost lines and comments.`,
 				if len(args) > 0 {
 					return fmt.Errorf("craft --from reads the capture it is given, not also %s: %s", args[0], cmd.UseLine())
 				}
-				return craftFrom(from, output, scenario.FromOptions{Absolute: absolute, Capture: capture}, stdin, stdout, stderr)
+				source := !cmd.Flags().Changed("absolute") && !cmd.Flags().Changed("capture")
+				return craftFrom(from, output, scenario.FromOptions{Absolute: absolute, Capture: capture}, source, stdin, stdout, stderr)
 			}
 			if cmd.Flags().Changed("absolute") || cmd.Flags().Changed("capture") {
 				return fmt.Errorf("--absolute and --capture go with --from")
@@ -104,15 +108,27 @@ func craftInput(name string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-func craftFrom(name, output string, opt scenario.FromOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+// craftFrom writes the scenario of a capture. For an embedded sample, unless
+// the numbering or the capture point was asked for, that is the sample's own
+// scenario, comments and all (source).
+func craftFrom(name, output string, opt scenario.FromOptions, source bool, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch opt.Capture {
 	case "client", "server", "middle":
 	default:
 		return badInput(fmt.Errorf("--capture %s: want client, server or middle", opt.Capture))
 	}
+	if output == "" {
+		output = "-"
+	}
 	var b []byte
 	var err error
 	switch {
+	case strings.HasPrefix(name, "sample:") && source:
+		text, err := samples.Scenario(strings.TrimPrefix(name, "sample:"))
+		if err != nil {
+			return badInput(err)
+		}
+		return writeOutput(output, text, stdout, stderr, "scenario")
 	case strings.HasPrefix(name, "sample:"):
 		b, err = samples.Bytes(strings.TrimPrefix(name, "sample:"))
 	case name == "-":
@@ -126,9 +142,6 @@ func craftFrom(name, output string, opt scenario.FromOptions, stdin io.Reader, s
 	text, err := scenario.FromCapture(name, b, opt)
 	if err != nil {
 		return badInput(err)
-	}
-	if output == "" {
-		output = "-"
 	}
 	return writeOutput(output, []byte(text), stdout, stderr, "scenario")
 }

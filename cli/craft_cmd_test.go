@@ -58,6 +58,18 @@ func TestCraftCommand(t *testing.T) {
 		t.Error("craft --from does not round-trip the capture")
 	}
 
+	// --from sample:NAME is the sample's own scenario; with --absolute, a
+	// conversion of its capture.
+	src1, _, code := runMain("craft", "--from", "sample:rfc9293-fig6")
+	own, _ := samples.Scenario("rfc9293-fig6")
+	if code != 0 || src1 != string(own) {
+		t.Errorf("craft --from sample:rfc9293-fig6: exit %d, %q", code, src1)
+	}
+	conv, _, code := runMain("craft", "--from", "sample:refused", "--absolute")
+	if code != 0 || !strings.Contains(conv, "numbers absolute") || !strings.Contains(conv, "written from a capture") {
+		t.Errorf("craft --from sample:refused --absolute: exit %d, %q", code, conv)
+	}
+
 	// A sample's scenario crafts its embedded capture.
 	stdout, _, code := runMain("craft", "sample:refused", "-o", "-")
 	want, _ := samples.Bytes("refused")

@@ -39,6 +39,7 @@ type end struct {
 	ooo    [][2]uint32
 	sent   bool // has sent its SYN (or started synchronized)
 	synced bool // has received the peer's SYN (or started synchronized)
+	fin    *uint32 // the sequence number of its FIN, once sent
 	win    uint16
 	winSet bool // the handshake (or a synchronized start) set win
 	ts     bool
@@ -203,14 +204,14 @@ func impossible(f uint8, hasData bool) string {
 	return ""
 }
 
-// Defaults are the values a segment line gets when it leaves them out.
-type Defaults struct {
+// lineDefaults are the values a segment line gets when it leaves them out.
+type lineDefaults struct {
 	Seq, Ack     uint32
 	Win          uint16
 	TSVal, TSEcr uint32
 }
 
-func (r *run) defaults(c *conn, fromSrv bool, f uint8) (e *end, d Defaults) {
+func (r *run) defaults(c *conn, fromSrv bool, f uint8) (e *end, d lineDefaults) {
 	e = c.cli
 	if fromSrv {
 		e = c.srv
@@ -260,6 +261,10 @@ func (r *run) segment(st *Stmt) error {
 			return r.errf(st.Line, "ACK %s is beyond what the %s has sent (up to %s) (mark the line forced to send it anyway)",
 				r.show(ack, p.iss), sideName(!st.FromServer), r.show(p.nxt, p.iss))
 		}
+	}
+	if !st.Forced && e.fin != nil && len(st.Payload) > 0 && seqGT(seq+uint32(len(st.Payload)), *e.fin) {
+		return r.errf(st.Line, "data beyond the %s's FIN (SEQ %s): no stack sends after its FIN (mark the line forced to send it anyway)",
+			sideName(st.FromServer), r.show(*e.fin, e.iss))
 	}
 	lost, undelivered, err := r.lossOf(st)
 	if err != nil {
@@ -337,6 +342,10 @@ func (r *run) segment(st *Stmt) error {
 	}
 	if f&SYN != 0 {
 		e.sent = true
+	}
+	if f&FIN != 0 && e.fin == nil {
+		x := seq + uint32(len(st.Payload))
+		e.fin = &x
 	}
 	if seqGT(endSeq, e.nxt) {
 		e.nxt = endSeq

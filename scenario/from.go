@@ -757,6 +757,10 @@ func (r *run) clone() *run {
 		c := *e
 		c.h = n.hosts[e.h.Name]
 		c.ooo = slices.Clone(e.ooo)
+		if e.fin != nil {
+			x := *e.fin
+			c.fin = &x
+		}
 		seen[e] = &c
 		return &c
 	}

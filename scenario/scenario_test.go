@@ -292,6 +292,7 @@ func TestErrors(t *testing.T) {
 		{hdr + "0.000 > none\n", 3, "without flags"},
 		{hdr + "0.000 > S\n0.01 < S.\n0.02 > P \"x\"\n", 5, "without ACK"},
 		{hdr + "0.010 > S\n0.005 < S.\n", 4, "time goes back"},
+		{hdr + "0 > S\n0.01 < S.\n0.02 > F.\n0.03 > P. \"late\"\n", 6, "data beyond the client's FIN (SEQ 1)"},
 		{hdr + "0.000 < S.\n", 3, "acknowledges a SYN the client has not sent"},
 		{hdr + "0 > S\n0.01 < S.\n0.02 > . \"ab\" reorder\n", 5, "reorder: no later segment"},
 		{hdr + "0 > X\n", 3, "flags \"X\""},
