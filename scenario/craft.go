@@ -37,8 +37,8 @@ type end struct {
 	nxt    uint32 // SND.NXT
 	rcv    uint32 // RCV.NXT
 	ooo    [][2]uint32
-	sent   bool // has sent its SYN (or started synchronized)
-	synced bool // has received the peer's SYN (or started synchronized)
+	sent   bool    // has sent its SYN (or started synchronized)
+	synced bool    // has received the peer's SYN (or started synchronized)
 	fin    *uint32 // the sequence number of its FIN, once sent
 	win    uint16
 	winSet bool // the handshake (or a synchronized start) set win
@@ -737,35 +737,68 @@ func (r *run) icmp(st *Stmt) error {
 		}
 	}
 	from, to := r.hosts[st.From], r.hosts[st.To]
-	if from.Addr.Is6() || to.Addr.Is6() || q.dgram[0]>>4 != 4 {
-		return r.errf(st.Line, "icmp: only ICMPv4 errors are supported (IPv4 hosts, an IPv4 segment)")
+	v6 := q.dgram[0]>>4 == 6
+	if from.Addr.Is6() != v6 || to.Addr.Is6() != v6 {
+		return r.errf(st.Line, "icmp: the router, the host and the quoted segment must all be IPv4 or all IPv6")
 	}
 	if !st.Forced && q.from.Name != to.Name {
 		return r.errf(st.Line, "icmp: the error goes to %s, but the quoted segment came from %s (mark the line forced to send it anyway)", to.Name, q.from.Name)
 	}
+	typ, code := st.Type, st.Code
+	if tc, ok := icmpByName(st.TypeName); ok && v6 {
+		typ, code = tc.v6[0], tc.v6[1]
+	}
+	exceeded := (!v6 && typ == 11) || (v6 && typ == 3)
+	switch {
+	case !v6 && typ != 3 && typ != 11 && typ != 12:
+		return r.errf(st.Line, "icmp type %d: the ICMPv4 errors that quote a datagram are types 3, 11 and 12", typ)
+	case v6 && (typ < 1 || typ > 4):
+		return r.errf(st.Line, "icmp type %d: the ICMPv6 errors are types 1 to 4", typ)
+	case !v6 && st.MTU > 65535:
+		return r.errf(st.Line, "mtu %d: ICMPv4 carries the MTU in 16 bits", st.MTU)
+	}
 	qd := append([]byte(nil), q.dgram...)
 	qttl := ttlOf(qd)
-	if st.Type == 11 {
+	if exceeded {
 		qttl = 1
 	}
 	if st.QTTL != nil {
 		qttl = *st.QTTL
 	}
 	setTTL(qd, qttl)
-	n := 576 - 28
+	n := 576 - 28 // RFC 1812: as much as fits in 576 bytes
+	if v6 {
+		n = 1280 - 48 // RFC 4443: as much as fits in the minimum IPv6 MTU
+	}
 	if st.QuoteLen != nil {
 		n = *st.QuoteLen
 	}
 	if n < len(qd) {
 		qd = qd[:n]
 	}
-	ip := from.ipv4(to, layers.IPProtocolICMPv4, nil)
-	ip.Flags = 0
-	ip.TOS = 0xc0 // routers send ICMP errors as internetwork control
-	icmp := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(st.Type, st.Code), Seq: st.MTU}
 	buf := gopacket.NewSerializeBuffer()
-	if err := gopacket.SerializeLayers(buf, serOpts, ip, icmp, gopacket.Payload(qd)); err != nil {
-		return r.errf(st.Line, "serialize icmp: %v", err)
+	if v6 {
+		ip := &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolICMPv6, HopLimit: from.TTL,
+			SrcIP: from.Addr.AsSlice(), DstIP: to.Addr.AsSlice()}
+		icmp := &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(typ, code)}
+		body := make([]byte, 4, 4+len(qd))
+		if typ == 2 {
+			binary.BigEndian.PutUint32(body, st.MTU)
+		}
+		if err := icmp.SetNetworkLayerForChecksum(ip); err != nil {
+			return r.errf(st.Line, "serialize icmpv6: %v", err)
+		}
+		if err := gopacket.SerializeLayers(buf, serOpts, ip, icmp, gopacket.Payload(append(body, qd...))); err != nil {
+			return r.errf(st.Line, "serialize icmpv6: %v", err)
+		}
+	} else {
+		ip := from.ipv4(to, layers.IPProtocolICMPv4, nil)
+		ip.Flags = 0
+		ip.TOS = 0xc0 // routers send ICMP errors as internetwork control
+		icmp := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(typ, code), Seq: uint16(st.MTU)}
+		if err := gopacket.SerializeLayers(buf, serOpts, ip, icmp, gopacket.Payload(qd)); err != nil {
+			return r.errf(st.Line, "serialize icmp: %v", err)
+		}
 	}
 	r.frames = append(r.frames, frame{at: r.now, line: st.Line, src: from, dst: to, data: seen(buf.Bytes(), from.Hops)})
 	return nil

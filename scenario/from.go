@@ -25,7 +25,7 @@ type FromOptions struct {
 
 // FromCapture writes a scenario that crafts exactly the given capture (a
 // classic pcap file, Ethernet or raw IP, holding TCP over IPv4 or IPv6,
-// ICMPv4 errors and IPv4 fragments). What a capture cannot show (segments
+// ICMPv4 and ICMPv6 errors, IPv4 fragments). What a capture cannot show (segments
 // lost before the capture point, the reason a number jumps) is written as
 // explicit numbers; a teacher then replaces them with lost lines and
 // comments. name is used in the scenario's first comment.
@@ -125,10 +125,18 @@ type event struct {
 	src    netip.Addr
 	dst    netip.Addr
 	tcp    *layers.TCP
-	icmp   *layers.ICMPv4
+	icmp   *icmpErr
 	label  string
 	quotes int // for ICMP: index of the event quoted
 	mtu    int
+}
+
+// icmpErr is an ICMPv4 or ICMPv6 error as the converter reads it.
+type icmpErr struct {
+	v6        bool
+	typ, code uint8
+	mtu       uint32
+	quote     []byte
 }
 
 type converter struct {
@@ -220,16 +228,28 @@ func (cv *converter) events() error {
 		} else {
 			p = gopacket.NewPacket(e.dgram, layers.LayerTypeIPv4, gopacket.Default)
 		}
-		if t, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && p.Layer(layers.LayerTypeICMPv4) == nil {
+		ic4, is4 := p.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4)
+		ic6, is6 := p.Layer(layers.LayerTypeICMPv6).(*layers.ICMPv6)
+		if t, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP); ok && !is4 && !is6 {
 			e.tcp = t
 			continue
 		}
-		ic, ok := p.Layer(layers.LayerTypeICMPv4).(*layers.ICMPv4)
-		if !ok || len(e.frames) > 1 {
-			return fmt.Errorf("frame %d: neither TCP nor an ICMPv4 error", e.frames[0].n)
+		switch {
+		case len(e.frames) > 1:
+			return fmt.Errorf("frame %d: a fragmented datagram that is not TCP", e.frames[0].n)
+		case is4:
+			e.icmp = &icmpErr{typ: ic4.TypeCode.Type(), code: ic4.TypeCode.Code(), mtu: uint32(ic4.Seq), quote: ic4.Payload}
+		case is6 && len(ic6.Payload) >= 4:
+			e.icmp = &icmpErr{v6: true, typ: ic6.TypeCode.Type(), code: ic6.TypeCode.Code(), quote: ic6.Payload[4:]}
+			if e.icmp.typ == 2 {
+				e.icmp.mtu = binary.BigEndian.Uint32(ic6.Payload)
+			} else if binary.BigEndian.Uint32(ic6.Payload) != 0 {
+				return fmt.Errorf("frame %d: an ICMPv6 error whose unused field is not zero", e.frames[0].n)
+			}
+		default:
+			return fmt.Errorf("frame %d: neither TCP nor an ICMP error", e.frames[0].n)
 		}
-		e.icmp = ic
-		q := ic.Payload
+		q := e.icmp.quote
 		e.quotes = -1
 		for j := i - 1; j >= 0; j-- {
 			if sameQuote(cv.ev[j].dgram, q) {
@@ -245,13 +265,15 @@ func (cv *converter) events() error {
 	return nil
 }
 
-// sameQuote reports whether q is the start of d, TTL and header checksum aside.
+// sameQuote reports whether q is the start of d, TTL (hop limit) and IPv4
+// header checksum aside.
 func sameQuote(d, q []byte) bool {
-	if len(q) < 28 || len(q) > len(d) || d[0]>>4 != 4 {
+	if len(q) < 28 || len(q) > len(d) || d[0]>>4 != q[0]>>4 {
 		return false
 	}
+	v6 := d[0]>>4 == 6
 	for i := range q {
-		if i == 8 || i == 10 || i == 11 {
+		if (!v6 && (i == 8 || i == 10 || i == 11)) || (v6 && i == 7) {
 			continue
 		}
 		if q[i] != d[i] {
@@ -627,19 +649,38 @@ func (cv *converter) body() (string, error) {
 		if e.icmp != nil {
 			st := &Stmt{Line: len(lines) + 1, Kind: KindICMP, At: at, TimeSet: true,
 				From: cv.hostOf[e.src].Name, To: cv.hostOf[e.dst].Name,
-				Type: e.icmp.TypeCode.Type(), Code: e.icmp.TypeCode.Code(), MTU: e.icmp.Seq,
+				Type: e.icmp.typ, Code: e.icmp.code, MTU: e.icmp.mtu,
 				Quoting: cv.ev[e.quotes].label}
-			q := e.icmp.Payload
+			for _, x := range icmpNames {
+				if tc := x.v4; e.icmp.v6 {
+					tc = x.v6
+					if tc == [2]uint8{st.Type, st.Code} {
+						st.TypeName = x.name
+						break
+					}
+				} else if tc == [2]uint8{st.Type, st.Code} {
+					st.TypeName = x.name
+					break
+				}
+			}
+			if e.icmp.v6 && st.TypeName == "frag-needed" {
+				st.TypeName = "packet-too-big" // ICMPv6's own name
+			}
+			q := e.icmp.quote
 			qd := cv.ev[e.quotes].dgram
 			defTTL := ttlOf(cv.ev[e.quotes].frames[0].ip) + cv.hostOf[cv.ev[e.quotes].src].Hops
-			if st.Type == 11 {
+			if (!e.icmp.v6 && st.Type == 11) || (e.icmp.v6 && st.Type == 3) {
 				defTTL = 1
 			}
-			if q[8] != defTTL {
-				x := q[8]
+			if ttlOf(q) != defTTL {
+				x := ttlOf(q)
 				st.QTTL = &x
 			}
-			if len(q) != min(548, len(qd)) {
+			defLen := 548
+			if e.icmp.v6 {
+				defLen = 1232
+			}
+			if len(q) != min(defLen, len(qd)) {
 				n := len(q)
 				st.QuoteLen = &n
 			}
@@ -1146,12 +1187,7 @@ func (cv *converter) segLine(st *Stmt, r *run) []string {
 }
 
 func (cv *converter) icmpLine(st *Stmt) string {
-	name := ""
-	for n, tc := range icmpTypes {
-		if tc == [2]uint8{st.Type, st.Code} {
-			name = n
-		}
-	}
+	name := st.TypeName
 	if name == "" {
 		name = fmt.Sprintf("type %d code %d", st.Type, st.Code)
 	}

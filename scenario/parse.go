@@ -123,7 +123,8 @@ type Stmt struct {
 	// KindICMP
 	From, To   string
 	Type, Code uint8
-	MTU        uint16
+	TypeName   string // as written ("" for type N code N): its ICMPv6 type differs
+	MTU        uint32
 	Quoting    string
 	QTTL       *uint8
 	QuoteLen   *int
@@ -158,14 +159,31 @@ func FlagString(f uint8) string {
 	return b.String()
 }
 
-// icmpTypes names the ICMPv4 errors a scenario can send.
-var icmpTypes = map[string][2]uint8{
-	"net-unreachable":  {3, 0},
-	"host-unreachable": {3, 1},
-	"port-unreachable": {3, 3},
-	"frag-needed":      {3, 4},
-	"admin-prohibited": {3, 13},
-	"time-exceeded":    {11, 0},
+// icmpName is an ICMP error a scenario can send, by name: its ICMPv4 and
+// ICMPv6 type and code. The first of two names for one error is the one a
+// converted capture uses.
+type icmpName struct {
+	name   string
+	v4, v6 [2]uint8
+}
+
+var icmpNames = []icmpName{
+	{"net-unreachable", [2]uint8{3, 0}, [2]uint8{1, 0}},
+	{"host-unreachable", [2]uint8{3, 1}, [2]uint8{1, 3}},
+	{"port-unreachable", [2]uint8{3, 3}, [2]uint8{1, 4}},
+	{"frag-needed", [2]uint8{3, 4}, [2]uint8{2, 0}},
+	{"packet-too-big", [2]uint8{3, 4}, [2]uint8{2, 0}},
+	{"admin-prohibited", [2]uint8{3, 13}, [2]uint8{1, 1}},
+	{"time-exceeded", [2]uint8{11, 0}, [2]uint8{3, 0}},
+}
+
+func icmpByName(n string) (icmpName, bool) {
+	for _, x := range icmpNames {
+		if x.name == n {
+			return x, true
+		}
+	}
+	return icmpName{}, false
 }
 
 // stacks are named sets of SYN options and windows.
@@ -1048,19 +1066,19 @@ func (p *parser) icmp(st *Stmt, toks []string) error {
 		}
 	}
 	toks = toks[3:]
-	if tc, ok := icmpTypes[toks[0]]; ok {
-		st.Type, st.Code = tc[0], tc[1]
+	if tc, ok := icmpByName(toks[0]); ok {
+		st.Type, st.Code, st.TypeName = tc.v4[0], tc.v4[1], tc.name
 		toks = toks[1:]
 	} else if toks[0] == "type" && len(toks) >= 4 && toks[2] == "code" {
 		a, ok1 := parseUint(toks[1], 8)
 		b, ok2 := parseUint(toks[3], 8)
-		if !ok1 || !ok2 || (a != 3 && a != 11 && a != 12) {
-			return p.errf("icmp type %s code %s: errors that quote a datagram are types 3, 11 and 12", toks[1], toks[3])
+		if !ok1 || !ok2 {
+			return p.errf("icmp type %s code %s: want numbers below 256", toks[1], toks[3])
 		}
 		st.Type, st.Code = uint8(a), uint8(b)
 		toks = toks[4:]
 	} else {
-		return p.errf("icmp type %q: want frag-needed, time-exceeded, port-unreachable, host-unreachable, net-unreachable, admin-prohibited or type N code N", toks[0])
+		return p.errf("icmp type %q: want frag-needed (packet-too-big), time-exceeded, port-unreachable, host-unreachable, net-unreachable, admin-prohibited or type N code N", toks[0])
 	}
 	st.Quoting = "last"
 	for len(toks) > 0 {
@@ -1077,11 +1095,11 @@ func (p *parser) icmp(st *Stmt, toks []string) error {
 		toks = toks[2:]
 		switch k {
 		case "mtu":
-			n, ok := parseUint(v, 16)
+			n, ok := parseUint(v, 32)
 			if !ok {
-				return p.errf("mtu %s: want a number below 65536", v)
+				return p.errf("mtu %s: want a number below 2^32", v)
 			}
-			st.MTU = uint16(n)
+			st.MTU = uint32(n)
 		case "quoting":
 			st.Quoting = v
 		case "ttl":
@@ -1102,8 +1120,8 @@ func (p *parser) icmp(st *Stmt, toks []string) error {
 			return p.errf("icmp: unknown word %q", k)
 		}
 	}
-	if st.Type == 3 && st.Code == 4 && st.MTU == 0 {
-		return p.errf("icmp frag-needed: say the next hop's mtu N (RFC 1191)")
+	if (st.TypeName == "frag-needed" || st.TypeName == "packet-too-big") && st.MTU == 0 {
+		return p.errf("icmp %s: say the next hop's mtu N (RFC 1191, RFC 8201)", st.TypeName)
 	}
 	return nil
 }

@@ -263,6 +263,38 @@ func TestMarkers(t *testing.T) {
 			t.Errorf("icmp IP header %+v", ic.ip4)
 		}
 	})
+	t.Run("icmpv6", func(t *testing.T) {
+		b, err := Craft("t", []byte("client [2001:db8::1]:40000\nserver [2001:db8::2]:80\nhost gw 2001:db8::fe ttl 64\n"+
+			"0 > S\n0.01 < S.\n0.011 > .\n0.02 < . 1400 bytes lost after\n0.03 icmp gw > server packet-too-big mtu 1280\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := pcapgo.NewReader(bytes.NewReader(b))
+		var last []byte
+		for {
+			d, _, err := r.ReadPacketData()
+			if err != nil {
+				break
+			}
+			last = d
+		}
+		p := gopacket.NewPacket(last, layers.LayerTypeEthernet, gopacket.Default)
+		ic, ok := p.Layer(layers.LayerTypeICMPv6).(*layers.ICMPv6)
+		if !ok || ic.TypeCode != layers.CreateICMPv6TypeCode(2, 0) {
+			t.Fatalf("no ICMPv6 packet too big: %v", p)
+		}
+		if mtu := binary.BigEndian.Uint32(ic.Payload); mtu != 1280 || len(ic.Payload) != 4+1232 || ic.Payload[4]>>4 != 6 {
+			t.Errorf("MTU %d, %d bytes quoted", mtu, len(ic.Payload)-4)
+		}
+		text, err := FromCapture("t", b, FromOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Craft("t", []byte(text))
+		if err != nil || !bytes.Equal(again, b) || !strings.Contains(text, "packet-too-big mtu 1280") {
+			t.Errorf("round trip: %v\n%s", err, text)
+		}
+	})
 	t.Run("ipv6 and raw", func(t *testing.T) {
 		ps := craft(t, "link raw\nclient [2001:db8::1]:40000\nserver [2001:db8::2]:80 hops 3\n0 > S\n0.01 < S.\n")
 		if ps[0].ip6 == nil || ps[1].ip6.HopLimit != 61 || ps[0].eth != nil {
@@ -310,7 +342,10 @@ func TestErrors(t *testing.T) {
 		{hdr + "host gw 192.0.2.9\n0 > S\n0.1 icmp gw > server time-exceeded\n", 5, "quoted segment came from client"},
 		{hdr + "host gw 192.0.2.9\n0 icmp gw > client time-exceeded\n", 4, "no segment sent yet"},
 		{hdr + "host gw 192.0.2.9\n0 > S\n0 icmp gw > client frag-needed\n", 5, "say the next hop's mtu"},
+		{hdr + "host gw 192.0.2.9\n0 > S\n0 icmp gw > client frag-needed mtu 70000\n", 5, "in 16 bits"},
 		{hdr + "0 > S\n0.01 < S.\n0.02 < . 100 bytes frag 60 order 0,0\n", 5, "order must list each"},
+		{hdr + "host gw 192.0.2.9\n0 > S\n0 icmp gw > client type 8 code 0\n", 5, "ICMPv4 errors that quote a datagram are types 3, 11 and 12"},
+		{hdr + "host gw 2001:db8::9\n0 > S\n0 icmp gw > client time-exceeded\n", 5, "must all be IPv4 or all IPv6"},
 		{"client 192.0.2.1:1\n0 > S\n", 2, "declare client ADDRESS:PORT and server"},
 		{"client 192.0.2.1:1\nserver [2001:db8::1]:2\n0 > S\n", 3, "both be IPv4 or both IPv6"},
 		{"client 192.0.2.1\n", 1, "want ADDRESS:PORT"},
