@@ -206,18 +206,19 @@ var stacks = map[string]func(h *Host){
 }
 
 type parser struct {
-	s       *Script
-	line    int
-	body    bool
-	hosts   map[string]*Host
-	last    *Stmt // the last segment line, for payload continuations
-	conns   int
-	cliAddr string
-	srvAddr string
-	cliPort uint16
-	srvPort uint16
-	cliISN  *uint32
-	srvISN  *uint32
+	s        *Script
+	line     int
+	body     bool
+	hosts    map[string]*Host
+	last     *Stmt // the last segment line, for payload continuations
+	conns    int
+	cliAddr  string
+	srvAddr  string
+	cliPort  uint16
+	srvPort  uint16
+	cliISN   *uint32
+	srvISN   *uint32
+	defaults []string // a defaults line's attributes, for the hosts after it
 }
 
 // Parse reads a scenario. name is used in errors ("NAME:LINE: ...").
@@ -361,6 +362,14 @@ func (p *parser) stmt(toks []string) error {
 		return nil
 	case t == "host":
 		return p.host(toks)
+	case t == "defaults":
+		// Attributes every host declared after this line starts from.
+		probe := &Host{}
+		if _, err := p.attrs(probe, toks[1:], false); err != nil {
+			return err
+		}
+		p.defaults = append(p.defaults, toks[1:]...)
+		return nil
 	case t == "client" || t == "server":
 		if p.body {
 			return p.errf("%s belongs in the header, before the first packet (use conn for another connection)", t)
@@ -446,7 +455,7 @@ func (p *parser) host(toks []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.attrs(h, toks[3:], false)
+	_, err = p.attrs(h, append(append([]string(nil), p.defaults...), toks[3:]...), false)
 	return err
 }
 
@@ -471,7 +480,7 @@ func (p *parser) end(toks []string) error {
 	if err != nil {
 		return err
 	}
-	isn, err := p.attrs(h, toks[2:], true)
+	isn, err := p.attrs(h, append(append([]string(nil), p.defaults...), toks[2:]...), true)
 	if err != nil {
 		return err
 	}

@@ -191,6 +191,17 @@ server 192.0.2.2:80 isn 300 stack linux-server tsval 9000
 	}
 }
 
+func TestHeaderDefaults(t *testing.T) {
+	ps := craft(t, "defaults mss 536 ttl 32\nclient 192.0.2.1:1 ttl 128\nserver 192.0.2.2:2\n0 > S\n0.01 < S.\n")
+	mss := func(p pkt) uint16 { return binary.BigEndian.Uint16(p.tcp.Options[0].OptionData) }
+	if mss(ps[0]) != 536 || mss(ps[1]) != 536 || ps[0].ip4.TTL != 128 || ps[1].ip4.TTL != 32 {
+		t.Errorf("MSS %d %d, TTL %d %d", mss(ps[0]), mss(ps[1]), ps[0].ip4.TTL, ps[1].ip4.TTL)
+	}
+	if _, err := Craft("x", []byte("defaults isn 5\n")); err == nil || !strings.Contains(err.Error(), "x:1: isn belongs") {
+		t.Errorf("defaults isn: %v", err)
+	}
+}
+
 func TestMarkers(t *testing.T) {
 	t.Run("lost at the client", func(t *testing.T) {
 		ps := craft(t, hdr+"capture client\n0 > S\n0.01 < S.\n0.011 > .\n0.02 > P. \"abc\" lost\n0.03 < .\n0.04 < P. \"xy\" lost\n0.05 > .\n")
