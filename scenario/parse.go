@@ -346,6 +346,13 @@ func parseSeconds(t string) (time.Duration, error) {
 }
 
 func (p *parser) stmt(toks []string) error {
+	// A header keyword may be written with a colon, "numbers: absolute".
+	if k, ok := strings.CutSuffix(toks[0], ":"); ok {
+		switch k {
+		case "start", "capture", "link", "numbers", "client", "server", "host", "defaults":
+			toks = append([]string{k}, toks[1:]...)
+		}
+	}
 	switch t := toks[0]; {
 	case strings.HasPrefix(t, `"`) || t == "hex":
 		if p.last == nil || !p.last.payloadLine {

@@ -130,7 +130,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestNumbersAndOptions(t *testing.T) {
-	ps := craft(t, `numbers absolute
+	ps := craft(t, `numbers: absolute
 client 192.0.2.1:40000 isn 100 stack linux tsval 7000
 server 192.0.2.2:80 isn 300 stack linux-server tsval 9000
 0.000 > S
