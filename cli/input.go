@@ -74,13 +74,25 @@ func (v visibleWriter) Write(p []byte) (int, error) {
 }
 
 // openInput opens a capture named on the command line: a file path, "-" for
-// standard input, or "sample:NAME" for an embedded sample. Errors name the
+// standard input, "sample:NAME" for an embedded sample, or a scenario file
+// (NAME.tcpscenario), crafted in memory. Errors name the
 // input and say what is wrong.
 func openInput(name string, stdin io.Reader) (*decode.Input, error) {
 	if s, ok := strings.CutPrefix(name, "sample:"); ok {
 		b, err := samples.Bytes(s)
 		if err != nil {
 			return nil, badInput(err)
+		}
+		in, err := decode.OpenBytes(name, b)
+		if err != nil {
+			return nil, badInput(err)
+		}
+		return in, nil
+	}
+	if strings.HasSuffix(name, scenarioExt) {
+		b, err := craftInput(name, stdin)
+		if err != nil {
+			return nil, err
 		}
 		in, err := decode.OpenBytes(name, b)
 		if err != nil {
@@ -104,7 +116,7 @@ func openInput(name string, stdin io.Reader) (*decode.Input, error) {
 
 // openFollow opens a capture file to be followed as it grows (--follow).
 func openFollow(name string) (*decode.Input, error) {
-	if strings.HasPrefix(name, "sample:") || name == "-" {
+	if strings.HasPrefix(name, "sample:") || name == "-" || strings.HasSuffix(name, scenarioExt) {
 		return nil, badInput(fmt.Errorf("--follow reads a file that is still being written, not %s (standard input is always read as it arrives)", name))
 	}
 	in, err := decode.OpenFollow(name)

@@ -16,7 +16,14 @@ func TestLessonsCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
-	list := samples.List()
+	// The samples whose lessons are built in; the RFC 9293 figures' lessons
+	// are lesson files (samples/data/NAME.lesson.md), not loaded yet.
+	var list []samples.Sample
+	for _, s := range samples.List() {
+		if _, ok := samples.Lesson(s.Name); ok {
+			list = append(list, s)
+		}
+	}
 	if len(lines) != len(list) {
 		t.Fatalf("%d lines for %d samples:\n%s", len(lines), len(list), out.String())
 	}

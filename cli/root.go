@@ -1,6 +1,6 @@
 // Package cli is tcpstep's command line: the root command, which opens the
-// stepper, and one file per subcommand (dump, expert, export, follow, isn,
-// lesson, lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
+// stepper, and one file per subcommand (craft, dump, expert, export, follow,
+// isn, lesson, lessons, netstat, quiz, samples, vantage, write), sharing the input helpers
 // of input.go.
 package cli
 
@@ -86,7 +86,8 @@ frame, and a plain-words explanation of every step.
 
 With no CAPTURE it opens the embedded sample "` + samples.Default + `", the SMTP
 session of the paper "TCP/IP for security professionals". CAPTURE may be a
-file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
+file, "-" for standard input, "sample:NAME" (see "tcpstep samples"), or a
+scenario file, NAME.tcpscenario, crafted in memory (see "tcpstep craft").`,
 		// A comment stands on its own line: the help's renderer folds the
 		// spaces of a command line, which would put a comment after it out
 		// of line.
@@ -103,7 +104,9 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
   # another embedded sample (tcpstep samples lists them)
   tcpstep sample:simultaneous-close
   # a capture with a lesson (lab.lesson.md beside it is found by name)
-  tcpstep --lesson notes.lesson.md lab.pcap`,
+  tcpstep --lesson notes.lesson.md lab.pcap
+  # a scenario file, crafted in memory
+  tcpstep lab.tcpscenario`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -134,6 +137,7 @@ file, "-" for standard input, or "sample:NAME" (see "tcpstep samples").`,
 	root.Flags().StringVar(&lessonFile, "lesson", "", "the lesson to show with CAPTURE (default: NAME.lesson.md beside NAME.pcap; tcpstep lesson says more)")
 	root.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading CAPTURE as it grows, like tail -f (a file a capture program is writing)")
 	root.AddCommand(
+		newCraftCmd(stdin, stdout, stderr),
 		newDumpCmd(stdin, stdout, stderr),
 		newExpertCmd(stdin, stdout, stderr),
 		newExportCmd(stdin, stdout, stderr),

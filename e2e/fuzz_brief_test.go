@@ -19,7 +19,7 @@ import (
 
 // fuzzTime is how much each target fuzzes in TestFuzzBrief: 500 new inputs
 // beyond the seeds and the cached corpus, a few seconds for the slowest
-// target (FuzzScreens draws every screen per input), so the module's nine
+// target (FuzzScreens draws every screen per input), so the module's ten
 // targets add well under a minute to CI. A count, not a duration: with a
 // duration Go 1.26's coordinator often reports its own deadline as a
 // failure on a loaded machine (go.dev/issue/75804; see deadlineRace).
@@ -122,6 +122,7 @@ func TestFuzzTargetsFound(t *testing.T) {
 		{"./decode/capfile", "FuzzReader"},
 		{"./model", "FuzzBuilder"}, {"./model", "FuzzFollow"}, {"./model", "FuzzMachine"},
 		{"./ui/layers", "FuzzLayersView"}, {"./ui", "FuzzScreens"},
+		{"./scenario", "FuzzParse"},
 	}
 	for _, k := range known {
 		if !slices.Contains(found, k) {

@@ -3,11 +3,12 @@
 // their own: `tcpstep` opens the default one, `sample:NAME` any other, and
 // `tcpstep samples` lists them.
 //
-// The captures are classic pcap files (Ethernet) written by the generator in
-// ./gen from scripted scenarios (package internal/pcapgen) with gopacket's
-// serializers, independently of tcpstep's own decoder. Regenerate them with
-// `go generate ./samples`; the output is byte-identical on every run, and a
-// test checks that the committed files match the generator.
+// The captures are classic pcap files (Ethernet) crafted by the generator in
+// ./gen from the scenario files in scenarios/ (package scenario, which
+// writes them with gopacket's serializers, independently of tcpstep's own
+// decoder). Regenerate them with `go generate ./samples`; the output is
+// byte-identical on every run, and a test checks that the committed files
+// match their scenarios.
 package samples
 
 import (
@@ -19,6 +20,9 @@ import (
 
 //go:embed data/*.pcap
 var files embed.FS
+
+//go:embed scenarios/*.tcpscenario
+var scenarios embed.FS
 
 // Default is the sample tcpstep opens when given no capture.
 const Default = "smtp-figure10"
@@ -167,6 +171,62 @@ var catalogue = []Sample{
 			"(ports and sequence number, RFC 792's minimum); the second quotes the whole probe. The third probe " +
 			"reaches the server, whose SYN/ACK the tracing host's kernel resets because no socket asked for it.",
 	},
+	{
+		Name:  "rfc9293-fig6",
+		Title: "RFC 9293 Figure 6: the basic three-way handshake, with the figure's numbers",
+		Description: "The handshake of RFC 9293 §3.5, Figure 6, with its own numbers: A's SYN <SEQ=100>, B's SYN,ACK " +
+			"<SEQ=300><ACK=101>, A's ACK <SEQ=101><ACK=301>, then A's first data, again at SEQ 101. Captured beside A, " +
+			"with no TCP options, as the figure draws it; watch each SYN use one sequence number.",
+	},
+	{
+		Name:  "rfc9293-fig7",
+		Title: "RFC 9293 Figure 7: simultaneous open, SYNs crossing",
+		Description: "Figure 7's simultaneous connection synchronization: A sends <SEQ=100><CTL=SYN>, B's <SEQ=300><CTL=SYN> " +
+			"crosses it, and each side answers with a SYN,ACK that repeats its own ISN (<SEQ=100><ACK=301>, " +
+			"<SEQ=300><ACK=101>). Captured beside A: A's segments reaching B (lines 4 and 7) are not rows of their own.",
+	},
+	{
+		Name:  "rfc9293-fig8",
+		Title: "RFC 9293 Figure 8: recovery from an old duplicate SYN",
+		Description: "Figure 8 seen beside B: an old duplicate SYN <SEQ=90> arrives first and B answers <SEQ=300><ACK=91>; " +
+			"A, whose SYN was SEQ=100, resets that with <SEQ=91><CTL=RST>, and B listens again. A's own SYN then " +
+			"arrives and the handshake completes with B's new ISN: <SEQ=400><ACK=101>, then <SEQ=101><ACK=401>.",
+	},
+	{
+		Name:  "rfc9293-fig9",
+		Title: "RFC 9293 Figure 9: half-open connection discovery",
+		Description: "Figure 9 seen beside A: A crashed and reconnects with <SEQ=400><CTL=SYN>; B, still ESTABLISHED " +
+			"(send 300, receive 100), answers with <SEQ=300><ACK=100><CTL=ACK>; A resets with <SEQ=100><CTL=RST>, " +
+			"taking SEQ from that ACK, B aborts, and A's SYN <SEQ=400> goes out again.",
+	},
+	{
+		Name:  "rfc9293-fig10",
+		Title: "RFC 9293 Figure 10: the active side causes half-open connection discovery",
+		Description: "Figure 10 seen beside B: A rebooted; B, still ESTABLISHED, sends <SEQ=300><ACK=100><DATA=10>, and A, " +
+			"which has no such connection, answers <SEQ=100><CTL=RST> (SEQ from the segment's ACK): B aborts. The " +
+			"capture begins mid-connection, so B (the first sender) is the client.",
+	},
+	{
+		Name:  "rfc9293-fig11",
+		Title: "RFC 9293 Figure 11: an old duplicate SYN resets two passive sockets",
+		Description: "Figure 11 seen beside B, with Z = 100 and X = 300: an old duplicate SYN <SEQ=Z> reaches B, listening, " +
+			"which answers <SEQ=X><ACK=Z+1><CTL=SYN,ACK>; A, listening too, resets it with <SEQ=Z+1><CTL=RST> and B " +
+			"returns to LISTEN. A decoder cannot see that A only listens.",
+	},
+	{
+		Name:  "rfc9293-fig12",
+		Title: "RFC 9293 Figure 12: the normal close sequence",
+		Description: "Figure 12 on an established connection, seen beside A: A's FIN <SEQ=100><ACK=300> (FIN-WAIT-1, B " +
+			"CLOSE-WAIT), B's ACK <SEQ=300><ACK=101> (FIN-WAIT-2), B's FIN <SEQ=300><ACK=101> (LAST-ACK, A TIME-WAIT) " +
+			"and A's last ACK <SEQ=101><ACK=301>, which closes B.",
+	},
+	{
+		Name:  "rfc9293-fig13",
+		Title: "RFC 9293 Figure 13: the simultaneous close sequence",
+		Description: "Figure 13 seen beside A: both FINs cross (<SEQ=100><ACK=300> and <SEQ=300><ACK=100>), so neither " +
+			"acknowledges the other's; both sides pass CLOSING and, as <SEQ=101><ACK=301> and <SEQ=301><ACK=101> " +
+			"arrive, TIME-WAIT.",
+	},
 }
 
 // List returns the embedded samples in teaching order, Default first.
@@ -179,6 +239,21 @@ func Bytes(name string) ([]byte, error) {
 	for _, s := range catalogue {
 		if s.Name == name {
 			b, err := files.ReadFile("data/" + name + ".pcap")
+			if err != nil {
+				return nil, fmt.Errorf("sample %s: %w", name, err)
+			}
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown sample %q (tcpstep samples lists them)", name)
+}
+
+// Scenario returns the scenario file the named sample's capture is crafted
+// from (package scenario reads it).
+func Scenario(name string) ([]byte, error) {
+	for _, s := range catalogue {
+		if s.Name == name {
+			b, err := scenarios.ReadFile("scenarios/" + name + ".tcpscenario")
 			if err != nil {
 				return nil, fmt.Errorf("sample %s: %w", name, err)
 			}

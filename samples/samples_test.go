@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +14,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
-	"github.com/tcpstep/tcpstep/samples/internal/pcapgen"
+	"github.com/tcpstep/tcpstep/scenario"
 )
 
 // These tests read the embedded captures with gopacket, not with tcpstep's
@@ -57,61 +55,60 @@ func TestListAndBytes(t *testing.T) {
 	}
 }
 
-// TestCatalogueMatchesGenerator checks that the catalogue, the generator and
-// the embedded files name the same samples in the same order.
+// TestCatalogueMatchesGenerator checks that the catalogue, the scenarios
+// and the embedded captures name the same samples.
 func TestCatalogueMatchesGenerator(t *testing.T) {
 	var names []string
 	for _, s := range List() {
 		names = append(names, s.Name)
 	}
-	if gen := pcapgen.Names(); !slices.Equal(gen, names) {
-		t.Errorf("generator writes %v,\ncatalogue lists %v", gen, names)
-	}
-	entries, err := files.ReadDir("data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var embedded []string
-	for _, e := range entries {
-		embedded = append(embedded, strings.TrimSuffix(e.Name(), ".pcap"))
-	}
 	sorted := slices.Sorted(slices.Values(names))
-	if !slices.Equal(embedded, sorted) {
-		t.Errorf("embedded files %v, want %v", embedded, sorted)
+	for dir, ext := range map[string]string{"data": ".pcap", "scenarios": ".tcpscenario"} {
+		fsys := files
+		if dir == "scenarios" {
+			fsys = scenarios
+		}
+		entries, err := fsys.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ext) {
+				got = append(got, strings.TrimSuffix(e.Name(), ext))
+			}
+		}
+		if !slices.Equal(got, sorted) {
+			t.Errorf("%s holds %v, want %v", dir, got, sorted)
+		}
 	}
 }
 
-// TestDeterministic regenerates every sample into a temporary directory and
-// compares the bytes with the committed, embedded files.
+// TestDeterministic crafts every sample's scenario and compares the bytes
+// with the committed, embedded capture: byte for byte, twice.
 func TestDeterministic(t *testing.T) {
-	dir := t.TempDir()
-	paths, err := pcapgen.WriteDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range paths {
-		name := strings.TrimSuffix(filepath.Base(p), ".pcap")
-		got, err := os.ReadFile(p)
+	for _, s := range List() {
+		src, err := Scenario(s.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := Bytes(name)
+		want, err := Bytes(s.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s: generator output differs from the embedded file: run `go generate ./samples`", name)
+		for range 2 {
+			got, err := scenario.Craft(s.Name+".tcpscenario", src)
+			if err != nil {
+				t.Fatalf("%s: %v", s.Name, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: the scenario crafts other bytes than the embedded capture: run `go generate ./samples`", s.Name)
+				break
+			}
 		}
 	}
-	again, err := pcapgen.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range again {
-		want, _ := Bytes(f.Name)
-		if !bytes.Equal(f.Data, want) {
-			t.Errorf("%s: a second run differs", f.Name)
-		}
+	if _, err := Scenario("no-such-sample"); err == nil {
+		t.Error("Scenario(unknown): no error")
 	}
 }
 

@@ -1,6 +1,7 @@
-// Command gen writes tcpstep's sample captures into samples/data. It is run
-// by `go generate ./samples` (from the samples directory) and removes sample
-// files that no scenario produces any more, so data/ holds exactly the
+// Command gen writes tcpstep's sample captures into samples/data from the
+// scenarios in samples/scenarios: NAME.tcpscenario becomes NAME.pcap. It is
+// run by `go generate ./samples` (from the samples directory) and removes
+// captures that no scenario produces any more, so data/ holds exactly the
 // embedded set.
 package main
 
@@ -8,25 +9,39 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
-	"github.com/tcpstep/tcpstep/samples/internal/pcapgen"
+	"github.com/tcpstep/tcpstep/scenario"
 )
 
 func main() {
-	if err := run("data"); err != nil {
+	if err := run("scenarios", "data"); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string) error {
-	written, err := pcapgen.WriteDir(dir)
+func run(src, dir string) error {
+	scen, err := filepath.Glob(filepath.Join(src, "*.tcpscenario"))
 	if err != nil {
-		return err
+		return fmt.Errorf("list %s: %w", src, err)
 	}
-	keep := make(map[string]bool, len(written))
-	for _, p := range written {
-		keep[filepath.Base(p)] = true
+	keep := map[string]bool{}
+	for _, p := range scen {
+		name := strings.TrimSuffix(filepath.Base(p), ".tcpscenario")
+		text, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p, err)
+		}
+		b, err := scenario.Craft(p, text)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dir, name+".pcap")
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", out, err)
+		}
+		keep[name+".pcap"] = true
 	}
 	old, err := filepath.Glob(filepath.Join(dir, "*.pcap"))
 	if err != nil {
@@ -39,6 +54,6 @@ func run(dir string) error {
 			}
 		}
 	}
-	fmt.Printf("gen: wrote %d samples to %s\n", len(written), dir)
+	fmt.Printf("gen: wrote %d samples from %s to %s\n", len(keep), src, dir)
 	return nil
 }
