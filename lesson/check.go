@@ -221,9 +221,16 @@ func plain(text string) (string, []int) {
 		return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 	}
 	lineStart := true
+	// An ordered list's marker starts a block only after a blank line or
+	// another item, or as "1." (CommonMark: a list interrupting a paragraph
+	// starts at 1), so "of frame\n5. B is…", a wrapped line, keeps its 5.
+	blockStart, inList := true, false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if lineStart {
+			if i > 0 && text[i-1] == '\n' && (i < 2 || text[i-2] == '\n') {
+				blockStart, inList = true, false
+			}
 			// An ordered list's marker: "1. " or "2) ".
 			j := i
 			for j < len(text) && text[j] == ' ' {
@@ -233,10 +240,15 @@ func plain(text string) (string, []int) {
 			for k < len(text) && text[k] >= '0' && text[k] <= '9' {
 				k++
 			}
-			if k > j && k-j <= 9 && k+1 < len(text) && (text[k] == '.' || text[k] == ')') && text[k+1] == ' ' {
+			marker := k > j && k-j <= 9 && k+1 < len(text) && (text[k] == '.' || text[k] == ')') && text[k+1] == ' '
+			if marker && (blockStart || inList || text[j:k] == "1") {
 				i = k + 1
 				c = text[i]
+				inList = true
+			} else if text[i] != '\n' {
+				inList = inList && (text[i] == ' ' || text[i] == '-' || text[i] == '*')
 			}
+			blockStart = false
 			lineStart = false
 		}
 		switch {
@@ -270,21 +282,22 @@ func plain(text string) (string, []int) {
 }
 
 var (
-	lnEq     = regexp.MustCompile(`\b(ISN |SEQ |ACK )?(\d+) = (\d+) ([+-]) (\d+)\b`)
-	lnFrames = regexp.MustCompile(`\bframes? (\d+)((?:(?:, | and | to )\d+\b)*)`)
-	lnFrameN = regexp.MustCompile(`(, | and | to )?(\d+)`)
-	lnField  = regexp.MustCompile(`\b(SEQ|ACK|ISN) (\d+)\b`)
-	lnBytes  = regexp.MustCompile(`\b(\d+)[ -]bytes?\b`)
-	lnPort   = regexp.MustCompile(`\bport (\d+)\b`)
-	lnWindow = regexp.MustCompile(`\bwindow (?:of )?(\d+)\b`)
-	lnScale  = regexp.MustCompile(`\b(?:scale |2\^)(\d+)\b`)
-	lnMS     = regexp.MustCompile(`\b(\d+(?:\.\d+)?) ms\b`)
-	lnStates = regexp.MustCompile(`\b(\d+) of the (\d+) states\b`)
-	lnMTU    = regexp.MustCompile(`\bMTU (\d+)\b`)
-	lnID     = regexp.MustCompile(`\bID 0x([0-9a-f]+)\b`)
-	lnOffset = regexp.MustCompile(`\boffset (\d+)\b`)
-	lnNames  = regexp.MustCompile(`RFC \d+|[Ss]ections? \d+(?:\.\d+)*|§ ?\d+(?:\.\d+)*|[Ff]igure \d+|FIN_WAIT_[12]|IPv[46]|2MSL|2\^32`)
-	lnWord   = regexp.MustCompile(`\S+`)
+	lnEq      = regexp.MustCompile(`\b(ISN |SEQ |ACK )?(\d+) = (\d+) ([+-]) (\d+)\b`)
+	lnFrames  = regexp.MustCompile(`\bframes? (\d+)((?:(?:, | and | to )\d+\b)*)`)
+	lnFrameN  = regexp.MustCompile(`(, | and | to )?(\d+)`)
+	lnDecimal = regexp.MustCompile(`\d+\.\d+`)
+	lnField   = regexp.MustCompile(`\b(SEQ|ACK|ISN) (\d+)\b`)
+	lnBytes   = regexp.MustCompile(`\b(\d+)[ -]bytes?\b`)
+	lnPort    = regexp.MustCompile(`\bport (\d+)\b`)
+	lnWindow  = regexp.MustCompile(`\bwindow (?:of )?(\d+)\b`)
+	lnScale   = regexp.MustCompile(`\b(?:scale |2\^)(\d+)\b`)
+	lnMS      = regexp.MustCompile(`\b(\d+(?:\.\d+)?) ms\b`)
+	lnStates  = regexp.MustCompile(`\b(\d+) of the (\d+) states\b`)
+	lnMTU     = regexp.MustCompile(`\bMTU (\d+)\b`)
+	lnID      = regexp.MustCompile(`\bID 0x([0-9a-f]+)\b`)
+	lnOffset  = regexp.MustCompile(`\boffset (\d+)\b`)
+	lnNames   = regexp.MustCompile(`RFC \d+|[Ss]ections? \d+(?:\.\d+)*|§ ?\d+(?:\.\d+)*|[Ff]igure \d+|FIN_WAIT_[12]|IPv[46]|2MSL|2\^32`)
+	lnWord    = regexp.MustCompile(`\S+`)
 	// A side said to be in a state: "the client is in ESTABLISHED", "takes
 	// the server to CLOSE_WAIT", "the client enters TIME_WAIT".
 	lnState  = regexp.MustCompile(`\b(client|server) (?:is |stays |is now |now )?(?:in|enters|moves to|goes to|reaches|to) (CLOSED|LISTEN|SYN_SENT|SYN_RECEIVED|ESTABLISHED|FIN_WAIT_1|FIN_WAIT_2|CLOSE_WAIT|CLOSING|LAST_ACK|TIME_WAIT)\b`)
@@ -420,7 +433,12 @@ func (c *checker) check(text string) {
 	}
 	// Frames: they also widen the scope for the forms after them.
 	defer c.states(text)
-	for _, m := range lnFrames.FindAllStringIndex(text, -1) {
+	// A decimal after a list of frames is a time, not a frame: "frame 1,
+	// 210.050 ms later". The frame lists are found in a copy with the
+	// decimals masked (same length, so offsets hold).
+	masked := lnDecimal.ReplaceAllStringFunc(text, func(m string) string { return strings.Repeat("#", len(m)) })
+	frameLists := lnFrames.FindAllStringIndex(masked, -1)
+	for _, m := range frameLists {
 		prev := uint64(0)
 		for _, n := range lnFrameN.FindAllStringSubmatchIndex(text[m[0]:m[1]], -1) {
 			f := num(text[m[0]+n[4] : m[0]+n[5]])
@@ -437,7 +455,10 @@ func (c *checker) check(text string) {
 			prev = f
 		}
 	}
-	text = blank(text, lnFrames)
+	for i := len(frameLists) - 1; i >= 0; i-- {
+		m := frameLists[i]
+		text = text[:m[0]] + strings.Repeat(" ", m[1]-m[0]) + text[m[1]:]
+	}
 	for _, m := range lnEq.FindAllStringSubmatchIndex(text, -1) {
 		all := text[m[0]:m[1]]
 		a, b, n := num(sub(m, 2)), num(sub(m, 3)), num(sub(m, 5))

@@ -136,3 +136,21 @@ func TestSkeletonRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWrappedLines: a note wrapped as a teacher's editor wraps it keeps
+// its numbers: "of frame\n6." is frame 6, not a list item "6.", and a
+// time after a frame list ("frame 1, 210.050 ms") is no frame 210.
+func TestCheckWrappedLines(t *testing.T) {
+	tl := testsample.Timeline(t, "smtp-figure10")
+	src := "# Wrapped\n\nNumbering: absolute\n\nWatch.\n\n## frame 7\n\n" +
+		"The server's ACK {1023645928|6} = {1023645923|1} + 5 counts the bytes of frame\n6. It answers the help.\n\n" +
+		"## frame 9\n\nThe client asks again after frame 7, 6511.700 ms later.\n\n" +
+		"1. a list item\n2. another, with SEQ {1023645928|6} of frame 9\n"
+	l, err := lesson.Parse("wrapped.lesson.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lesson.Check(tl, &l); len(got) != 0 {
+		t.Errorf("problems in a right lesson:\n%s", list(got))
+	}
+}
