@@ -208,9 +208,12 @@ func judgeRows(f *filter.Filter, tl *model.Timeline, src Source, rows []pane.Row
 	var first error
 	pass := make([]bool, len(rows))
 	if perRow {
-		fs := filterSource(src, tl, nil, &first)
+		// One Matcher for all the rows: it keeps each conversation's
+		// application layer once read, where a Match per row would analyse
+		// the conversation again for every row an app field is asked of.
+		match := f.Matcher(tl, filterSource(src, tl, nil, &first))
 		for i, r := range rows {
-			pass[i], _ = f.Match(tl, r.Frame, fs)
+			pass[i], _ = match(r.Frame)
 		}
 		return pass, first
 	}
