@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/tcpstep/tcpstep/app"
+	"github.com/tcpstep/tcpstep/decode"
+	"github.com/tcpstep/tcpstep/internal/testsample"
 )
 
 // pieces frames payloads for buildFuzzConv: "c:" from the client, "s:"
@@ -98,5 +100,34 @@ func TestTLSHandshakeAcrossRecords(t *testing.T) {
 	want := []string{"TCP ", "TLSv1 Handshake fragment", "TLSv1 Client Hello SNI example.com ALPN h2", "TLSv1.2 Handshake record of 65535 bytes, too long"}
 	if conv.Server != "example.com" || strings.Join(got, "|") != strings.Join(want, "|")+" [record length 65535 is more than TLS allows (18432)]" {
 		t.Errorf("server %q, got\n%q", conv.Server, got)
+	}
+}
+
+// TestSniffLongClientHello: the index hands Sniff at most 512 bytes of a
+// conversation's first payload; curl's ClientHello is 517, and its SNI,
+// the first extension, is still read from the whole extensions before
+// the cut.
+func TestSniffLongClientHello(t *testing.T) {
+	in, err := decode.Open("../testdata/app/tls13.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	tl, err := in.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := in.Payload(tl, testsample.Seg(t, tl, 23))
+	if err != nil || len(p) != 517 {
+		t.Fatalf("frame 23's payload: %d bytes, %v", len(p), err)
+	}
+	for _, n := range []int{517, 512, 100} {
+		want := "example.com"
+		if n == 100 {
+			want = "" // cut before the extensions
+		}
+		if h := app.Sniff(p[:n], nil, 42950, 443); h.Proto != app.TLS || h.Server != want {
+			t.Errorf("Sniff(first %d bytes) = %+v, want TLS %q", n, h, want)
+		}
 	}
 }

@@ -258,8 +258,16 @@ func parseClientHello(b []byte, sniOnly bool) (clientHello, string) {
 		return ch, ""
 	}
 	var exts cryptobyte.String
+	rest := s // a failed length-prefixed read still consumes the length
 	if !s.ReadUint16LengthPrefixed(&exts) {
-		return ch, "extensions cut short"
+		s = rest
+		if !sniOnly || !s.Skip(2) {
+			return ch, "extensions cut short"
+		}
+		// Sniff reads a bounded prefix of the first segment: a ClientHello
+		// longer than it (curl's is 517 bytes) still names its server in
+		// the extensions that are whole, the SNI usually among the first.
+		exts = s
 	}
 	for !exts.Empty() {
 		var typ uint16

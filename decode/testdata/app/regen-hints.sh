@@ -12,7 +12,7 @@
 # Output: '#' comment lines (the second names the tshark version), then one row per
 # conversation in which tshark names a protocol tcpstep recognises:
 #   capture  stream  proto  server
-#     capture  the file name in shared/captures, or sample:NAME
+#     capture  the file name in shared/captures, sample:NAME, or repo:PATH (the loopback recordings)
 #     proto    the first of http smtp ftp pop imap tls ssh dns in the conversation's frames'
 #              frame.protocols, in capture order, upper-cased as app.Proto.String spells it
 #     server   the first http.host or tls.handshake.extensions_server_name in it, "-" when none
@@ -51,4 +51,7 @@ for cap in "$shared"/captures/*.pcap "$shared"/captures/*.pcapng; do
 done
 for cap in "$repo"/samples/data/*.pcap; do
 	row "sample:$(basename "$cap" .pcap)" "$cap"
+done
+for cap in "$repo"/testdata/app/*.pcap; do
+	row "repo:testdata/app/$(basename "$cap")" "$cap"
 done
