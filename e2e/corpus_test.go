@@ -108,17 +108,38 @@ func TestCorpusAgainstTshark(t *testing.T) {
 // TestLoopbackCaptures holds the decoder to tshark's fields on the captures
 // we recorded ourselves with tcpdump on loopback (testdata/loopback).
 func TestLoopbackCaptures(t *testing.T) {
+	compareWithTshark(t, "testdata/loopback", 1, "*.pcap")
+}
+
+// TestEncapCaptures holds the built binary's dump of the generated
+// encapsulation captures (testdata/encap: link_* from gen — 802.11,
+// radiotap, FDDI, Cisco HDLC under PPP, Juniper, Ethernet tags; tun_* from
+// gen_tunnel — GTP-U, ERSPAN, WCCP, CAPWAP, Aruba GRE, IPComp, sFlow, and
+// the decoder bugs' captures) to the tshark fields committed beside them.
+func TestEncapCaptures(t *testing.T) {
+	compareWithTshark(t, "testdata/encap", 26, "link_*.pcap", "tun_*.pcap", "tun_*.pcapng")
+}
+
+// compareWithTshark dumps every capture of the repository's dir matching
+// the patterns (at least want of them) with the built binary and holds it
+// to dir/expected/NAME.tsv with the oracle's compare.py, as check-corpus.sh
+// does.
+func compareWithTshark(t *testing.T, dir string, want int, patterns ...string) {
 	shared := sharedDir(t)
 	needTools(t, "python3")
-	caps, _ := filepath.Glob(filepath.Join(moduleRoot, "testdata", "loopback", "*.pcap"))
-	if len(caps) == 0 {
-		t.Fatal("no captures in testdata/loopback")
+	var caps []string
+	for _, pat := range patterns {
+		m, _ := filepath.Glob(filepath.Join(moduleRoot, dir, pat))
+		caps = append(caps, m...)
+	}
+	if len(caps) < want {
+		t.Fatalf("%d captures in %s match %v, want at least %d", len(caps), dir, patterns, want)
 	}
 	bin := buildBinary(t)
 	for _, c := range caps {
-		name := strings.TrimSuffix(filepath.Base(c), ".pcap")
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(c), ".pcapng"), ".pcap")
 		t.Run(name, func(t *testing.T) {
-			exp := filepath.Join(moduleRoot, "testdata", "loopback", "expected", name+".tsv")
+			exp := filepath.Join(moduleRoot, dir, "expected", name+".tsv")
 			jsonl, err := exec.Command(bin, "dump", "--format", "jsonl", c).Output()
 			if err != nil {
 				t.Fatalf("dump: %v", err)
