@@ -245,7 +245,7 @@ func TestExtractCorpus(t *testing.T) {
 // TestExtractICMPSMTP checks the four ICMP "fragmentation needed" errors of
 // zeek_smtp.pcap. The table is tshark's, from
 //
-//	/work/shared/oracle/tshark-expect.sh --icmp /work/shared/captures/zeek_smtp.pcap
+//	../shared/oracle/tshark-expect.sh --icmp ../shared/captures/zeek_smtp.pcap
 //
 // (frame, ICMP source and destination, type 3 code 4, MTU 1492, and the
 // quoted TCP header's endpoints and sequence number), and

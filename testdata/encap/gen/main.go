@@ -10,7 +10,7 @@
 // data, FDDI, Juniper and the tags gopacket does not build are written by
 // hand here. What the captures mean is not taken from this program: the
 // expected answers are tshark's (testdata/encap/expected, written by
-// /work/shared/oracle/tshark-expect.sh).
+// ../shared/oracle/tshark-expect.sh).
 //
 // Run from the repository root:
 //

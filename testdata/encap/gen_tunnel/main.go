@@ -12,7 +12,7 @@
 //
 // then record tshark's answers for each capture:
 //
-//	/work/shared/oracle/tshark-expect.sh testdata/encap/tun_X.pcap > testdata/encap/expected/tun_X.tsv
+//	../shared/oracle/tshark-expect.sh testdata/encap/tun_X.pcap > testdata/encap/expected/tun_X.tsv
 //
 // The inner IP and TCP headers and the outer Ethernet, IP and UDP headers are
 // serialized by gopacket's layers (with checksums); the tunnel headers gopacket
