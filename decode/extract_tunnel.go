@@ -198,21 +198,7 @@ func (w *walker) walkGTPU(p *walkPos) bool {
 		}
 		return false
 	}
-	if p.off >= p.capEnd {
-		w.other("GTP-U G-PDU with no T-PDU captured")
-		return false
-	}
-	switch data[p.off] >> 4 {
-	case 4:
-		p.cur = lIPv4
-	case 6:
-		p.cur = lIPv6
-	default:
-		w.other("GTP-U T-PDU that is not IP")
-		w.push(lData, p.off, p.capEnd)
-		return false
-	}
-	return true
+	return w.ipInside(p, "GTP-U G-PDU with no T-PDU captured", "GTP-U T-PDU that is not IP")
 }
 
 func gtpMessageName(t uint8) string {

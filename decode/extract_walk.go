@@ -651,20 +651,30 @@ func (w *walker) walkShim(p *walkPos) bool {
 			}
 		}
 		w.push(lMPLS, start, p.off)
-		if p.off >= p.capEnd {
-			w.other("MPLS with no payload captured")
-			return false
-		}
-		switch data[p.off] >> 4 {
-		case 4:
-			p.cur = lIPv4
-		case 6:
-			p.cur = lIPv6
-		default:
-			w.other("MPLS payload that is not IP (pseudowire)")
-			w.push(lData, p.off, p.capEnd)
-			return false
-		}
+		return w.ipInside(p, "MPLS with no payload captured", "MPLS payload that is not IP (pseudowire)")
+	}
+	return true
+}
+
+// ipInside goes on to the IPv4 or IPv6 packet at p.off, which a label stack
+// or a tunnel header announced without saying which; a payload that is
+// neither is a frame of another kind (other, not undecodable: unlike
+// byVersion's link types, these headers may carry non-IP payloads), and
+// none captured is said with empty.
+func (w *walker) ipInside(p *walkPos, empty, notIP string) bool {
+	if p.off >= p.capEnd {
+		w.other(empty)
+		return false
+	}
+	switch w.data[p.off] >> 4 {
+	case 4:
+		p.cur = lIPv4
+	case 6:
+		p.cur = lIPv6
+	default:
+		w.other(notIP)
+		w.push(lData, p.off, p.capEnd)
+		return false
 	}
 	return true
 }
