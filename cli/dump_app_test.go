@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -48,11 +46,6 @@ func capturePath(t *testing.T, capture string) string {
 // app object, as sets (tshark repeats a reply code on every line of a
 // multi-line reply; the row names the reply once).
 func TestDumpAppAgainstTshark(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "app", "fields.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	type key struct {
 		frame uint32
 		field string
@@ -60,16 +53,8 @@ func TestDumpAppAgainstTshark(t *testing.T) {
 	want := map[string]map[key][]string{}
 	var order []string
 	fields := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		p := strings.Split(l, "\t")
-		if len(p) != 4 {
-			t.Fatalf("fields.tsv: bad row %q", l)
-		}
+	for _, p := range testshared.ReadTSV(t, filepath.Join("testdata", "app", "fields.tsv"), 4) {
+		l := strings.Join(p, "\t")
 		var n uint32
 		if err := json.Unmarshal([]byte(p[1]), &n); err != nil {
 			t.Fatalf("fields.tsv: bad frame in %q", l)

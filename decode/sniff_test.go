@@ -1,10 +1,8 @@
 package decode
 
 import (
-	"bufio"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,35 +25,18 @@ type hintRow struct {
 
 func readHints(t *testing.T) []hintRow {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "app", "hints.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var rows []hintRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		p := strings.Split(l, "\t")
-		if len(p) != 4 {
-			t.Fatalf("hints.tsv: bad row %q", l)
-		}
+	for _, p := range testshared.ReadTSV(t, filepath.Join("testdata", "app", "hints.tsv"), 4) {
 		r := hintRow{capture: p[0], proto: p[2], server: p[3]}
 		n, err := strconv.Atoi(p[1])
 		if err != nil {
-			t.Fatalf("hints.tsv: bad stream in %q", l)
+			t.Fatalf("hints.tsv: bad stream in %q", strings.Join(p, "\t"))
 		}
 		r.stream = n
 		if r.server == "-" {
 			r.server = ""
 		}
 		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return rows
 }

@@ -47,26 +47,41 @@ type FilterAnswer struct {
 // lines and # comments passed over. Any row it cannot read fails tb.
 func ReadFilterAnswers(tb testing.TB, path string) []FilterAnswer {
 	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var out []FilterAnswer
-	for _, line := range strings.Split(string(b), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			tb.Fatalf("%s: bad row %q", path, line)
-		}
+	for _, cols := range ReadTSV(tb, path, 3) {
 		a := FilterAnswer{Capture: cols[0], Filter: cols[1]}
 		if strings.HasPrefix(cols[2], "!") {
 			a.Refused = strings.TrimSpace(cols[2][1:])
-		} else if a.Frames, err = ParseRanges(cols[2]); err != nil {
-			tb.Fatalf("%s: %v in %q", path, err, line)
+		} else if f, err := ParseRanges(cols[2]); err != nil {
+			tb.Fatalf("%s: %v in %q", path, err, strings.Join(cols, "\t"))
+		} else {
+			a.Frames = f
 		}
 		out = append(out, a)
 	}
 	return out
+}
+
+// ReadTSV reads a recorded oracle file's rows: tab-separated, n columns
+// each, blank lines and # comments passed over. A row of another width, or
+// a file it cannot read, fails tb.
+func ReadTSV(tb testing.TB, path string, n int) [][]string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var rows [][]string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != n {
+			tb.Fatalf("%s: bad row %q (%d columns, want %d)", path, line, len(cols), n)
+		}
+		rows = append(rows, cols)
+	}
+	return rows
 }
